@@ -1,0 +1,8 @@
+package dev.ursa.mesh.policy.meshloadbalancingstrategy;
+
+import dev.ursa.mesh.policy.common.TargetRef;
+import dev.ursa.mesh.policy.common.TargetRefPolicy;
+
+/** STUB: replaced by the full Kuma 2.14 spec. */
+public record MeshLoadBalancingStrategySpec(TargetRef targetRef) implements TargetRefPolicy {
+}

@@ -1,0 +1,7 @@
+package dev.ursa.mesh.store;
+
+public enum ChangeKind {
+    CREATED,
+    UPDATED,
+    DELETED
+}
