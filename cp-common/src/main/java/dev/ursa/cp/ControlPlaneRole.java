@@ -1,0 +1,21 @@
+package dev.ursa.cp;
+
+import dev.ursa.mesh.model.ResourceType;
+
+import java.util.Optional;
+
+/** What kind of control plane this process is; each app (global-cp, zone-cp) provides exactly one bean. */
+public interface ControlPlaneRole {
+    Mode mode();
+
+    /** The zone name, for a zone control plane. */
+    Optional<String> zone();
+
+    /** Why a REST write of {@code type} is refused here, or empty when it is accepted. */
+    Optional<String> refuseWrite(ResourceType type);
+
+    enum Mode {
+        global,
+        zone
+    }
+}

@@ -1,0 +1,102 @@
+package dev.ursa.cp.api;
+
+import dev.ursa.cp.ControlPlaneRole;
+import dev.ursa.mesh.codec.Format;
+import dev.ursa.mesh.codec.ResourceCodec;
+import dev.ursa.mesh.codec.ResourceValidation;
+import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.model.ResourceKey;
+import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.store.ListQuery;
+import dev.ursa.mesh.store.Page;
+import dev.ursa.mesh.store.Precondition;
+import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.mesh.store.WriteResult;
+import dev.ursa.mesh.validation.FieldPath;
+import dev.ursa.mesh.validation.ValidationException;
+import dev.ursa.mesh.validation.Violations;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The admin API's rules, apart from HTTP: who may write what, path/body consistency, validation. Every refusal
+ * happens before the store is touched, so a refused request changes nothing.
+ */
+@ApplicationScoped
+public class ResourceService {
+    /** Bodies above this are refused with a 400 naming the limit (Kuma's documents are a few KiB). */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private final ResourceStore store;
+    private final ControlPlaneRole role;
+
+    public ResourceService(ResourceStore store, ControlPlaneRole role) {
+        this.store = store;
+        this.role = role;
+    }
+
+    public CompletionStage<Optional<Resource>> get(ResourceType type, String mesh, String name) {
+        return store.get(ResourceKey.of(type, mesh, name));
+    }
+
+    public CompletionStage<Page> list(ListQuery query) {
+        return store.list(query);
+    }
+
+    public CompletionStage<WriteResult> put(ResourceType type, String mesh, String name, byte[] body, Format format, Precondition precondition) {
+        try {
+            Resource resource = accept(type, mesh, name, body, format);
+            return store.put(resource, precondition);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public CompletionStage<Resource> delete(ResourceType type, String mesh, String name, Precondition precondition) {
+        Optional<String> refusal = refusal(type);
+        if (refusal.isPresent()) {
+            return CompletableFuture.failedFuture(new WriteRefusedException(refusal.get()));
+        }
+        return store.delete(ResourceKey.of(type, mesh, name), precondition);
+    }
+
+    private Optional<String> refusal(ResourceType type) {
+        if (type == ResourceTypes.ZONE_INSIGHT) {
+            return Optional.of("ZoneInsight resources are computed by the global control plane from KDS sessions; they cannot be written");
+        }
+        return role.refuseWrite(type);
+    }
+
+    /** Parses and checks a PUT body against its path; throws on the first refusal with every violation found. */
+    Resource accept(ResourceType type, String mesh, String name, byte[] body, Format format) {
+        refusal(type).ifPresent(reason -> {
+            throw new WriteRefusedException(reason);
+        });
+        if (body != null && body.length > MAX_BODY_BYTES) {
+            throw ValidationException.of("Request body too large", "", "body is " + body.length + " bytes; the limit is " + MAX_BODY_BYTES + " bytes (1 MiB)");
+        }
+        Resource resource = ResourceCodec.decode(ResourceCodec.parse(body, format));
+        if (resource.type() != type) {
+            throw ValidationException.of("Resource is not valid", "type",
+                    "type \"" + resource.type().name() + "\" does not match the path, which holds " + type.name() + " resources");
+        }
+        Violations out = new Violations();
+        String bodyName = resource.meta().name();
+        if (!bodyName.isEmpty() && !bodyName.equals(name)) {
+            out.add(FieldPath.of("name"), "name \"" + bodyName + "\" does not match the name in the path \"" + name + "\"");
+        }
+        if (type.meshScoped()) {
+            String bodyMesh = resource.meta().mesh();
+            if (!bodyMesh.isEmpty() && !bodyMesh.equals(mesh)) {
+                out.add(FieldPath.of("mesh"), "mesh \"" + bodyMesh + "\" does not match the mesh in the path \"" + mesh + "\"");
+            }
+        }
+        out.addAll(ResourceValidation.check(resource).list());
+        out.throwIfAny("Resource is not valid");
+        return resource;
+    }
+}

@@ -1,0 +1,300 @@
+package dev.ursa.cp.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ursa.mesh.codec.Json;
+import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.testing.SampleResources;
+import io.restassured.RestAssured;
+import io.restassured.config.EncoderConfig;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The admin REST API as a user sees it, run against a real app by each control plane's test (global, standalone zone),
+ * on each store. Subclasses say which types their role lets a user write.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class AdminApiContract {
+    protected static final String JSON = "application/json";
+    protected static final String YAML = "application/yaml";
+
+    /** Types this control plane accepts REST writes for. */
+    protected abstract List<ResourceType> writableTypes();
+
+    @BeforeEach
+    void cleanStore() {
+        // Deleting a mesh deletes everything in it; then the types outside meshes.
+        for (String path : List.of("/meshes", "/zones", "/zoneingresses")) {
+            JsonNode list = json(given().accept(JSON).get(path + "?size=1000"));
+            for (JsonNode item : list.get("items")) {
+                String name = item.get("name").asText();
+                given().delete(path + "/" + name).then().statusCode(200);
+            }
+        }
+        put(ResourceTypes.MESH, "/meshes/default", "type: Mesh\nname: default\n", YAML).then().statusCode(201);
+    }
+
+    // ---------------------------------------------------------------- round trips
+
+    @Test
+    void everyWritableTypeRoundTripsInJsonAndYaml() throws Exception {
+        for (ResourceType type : writableTypes()) {
+            String yaml = SampleResources.yaml(type);
+            String path = SampleResources.path(type);
+            JsonNode sent = Json.YAML.readTree(yaml);
+
+            // JSON in, JSON out
+            String json = Json.JSON.writeValueAsString(sent);
+            Response created = put(type, path, json, JSON);
+            assertThat(created.statusCode()).as("PUT %s %s", type, created.asString()).isEqualTo(201);
+            assertThat(created.header("ETag")).isEqualTo("\"1\"");
+            JsonNode got = json(given().accept(JSON).get(path).then().statusCode(200).extract().response());
+            assertSameResource(type, sent, got);
+
+            // YAML out
+            Response asYaml = given().accept(YAML).get(path);
+            assertThat(asYaml.contentType()).startsWith(YAML);
+            assertSameResource(type, sent, Json.YAML.readTree(asYaml.asByteArray()));
+
+            // YAML in (an update with a label), then delete
+            ObjectNode changed = sent.deepCopy();
+            changed.putObject("labels").put("changed", "yes");
+            Response updated = put(type, path, Json.YAML.writeValueAsString(changed), YAML);
+            assertThat(updated.statusCode()).as("update %s: %s", type, updated.asString()).isEqualTo(200);
+            assertThat(updated.header("ETag")).isEqualTo("\"2\"");
+            assertSameResource(type, changed, json(given().accept(JSON).get(path)));
+
+            if (type != ResourceTypes.MESH || !path.equals("/meshes/default")) {
+                given().delete(path).then().statusCode(200);
+                given().get(path).then().statusCode(404);
+            }
+        }
+    }
+
+    @Test
+    void identicalPutKeepsVersion() {
+        ResourceType type = writableTypes().get(writableTypes().size() - 1);
+        String path = SampleResources.path(type);
+        put(type, path, SampleResources.yaml(type), YAML).then().statusCode(201).header("ETag", "\"1\"");
+        put(type, path, SampleResources.yaml(type), YAML).then().statusCode(200).header("ETag", "\"1\"");
+    }
+
+    @Test
+    void listPagesAndFiltersByLabel() {
+        ResourceType type = ResourceTypes.MESH_TIMEOUT;
+        if (!writableTypes().contains(type)) type = ResourceTypes.DATAPLANE;
+        String base = "/meshes/default/" + type.plural();
+        for (int i = 0; i < 7; i++) {
+            String doc = SampleResources.yaml(type).replace("name: sample", "name: item-" + i)
+                    .replaceFirst("mesh: default\n", "mesh: default\nlabels:\n  parity: " + (i % 2 == 0 ? "even" : "odd") + "\n");
+            if (type == ResourceTypes.DATAPLANE) doc = doc.replace("labels:\n  app: backend\n", "");
+            put(type, base + "/item-" + i, doc, YAML).then().statusCode(201);
+        }
+        JsonNode page1 = json(given().accept(JSON).get(base + "?size=3"));
+        assertThat(page1.get("total").asInt()).isEqualTo(7);
+        assertThat(names(page1)).containsExactly("item-0", "item-1", "item-2");
+        String next = page1.get("next").asText();
+        assertThat(next).contains("offset=3").contains("size=3");
+        JsonNode page3 = json(given().accept(JSON).get(base + "?size=3&offset=6"));
+        assertThat(names(page3)).containsExactly("item-6");
+        assertThat(page3.get("next").isNull()).isTrue();
+
+        JsonNode odd = json(given().accept(JSON).urlEncodingEnabled(true).queryParam("filter[labels.parity]", "odd").get(base));
+        assertThat(names(odd)).containsExactly("item-1", "item-3", "item-5");
+        assertThat(odd.get("total").asInt()).isEqualTo(3);
+
+        // Listing across meshes sees them too.
+        assertThat(json(given().accept(JSON).get("/" + type.plural())).get("total").asInt()).isEqualTo(7);
+
+        given().get(base + "?size=0").then().statusCode(400);
+        given().get(base + "?size=abc").then().statusCode(400);
+        given().get(base + "?offset=-1").then().statusCode(400);
+    }
+
+    @Test
+    void deletingMeshDeletesItsResources() {
+        ResourceType type = writableTypes().contains(ResourceTypes.MESH_TIMEOUT) ? ResourceTypes.MESH_TIMEOUT : ResourceTypes.DATAPLANE;
+        put(type, SampleResources.path(type), SampleResources.yaml(type), YAML).then().statusCode(201);
+        given().delete("/meshes/default").then().statusCode(200);
+        given().get(SampleResources.path(type)).then().statusCode(404);
+        given().get("/meshes/default").then().statusCode(404);
+    }
+
+    @Test
+    void ifMatchDecidesConcurrentUpdates() {
+        ResourceType type = ResourceTypes.MESH;
+        String path = "/meshes/m2";
+        put(type, path, "type: Mesh\nname: m2\n", YAML).then().statusCode(201);
+        given().header("If-Match", "\"1\"").contentType(YAML).body("type: Mesh\nname: m2\nlabels:\n  a: b\n").put(path)
+                .then().statusCode(200).header("ETag", "\"2\"");
+        Response stale = given().header("If-Match", "\"1\"").contentType(YAML).body("type: Mesh\nname: m2\nlabels:\n  a: c\n").put(path);
+        assertThat(stale.statusCode()).isEqualTo(409);
+        assertThat(json(stale).get("title").asText()).isEqualTo("Version conflict");
+        assertThat(json(given().accept(JSON).get(path)).get("labels").get("a").asText()).isEqualTo("b");
+        given().header("If-None-Match", "*").contentType(YAML).body("type: Mesh\nname: m2\n").put(path).then().statusCode(409);
+        given().header("If-Match", "\"1\"").delete(path).then().statusCode(409);
+        given().header("If-Match", "\"2\"").delete(path).then().statusCode(200);
+    }
+
+    @Test
+    void unknownCollectionAndMissingResourceAre404WithErrorBody() {
+        Response r = given().accept(JSON).get("/meshes/default/nosuchthings/x");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(json(r).get("details").asText()).contains("nosuchthings");
+        Response missing = given().accept(JSON).get("/meshes/default/meshtimeouts/nope");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json(missing).get("details").asText()).contains("nope");
+    }
+
+    @Test
+    void indexAndOperationalEndpoints() {
+        JsonNode index = json(given().accept(JSON).get("/"));
+        assertThat(index.get("mode").asText()).isEqualTo(expectedMode());
+        assertThat(index.has("version")).isTrue();
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString()).contains("http_server_requests");
+        given().get("/q/openapi").then().statusCode(200);
+    }
+
+    protected abstract String expectedMode();
+
+    // ---------------------------------------------------------------- bad input changes nothing
+
+    record BadInput(String description, String method, String path, String contentType, byte[] body, String ifMatch,
+                    int status, String field, String messageFragment) {
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    protected static BadInput bad(String description, String path, String contentType, String body, String field, String fragment) {
+        return new BadInput(description, "PUT", path, contentType, body.getBytes(StandardCharsets.UTF_8), null, 400, field, fragment);
+    }
+
+    protected List<BadInput> badInputs() {
+        String tp = "/meshes/default/meshtimeouts/t1";
+        String valid = "{\"type\":\"MeshTimeout\",\"mesh\":\"default\",\"name\":\"t1\",\"spec\":{\"targetRef\":{\"kind\":\"Mesh\"}}}";
+        List<BadInput> list = new ArrayList<>(List.of(
+                bad("malformed JSON", tp, JSON, "{\"type\": \"MeshTimeout\", ", "", "malformed JSON"),
+                bad("malformed YAML", tp, YAML, "type: MeshTimeout\nspec: [\n", "", "malformed YAML"),
+                bad("empty body", tp, JSON, "", "", "empty"),
+                bad("JSON array instead of object", tp, JSON, "[1,2]", "", "must be an object"),
+                bad("unknown type", tp, JSON, valid.replace("\"MeshTimeout\"", "\"MeshTeleport\""), "type", "unknown type"),
+                bad("type differs from path", tp, JSON, valid.replace("\"MeshTimeout\"", "\"MeshRetry\""), "type", "does not match the path"),
+                bad("name differs from path", tp, JSON, valid.replace("\"t1\"", "\"t2\""), "name", "does not match"),
+                bad("mesh differs from path", tp, JSON, valid.replace("\"mesh\":\"default\"", "\"mesh\":\"other\""), "mesh", "does not match"),
+                bad("missing mesh", tp, JSON, valid.replace("\"mesh\":\"default\",", ""), "mesh", "must be defined"),
+                bad("missing name", tp, JSON, valid.replace("\"name\":\"t1\",", ""), "name", "must be defined"),
+                bad("invalid name", "/meshes/default/meshtimeouts/Bad_Name", JSON, valid.replace("\"t1\"", "\"Bad_Name\""), "name", "lower case"),
+                bad("unknown top-level field", tp, JSON, valid.replace("{\"type\"", "{\"colour\":\"red\",\"type\""), "colour", "unknown field"),
+                bad("unknown spec field", tp, JSON, valid.replace("\"spec\":{", "\"spec\":{\"speed\":1,"), "spec.speed", "unknown field"),
+                bad("wrong value type", tp, JSON, valid.replace("\"kind\":\"Mesh\"", "\"kind\":7"), "spec.targetRef.kind", ""),
+                bad("unknown enum value", tp, JSON, valid.replace("\"kind\":\"Mesh\"", "\"kind\":\"Galaxy\""), "spec.targetRef.kind", "must be one of"),
+                bad("labels not strings", tp, JSON, valid.replace("\"spec\"", "\"labels\":{\"a\":1},\"spec\""), "labels[\"a\"]", "must be a string"),
+                bad("missing spec", tp, JSON, "{\"type\":\"MeshTimeout\",\"mesh\":\"default\",\"name\":\"t1\"}", "spec", "must be defined"),
+                bad("mesh does not exist", "/meshes/nomesh/meshtimeouts/t1", JSON, valid.replace("\"default\"", "\"nomesh\""), "mesh", "not found"),
+                bad("duplicate key", tp, JSON, valid.replace("{\"type\":\"MeshTimeout\",", "{\"type\":\"MeshTimeout\",\"type\":\"MeshTimeout\","), "", "Duplicate"),
+                new BadInput("body over 1 MiB", "PUT", tp, JSON, oversized(valid), null, 400, "", "1 MiB"),
+                new BadInput("If-Match not a version", "PUT", tp, JSON, valid.getBytes(StandardCharsets.UTF_8), "\"abc\"", 400, "If-Match", "version"),
+                bad("invalid mesh name", "/meshes/Not%20Valid", JSON, "{\"type\":\"Mesh\",\"name\":\"Not Valid\"}", "name", "lower case")));
+        return list;
+    }
+
+    private static byte[] oversized(String valid) {
+        String padding = " ".repeat(ResourceService.MAX_BODY_BYTES + 10);
+        return (valid.substring(0, valid.length() - 1) + padding + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputCases")
+    void badInputIsRefusedWithCausesAndChangesNothing(BadInput in) {
+        String before = snapshot();
+        var req = given().accept(JSON).contentType(in.contentType()).body(in.body());
+        if (in.ifMatch() != null) req = req.header("If-Match", in.ifMatch());
+        Response r = req.put(in.path());
+        assertThat(r.statusCode()).as("%s -> %s", in, r.asString()).isEqualTo(in.status());
+        JsonNode body = json(r);
+        assertThat(body.has("title")).isTrue();
+        assertThat(body.has("details")).isTrue();
+        List<String> fields = new ArrayList<>();
+        List<String> messages = new ArrayList<>();
+        body.get("causes").forEach(c -> {
+            fields.add(c.get("field").asText());
+            messages.add(c.get("message").asText());
+        });
+        assertThat(fields).as("%s causes %s", in, body).contains(in.field());
+        assertThat(String.join(" | ", messages)).as("%s", in).contains(in.messageFragment());
+        assertThat(snapshot()).as("store unchanged by %s", in).isEqualTo(before);
+    }
+
+    protected Stream<BadInput> badInputCases() {
+        return badInputs().stream();
+    }
+
+    /** Every listing the API offers, concatenated: equal snapshots mean nothing changed. */
+    protected String snapshot() {
+        StringBuilder sb = new StringBuilder();
+        for (String path : List.of("/meshes", "/zones", "/zoneingresses", "/zone-insights")) {
+            sb.append(given().accept(JSON).get(path + "?size=1000").asString());
+        }
+        for (ResourceType t : ResourceTypes.meshScoped()) {
+            sb.append(given().accept(JSON).get("/" + t.plural() + "?size=1000").asString());
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    protected static Response put(ResourceType type, String path, String body, String contentType) {
+        return given().contentType(contentType).accept(JSON).body(body).put(path);
+    }
+
+    protected static JsonNode json(Response r) {
+        try {
+            return Json.JSON.readTree(r.asByteArray());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + r.asString(), e);
+        }
+    }
+
+    private static List<String> names(JsonNode page) {
+        List<String> names = new ArrayList<>();
+        page.get("items").forEach(i -> names.add(i.get("name").asText()));
+        return names;
+    }
+
+    /** The stored resource equals what was sent, plus server-set meta (times, version) and labels defaulting to {}. */
+    protected static void assertSameResource(ResourceType type, JsonNode sent, JsonNode got) {
+        ObjectNode expected = sent.deepCopy();
+        if (!expected.has("labels")) expected.putObject("labels");
+        ObjectNode actual = got.deepCopy();
+        assertThat(actual.remove("creationTime")).as("creationTime").isNotNull();
+        assertThat(actual.remove("modificationTime")).as("modificationTime").isNotNull();
+        assertThat(actual.remove("version")).as("version").isNotNull();
+        assertThat(actual).as("%s round trip", type).isEqualTo(expected);
+    }
+
+    static {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+        RestAssured.config = RestAssured.config().encoderConfig(EncoderConfig.encoderConfig()
+                .encodeContentTypeAs(YAML, ContentType.TEXT)
+                .appendDefaultContentCharsetToContentTypeIfUndefined(false));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.ursa.zone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ursa.mesh.codec.Json;
+import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.testing.SampleResources;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A federated zone refuses meshes and policies (the global owns them) and accepts its own Dataplanes. */
+@QuarkusTest
+@TestProfile(FederatedZoneApiTest.Federated.class)
+class FederatedZoneApiTest {
+    public static class Federated implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("ursa.zone.global-address", "grpc://127.0.0.1:5685", "ursa.zone.name", "zone-1");
+        }
+    }
+
+    @Test
+    void policiesAndMeshesAreRefusedWith405() throws Exception {
+        for (ResourceType type : ResourceTypes.policies()) {
+            var r = given().contentType("application/yaml").body(SampleResources.yaml(type)).put(SampleResources.path(type));
+            assertThat(r.statusCode()).as("%s", type).isEqualTo(405);
+            JsonNode body = Json.JSON.readTree(r.asByteArray());
+            assertThat(body.get("details").asText()).contains("managed by the global control plane");
+            given().get(SampleResources.path(type)).then().statusCode(404);
+        }
+        given().contentType("application/yaml").body("type: Mesh\nname: x\n").put("/meshes/x").then().statusCode(405);
+        given().delete("/meshes/default").then().statusCode(405);
+    }
+
+    @Test
+    void indexNamesTheZone() throws Exception {
+        JsonNode index = Json.JSON.readTree(given().get("/").asByteArray());
+        assertThat(index.get("mode").asText()).isEqualTo("zone");
+        assertThat(index.get("zone").asText()).isEqualTo("zone-1");
+    }
+}
