@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds Ursa and runs it locally on the in-memory store: a global CP and two zone CPs.
+# Ctrl-C stops every process it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+[ -x "$JAVA_HOME/bin/java" ] || export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+JAVA="$JAVA_HOME/bin/java"
+
+if [ "${SKIP_BUILD:-}" != "1" ]; then
+  echo "==> building (tests skipped; set SKIP_BUILD=1 to reuse the last build)"
+  ./mvnw -B -q package -DskipTests -pl global-cp,zone-cp -am
+fi
+
+logs="${URSA_LOG_DIR:-target/local}"; mkdir -p "$logs"
+pids=()
+stop() {
+  echo; echo "==> stopping"
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+
+start() { # name port jar args...
+  local name=$1 port=$2 jar=$3; shift 3
+  "$JAVA" -Dquarkus.http.port="$port" "$@" -jar "$jar" >"$logs/$name.log" 2>&1 &
+  pids+=($!)
+  printf '==> starting %-8s on :%s (log %s) ' "$name" "$port" "$logs/$name.log"
+  for _ in $(seq 1 120); do
+    if curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null; then echo "ready"; return; fi
+    printf '.'; sleep 0.5
+  done
+  echo "FAILED"; tail -20 "$logs/$name.log"; exit 1
+}
+
+start global 5681 global-cp/target/quarkus-app/quarkus-run.jar
+start zone-1 5691 zone-cp/target/quarkus-app/quarkus-run.jar -Dursa.zone.name=zone-1
+start zone-2 5692 zone-cp/target/quarkus-app/quarkus-run.jar -Dursa.zone.name=zone-2
+
+cat <<MSG
+
+Ursa is running (in-memory store; nothing is kept after Ctrl-C).
+  global CP admin API : http://127.0.0.1:5681/        (OpenAPI: /q/openapi, metrics: /q/metrics)
+  zone-1 CP admin API : http://127.0.0.1:5691/
+  zone-2 CP admin API : http://127.0.0.1:5692/
+The zones run standalone until KDS sync lands (see docs/quickstart.md).
+
+Try:
+  curl -s -XPUT http://127.0.0.1:5681/meshes/default -H 'content-type: application/yaml' --data-binary 'type: Mesh
+name: default'
+  curl -s http://127.0.0.1:5681/meshes
+
+Press Ctrl-C to stop.
+MSG
+wait
