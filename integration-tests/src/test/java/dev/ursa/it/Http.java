@@ -1,0 +1,43 @@
+package dev.ursa.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A tiny REST client for the admin API. */
+public final class Http {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Http() {
+    }
+
+    public record Reply(int status, String body, String etag) {
+    }
+
+    public static Reply get(String url) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json").GET());
+    }
+
+    public static Reply putYaml(String url, String yaml, String ifMatch) throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/yaml").header("Accept", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(yaml));
+        if (ifMatch != null) b.header("If-Match", ifMatch);
+        return send(b);
+    }
+
+    public static Reply delete(String url) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
+    }
+
+    private static Reply send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body(), r.headers().firstValue("ETag").orElse(null));
+    }
+
+    public static HttpClient client() {
+        return CLIENT;
+    }
+}
