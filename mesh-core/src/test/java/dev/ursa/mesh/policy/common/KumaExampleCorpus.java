@@ -140,4 +140,15 @@ public final class KumaExampleCorpus {
                     });
         }
     }
+
+    /** decode -> encode -> decode: equal specs, and the encoded spec holds exactly the fields the user wrote. */
+    public static void assertRoundTrip(String yaml) {
+        JsonNode original = parse(yaml).get("spec");
+        Resource first = decode(yaml);
+        JsonNode encoded = ResourceCodec.encode(first);
+        org.assertj.core.api.Assertions.assertThat(encoded.get("spec"))
+                .as("encoded spec has exactly the user's fields").isEqualTo(withoutNulls(original));
+        Resource second = ResourceCodec.decode(encoded);
+        org.assertj.core.api.Assertions.assertThat(second.spec()).isEqualTo(first.spec());
+    }
 }
