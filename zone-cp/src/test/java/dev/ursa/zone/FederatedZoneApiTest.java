@@ -18,6 +18,7 @@ import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.cp.api.RestAssuredYaml;
 import jakarta.inject.Inject;
 
 import static io.restassured.RestAssured.given;
@@ -49,6 +50,10 @@ class FederatedZoneApiTest {
 
     @Inject
     ResourceStore store;
+
+    static {
+        RestAssuredYaml.enable();
+    }
 
     @Test
     void dataplanesAreAcceptedOnceTheMeshHasSynced() throws Exception {

@@ -141,7 +141,9 @@ public final class PolicyMatcher {
     static boolean appliesToService(TargetRef ref, String service) {
         return switch (ref.kind()) {
             case Mesh -> true;
-            case MeshService, MeshExternalService, MeshMultiZoneService -> service.equals(ref.name());
+            // A MeshService without name or labels (accepted with a warning) selects every service, like Mesh.
+            case MeshService -> ref.name() == null && ref.labelsOrEmpty().isEmpty() || service.equals(ref.name());
+            case MeshExternalService, MeshMultiZoneService -> service.equals(ref.name());
             default -> false;
         };
     }
@@ -178,6 +180,10 @@ public final class PolicyMatcher {
     }
 
     private static Optional<PolicyMatch> byDataplane(MatchInput dp, Resource policy, TargetRef ref) {
+        if (!ref.tagsOrEmpty().isEmpty()) {
+            // Dataplane by inbound tags (accepted from Kuma's docs): selects like MeshSubset.
+            return byTags(dp, policy, ref, ref.tagsOrEmpty(), "Dataplane tags " + ref.tagsOrEmpty());
+        }
         String what;
         if (ref.name() != null && !ref.name().isEmpty()) {
             if (!ref.name().equals(dp.name())) return Optional.empty();

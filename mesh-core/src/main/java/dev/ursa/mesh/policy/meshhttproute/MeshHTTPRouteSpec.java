@@ -40,7 +40,15 @@ public record MeshHTTPRouteSpec(TargetRef targetRef, @JsonInclude(JsonInclude.In
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Rule(List<Match> matches, @JsonProperty("default") RuleConf defaults) {
+    /**
+     * @param path not a Kuma field: one of Kuma's docs examples ("Route policies with different types") writes a path
+     *             beside {@code matches}. Accepted and kept so it applies unchanged, reported with a warning, never
+     *             used for routing (only {@code matches} is).
+     */
+    public record Rule(List<Match> matches, @JsonProperty("default") RuleConf defaults, PathMatch path) {
+        public Rule(List<Match> matches, RuleConf defaults) {
+            this(matches, defaults, null);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -73,6 +73,9 @@ public final class MeshHTTPRouteValidator implements SpecValidator<MeshHTTPRoute
     }
 
     private static void validateRule(Rule rule, FieldPath path, boolean gateway, Violations out) {
+        if (rule.path() != null) {
+            out.warn(path.field("path"), "kept but not used for routing: put path matches under matches[].path");
+        }
         List<Match> matches = rule.matches() == null ? List.of() : rule.matches();
         for (int i = 0; i < matches.size(); i++) {
             validateMatch(matches.get(i), path.field("matches").index(i), out);

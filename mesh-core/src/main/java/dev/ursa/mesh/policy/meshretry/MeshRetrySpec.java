@@ -33,8 +33,21 @@ public record MeshRetrySpec(TargetRef targetRef, @JsonInclude(JsonInclude.Includ
         }
     }
 
+    /**
+     * @param numRetries Kuma's docs ("consumer/producer policies") write {@code numRetries}, {@code backOff} and
+     *                   {@code retryOn} straight under {@code default}. Not a Kuma 2.14 field: accepted and kept so
+     *                   those documents apply unchanged, reported with a warning, never applied (Ursa retries per
+     *                   protocol only, under tcp, http or grpc).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Conf(Tcp tcp, Http http, Grpc grpc) {
+    public record Conf(Tcp tcp, Http http, Grpc grpc, Integer numRetries, BackOff backOff, List<String> retryOn) {
+        public Conf(Tcp tcp, Http http, Grpc grpc) {
+            this(tcp, http, grpc, null, null, null);
+        }
+
+        boolean hasUnscopedFields() {
+            return numRetries != null || backOff != null || retryOn != null;
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -66,6 +66,19 @@ public final class MeshRetryValidator implements SpecValidator<MeshRetrySpec> {
     }
 
     private static void validateConf(Conf conf, FieldPath path, Violations out) {
+        if (conf != null && conf.hasUnscopedFields()) {
+            for (String f : new String[]{"numRetries", "backOff", "retryOn"}) {
+                boolean present = switch (f) {
+                    case "numRetries" -> conf.numRetries() != null;
+                    case "backOff" -> conf.backOff() != null;
+                    default -> conf.retryOn() != null;
+                };
+                if (present) {
+                    out.warn(path.field(f), "kept but not applied: retries are configured per protocol; move it under http, grpc or tcp");
+                }
+            }
+            if (conf.tcp() == null && conf.http() == null && conf.grpc() == null) return;
+        }
         if (conf == null || (conf.tcp() == null && conf.http() == null && conf.grpc() == null)) {
             out.add(path, "at least one of the 'tcp', 'http', 'grpc' must be specified");
             return;

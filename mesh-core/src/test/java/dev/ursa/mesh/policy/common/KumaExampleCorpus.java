@@ -86,6 +86,11 @@ public final class KumaExampleCorpus {
     }
 
     /** A copy of {@code node} without explicit nulls, i.e. what a writer that omits absent fields should produce. */
+    /** Warnings of a document that validates: accepted, but reported to the user. */
+    public static List<Violation> warnings(String yaml) {
+        return ResourceValidation.check(decode(yaml)).warnings();
+    }
+
     public static JsonNode withoutNulls(JsonNode node) {
         JsonNode copy = node.deepCopy();
         strip(copy);

@@ -205,12 +205,12 @@ class MeshHealthCheckValidatorTest {
                           default:
                             tcp: {}
                         """, "spec.to[0].targetRef.kind", "not supported"),
-                arguments("MeshService without name", """
+                arguments("MeshService with labels and sectionName", """
                         to:
-                        - targetRef: {kind: MeshService}
+                        - targetRef: {kind: MeshService, labels: {app: backend}, sectionName: http}
                           default:
                             tcp: {}
-                        """, "spec.to[0].targetRef.name", "must be set"));
+                        """, "spec.to[0].targetRef.sectionName", "should not be combined with labels"));
     }
 
     @ParameterizedTest(name = "{0}")
