@@ -34,8 +34,8 @@ start() { # name port jar args...
 }
 
 start global 5681 global-cp/target/quarkus-app/quarkus-run.jar
-start zone-1 5691 zone-cp/target/quarkus-app/quarkus-run.jar -Dursa.zone.name=zone-1
-start zone-2 5692 zone-cp/target/quarkus-app/quarkus-run.jar -Dursa.zone.name=zone-2
+start zone-1 5691 zone-cp/target/quarkus-app/quarkus-run.jar -Dursa.zone.name=zone-1 -Dquarkus.grpc.server.port=5678
+start zone-2 5692 zone-cp/target/quarkus-app/quarkus-run.jar -Dursa.zone.name=zone-2 -Dquarkus.grpc.server.port=5679
 
 cat <<MSG
 

@@ -86,8 +86,9 @@ public final class TestBackend implements AutoCloseable {
         this.failEvery = n;
     }
 
+    /** Graceful: calls in flight complete, new ones are refused (UNAVAILABLE), as when an instance is taken down. */
     public void stop() {
-        server.shutdownNow();
+        server.shutdown();
     }
 
     @Override

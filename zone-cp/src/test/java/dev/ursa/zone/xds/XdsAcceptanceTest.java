@@ -143,7 +143,7 @@ class XdsAcceptanceTest {
         spread.values().forEach(n -> assertThat(n).isBetween(70, 130));
 
         // Call continuously while one Dataplane is deleted (its server keeps running: we watch traffic leave it),
-        // then while another is deleted and its server killed at once (retries cover the race).
+        // then while another is deleted and its server stopped at once (retries cover the race).
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger ok = new AtomicInteger();
         List<Throwable> failures = new ArrayList<>();
@@ -176,7 +176,7 @@ class XdsAcceptanceTest {
         Await.until("200 more successful calls", Duration.ofSeconds(10), () -> ok.get() > before + 200);
         running.set(false);
         load.get(10, TimeUnit.SECONDS);
-        System.out.printf("[xds] deleted backend-a-2 and killed its server: %d calls ok, %d failed (%d ms of load)%n",
+        System.out.printf("[xds] deleted backend-a-2 and stopped its server: %d calls ok, %d failed (%d ms of load)%n",
                 ok.get(), failures.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
         assertThat(failures).isEmpty();
         assertThat(TestBackend.call(ch, "hi", 2000)).isEqualTo("a-1");
