@@ -31,6 +31,8 @@ import dev.ursa.zone.xds.view.ViewBuilder;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.controlplane.server.ExecutorGroup;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.controlplane.server.exception.RequestException;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -102,11 +104,13 @@ public final class XdsEngine implements AutoCloseable {
         return t;
     });
 
+    private final java.util.concurrent.ExecutorService[] senders;
     private final Map<String, MeshState> meshes = new ConcurrentHashMap<>();
     private final Map<NodeId, NodeState> nodes = new ConcurrentHashMap<>();
     private final Map<Long, NodeId> streams = new ConcurrentHashMap<>();
     private final Map<String, String> lastSent = new ConcurrentHashMap<>();
     private final Map<RenderKey, XdsResources> renders = new ConcurrentHashMap<>();
+    private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final List<ChangeEvent> pending = new ArrayList<>();
     private ScheduledFuture<?> flush;
     private AutoCloseable subscription;
@@ -118,7 +122,23 @@ public final class XdsEngine implements AutoCloseable {
         this.settings = settings;
         this.meters = meters;
         this.endpointSources = List.of(new LocalEndpoints(settings.zone()));
-        this.server = new V3DiscoveryServer(List.of(new Callbacks()), new NackAwareWatcher(cache, this::lastSent));
+        // Responses are serialised and sent on a few sender threads, each stream always on the same one (order per
+        // stream is kept) rather than on the thread that sets a snapshot; packed resources are cached by identity,
+        // and renders are shared between nodes, so a thousand clients of one config pack it once.
+        int n = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.senders = new java.util.concurrent.ExecutorService[n];
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            senders[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "ursa-xds-send-" + id);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        AtomicLong nextSender = new AtomicLong();
+        ExecutorGroup group = () -> senders[(int) (nextSender.getAndIncrement() % senders.length)];
+        this.server = new V3DiscoveryServer(List.of(new Callbacks()), new NackAwareWatcher(cache, this::lastSent), group,
+                new CachedProtoResourcesSerializer());
         this.fullRenders = Counter.builder("ursa_xds_renders").tag("kind", "full").description("dataplane configs recomputed").register(meters);
         this.edsRenders = Counter.builder("ursa_xds_renders").tag("kind", "endpoints").description("dataplane endpoints recomputed").register(meters);
         meters.gauge("ursa_xds_nodes", nodes, Map::size);
@@ -150,6 +170,7 @@ public final class XdsEngine implements AutoCloseable {
     public void close() throws Exception {
         if (subscription != null) subscription.close();
         worker.shutdownNow();
+        for (var s : senders) s.shutdownNow();
     }
 
     // ---- inspection
@@ -334,11 +355,12 @@ public final class XdsEngine implements AutoCloseable {
             return;
         }
         Resource effective = registered ? dp : ViewBuilder.clientOnly(st.id);
-        DataplaneView view = ViewBuilder.build(st.id, st.flavour, effective, registered, ms.inputs, ms.index);
+        DataplaneView view = view(ms, st, effective, registered);
         RenderKey key = RenderKey.of(view);
         XdsResources res = renders.computeIfAbsent(key, k -> renderer.render(view, ms.index));
         if (renders.size() > 10_000) renders.clear(); // inputs that no longer exist; cheap to rebuild
-        res = res.withEndpoints(ms.assignments(res.edsClusters()));
+        MeshState.Eds eds = ms.eds(res.edsClusters());
+        res = res.withEndpoints(eds.assignments(), eds.version());
         st.fullRenders++;
         fullRenders.increment();
         setSnapshot(st, view, res);
@@ -347,7 +369,8 @@ public final class XdsEngine implements AutoCloseable {
     private void renderEndpoints(NodeState st) {
         MeshState ms = meshes.get(st.id.mesh());
         if (ms == null || st.resources == null) return;
-        XdsResources res = st.resources.withEndpoints(ms.assignments(st.resources.edsClusters()));
+        MeshState.Eds eds = ms.eds(st.resources.edsClusters());
+        XdsResources res = st.resources.withEndpoints(eds.assignments(), eds.version());
         st.edsRenders++;
         edsRenders.increment();
         setSnapshot(st, st.view, res);
@@ -364,8 +387,25 @@ public final class XdsEngine implements AutoCloseable {
                 && before.clustersVersion().equals(res.clustersVersion()) && before.endpointsVersion().equals(res.endpointsVersion())) {
             return;
         }
-        cache.setSnapshot(st.id.toString(), Snapshot.create(res.clusters(), res.clustersVersion(), res.endpoints(), res.endpointsVersion(),
-                res.listeners(), res.listenersVersion(), res.routes(), res.routesVersion(), List.of(), ""));
+        XdsResources r = res;
+        // Snapshot.create hashes every resource; nodes with equal content share one immutable snapshot.
+        String key = r.listenersVersion() + r.routesVersion() + r.clustersVersion() + r.endpointsVersion();
+        Snapshot snapshot = snapshots.computeIfAbsent(key, k -> Snapshot.create(r.clusters(), r.clustersVersion(), r.endpoints(),
+                r.endpointsVersion(), r.listeners(), r.listenersVersion(), r.routes(), r.routesVersion(), List.of(), ""));
+        if (snapshots.size() > 10_000) snapshots.clear();
+        cache.setSnapshot(st.id.toString(), snapshot);
+    }
+
+    /** The node's view, shared with every node of equal inputs (its name matters only if a policy names dataplanes). */
+    private DataplaneView view(MeshState ms, NodeState st, Resource dp, boolean registered) {
+        String name = ms.policiesNameDataplanes() ? st.id.name() : "";
+        ViewKey key = new ViewKey(st.flavour, dp.spec(), dp.meta().labels(), name, registered);
+        DataplaneView shared = ms.views.computeIfAbsent(key, k -> ViewBuilder.build(st.id, st.flavour, dp, registered, ms.inputs, ms.index));
+        if (shared.id().equals(st.id)) return shared;
+        return new DataplaneView(st.id, shared.flavour(), dp, registered, shared.inbounds(), shared.outbounds(), shared.policies());
+    }
+
+    record ViewKey(Flavour flavour, Object spec, Map<String, String> labels, String name, boolean registered) {
     }
 
     /** What a render depends on besides the endpoints: equal keys render equal configs. */

@@ -28,7 +28,11 @@ public record XdsResources(List<Listener> listeners, String listenersVersion,
 
     /** The same listeners, routes and clusters (same objects, same versions) with new endpoints. */
     public XdsResources withEndpoints(List<ClusterLoadAssignment> eds) {
-        return new XdsResources(listeners, listenersVersion, routes, routesVersion, clusters, clustersVersion, edsClusters,
-                eds, Versions.of(eds));
+        return withEndpoints(eds, Versions.of(eds));
+    }
+
+    /** As {@link #withEndpoints(List)} with the endpoints' version already known. */
+    public XdsResources withEndpoints(List<ClusterLoadAssignment> eds, String version) {
+        return new XdsResources(listeners, listenersVersion, routes, routesVersion, clusters, clustersVersion, edsClusters, eds, version);
     }
 }
