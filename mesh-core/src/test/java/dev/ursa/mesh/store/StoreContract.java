@@ -114,10 +114,11 @@ public abstract class StoreContract {
 
     @Test
     void putOfEqualContentWritesNothingAndSendsNoEvent() {
-        await(store().put(mesh("m1", Map.of()), Precondition.ANY));
-        Resource stored = await(store().put(timeout("m1", "t1", Map.of("x", "y")), Precondition.ANY)).resource();
-
         try (Recorder events = record()) {
+            await(store().put(mesh("m1", Map.of()), Precondition.ANY));
+            Resource stored = await(store().put(timeout("m1", "t1", Map.of("x", "y")), Precondition.ANY)).resource();
+            assertThat(events.fence()).hasSize(2);
+
             WriteResult again = await(store().put(timeout("m1", "t1", Map.of("x", "y")), Precondition.ANY));
 
             assertThat(again.change()).isNull();
@@ -287,13 +288,16 @@ public abstract class StoreContract {
 
     @Test
     void deletingAMeshDeletesEverythingInItAndNothingElse() {
-        for (String m : List.of("m1", "m2")) await(store().put(mesh(m, Map.of()), Precondition.ANY));
-        await(store().put(timeout("m1", "t1", Map.of()), Precondition.ANY));
-        await(store().put(timeout("m1", "t2", Map.of()), Precondition.ANY));
-        Resource otherMesh = await(store().put(timeout("m2", "t1", Map.of()), Precondition.ANY)).resource();
-        Resource globalScoped = await(store().put(zone("m1", true, Map.of()), Precondition.ANY)).resource();
-
+        Resource otherMesh;
+        Resource globalScoped;
         try (Recorder events = record()) {
+            for (String m : List.of("m1", "m2")) await(store().put(mesh(m, Map.of()), Precondition.ANY));
+            await(store().put(timeout("m1", "t1", Map.of()), Precondition.ANY));
+            await(store().put(timeout("m1", "t2", Map.of()), Precondition.ANY));
+            otherMesh = await(store().put(timeout("m2", "t1", Map.of()), Precondition.ANY)).resource();
+            globalScoped = await(store().put(zone("m1", true, Map.of()), Precondition.ANY)).resource();
+            assertThat(events.fence()).hasSize(6);
+
             await(store().delete(meshKey("m1"), Precondition.ANY));
 
             List<ChangeEvent> seen = events.fence();
@@ -471,6 +475,7 @@ public abstract class StoreContract {
     protected final class Recorder implements AutoCloseable {
         private final List<ChangeEvent> events = new ArrayList<>();
         private final AutoCloseable subscription;
+        private int consumed;
 
         private Recorder() {
             subscription = store().changes().subscribe(this::add);
@@ -504,20 +509,25 @@ public abstract class StoreContract {
         }
 
         /**
-         * Writes a fresh fence resource, waits for its event and returns every event recorded before it: with an
-         * ordered feed these are all the events the operations before the fence caused.
+         * Writes a fresh fence resource, waits for its event and returns the events recorded since the previous fence
+         * (or since the recorder was opened), without fence events. With an ordered feed these are exactly the events
+         * the operations in between caused; a late event of an operation before the previous fence cannot leak in.
          */
         public List<ChangeEvent> fence() {
             Resource fence = zone("fence-" + fences.incrementAndGet(), true, Map.of());
             await(store().put(fence, Precondition.ANY));
             awaitEvent(e -> e.key().equals(fence.key()));
             synchronized (this) {
-                List<ChangeEvent> before = new ArrayList<>();
-                for (ChangeEvent e : events) {
-                    if (e.key().equals(fence.key())) break;
-                    before.add(e);
+                List<ChangeEvent> between = new ArrayList<>();
+                for (int i = consumed; i < events.size(); i++) {
+                    ChangeEvent e = events.get(i);
+                    if (e.key().equals(fence.key())) {
+                        consumed = i + 1;
+                        break;
+                    }
+                    if (!e.key().name().startsWith("fence-") || !e.key().type().equals(ResourceTypes.ZONE.name())) between.add(e);
                 }
-                return before;
+                return between;
             }
         }
 
