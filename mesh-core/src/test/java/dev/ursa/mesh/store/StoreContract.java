@@ -407,6 +407,47 @@ public abstract class StoreContract {
         assertThat(last.meta().labels()).containsEntry("writer", winnerByNewVersion.get(last.meta().version()));
     }
 
+    @Test
+    void concurrentCreatesOfOneNewKeyNeitherFailNorDuplicate() throws Exception {
+        int threads = 8;
+        List<Object> absent = runConcurrently(threads, i -> store().put(zone("new-absent", true, Map.of("writer", "w" + i)), Precondition.ABSENT));
+        List<Object> any = runConcurrently(threads, i -> store().put(zone("new-any", true, Map.of("writer", "w" + i)), Precondition.ANY));
+
+        assertThat(absent).filteredOn(WriteResult.class::isInstance).hasSize(1);
+        assertThat(absent).filteredOn(r -> !(r instanceof WriteResult)).hasSize(threads - 1).allSatisfy(r -> assertThat(r).isInstanceOf(StoreException.AlreadyExists.class));
+        assertThat(any).allSatisfy(r -> assertThat(r).isInstanceOf(WriteResult.class));
+        assertThat(any).filteredOn(r -> ((WriteResult) r).created()).hasSize(1);
+        assertThat(await(store().get(zoneKey("new-any")))).get().satisfies(r -> assertThat(r.meta().version()).isEqualTo(threads));
+        assertThat(await(store().list(ListQuery.all(ResourceTypes.ZONE))).items())
+                .extracting(r -> r.meta().name()).filteredOn(n -> n.startsWith("new-")).containsExactly("new-absent", "new-any");
+    }
+
+    /** Runs {@code call(i)} for i in [0, n) from n threads released together; returns each result or StoreException. */
+    private static List<Object> runConcurrently(int n, java.util.function.IntFunction<CompletionStage<?>> call) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Object>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        return await(call.apply(index));
+                    } catch (StoreException e) {
+                        return e;
+                    }
+                }));
+            }
+            start.countDown();
+            List<Object> results = new ArrayList<>();
+            for (Future<Object> f : futures) results.add(f.get(60, TimeUnit.SECONDS));
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     protected static Resource mesh(String name, Map<String, String> labels) {

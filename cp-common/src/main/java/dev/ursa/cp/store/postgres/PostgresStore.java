@@ -26,9 +26,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import jakarta.persistence.LockModeType;
+import org.hibernate.JDBCException;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -325,7 +327,10 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
 
     private static boolean isUniqueViolation(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
+            // Hibernate Reactive reports it as a JDBCException carrying the SQL state, without the PgException as cause.
             if (c instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) return true;
+            if (c instanceof JDBCException jdbc && UNIQUE_VIOLATION.equals(jdbc.getSQLState())) return true;
+            if (c instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) return true;
         }
         return false;
     }
