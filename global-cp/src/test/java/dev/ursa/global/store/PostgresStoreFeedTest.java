@@ -158,6 +158,24 @@ class PostgresStoreFeedTest {
         assertThat(delivered).as("a change after the reconnect reached the listener").isTrue();
     }
 
+    @Test
+    void instancesStartingTogetherCreateTheSchemaOnceWithoutErrors() throws Exception {
+        pool.query("drop table ursa_resource").execute().await().atMost(DEADLINE);
+        List<PostgresStore> instances = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                instances.add(new PostgresStore(sessions, vertx, new PgChangeFeed(vertx, StoreProducer.listenOptions(config)), Clock.systemUTC()));
+            }
+            // start() kicks off schema creation asynchronously, so the four DDL transactions really overlap.
+            List<CompletionStage<Void>> ready = instances.stream().map(p -> p.start().ready()).toList();
+            for (CompletionStage<Void> r : ready) await(r);
+            Resource z = await(instances.get(0).put(zone("z1", true), Precondition.ANY)).resource();
+            assertThat(await(instances.get(3).get(z.key()))).contains(z);
+        } finally {
+            for (PostgresStore p : instances) p.close();
+        }
+    }
+
     private static List<String> describe(List<ChangeEvent> events) {
         return events.stream().map(e -> e.key() + " " + e.kind() + " v" + e.version()).toList();
     }
