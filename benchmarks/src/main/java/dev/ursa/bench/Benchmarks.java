@@ -30,6 +30,8 @@ public final class Benchmarks {
         out.printf("Ursa global-cp benchmarks, %s%n", when);
         out.printf("machine: %d cores (shared by the global-cp, Postgres and this load generator), %.1f GiB, %s; %s; Java %s (%s)%n",
                 machine.cores(), machine.memoryGiB(), machine.cpuModel(), machine.os(), machine.javaVersion(), machine.javaVendor());
+        String loadAverage = loadAverage();
+        out.printf("load average before the run (1, 5, 15 min): %s; anything else running skews the figures%n", loadAverage);
         out.printf("global-cp: %s%n", config.globalCpJar());
         Files.createDirectories(config.outDir());
         boolean allOk = true;
@@ -52,7 +54,7 @@ public final class Benchmarks {
                 results.add(r);
             }
             printPutTable(out, results, config);
-            write(config.outDir().resolve("rest-put.json"), document("rest-put", when, machine, config, results));
+            write(config.outDir().resolve("rest-put.json"), document("rest-put", when, machine, loadAverage, config, results));
         }
 
         if (config.suites().contains(BenchConfig.Suite.startup)) {
@@ -72,7 +74,7 @@ public final class Benchmarks {
                 results.add(r);
             }
             printStartupTable(out, results);
-            write(config.outDir().resolve("startup.json"), document("startup", when, machine, config, results));
+            write(config.outDir().resolve("startup.json"), document("startup", when, machine, loadAverage, config, results));
         }
         out.printf("%nJSON: %s%n", config.outDir());
         System.exit(allOk ? 0 : 1);
@@ -81,22 +83,22 @@ public final class Benchmarks {
     private static void printPutTable(PrintStream out, List<RestPutBenchmark.Result> results, BenchConfig config) {
         out.println();
         out.printf("%-9s %9s %7s %8s %8s %8s %8s %7s %9s %9s %6s %s%n",
-                "store", "PUT/s", "target", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "cpu load", "cpu srv", "busy", "stored");
+                "store", "PUT/s", "target", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "load-gen", "server", "busy", "stored");
         for (RestPutBenchmark.Result r : results) {
             if (r.putsPerSecond() == null) {
                 out.printf("%-9s %s%n", r.store(), r.outcome());
                 continue;
             }
-            out.printf("%-9s %9.1f %7s %8.2f %8.2f %8.2f %8.2f %7d %8.1fs %8.1fs %5s%% %d/%d%n",
+            out.printf("%-9s %9.1f %7s %8.2f %8.2f %8.2f %8.2f %7d %6dus %6dus %5s%% %d/%d%n",
                     r.store(), r.putsPerSecond(), (r.meetsTarget() ? ">=" : "< ") + r.targetPutsPerSecond(),
                     r.latency().p50Ms(), r.latency().p90Ms(), r.latency().p99Ms(), r.latency().maxMs(), r.failed(),
-                    r.cpu().loadGeneratorCpuSeconds(), r.cpu().serverCpuSeconds(),
+                    r.loadGeneratorCpuMicrosPerPut(), r.serverCpuMicrosPerPut(),
                     r.cpu().machineBusyPercent() == null ? "?" : r.cpu().machineBusyPercent(),
                     r.stored(), config.warmup() + config.resources());
             if (r.firstFailure() != null) out.printf("          first failure: %s%n", r.firstFailure());
         }
-        out.println("  cpu load / cpu srv: CPU seconds used by this load generator / the global-cp process during the measured phase;");
-        out.println("  busy: all cores, whole machine (includes Postgres). Body: " + results.stream()
+        out.println("  load-gen / server: CPU time per PUT used by this load generator / by the global-cp process (Postgres not included);");
+        out.println("  busy: all cores of the whole machine during the measured phase (includes Postgres and anything else). Body: " + results.stream()
                 .filter(r -> r.bodyBytes() > 0).map(r -> r.bodyBytes() + " bytes").findFirst().orElse("-") + ".");
     }
 
@@ -113,7 +115,8 @@ public final class Benchmarks {
         }
     }
 
-    private static Map<String, Object> document(String benchmark, String when, Machine machine, BenchConfig config, List<?> results) {
+    private static Map<String, Object> document(String benchmark, String when, Machine machine, String loadAverage, BenchConfig config,
+                                                List<?> results) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("resources", config.resources());
         parameters.put("warmup", config.warmup());
@@ -121,16 +124,27 @@ public final class Benchmarks {
         parameters.put("stores", config.stores());
         parameters.put("starts", config.starts());
         parameters.put("bodyFormat", config.format());
-        parameters.put("httpClient", "java.net.http.HttpClient, HTTP/1.1, one client (one keep-alive connection) per worker thread");
+        parameters.put("httpClient", "java.net.http.HttpClient, HTTP/1.1, one client (one keep-alive connection) per worker thread, closed loop");
         parameters.put("globalCpJar", config.repoRoot().relativize(config.globalCpJar()).toString());
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", benchmark);
         doc.put("date", when);
         doc.put("machine", machine);
         doc.put("note", "the load generator, the global-cp and Postgres share the machine's " + machine.cores() + " cores");
+        doc.put("loadAverageBeforeRun", loadAverage);
         doc.put("parameters", parameters);
         doc.put("results", results);
         return doc;
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), to tell a quiet machine from a busy one. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static void write(Path file, Object doc) throws IOException {

@@ -16,10 +16,11 @@ public final class RestPutBenchmark {
     /** One store's figures. {@code stored} is the MeshTimeout count the server lists afterwards. */
     public record Result(StoreKind store, String outcome, Double putsPerSecond, Integer targetPutsPerSecond, Boolean meetsTarget,
                          LatencyStats latency, double wallSeconds, int created, int updated, int failed, String firstFailure,
-                         Long stored, int bodyBytes, CpuMeter.Usage cpu, String serverLog) {
+                         Long stored, int bodyBytes, CpuMeter.Usage cpu, Long loadGeneratorCpuMicrosPerPut,
+                         Long serverCpuMicrosPerPut, String serverLog) {
 
         static Result failed(StoreKind store, String why) {
-            return new Result(store, "error: " + why, null, target(store), null, null, 0, 0, 0, 0, null, null, 0, null, null);
+            return new Result(store, "error: " + why, null, target(store), null, null, 0, 0, 0, 0, null, null, 0, null, null, null, null);
         }
     }
 
@@ -60,6 +61,8 @@ public final class RestPutBenchmark {
                     LatencyStats.ofNanos(measured.latencyNanos()), measured.wall().toMillis() / 1000.0,
                     measured.created(), measured.updated(), measured.failed(), measured.firstFailure(), stored,
                     bodies.meshTimeout("bench-0", 0).length, usage,
+                    Math.round(usage.loadGeneratorCpuSeconds() * 1e6 / config.resources()),
+                    Math.round(usage.serverCpuSeconds() * 1e6 / config.resources()),
                     config.repoRoot().relativize(config.outDir().resolve("logs/put-" + kind + ".log")).toString());
         }
     }
