@@ -56,6 +56,7 @@ public final class RestPutBenchmark {
             PutLoad.Outcome measured = load.run("bench", config.resources());
             CpuMeter.Usage usage = cpu.stop();
             long stored = countMeshTimeouts(cp);
+            store.checkInUse();
             double rate = Math.round(measured.perSecond() * 10) / 10.0;
             return new Result(kind, measured.failed() == 0 ? "ok" : "errors", rate, target(kind), rate >= target(kind),
                     LatencyStats.ofNanos(measured.latencyNanos()), measured.wall().toMillis() / 1000.0,

@@ -35,6 +35,7 @@ public final class StartupBenchmark {
                     cp.quarkusReportedSeconds().ifPresent(reported::add);
                 }
             }
+            store.checkInUse();
         }
         double[] sorted = ready.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return new Result(kind, "ok", sorted.length, median(sorted), sorted[sorted.length - 1], sorted[0], ready, reported);

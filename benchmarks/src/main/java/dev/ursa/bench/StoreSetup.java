@@ -14,6 +14,12 @@ public sealed interface StoreSetup extends AutoCloseable {
 
     Map<String, String> props();
 
+    /**
+     * Fails when the global-cp evidently did not keep its data in this store (e.g. a build whose
+     * {@code ursa.store.type=postgres} still falls back to memory), so no figure is reported under the wrong name.
+     */
+    void checkInUse();
+
     @Override
     void close();
 
@@ -33,6 +39,11 @@ public sealed interface StoreSetup extends AutoCloseable {
         @Override
         public Map<String, String> props() {
             return Map.of("ursa.store.type", "memory");
+        }
+
+        @Override
+        public void checkInUse() {
+            // nothing outside the process to look at
         }
 
         @Override
@@ -61,6 +72,22 @@ public sealed interface StoreSetup extends AutoCloseable {
                     "ursa.store.type", "postgres",
                     "quarkus.datasource.reactive.url", "postgresql://" + host + ":" + port + "/" + database,
                     "quarkus.datasource.username", user);
+        }
+
+        @Override
+        public void checkInUse() {
+            String sql = "SELECT count(*) FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')";
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database, user, "");
+                 Statement s = c.createStatement();
+                 var rs = s.executeQuery(sql)) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    throw new IllegalStateException("the global-cp created no table in database " + database
+                            + ": this build does not use Postgres for ursa.store.type=postgres (no Postgres store yet?)");
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot inspect database " + database + ": " + e.getMessage(), e);
+            }
         }
 
         @Override
