@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The parameters of one run. Every field is a {@code -Dbench.<name>=...} system property or a
@@ -24,6 +26,9 @@ public record BenchConfig(
         String pgUser,
         Path repoRoot,
         Path outDir) {
+
+    private static final Set<String> NAMES = Set.of("resources", "warmup", "concurrency", "stores", "suites", "starts", "format",
+            "pgHost", "pgPort", "pgUser", "repoRoot", "out");
 
     public enum Suite { put, startup }
 
@@ -52,6 +57,9 @@ public record BenchConfig(
             int eq = arg.indexOf('=');
             p.setProperty(arg.substring(2, eq), arg.substring(eq + 1));
         }
+        for (String name : p.stringPropertyNames()) {
+            if (!NAMES.contains(name)) throw new IllegalArgumentException("unknown parameter " + name + "; known: " + new TreeSet<>(NAMES));
+        }
         Path root = p.containsKey("repoRoot") ? Path.of(p.getProperty("repoRoot")).toAbsolutePath() : findRepoRoot();
         return new BenchConfig(
                 intProp(p, "resources", 10_000),
@@ -60,7 +68,7 @@ public record BenchConfig(
                 list(p.getProperty("stores", "memory,postgres"), StoreKind.class),
                 list(p.getProperty("suites", "put,startup"), Suite.class),
                 intProp(p, "starts", 5),
-                BodyFormat.valueOf(p.getProperty("format", "json")),
+                enumValue(BodyFormat.class, p.getProperty("format", "json")),
                 p.getProperty("pgHost", "127.0.0.1"),
                 intProp(p, "pgPort", 5432),
                 p.getProperty("pgUser", "postgres"),
@@ -86,9 +94,17 @@ public record BenchConfig(
         return Arrays.stream(csv.split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
-                .map(s -> Enum.valueOf(type, s))
+                .map(s -> enumValue(type, s))
                 .distinct()
                 .toList();
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String value) {
+        try {
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + value + "' is not one of " + Arrays.toString(type.getEnumConstants()));
+        }
     }
 
     /** The working directory or the directory of this jar, whichever sits inside the repository. */

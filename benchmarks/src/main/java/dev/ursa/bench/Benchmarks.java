@@ -23,7 +23,14 @@ public final class Benchmarks {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static void main(String[] args) throws Exception {
-        BenchConfig config = BenchConfig.from(args);
+        BenchConfig config;
+        try {
+            config = BenchConfig.from(args);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("benchmarks: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Machine machine = Machine.current();
         PrintStream out = System.out;
         String when = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
