@@ -11,6 +11,15 @@ import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.ursa.mesh.codec.Format;
+import dev.ursa.mesh.codec.ResourceCodec;
+import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.store.Precondition;
+import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.cp.api.RestAssuredYaml;
+import jakarta.inject.Inject;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +46,24 @@ class FederatedZoneApiTest {
         }
         given().contentType("application/yaml").body("type: Mesh\nname: x\n").put("/meshes/x").then().statusCode(405);
         given().delete("/meshes/default").then().statusCode(405);
+    }
+
+    @Inject
+    ResourceStore store;
+
+    static {
+        RestAssuredYaml.enable();
+    }
+
+    @Test
+    void dataplanesAreAcceptedOnceTheMeshHasSynced() throws Exception {
+        // The mesh arrives from the global over KDS; here it is written straight into the store as KDS would.
+        Resource mesh = ResourceCodec.decode(ResourceCodec.parse("type: Mesh\nname: default\n".getBytes(), Format.YAML));
+        store.put(mesh, Precondition.ANY).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        String path = SampleResources.path(ResourceTypes.DATAPLANE);
+        given().contentType("application/yaml").body(SampleResources.yaml(ResourceTypes.DATAPLANE)).put(path).then().statusCode(201);
+        given().get(path).then().statusCode(200);
+        given().delete(path).then().statusCode(200);
     }
 
     @Test

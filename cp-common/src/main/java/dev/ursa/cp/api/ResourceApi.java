@@ -143,13 +143,15 @@ public class ResourceApi {
         Format in = Formats.ofContentType(headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
         Format out = Formats.ofAccept(headers.getHeaderString(HttpHeaders.ACCEPT));
         Precondition pre = precondition(headers);
-        return service.put(type, mesh, name, body, in, pre).thenApply(result -> {
-            Resource r = result.resource();
-            return Response.status(result.created() ? 201 : 200)
+        return service.put(type, mesh, name, body, in, pre).thenApply(written -> {
+            Resource r = written.result().resource();
+            Response.ResponseBuilder reply = Response.status(written.result().created() ? 201 : 200)
                     .type(Formats.mediaType(out))
                     .entity(ResourceCodec.write(ResourceCodec.encode(r), out))
-                    .tag(Long.toString(r.meta().version()))
-                    .build();
+                    .tag(Long.toString(r.meta().version()));
+            // RFC 9111 "miscellaneous persistent warning", as Kubernetes sends API warnings.
+            written.warnings().forEach(w -> reply.header("Warning", "299 ursa \"" + w.toString().replace("\"", "'") + "\""));
+            return reply.build();
         });
     }
 

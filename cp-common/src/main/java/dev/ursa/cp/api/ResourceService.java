@@ -1,5 +1,6 @@
 package dev.ursa.cp.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.cp.ControlPlaneRole;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
@@ -15,9 +16,11 @@ import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.store.WriteResult;
 import dev.ursa.mesh.validation.FieldPath;
 import dev.ursa.mesh.validation.ValidationException;
+import dev.ursa.mesh.validation.Violation;
 import dev.ursa.mesh.validation.Violations;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -47,10 +50,17 @@ public class ResourceService {
         return store.list(query);
     }
 
-    public CompletionStage<WriteResult> put(ResourceType type, String mesh, String name, byte[] body, Format format, Precondition precondition) {
+    /** A stored write and the warnings its document raised (accepted, but worth telling the user). */
+    public record Written(WriteResult result, List<Violation> warnings) {
+    }
+
+    private record Accepted(Resource resource, List<Violation> warnings) {
+    }
+
+    public CompletionStage<Written> put(ResourceType type, String mesh, String name, byte[] body, Format format, Precondition precondition) {
         try {
-            Resource resource = accept(type, mesh, name, body, format);
-            return store.put(resource, precondition);
+            Accepted accepted = accept(type, mesh, name, body, format);
+            return store.put(accepted.resource(), precondition).thenApply(r -> new Written(r, accepted.warnings()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -72,18 +82,21 @@ public class ResourceService {
     }
 
     /** Parses and checks a PUT body against its path; throws on the first refusal with every violation found. */
-    Resource accept(ResourceType type, String mesh, String name, byte[] body, Format format) {
+    private Accepted accept(ResourceType type, String mesh, String name, byte[] body, Format format) {
         refusal(type).ifPresent(reason -> {
             throw new WriteRefusedException(reason);
         });
         if (body != null && body.length > MAX_BODY_BYTES) {
             throw ValidationException.of("Request body too large", "", "body is " + body.length + " bytes; the limit is " + MAX_BODY_BYTES + " bytes (1 MiB)");
         }
-        Resource resource = ResourceCodec.decode(ResourceCodec.parse(body, format));
-        if (resource.type() != type) {
+        JsonNode document = ResourceCodec.parse(body, format);
+        // The path decides the type: check it before binding the spec, so the error names the real mistake.
+        JsonNode typeField = document.path("type");
+        if (typeField.isTextual() && !typeField.asText().equals(type.name()) && ResourceTypes.byName(typeField.asText()).isPresent()) {
             throw ValidationException.of("Resource is not valid", "type",
-                    "type \"" + resource.type().name() + "\" does not match the path, which holds " + type.name() + " resources");
+                    "type \"" + typeField.asText() + "\" does not match the path, which holds " + type.name() + " resources");
         }
+        Resource resource = ResourceCodec.decode(document);
         Violations out = new Violations();
         String bodyName = resource.meta().name();
         if (!bodyName.isEmpty() && !bodyName.equals(name)) {
@@ -95,8 +108,9 @@ public class ResourceService {
                 out.add(FieldPath.of("mesh"), "mesh \"" + bodyMesh + "\" does not match the mesh in the path \"" + mesh + "\"");
             }
         }
-        out.addAll(ResourceValidation.check(resource).list());
+        Violations checked = ResourceValidation.check(resource);
+        out.addAll(checked.list());
         out.throwIfAny("Resource is not valid");
-        return resource;
+        return new Accepted(resource, checked.warnings());
     }
 }

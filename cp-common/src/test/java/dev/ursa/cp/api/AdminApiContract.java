@@ -6,9 +6,6 @@ import dev.ursa.mesh.codec.Json;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.testing.SampleResources;
-import io.restassured.RestAssured;
-import io.restassured.config.EncoderConfig;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -190,7 +187,8 @@ public abstract class AdminApiContract {
 
     protected List<BadInput> badInputs() {
         String tp = "/meshes/default/meshtimeouts/t1";
-        String valid = "{\"type\":\"MeshTimeout\",\"mesh\":\"default\",\"name\":\"t1\",\"spec\":{\"targetRef\":{\"kind\":\"Mesh\"}}}";
+        String valid = "{\"type\":\"MeshTimeout\",\"mesh\":\"default\",\"name\":\"t1\",\"spec\":{\"targetRef\":{\"kind\":\"Mesh\"},"
+                + "\"to\":[{\"targetRef\":{\"kind\":\"Mesh\"},\"default\":{\"idleTimeout\":\"10s\"}}]}}";
         List<BadInput> list = new ArrayList<>(List.of(
                 bad("malformed JSON", tp, JSON, "{\"type\": \"MeshTimeout\", ", "", "malformed JSON"),
                 bad("malformed YAML", tp, YAML, "type: MeshTimeout\nspec: [\n", "", "malformed YAML"),
@@ -208,8 +206,12 @@ public abstract class AdminApiContract {
                 bad("wrong value type", tp, JSON, valid.replace("\"kind\":\"Mesh\"", "\"kind\":7"), "spec.targetRef.kind", ""),
                 bad("unknown enum value", tp, JSON, valid.replace("\"kind\":\"Mesh\"", "\"kind\":\"Galaxy\""), "spec.targetRef.kind", "must be one of"),
                 bad("labels not strings", tp, JSON, valid.replace("\"spec\"", "\"labels\":{\"a\":1},\"spec\""), "labels[\"a\"]", "must be a string"),
+                bad("invalid duration", tp, JSON, valid.replace("\"10s\"", "\"soon\""), "spec.to[0].default.idleTimeout", "invalid duration"),
+                bad("negative duration", tp, JSON, valid.replace("\"10s\"", "\"-5s\""), "spec.to[0].default.idleTimeout", ""),
+                bad("rule violation: to without targetRef", tp, JSON, valid.replace("\"targetRef\":{\"kind\":\"Mesh\"},\"default\"", "\"default\""),
+                        "spec.to[0].targetRef", ""),
                 bad("missing spec", tp, JSON, "{\"type\":\"MeshTimeout\",\"mesh\":\"default\",\"name\":\"t1\"}", "spec", "must be defined"),
-                bad("mesh does not exist", "/meshes/nomesh/meshtimeouts/t1", JSON, valid.replace("\"default\"", "\"nomesh\""), "mesh", "not found"),
+                bad("mesh does not exist", "/meshes/nomesh/meshtimeouts/t1", JSON, valid.replace("\"mesh\":\"default\"", "\"mesh\":\"nomesh\""), "mesh", "not found"),
                 bad("duplicate key", tp, JSON, valid.replace("{\"type\":\"MeshTimeout\",", "{\"type\":\"MeshTimeout\",\"type\":\"MeshTimeout\","), "", "Duplicate"),
                 new BadInput("body over 1 MiB", "PUT", tp, JSON, oversized(valid), null, 400, "", "1 MiB"),
                 new BadInput("If-Match not a version", "PUT", tp, JSON, valid.getBytes(StandardCharsets.UTF_8), "\"abc\"", 400, "If-Match", "version"),
@@ -292,9 +294,6 @@ public abstract class AdminApiContract {
     }
 
     static {
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        RestAssured.config = RestAssured.config().encoderConfig(EncoderConfig.encoderConfig()
-                .encodeContentTypeAs(YAML, ContentType.TEXT)
-                .appendDefaultContentCharsetToContentTypeIfUndefined(false));
+        RestAssuredYaml.enable();
     }
 }

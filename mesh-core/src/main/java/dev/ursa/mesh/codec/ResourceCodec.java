@@ -195,8 +195,8 @@ public final class ResourceCodec {
         if (target == Double.class || target == double.class || target == Float.class || target == float.class) return ": must be a number";
         if (target == Boolean.class || target == boolean.class) return ": must be true or false";
         if (List.class.isAssignableFrom(target)) return ": must be a list";
-        if (Map.class.isAssignableFrom(target) || target.isRecord()) return ": must be an object";
         if (target.getSimpleName().equals("KumaDuration")) return ": must be a duration like \"10s\"";
+        if (Map.class.isAssignableFrom(target) || target.isRecord()) return ": must be an object";
         return "";
     }
 

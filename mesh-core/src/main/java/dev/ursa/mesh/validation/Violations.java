@@ -3,13 +3,27 @@ package dev.ursa.mesh.validation;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects every violation of one validation run, so a user sees all problems at once. Not thread-safe. */
+/**
+ * Collects every violation of one validation run, so a user sees all problems at once, plus warnings: things that are
+ * accepted but probably not what the user meant (returned with the write, never block it). Not thread-safe.
+ */
 public final class Violations {
     private final List<Violation> items = new ArrayList<>();
+    private final List<Violation> warnings = new ArrayList<>();
 
     public Violations add(FieldPath field, String message) {
         items.add(new Violation(field.value(), message));
         return this;
+    }
+
+    /** Accepted, but the user should hear about it (e.g. a field Ursa keeps but does not apply). */
+    public Violations warn(FieldPath field, String message) {
+        warnings.add(new Violation(field.value(), message));
+        return this;
+    }
+
+    public List<Violation> warnings() {
+        return List.copyOf(warnings);
     }
 
     public Violations addAll(List<Violation> more) {

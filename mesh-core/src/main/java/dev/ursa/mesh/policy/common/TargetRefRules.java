@@ -41,7 +41,12 @@ public final class TargetRefRules {
                 forbid(path, "sectionName", ref.sectionName(), kind, out);
             }
             case Dataplane -> {
-                forbid(path, "tags", ref.tags(), kind, out);
+                // Kuma's docs (2.14) select Dataplanes by inbound tags too (e.g. the gRPC MeshRetry example); Ursa
+                // accepts that and matches the tags like MeshSubset does.
+                Tags.validateSelector(ref.tags(), path.field("tags"), out);
+                if (set(ref.tags()) && (set(ref.name()) || set(ref.labels()))) {
+                    out.add(path.field("tags"), "tags cannot be combined with name or labels");
+                }
                 forbid(path, "mesh", ref.mesh(), kind, out);
                 forbid(path, "proxyTypes", ref.proxyTypes(), kind, out);
                 if (set(ref.labels()) && (set(ref.name()) || set(ref.namespace()))) {
@@ -64,7 +69,14 @@ public final class TargetRefRules {
                 forbid(path, "mesh", ref.mesh(), kind, out);
                 forbid(path, "tags", ref.tags(), kind, out);
                 forbid(path, "proxyTypes", ref.proxyTypes(), kind, out);
-                if (!set(ref.labels())) require(path, "name", ref.name(), kind, out);
+                if (!set(ref.labels()) && !set(ref.name())) {
+                    if (kind == TargetRefKind.MeshService) {
+                        // Kuma's docs contain such a policy ("Same-namespace exception"); accept it, say what it does.
+                        out.warn(path.field("name"), "MeshService without name or labels selects every service, like kind Mesh");
+                    } else {
+                        require(path, "name", ref.name(), kind, out);
+                    }
+                }
                 if (set(ref.labels()) && (set(ref.name()) || set(ref.namespace()))) {
                     out.add(path.field("labels"), "either labels or name and namespace must be specified");
                 }
