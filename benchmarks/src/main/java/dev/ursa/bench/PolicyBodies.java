@@ -3,8 +3,8 @@ package dev.ursa.bench;
 import java.nio.charset.StandardCharsets;
 
 /**
- * MeshTimeout documents of about 500 bytes, each with its own name and label values, shaped like what kumactl or
- * a GitOps pipeline sends: a handful of ownership labels and a targetRef.
+ * MeshTimeout documents of about 500 bytes, each with its own name and values, shaped like what kumactl or a GitOps
+ * pipeline sends: a few ownership labels, a targetRef and one {@code to} entry with connection and HTTP timeouts.
  */
 public final class PolicyBodies {
     private final BenchConfig.BodyFormat format;
@@ -22,37 +22,40 @@ public final class PolicyBodies {
         String doc = switch (format) {
             case json -> """
                     {"type":"MeshTimeout","mesh":"default","name":"%1$s",\
-                    "labels":{"kuma.io/origin":"global","team":"payments-%2$d","env":"production",\
-                    "app.kubernetes.io/part-of":"checkout","app.kubernetes.io/managed-by":"ursa-benchmark",\
-                    "cost-center":"cc-%3$04d","owner":"platform-networking","change-ticket":"NET-%4$05d",\
-                    "revision":"r%5$d","region":"eu-west-1"},\
-                    "spec":{"targetRef":{"kind":"MeshSubset","tags":{"kuma.io/service":"%6$s_default_svc_8080",\
-                    "version":"v%7$d","kuma.io/zone":"zone-%8$d"}}}}""";
+                    "labels":{"team":"payments-%2$d","env":"production","app.kubernetes.io/part-of":"checkout",\
+                    "app.kubernetes.io/managed-by":"ursa-benchmark","change-ticket":"NET-%3$05d"},\
+                    "spec":{"targetRef":{"kind":"MeshSubset","tags":{"kuma.io/service":"%4$s_default_svc_8080","version":"v%5$d"}},\
+                    "to":[{"targetRef":{"kind":"Mesh"},"default":{"connectionTimeout":"2s","idleTimeout":"%6$ds",\
+                    "http":{"requestTimeout":"15s","streamIdleTimeout":"30m","maxStreamDuration":"0s"}}}]}}""";
             case yaml -> """
                     type: MeshTimeout
                     mesh: default
                     name: %1$s
                     labels:
-                      kuma.io/origin: global
                       team: payments-%2$d
                       env: production
                       app.kubernetes.io/part-of: checkout
                       app.kubernetes.io/managed-by: ursa-benchmark
-                      cost-center: cc-%3$04d
-                      owner: platform-networking
-                      change-ticket: NET-%4$05d
-                      revision: r%5$d
-                      region: eu-west-1
+                      change-ticket: NET-%3$05d
                     spec:
                       targetRef:
                         kind: MeshSubset
                         tags:
-                          kuma.io/service: %6$s_default_svc_8080
-                          version: v%7$d
-                          kuma.io/zone: zone-%8$d
+                          kuma.io/service: %4$s_default_svc_8080
+                          version: v%5$d
+                      to:
+                        - targetRef:
+                            kind: Mesh
+                          default:
+                            connectionTimeout: 2s
+                            idleTimeout: %6$ds
+                            http:
+                              requestTimeout: 15s
+                              streamIdleTimeout: 30m
+                              maxStreamDuration: 0s
                     """;
         };
-        return doc.formatted(name, i % 13, i % 5000, i, i % 1000, service, i % 3 + 1, i % 4 + 1).getBytes(StandardCharsets.UTF_8);
+        return doc.formatted(name, i % 13, i, service, i % 3 + 1, 10 + i % 50).getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] defaultMesh() {
