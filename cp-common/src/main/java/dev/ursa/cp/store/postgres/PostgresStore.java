@@ -207,7 +207,8 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
         return s.persist(row)
                 .chain(s::flush)
                 .chain(() -> notify(s, resource.key(), ChangeKind.CREATED, 1, now))
-                .replaceWith(() -> new WriteResult(toResource(row), ChangeKind.CREATED));
+                // The written resource is the caller's, with the stored meta: no need to decode the row again.
+                .replaceWith(() -> new WriteResult(resource.withMeta(resource.meta().stored(now, now, 1)), ChangeKind.CREATED));
     }
 
     private Uni<WriteResult> update(Mutiny.Session s, ResourceRow row, Resource resource) {
@@ -221,7 +222,7 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
         Instant at = now;
         return s.flush()
                 .chain(() -> notify(s, resource.key(), ChangeKind.UPDATED, row.version, at))
-                .replaceWith(() -> new WriteResult(toResource(row), ChangeKind.UPDATED));
+                .replaceWith(() -> new WriteResult(resource.withMeta(resource.meta().stored(row.creationTime, at, row.version)), ChangeKind.UPDATED));
     }
 
     /** Deletes every mesh-scoped resource of {@code mesh} and queues one DELETED event each, in one statement. */
