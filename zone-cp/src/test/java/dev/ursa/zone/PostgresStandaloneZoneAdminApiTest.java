@@ -1,5 +1,6 @@
 package dev.ursa.zone;
 
+import dev.ursa.cp.testing.TestPostgres;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -13,9 +14,8 @@ class PostgresStandaloneZoneAdminApiTest extends StandaloneZoneAdminApiTest {
     public static class Postgres implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            String url = System.getenv("URSA_TEST_PG_URL");
-            return Map.of("ursa.store.type", "postgres",
-                    "quarkus.datasource.reactive.url", url == null || url.isBlank() ? "postgresql://127.0.0.1:5432/test" : url);
+            TestPostgres pg = TestPostgres.get();
+            return pg.storeConfig(pg.database());
         }
     }
 }
