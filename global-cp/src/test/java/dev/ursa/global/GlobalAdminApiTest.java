@@ -4,7 +4,17 @@ import dev.ursa.cp.api.AdminApiContract;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.testing.SampleResources;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ursa.mesh.codec.Format;
+import dev.ursa.mesh.codec.Json;
+import dev.ursa.mesh.codec.ResourceCodec;
+import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.store.Precondition;
+import dev.ursa.mesh.store.ResourceStore;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,6 +36,25 @@ class GlobalAdminApiTest extends AdminApiContract {
     @Override
     protected String expectedMode() {
         return "global";
+    }
+
+    @Inject
+    ResourceStore store;
+
+    /** ZoneInsight is never written over REST (the global computes it), but it is read there like every type. */
+    @Test
+    void zoneInsightWrittenByTheGlobalReadsBackInJsonAndYaml() throws Exception {
+        String yaml = SampleResources.yaml(ResourceTypes.ZONE_INSIGHT);
+        Resource insight = ResourceCodec.decode(ResourceCodec.parse(yaml.getBytes(StandardCharsets.UTF_8), Format.YAML));
+        store.put(insight, Precondition.ANY).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try {
+            JsonNode sent = Json.YAML.readTree(yaml);
+            String path = SampleResources.path(ResourceTypes.ZONE_INSIGHT);
+            assertSameResource(ResourceTypes.ZONE_INSIGHT, sent, json(given().accept(JSON).get(path)));
+            assertSameResource(ResourceTypes.ZONE_INSIGHT, sent, Json.YAML.readTree(given().accept(YAML).get(path).asByteArray()));
+        } finally {
+            store.delete(insight.key(), Precondition.ANY).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
