@@ -40,6 +40,8 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
 
     public static final Context.Key<String> ZONE = Context.key("ursa-zone");
     public static final Context.Key<String> CP_VERSION = Context.key("ursa-cp-version");
+    /** The id of the token the zone authenticated with (null without token auth), so a revocation can close its streams. */
+    public static final Context.Key<String> TOKEN_ID = Context.key("ursa-token-id");
 
     /** What the application learns about streams. */
     public interface Events {
@@ -53,7 +55,7 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
     }
 
     /** One open stream of one zone. */
-    public record Stream(long id, String zone, Direction direction, String cpVersion) {
+    public record Stream(long id, String zone, Direction direction, String cpVersion, String tokenId) {
     }
 
     public record Settings(Duration batchWindow, int maxResponseBytes) {
@@ -95,7 +97,7 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
             toZone.onError(Status.UNAUTHENTICATED.withDescription("no zone identity").asRuntimeException());
             return noop();
         }
-        Stream stream = new Stream(ids.incrementAndGet(), zone, Direction.GLOBAL_TO_ZONE, Objects.requireNonNullElse(CP_VERSION.get(), ""));
+        Stream stream = new Stream(ids.incrementAndGet(), zone, Direction.GLOBAL_TO_ZONE, Objects.requireNonNullElse(CP_VERSION.get(), ""), TOKEN_ID.get());
         KdsListener listener = events.opened(stream);
         var serverOut = (ServerCallStreamObserver<DeltaDiscoveryResponse>) toZone;
         SenderSession session = new SenderSession(index, forZone(zone), serverOut, timer, settings.batchWindow(), clock,
@@ -129,7 +131,7 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
             toZone.onError(Status.UNAUTHENTICATED.withDescription("no zone identity").asRuntimeException());
             return noop();
         }
-        Stream stream = new Stream(ids.incrementAndGet(), zone, Direction.ZONE_TO_GLOBAL, Objects.requireNonNullElse(CP_VERSION.get(), ""));
+        Stream stream = new Stream(ids.incrementAndGet(), zone, Direction.ZONE_TO_GLOBAL, Objects.requireNonNullElse(CP_VERSION.get(), ""), TOKEN_ID.get());
         KdsListener listener = events.opened(stream);
         var serverOut = (ServerCallStreamObserver<DeltaDiscoveryRequest>) toZone;
         ReceiverSession session = new ReceiverSession(KdsTypes.zoneToGlobal(), sinkForZone.apply(zone), toZone, workers, listener);
@@ -163,10 +165,15 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
         events.closed(stream, status);
     }
 
-    /** Closes every stream of a zone (revoked token, disabled zone). */
+    /** Closes every stream of a zone (disabled zone). */
     public void closeZone(String zone, Status status) {
+        close(s -> s.zone().equals(zone), status);
+    }
+
+    /** Closes the streams that match (e.g. those authenticated with a revoked token). */
+    public void close(Predicate<Stream> which, Status status) {
         for (var e : Set.copyOf(open.entrySet())) {
-            if (e.getKey().zone().equals(zone)) {
+            if (which.test(e.getKey())) {
                 if (open.remove(e.getKey()) != null) {
                     e.getValue().accept(status);
                     events.closed(e.getKey(), status);
