@@ -15,6 +15,7 @@ fi
 logs="${URSA_LOG_DIR:-target/local}"; mkdir -p "$logs"
 pids=()
 stop() {
+  trap - EXIT INT TERM
   echo; echo "==> stopping"
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true

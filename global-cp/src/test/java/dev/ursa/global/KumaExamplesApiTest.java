@@ -2,7 +2,7 @@ package dev.ursa.global;
 
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
-import dev.ursa.mesh.policy.common.KumaExampleFiles;
+import dev.ursa.mesh.policy.common.KumaExampleCorpus;
 import io.quarkus.test.junit.QuarkusTest;
 import dev.ursa.cp.api.RestAssuredYaml;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,16 +31,16 @@ class KumaExamplesApiTest {
             "backend-consumer-timeouts.yaml", 1, "backend-producer-timeouts.yaml", 3,
             "consumer-default.yaml", 1, "simple-http-2.yaml", 1);
 
-    Stream<KumaExampleFiles.Example> examples() {
-        return ResourceTypes.policies().stream().flatMap(t -> KumaExampleFiles.ofType(t.name()).stream())
-                .filter(KumaExampleFiles.Example::valid);
+    Stream<KumaExampleCorpus.Example> examples() {
+        return ResourceTypes.policies().stream().flatMap(t -> KumaExampleCorpus.ofType(t.name()).stream())
+                .filter(KumaExampleCorpus.Example::valid);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
-    void appliesUnchanged(KumaExampleFiles.Example example) {
-        String yaml = KumaExampleFiles.read(example.file());
-        var doc = KumaExampleFiles.decode(yaml);
+    void appliesUnchanged(KumaExampleCorpus.Example example) {
+        String yaml = KumaExampleCorpus.read(example.file());
+        var doc = KumaExampleCorpus.decode(yaml);
         ResourceType type = doc.type();
         String path = "/meshes/" + doc.meta().mesh() + "/" + type.plural() + "/" + doc.meta().name();
         var r = given().contentType("application/yaml").body(yaml).put(path);

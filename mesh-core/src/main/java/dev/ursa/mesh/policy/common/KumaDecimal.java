@@ -56,6 +56,19 @@ public record KumaDecimal(Number number, String text) {
         }
     }
 
+    /** Numbers are equal by value (25 == 25L == 25.0), whatever Java type the parser chose; strings by text. */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof KumaDecimal other)) return false;
+        if (number == null || other.number == null) return number == null && other.number == null && text.equals(other.text);
+        return new BigDecimal(number.toString()).compareTo(new BigDecimal(other.number.toString())) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return number == null ? text.hashCode() : new BigDecimal(number.toString()).stripTrailingZeros().hashCode();
+    }
+
     @Override
     public String toString() {
         return String.valueOf(json());

@@ -3,7 +3,7 @@ package dev.ursa.mesh.policy.meshhttproute;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ursa.mesh.policy.common.HttpHeaderMatch;
-import dev.ursa.mesh.policy.common.KumaIntOrString;
+import dev.ursa.mesh.policy.common.KumaDecimal;
 import dev.ursa.mesh.policy.common.PolicyItem;
 import dev.ursa.mesh.policy.common.TargetRef;
 import dev.ursa.mesh.policy.common.TargetRefKind;
@@ -127,7 +127,7 @@ public record MeshHTTPRouteSpec(TargetRef targetRef, @JsonInclude(JsonInclude.In
 
     /** @param percentage Kuma's int-or-string: {@code 30} or {@code "30.5"}; absent mirrors every request */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RequestMirror(KumaIntOrString percentage, BackendRef backendRef) {
+    public record RequestMirror(KumaDecimal percentage, BackendRef backendRef) {
     }
 
     /** Kuma's BackendRef: a targetRef written inline, plus a weight and a MeshService port. */

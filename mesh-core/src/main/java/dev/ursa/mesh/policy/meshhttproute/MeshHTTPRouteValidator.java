@@ -264,7 +264,7 @@ public final class MeshHTTPRouteValidator implements SpecValidator<MeshHTTPRoute
             validateBackendRef(mirror.backendRef(), path.field("backendRef"), MIRROR, out);
         }
         if (mirror.percentage() != null) {
-            BigDecimal pct = mirror.percentage().asDecimal().orElse(null);
+            BigDecimal pct = mirror.percentage().decimal().orElse(null);
             if (pct == null || pct.signum() < 0 || pct.compareTo(BigDecimal.valueOf(100)) > 0) {
                 out.add(path.field("percentage"), "must be a number between 0 and 100");
             }

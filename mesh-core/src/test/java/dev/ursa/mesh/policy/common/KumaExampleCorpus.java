@@ -40,6 +40,28 @@ public final class KumaExampleCorpus {
                 + "the policy tests need the Kuma example corpus next to the repository");
     }
 
+    /** One row of {@code INDEX.tsv}. */
+    public record Example(String type, boolean valid, Path file) {
+        @Override
+        public String toString() {
+            return file.getFileName().toString();
+        }
+    }
+
+    /** Every example of {@code type} that INDEX.tsv lists, valid or not. */
+    public static List<Example> ofType(String type) {
+        Path root = root();
+        try {
+            return Files.readAllLines(root.resolve("INDEX.tsv"), UTF_8).stream()
+                    .map(line -> line.split("\t", -1))
+                    .filter(cols -> cols.length >= 3 && cols[0].equals(type))
+                    .map(cols -> new Example(cols[0], cols[1].equals("valid"), root.resolve(cols[2])))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Files INDEX.tsv lists as valid examples of {@code type}, in index order. */
     public static List<Path> validExamples(String type) {
         Path root = root();

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
-import dev.ursa.mesh.policy.common.KumaExampleFiles;
-import dev.ursa.mesh.policy.common.KumaExampleFiles.Example;
+import dev.ursa.mesh.policy.common.KumaExampleCorpus;
+import dev.ursa.mesh.policy.common.KumaExampleCorpus.Example;
 import dev.ursa.mesh.validation.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +24,7 @@ class MeshCircuitBreakerValidatorTest {
     private static final String TYPE = "MeshCircuitBreaker";
 
     static List<Example> examples() {
-        List<Example> examples = KumaExampleFiles.ofType(TYPE);
+        List<Example> examples = KumaExampleCorpus.ofType(TYPE);
         assertThat(examples).as("Kuma examples of " + TYPE).isNotEmpty();
         return examples;
     }
@@ -32,16 +32,16 @@ class MeshCircuitBreakerValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
     void kumaExampleIsAccepted(Example example) {
-        String yaml = KumaExampleFiles.read(example.file());
+        String yaml = KumaExampleCorpus.read(example.file());
         assertThat(example.valid()).as("INDEX marks it valid").isTrue();
-        assertThat(KumaExampleFiles.violations(yaml)).isEmpty();
-        assertThat(KumaExampleFiles.decode(yaml).spec()).isInstanceOf(MeshCircuitBreakerSpec.class);
+        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
+        assertThat(KumaExampleCorpus.decode(yaml).spec()).isInstanceOf(MeshCircuitBreakerSpec.class);
     }
 
     @Test
     void inboundRulesExampleBindsItsDetectors() {
         Example example = examples().stream().filter(e -> e.file().endsWith("backend-inbound-outlier-detection.yaml")).findFirst().orElseThrow();
-        var spec = KumaExampleFiles.decode(KumaExampleFiles.read(example.file())).spec(MeshCircuitBreakerSpec.class);
+        var spec = KumaExampleCorpus.decode(KumaExampleCorpus.read(example.file())).spec(MeshCircuitBreakerSpec.class);
         assertThat(spec.to()).isEmpty();
         var od = spec.rules().getFirst().conf().outlierDetection();
         assertThat(od.maxEjectionPercent()).isEqualTo(20);
@@ -216,7 +216,7 @@ class MeshCircuitBreakerValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidDocumentReportsTheField(String name, String spec, String field, String message) {
-        List<Violation> violations = KumaExampleFiles.violations(document(spec));
+        List<Violation> violations = KumaExampleCorpus.violations(document(spec));
         assertThat(violations).extracting(Violation::field).containsExactly(field);
         assertThat(violations.getFirst().message()).contains(message);
     }
@@ -254,8 +254,8 @@ class MeshCircuitBreakerValidatorTest {
                       detectors:
                         successRate: {standardDeviationFactor: 1.9}
                 """);
-        Resource first = KumaExampleFiles.decode(yaml);
-        assertThat(KumaExampleFiles.violations(yaml)).isEmpty();
+        Resource first = KumaExampleCorpus.decode(yaml);
+        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
 
         JsonNode encoded = ResourceCodec.encode(first);
         Resource second = ResourceCodec.decode(ResourceCodec.parse(ResourceCodec.write(encoded, Format.JSON), Format.JSON));
@@ -265,7 +265,7 @@ class MeshCircuitBreakerValidatorTest {
 
     @Test
     void absentListsAreNotWrittenBack() {
-        Resource r = KumaExampleFiles.decode(document("""
+        Resource r = KumaExampleCorpus.decode(document("""
                 to:
                 - targetRef: {kind: Mesh}
                   default:

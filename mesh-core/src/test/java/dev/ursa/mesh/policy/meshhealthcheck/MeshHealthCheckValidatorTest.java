@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
-import dev.ursa.mesh.policy.common.KumaExampleFiles;
-import dev.ursa.mesh.policy.common.KumaExampleFiles.Example;
+import dev.ursa.mesh.policy.common.KumaExampleCorpus;
+import dev.ursa.mesh.policy.common.KumaExampleCorpus.Example;
 import dev.ursa.mesh.validation.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +24,7 @@ class MeshHealthCheckValidatorTest {
     private static final String TYPE = "MeshHealthCheck";
 
     static List<Example> examples() {
-        List<Example> examples = KumaExampleFiles.ofType(TYPE);
+        List<Example> examples = KumaExampleCorpus.ofType(TYPE);
         assertThat(examples).as("Kuma examples of " + TYPE).isNotEmpty();
         return examples;
     }
@@ -32,16 +32,16 @@ class MeshHealthCheckValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
     void kumaExampleIsAccepted(Example example) {
-        String yaml = KumaExampleFiles.read(example.file());
+        String yaml = KumaExampleCorpus.read(example.file());
         assertThat(example.valid()).as("INDEX marks it valid").isTrue();
-        assertThat(KumaExampleFiles.violations(yaml)).isEmpty();
-        assertThat(KumaExampleFiles.decode(yaml).spec()).isInstanceOf(MeshHealthCheckSpec.class);
+        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
+        assertThat(KumaExampleCorpus.decode(yaml).spec()).isInstanceOf(MeshHealthCheckSpec.class);
     }
 
     @Test
     void httpExampleBindsItsValues() {
         Example example = examples().stream().filter(e -> e.file().endsWith("web-to-backend-check.yaml")).findFirst().orElseThrow();
-        var spec = KumaExampleFiles.decode(KumaExampleFiles.read(example.file())).spec(MeshHealthCheckSpec.class);
+        var spec = KumaExampleCorpus.decode(KumaExampleCorpus.read(example.file())).spec(MeshHealthCheckSpec.class);
         var conf = spec.to().getFirst().conf();
         assertThat(conf.interval().value()).isEqualTo(Duration.ofSeconds(10));
         assertThat(conf.unhealthyThreshold()).isEqualTo(3);
@@ -216,7 +216,7 @@ class MeshHealthCheckValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidDocumentReportsTheField(String name, String spec, String field, String message) {
-        List<Violation> violations = KumaExampleFiles.violations(document(spec));
+        List<Violation> violations = KumaExampleCorpus.violations(document(spec));
         assertThat(violations).extracting(Violation::field).containsExactly(field);
         assertThat(violations.getFirst().message()).contains(message);
     }
@@ -256,8 +256,8 @@ class MeshHealthCheckValidatorTest {
                     healthyPanicThreshold: 0
                     tcp: {}
                 """);
-        Resource first = KumaExampleFiles.decode(yaml);
-        assertThat(KumaExampleFiles.violations(yaml)).isEmpty();
+        Resource first = KumaExampleCorpus.decode(yaml);
+        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
 
         JsonNode encoded = ResourceCodec.encode(first);
         Resource second = ResourceCodec.decode(ResourceCodec.parse(ResourceCodec.write(encoded, Format.JSON), Format.JSON));

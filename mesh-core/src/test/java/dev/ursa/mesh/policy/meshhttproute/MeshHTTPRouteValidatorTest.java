@@ -2,7 +2,7 @@ package dev.ursa.mesh.policy.meshhttproute;
 
 import dev.ursa.mesh.policy.common.KumaExampleCorpus;
 import dev.ursa.mesh.policy.common.KumaExampleCorpus.Expected;
-import dev.ursa.mesh.policy.common.KumaIntOrString;
+import dev.ursa.mesh.policy.common.KumaDecimal;
 import dev.ursa.mesh.policy.common.TargetRefKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -125,7 +125,7 @@ class MeshHTTPRouteValidatorTest {
         var spec = (MeshHTTPRouteSpec) KumaExampleCorpus.decode(yaml).spec();
         var rule = spec.to().getFirst().conf().getFirst();
         assertThat(rule.matches().getFirst().method()).isEqualTo(MeshHTTPRouteSpec.Method.GET);
-        assertThat(rule.defaults().filters().get(2).requestMirror().percentage()).isEqualTo(KumaIntOrString.of("12.5"));
+        assertThat(rule.defaults().filters().get(2).requestMirror().percentage()).isEqualTo(KumaDecimal.of("12.5"));
         assertThat(rule.defaults().backendRefs().getFirst().targetRef().kind()).isEqualTo(TargetRefKind.MeshService);
         assertThat(rule.defaults().backendRefs().getFirst().port()).isEqualTo(8080);
         KumaExampleCorpus.assertRoundTrip(yaml);
@@ -138,9 +138,9 @@ class MeshHTTPRouteValidatorTest {
         var intSpec = (MeshHTTPRouteSpec) KumaExampleCorpus.decode(asInt).spec();
         var stringSpec = (MeshHTTPRouteSpec) KumaExampleCorpus.decode(asString).spec();
         assertThat(intSpec.to().getFirst().rules().getFirst().defaults().filters().getFirst().requestMirror().percentage())
-                .isEqualTo(KumaIntOrString.of(30));
+                .isEqualTo(KumaDecimal.of(30));
         assertThat(stringSpec.to().getFirst().rules().getFirst().defaults().filters().getFirst().requestMirror().percentage())
-                .isEqualTo(KumaIntOrString.of("30"));
+                .isEqualTo(KumaDecimal.of("30"));
         KumaExampleCorpus.assertRoundTrip(asInt);
         KumaExampleCorpus.assertRoundTrip(asString);
         assertThat(KumaExampleCorpus.violations(asInt)).isEmpty();
@@ -225,7 +225,7 @@ class MeshHTTPRouteValidatorTest {
                                         backendRef:
                                           kind: MeshService
                                           name: shadow
-                        """, at("spec.to[0].rules[0].default.filters[0].requestMirror.percentage", "must be an integer or a string")),
+                        """, at("spec.to[0].rules[0].default.filters[0].requestMirror.percentage", "must be a number or a string")),
                 bad("mirror percentage out of range", """
                         to:
                           - targetRef:

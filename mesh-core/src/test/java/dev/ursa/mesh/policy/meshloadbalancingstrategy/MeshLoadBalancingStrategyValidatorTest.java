@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
-import dev.ursa.mesh.policy.common.KumaExampleFiles;
-import dev.ursa.mesh.policy.common.KumaExampleFiles.Example;
+import dev.ursa.mesh.policy.common.KumaExampleCorpus;
+import dev.ursa.mesh.policy.common.KumaExampleCorpus.Example;
 import dev.ursa.mesh.policy.common.TargetRefKind;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec.ToZoneType;
 import dev.ursa.mesh.validation.Violation;
@@ -25,7 +25,7 @@ class MeshLoadBalancingStrategyValidatorTest {
     private static final String TYPE = "MeshLoadBalancingStrategy";
 
     static List<Example> examples() {
-        List<Example> examples = KumaExampleFiles.ofType(TYPE);
+        List<Example> examples = KumaExampleCorpus.ofType(TYPE);
         assertThat(examples).as("Kuma examples of " + TYPE).isNotEmpty();
         return examples;
     }
@@ -33,16 +33,16 @@ class MeshLoadBalancingStrategyValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
     void kumaExampleIsAccepted(Example example) {
-        String yaml = KumaExampleFiles.read(example.file());
+        String yaml = KumaExampleCorpus.read(example.file());
         assertThat(example.valid()).as("INDEX marks it valid").isTrue();
-        assertThat(KumaExampleFiles.violations(yaml)).isEmpty();
-        assertThat(KumaExampleFiles.decode(yaml).spec()).isInstanceOf(MeshLoadBalancingStrategySpec.class);
+        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
+        assertThat(KumaExampleCorpus.decode(yaml).spec()).isInstanceOf(MeshLoadBalancingStrategySpec.class);
     }
 
     @Test
     void crossZoneExampleBindsTheFailoverOrder() {
         Example example = examples().stream().filter(e -> e.file().endsWith("cross-zone-backend.yaml")).findFirst().orElseThrow();
-        var spec = KumaExampleFiles.decode(KumaExampleFiles.read(example.file())).spec(MeshLoadBalancingStrategySpec.class);
+        var spec = KumaExampleCorpus.decode(KumaExampleCorpus.read(example.file())).spec(MeshLoadBalancingStrategySpec.class);
         var to = spec.to().getFirst();
         assertThat(to.targetRef().kind()).isEqualTo(TargetRefKind.MeshMultiZoneService);
         assertThat(to.targetRef().port()).isEqualTo(8080);
@@ -335,14 +335,14 @@ class MeshLoadBalancingStrategyValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidDocumentReportsTheField(String name, String spec, String field, String message) {
-        List<Violation> violations = KumaExampleFiles.violations(document(spec));
+        List<Violation> violations = KumaExampleCorpus.violations(document(spec));
         assertThat(violations).extracting(Violation::field).containsExactly(field);
         assertThat(violations.getFirst().message()).contains(message);
     }
 
     @Test
     void reportsEveryViolationAtOnce() {
-        List<Violation> violations = KumaExampleFiles.violations(document("""
+        List<Violation> violations = KumaExampleCorpus.violations(document("""
                 to:
                 - targetRef: {kind: Mesh}
                   default:
@@ -399,8 +399,8 @@ class MeshLoadBalancingStrategyValidatorTest {
                   default:
                     loadBalancer: {type: RoundRobin, roundRobin: {}}
                 """);
-        Resource first = KumaExampleFiles.decode(yaml);
-        assertThat(KumaExampleFiles.violations(yaml)).isEmpty();
+        Resource first = KumaExampleCorpus.decode(yaml);
+        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
 
         JsonNode encoded = ResourceCodec.encode(first);
         Resource second = ResourceCodec.decode(ResourceCodec.parse(ResourceCodec.write(encoded, Format.JSON), Format.JSON));

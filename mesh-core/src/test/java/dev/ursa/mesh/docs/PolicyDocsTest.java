@@ -1,0 +1,46 @@
+package dev.ursa.mesh.docs;
+
+import dev.ursa.mesh.codec.Format;
+import dev.ursa.mesh.codec.ResourceCodec;
+import dev.ursa.mesh.codec.ResourceValidation;
+import dev.ursa.mesh.model.Resource;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every policy shown in docs/policies.md is valid, so the docs never teach a document Ursa refuses. */
+class PolicyDocsTest {
+    private static final Pattern YAML_BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
+
+    @Test
+    void everyYamlExampleInPoliciesDocIsValid() throws IOException {
+        Path doc = repoRoot().resolve("docs/policies.md");
+        Matcher m = YAML_BLOCK.matcher(Files.readString(doc, UTF_8));
+        List<String> types = new ArrayList<>();
+        while (m.find()) {
+            Resource r = ResourceCodec.decode(ResourceCodec.parse(m.group(1).getBytes(UTF_8), Format.YAML));
+            var result = ResourceValidation.check(r);
+            assertThat(result.list()).as("%s/%s in docs/policies.md", r.type(), r.meta().name()).isEmpty();
+            assertThat(result.warnings()).as("%s/%s in docs/policies.md", r.type(), r.meta().name()).isEmpty();
+            types.add(r.type().name());
+        }
+        assertThat(types).containsExactlyInAnyOrder("MeshTrafficPermission", "MeshTimeout", "MeshRetry",
+                "MeshLoadBalancingStrategy", "MeshHealthCheck", "MeshCircuitBreaker", "MeshHTTPRoute");
+    }
+
+    static Path repoRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("docs")) && Files.isDirectory(p.resolve("mesh-core"))) return p;
+        }
+        throw new IllegalStateException("repository root not found from " + Path.of("").toAbsolutePath());
+    }
+}
