@@ -64,6 +64,17 @@ public final class ResourceIndex implements AutoCloseable {
         subscription = store.changes().subscribe(e -> {
             if (types.containsKey(KdsTypes.TYPE_URL_PREFIX + e.key().type())) events.add(e);
         });
+        try {
+            load();
+        } catch (RuntimeException e) {
+            close(); // the store did not answer: leave nothing subscribed
+            throw e;
+        }
+        worker.start();
+        return this;
+    }
+
+    private void load() {
         for (ResourceType type : types.values()) {
             Map<String, VersionedResource> target = byType.get(KdsTypes.typeUrl(type));
             int offset = 0;
@@ -79,8 +90,6 @@ public final class ResourceIndex implements AutoCloseable {
                 if (page.items().isEmpty() || offset >= page.total()) break;
             }
         }
-        worker.start();
-        return this;
     }
 
     /** The current resources of a type by delta name (a live, read-only view). */

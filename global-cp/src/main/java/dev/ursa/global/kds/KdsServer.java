@@ -57,9 +57,11 @@ public class KdsServer {
     private final MeterRegistry metrics;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("kds-timer-", 0).factory());
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
-    private ResourceIndex index;
-    private KdsServerHandler handler;
-    private Server server;
+    private final java.util.concurrent.CompletableFuture<Server> started = new java.util.concurrent.CompletableFuture<>();
+    private volatile boolean stopping;
+    private volatile ResourceIndex index;
+    private volatile KdsServerHandler handler;
+    private volatile Server server;
 
     public KdsServer(ResourceStore store, KdsConfig config, ZoneTokenService tokens, MeterRegistry metrics) {
         this.store = store;
@@ -68,8 +70,39 @@ public class KdsServer {
         this.metrics = metrics;
     }
 
+    /**
+     * Starts in the background: the port opens once the store answers (a global whose database is down still starts,
+     * not ready, and opens KDS when the database is back).
+     */
     @PostConstruct
-    void start() throws IOException {
+    void startInBackground() {
+        Thread.ofPlatform().daemon().name("kds-start").start(() -> {
+            long delay = 200;
+            while (!stopping) {
+                try {
+                    start();
+                    started.complete(server);
+                    return;
+                } catch (dev.ursa.mesh.store.StoreException e) {
+                    LOG.warnf("KDS waits for the store: %s (retrying in %d ms)", e.getMessage(), delay);
+                    if (index != null) index.close();
+                    try {
+                        Thread.sleep(delay); // retry backoff, not synchronisation
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    delay = Math.min(delay * 2, 5000);
+                } catch (Exception e) {
+                    LOG.error("KDS server failed to start", e);
+                    started.completeExceptionally(e);
+                    return;
+                }
+            }
+        });
+    }
+
+    private void start() throws IOException {
+        tokens.keys(); // the signing key must be readable before zones can authenticate
         closeStaleInsights();
         index = new ResourceIndex(store, KdsTypes.globalToZone(), r -> true).start();
         ZoneInsights insights = new ZoneInsights(store, metrics, timer, config.insightInterval(), Clock.systemUTC());
@@ -98,13 +131,21 @@ public class KdsServer {
                 config.tlsCertFile().isPresent() ? "TLS" : "plaintext", config.auth(), index.size());
     }
 
-    /** The port KDS listens on (useful when configured as 0). */
+    /** The port KDS listens on (useful when configured as 0); waits up to 30 s for the server to start. */
     public int port() {
-        return server.getPort();
+        try {
+            return started.get(30, TimeUnit.SECONDS).getPort();
+        } catch (Exception e) {
+            throw new IllegalStateException("KDS server not started: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean running() {
+        return started.isDone() && !started.isCompletedExceptionally();
     }
 
     public List<KdsServerHandler.Stream> openStreams() {
-        return handler.openStreams();
+        return handler == null ? List.of() : handler.openStreams();
     }
 
     private void closeRevoked(Set<String> revokedIds) {
@@ -121,6 +162,11 @@ public class KdsServer {
 
     /** Subscriptions left "online" by a previous run of a global that stopped without closing them. */
     private void closeStaleInsights() {
+        try {
+            store.list(ListQuery.all(ResourceTypes.ZONE_INSIGHT)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new dev.ursa.mesh.store.StoreException.Unavailable("cannot list zone insights", e);
+        }
         try {
             for (Resource r : store.list(ListQuery.all(ResourceTypes.ZONE_INSIGHT)).toCompletableFuture().get(30, TimeUnit.SECONDS).items()) {
                 List<JsonNode> subs = r.spec(ZoneInsightSpec.class).subscriptions();
@@ -147,6 +193,7 @@ public class KdsServer {
 
     @PreDestroy
     void stop() throws InterruptedException {
+        stopping = true;
         if (server != null) {
             server.shutdown();
             if (!server.awaitTermination(2, TimeUnit.SECONDS)) server.shutdownNow();

@@ -49,17 +49,29 @@ public class ZoneTokenService {
 
     @PostConstruct
     void init() {
-        String key = GlobalSecrets.read(store, SIGNING_KEY).orElseGet(() -> {
-            LOG.info("generating the zone token signing key (first start of this global)");
-            return GlobalSecrets.createIfAbsent(store, SIGNING_KEY, ZoneTokens.generateKey());
-        });
-        tokens = new ZoneTokens(key, clock);
         subscription = store.changes().subscribe(e -> {
             if (e.key().type().equals(ResourceTypes.GLOBAL_SECRET.name()) && e.key().name().equals(REVOCATIONS)) {
                 refresher.execute(this::refreshRevocations);
             }
         });
-        refreshRevocations();
+        try {
+            keys();
+        } catch (RuntimeException e) {
+            LOG.warn("zone token key not loaded yet (store unavailable?): " + e.getMessage() + "; retried on first use");
+        }
+    }
+
+    /** The signing key, loaded (or generated at the first start) from the store on first use. */
+    public synchronized ZoneTokens keys() {
+        if (tokens == null) {
+            String key = GlobalSecrets.read(store, SIGNING_KEY).orElseGet(() -> {
+                LOG.info("generating the zone token signing key (first start of this global)");
+                return GlobalSecrets.createIfAbsent(store, SIGNING_KEY, ZoneTokens.generateKey());
+            });
+            tokens = new ZoneTokens(key, clock);
+            refreshRevocations();
+        }
+        return tokens;
     }
 
     @PreDestroy
@@ -69,12 +81,12 @@ public class ZoneTokenService {
     }
 
     public String issue(String zone, Duration validFor) {
-        return tokens.issue(zone, validFor);
+        return keys().issue(zone, validFor);
     }
 
     /** Verifies signature, expiry and claims; revocation is checked separately ({@link #revoked(ZoneToken)}). */
     public ZoneToken verify(String token) throws InvalidZoneTokenException {
-        return tokens.verify(token);
+        return keys().verify(token);
     }
 
     public boolean revoked(ZoneToken token) {

@@ -63,8 +63,9 @@ public class KdsClientService {
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("kds-client-", 0).factory());
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private ManagedChannel channel;
-    private ResourceIndex local;
-    private KdsZoneClient client;
+    private volatile ResourceIndex local;
+    private volatile KdsZoneClient client;
+    private volatile boolean stopping;
     private SyncSnapshot snapshot;
     private AutoCloseable snapshotFeed;
 
@@ -116,25 +117,47 @@ public class KdsClientService {
         channel = builder.build();
         Channel authenticated = ClientInterceptors.intercept(channel, new Credentials());
 
-        local = new ResourceIndex(store, KdsTypes.zoneToGlobal(),
-                r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL))).start();
-        client = new KdsZoneClient(authenticated, local, StoreSink.fromGlobal(store), timer, workers, Clock.systemUTC(),
-                new Backoff(config.kds().backoffMin(), config.kds().backoffMax(), new SecureRandom()), config.kds().batchWindow(), 1 << 20,
-                new KdsZoneClient.Events() {
-                    @Override
-                    public void synced(Duration took) {
-                        connected.set(true);
-                        if (ready.compareAndSet(false, true)) LOG.infof("first full sync with the global done in %d ms", took.toMillis());
-                        scheduleSave();
-                    }
-
-                    @Override
-                    public void disconnected(Status status, Duration retryIn) {
-                        connected.set(false);
-                    }
-                });
-        client.start();
+        Thread.ofPlatform().daemon().name("kds-client-start").start(() -> startClient(authenticated));
         LOG.infof("zone %s dialling the global at %s (%s)", config.name(), address, tls ? "TLS" : "plaintext");
+    }
+
+    /** Indexes the zone's own resources and dials; waits for the store first (a Postgres zone may start before its database). */
+    private void startClient(Channel authenticated) {
+        long delay = 200;
+        while (!stopping) {
+            try {
+                local = new ResourceIndex(store, KdsTypes.zoneToGlobal(),
+                        r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL))).start();
+                break;
+            } catch (dev.ursa.mesh.store.StoreException e) {
+                LOG.warnf("KDS client waits for the store: %s", e.getMessage());
+                try {
+                    Thread.sleep(delay); // retry backoff, not synchronisation
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                delay = Math.min(delay * 2, 5000);
+            }
+        }
+        synchronized (this) {
+            if (stopping) return;
+            client = new KdsZoneClient(authenticated, local, StoreSink.fromGlobal(store), timer, workers, Clock.systemUTC(),
+                    new Backoff(config.kds().backoffMin(), config.kds().backoffMax(), new SecureRandom()), config.kds().batchWindow(), 1 << 20,
+                    new KdsZoneClient.Events() {
+                        @Override
+                        public void synced(Duration took) {
+                            connected.set(true);
+                            if (ready.compareAndSet(false, true)) LOG.infof("first full sync with the global done in %d ms", took.toMillis());
+                            scheduleSave();
+                        }
+
+                        @Override
+                        public void disconnected(Status status, Duration retryIn) {
+                            connected.set(false);
+                        }
+                    });
+            client.start();
+        }
     }
 
     /** Attaches the zone token (re-read from the file at every call, so rotation needs no restart) and the zone name. */
@@ -194,6 +217,9 @@ public class KdsClientService {
 
     @PreDestroy
     void stop() throws Exception {
+        synchronized (this) {
+            stopping = true;
+        }
         if (client != null) client.close();
         if (local != null) local.close();
         if (snapshotFeed != null) snapshotFeed.close();
