@@ -114,6 +114,8 @@ public final class XdsEngine implements AutoCloseable {
     private final List<ChangeEvent> pending = new ArrayList<>();
     private ScheduledFuture<?> flush;
     private AutoCloseable subscription;
+    private volatile NodeHook hook;
+    private final Map<Long, String> hookedStreams = new ConcurrentHashMap<>();
     private final Counter fullRenders;
     private final Counter edsRenders;
 
@@ -171,6 +173,26 @@ public final class XdsEngine implements AutoCloseable {
         if (subscription != null) subscription.close();
         worker.shutdownNow();
         for (var s : senders) s.shutdownNow();
+    }
+
+    /** Serves the nodes {@code hook} handles (zone ingresses); attach before {@link #start()}. */
+    public void attach(NodeHook hook) {
+        this.hook = hook;
+    }
+
+    /** Where a {@link NodeHook} publishes its nodes' snapshots (the same cache and ADS server as dataplanes). */
+    public NodeHook.Snapshots snapshots() {
+        return new NodeHook.Snapshots() {
+            @Override
+            public void set(String nodeId, Snapshot snapshot) {
+                cache.setSnapshot(nodeId, snapshot);
+            }
+
+            @Override
+            public void clear(String nodeId) {
+                cache.clearSnapshot(nodeId);
+            }
+        };
     }
 
     // ---- inspection
@@ -477,6 +499,16 @@ public final class XdsEngine implements AutoCloseable {
 
     /** Parses and checks a node's first request on a stream; a bad node gets a clear error, nobody else is affected. */
     private void accept(long streamId, Node node) throws RequestException {
+        NodeHook h = hook;
+        if (h != null && h.handles(node)) {
+            try {
+                h.connected(streamId, node);
+            } catch (IllegalArgumentException e) {
+                throw new RequestException(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+            }
+            hookedStreams.put(streamId, node.getId());
+            return;
+        }
         NodeId id;
         Flavour flavour;
         Resource self;
@@ -527,20 +559,22 @@ public final class XdsEngine implements AutoCloseable {
     private final class Callbacks implements DiscoveryServerCallbacks {
         @Override
         public void onV3StreamRequest(long streamId, DiscoveryRequest request) throws RequestException {
-            if (!streams.containsKey(streamId)) accept(streamId, request.getNode());
+            if (!streams.containsKey(streamId) && !hookedStreams.containsKey(streamId)) accept(streamId, request.getNode());
             if (request.hasErrorDetail()) nack(streamId, request.getTypeUrl(), request.getVersionInfo(), request.getErrorDetail().getMessage());
         }
 
         @Override
         public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) throws RequestException {
-            if (!streams.containsKey(streamId)) accept(streamId, request.getNode());
+            if (!streams.containsKey(streamId) && !hookedStreams.containsKey(streamId)) accept(streamId, request.getNode());
             if (request.hasErrorDetail()) nack(streamId, request.getTypeUrl(), "", request.getErrorDetail().getMessage());
         }
 
         @Override
         public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
             NodeId id = streams.get(streamId);
+            String hooked = hookedStreams.get(streamId);
             if (id != null) lastSent.put(id + "|" + response.getTypeUrl(), response.getVersionInfo());
+            else if (hooked != null) lastSent.put(hooked + "|" + response.getTypeUrl(), response.getVersionInfo());
         }
 
         @Override
@@ -554,17 +588,20 @@ public final class XdsEngine implements AutoCloseable {
         }
 
         private void closed(long streamId) {
+            String hooked = hookedStreams.remove(streamId);
+            NodeHook h = hook;
+            if (hooked != null && h != null) h.disconnected(streamId);
             NodeId id = streams.remove(streamId);
             if (id != null) worker.execute(() -> disconnected(id, streamId));
         }
 
         private void nack(long streamId, String typeUrl, String keptVersion, String error) {
-            NodeId id = streams.get(streamId);
+            Object id = streams.containsKey(streamId) ? streams.get(streamId) : hookedStreams.get(streamId);
             LOG.log(System.Logger.Level.WARNING, "xDS node " + id + " rejected " + typeUrl + " (keeps version " + keptVersion + "): " + error);
             Counter.builder("ursa_xds_nacks").tag("type", typeUrl.substring(typeUrl.lastIndexOf('.') + 1))
                     .description("xDS responses rejected by nodes").register(meters).increment();
-            if (id != null) worker.execute(() -> {
-                NodeState st = nodes.get(id);
+            if (id instanceof NodeId nodeId) worker.execute(() -> {
+                NodeState st = nodes.get(nodeId);
                 if (st != null) {
                     st.nacks++;
                     st.lastNack = typeUrl + ": " + error;
