@@ -110,14 +110,13 @@ final class H2Preamble {
     }
 
     /**
-     * The answer to a request whose authority no service has: our SETTINGS, the client's SETTINGS acknowledged, a
+     * The answer to a request whose authority no service has: the client's SETTINGS acknowledged, a
      * response ending the stream (gRPC: UNAVAILABLE with a message; other h2: 421 Misdirected Request), and GOAWAY
      * saying that stream was the last one processed.
      */
     static ByteBuf refusal(Found request, String message) {
         ByteBuf out = Unpooled.buffer();
-        frameHeader(out, 0, 0x4, 0, 0); // SETTINGS
-        frameHeader(out, 0, 0x4, 0x1, 0); // SETTINGS ACK
+        frameHeader(out, 0, 0x4, 0x1, 0); // SETTINGS ACK (our own SETTINGS went out with the preface)
         Http2Headers h = new DefaultHttp2Headers();
         if (request.grpc()) {
             h.status("200").add("content-type", "application/grpc").add("grpc-status", "14").add("grpc-message", message);
@@ -141,10 +140,15 @@ final class H2Preamble {
         return out;
     }
 
+    static ByteBuf emptySettings() {
+        ByteBuf out = Unpooled.buffer(9);
+        frameHeader(out, 0, 0x4, 0, 0);
+        return out;
+    }
+
     /** GOAWAY(PROTOCOL_ERROR) for a connection that broke the h2 rules before naming a service. */
     static ByteBuf protocolError(String message) {
         ByteBuf out = Unpooled.buffer();
-        frameHeader(out, 0, 0x4, 0, 0);
         byte[] debug = message.getBytes(StandardCharsets.UTF_8);
         frameHeader(out, 8 + debug.length, 0x7, 0, 0);
         out.writeInt(0);

@@ -25,6 +25,7 @@ final class Sniffer extends ByteToMessageDecoder {
     private final Supplier<RoutingTable> table;
     private final ProxySettings settings;
     private final ProxyMetrics metrics;
+    private boolean settingsSent;
 
     Sniffer(Supplier<RoutingTable> table, ProxySettings settings, ProxyMetrics metrics) {
         this.table = table;
@@ -46,6 +47,13 @@ final class Sniffer extends ByteToMessageDecoder {
         for (int i = 0; i < prefix && h2; i++) h2 = in.getByte(r + i) == H2Preamble.PREFACE[i];
         if (h2) {
             if (n < H2Preamble.PREFACE.length) return;
+            if (!settingsSent) {
+                // gRPC clients send their first request only after the server preface: ours is empty SETTINGS
+                // (defaults); the upstream's own SETTINGS follow once spliced, and the client's ACK of ours is
+                // filtered out (SettingsAckFilter).
+                settingsSent = true;
+                ctx.writeAndFlush(H2Preamble.emptySettings());
+            }
             switch (H2Preamble.scan(in, r + H2Preamble.PREFACE.length)) {
                 case H2Preamble.NeedMore m -> {
                     if (n > settings.maxPreambleBytes()) refuse(ctx, "too_large", H2Preamble.protocolError("first request too large"));
@@ -57,8 +65,9 @@ final class Sniffer extends ByteToMessageDecoder {
                     if (route == null) {
                         refuse(ctx, "unknown_authority", H2Preamble.refusal(found, "ursa ingress: no service for authority \"" + authority + "\""));
                     } else {
+                        ctx.pipeline().addBefore("splice", "h2-settings-ack", new SettingsAckFilter());
                         ctx.pipeline().get(Splice.class).start(route);
-                        ctx.pipeline().remove(this); // hands the buffered bytes to the splice, unchanged
+                        ctx.pipeline().remove(this); // hands the buffered bytes on, unchanged
                     }
                 }
             }
