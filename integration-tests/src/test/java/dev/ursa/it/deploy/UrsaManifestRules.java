@@ -71,12 +71,18 @@ final class UrsaManifestRules {
         }
     }
 
-    /** Every Ursa key the apps read (README.md, ARCHITECTURE.md, the KDS keys): an unknown URSA_* key is a typo. */
+    /** Every Ursa key the apps read (README.md's configuration table, env form): an unknown URSA_* key is a typo. */
     static final Set<String> KNOWN_URSA_KEYS = Set.of(
-            "URSA_STORE_TYPE", "URSA_ZONE_NAME", "URSA_ZONE_GLOBAL_ADDRESS", "URSA_ZONE_TOKEN", "URSA_ZONE_TOKEN_FILE",
-            "URSA_ZONE_DATA_DIR", "URSA_ZONE_KDS_CA_FILE", "URSA_KDS_PORT", "URSA_KDS_AUTH", "URSA_KDS_TLS_CERT_FILE",
-            "URSA_KDS_TLS_KEY_FILE", "URSA_INGRESS_ZONE_CP_ADDRESS", "URSA_INGRESS_PORT",
-            "URSA_INGRESS_ADVERTISED_ADDRESS", "URSA_INGRESS_ADVERTISED_PORT");
+            "URSA_STORE_TYPE",
+            "URSA_ZONE_NAME", "URSA_ZONE_GLOBAL_ADDRESS", "URSA_ZONE_TOKEN", "URSA_ZONE_TOKEN_FILE", "URSA_ZONE_DATA_DIR",
+            "URSA_ZONE_KDS_CA_FILE", "URSA_ZONE_KDS_BACKOFF_MIN", "URSA_ZONE_KDS_BACKOFF_MAX",
+            "URSA_ZONE_KDS_KEEPALIVE_TIME", "URSA_ZONE_KDS_KEEPALIVE_TIMEOUT", "URSA_ZONE_KDS_BATCH_WINDOW",
+            "URSA_KDS_PORT", "URSA_KDS_AUTH", "URSA_KDS_TLS_CERT_FILE", "URSA_KDS_TLS_KEY_FILE", "URSA_KDS_BATCH_WINDOW",
+            "URSA_KDS_MAX_RESPONSE_BYTES", "URSA_KDS_KEEPALIVE_TIME", "URSA_KDS_KEEPALIVE_TIMEOUT",
+            "URSA_KDS_INSIGHT_INTERVAL",
+            "URSA_XDS_ALLOW_UNREGISTERED_CLIENTS", "URSA_XDS_SELF_REGISTRATION_GRACE", "URSA_XDS_DEBOUNCE",
+            "URSA_INGRESS_ZONE_CP_ADDRESS", "URSA_INGRESS_PORT", "URSA_INGRESS_ADVERTISED_ADDRESS",
+            "URSA_INGRESS_ADVERTISED_PORT");
 
     /** What one rendered overlay runs, for cross-overlay checks. */
     record Summary(List<String> zoneNames, List<String> advertisedIngresses, Set<App> apps) {
