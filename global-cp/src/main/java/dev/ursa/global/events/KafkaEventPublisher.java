@@ -50,10 +50,12 @@ public final class KafkaEventPublisher implements AutoCloseable {
     private final Thread sender;
     private final CountDownLatch closing = new CountDownLatch(1);
 
+    /** Events accepted and not yet acknowledged, rejected or dropped: the lag. */
+    private final AtomicLong waiting = new AtomicLong();
     /** Records handed to the producer and not yet acknowledged (or failed). */
     private final AtomicLong inFlight = new AtomicLong();
     /** Event the sender holds because the producer or the store refused it; retried before anything newer. */
-    private volatile SourceEvent held;
+    private SourceEvent held;
     private volatile long lastProgressNanos = System.nanoTime();
     private final AtomicLong droppedSinceReport = new AtomicLong();
     private final AtomicLong rejectedSinceReport = new AtomicLong();
@@ -101,13 +103,15 @@ public final class KafkaEventPublisher implements AutoCloseable {
 
     /** Events accepted and not yet acknowledged by Kafka: buffered, held for retry, or in the producer. */
     public long lag() {
-        return buffer.size() + (held == null ? 0 : 1) + inFlight.get();
+        return waiting.get();
     }
 
     private void enqueue(SourceEvent event) {
         if (closing.getCount() == 0) return;
+        waiting.incrementAndGet();
         int lost = buffer.offer(event);
         if (lost > 0) {
+            waiting.addAndGet(-lost);
             dropped.increment(lost);
             droppedSinceReport.addAndGet(lost);
         }
@@ -168,6 +172,7 @@ public final class KafkaEventPublisher implements AutoCloseable {
                     return;
                 }
                 inFlight.decrementAndGet();
+                waiting.decrementAndGet();
                 if (error == null) {
                     sent.increment();
                     lastProgressNanos = System.nanoTime();
@@ -184,6 +189,7 @@ public final class KafkaEventPublisher implements AutoCloseable {
         if (error == null) return;
         inFlight.decrementAndGet();
         if (error instanceof RetriableException retriable) throw retriable;
+        waiting.decrementAndGet();
         reject(out, error);
     }
 
@@ -238,7 +244,7 @@ public final class KafkaEventPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(SHUTDOWN_DRAIN);
-        long lost = buffer.size() + (held == null ? 0 : 1) + inFlight.get();
+        long lost = waiting.getAndSet(0);
         if (lost > 0) {
             dropped.increment(lost);
             LOG.warnf("shutting down with %d change events not delivered to Kafka", lost);

@@ -123,7 +123,9 @@ class KafkaEventsTest {
             assertThat(reader.await(e -> e.key().equals("Mesh//" + mesh), 1, DEADLINE)).hasSize(1);
             double droppedBefore = metrics.get("ursa.events.dropped").counter().count();
 
+            broker.createTopic(LOSS_TOPIC, 1);
             broker.stopBroker();
+            LossBoundProbe probe;
             int resources = 20;
             int versions = 10;
             long slowestMs = 0;
@@ -140,6 +142,7 @@ class KafkaEventsTest {
                 assertThat(slowestMs).as("slowest write while Kafka is away (ms)").isLessThan(2_000);
                 awaitTrue(() -> publisher.lag() >= resources * versions, "events waiting for Kafka");
                 awaitTrue(() -> warnings.count() >= 1, "a WARN that Kafka is unreachable");
+                probe = LossBoundProbe.overflowWhileAway(broker.bootstrapServers());
             } finally {
                 broker.startBroker();
             }
@@ -155,6 +158,7 @@ class KafkaEventsTest {
             awaitTrue(() -> publisher.lag() == 0, "lag back to 0");
             // Rate-limited: about one per warn-after (1 s here) while away, never one per event.
             assertThat(warnings.count()).isLessThan(resources * versions / 4);
+            probe.assertOnlyTheOldestWereLost();
         } finally {
             warnings.close();
         }
@@ -231,6 +235,53 @@ class KafkaEventsTest {
         } finally {
             for (AutoCloseable s : subscriptions) s.close();
             publishers.forEach(KafkaEventPublisher::close);
+        }
+    }
+
+    private static final String LOSS_TOPIC = "ursa.events.lossbound";
+
+    /**
+     * The loss bound, measured: a publisher with a 50-event buffer, created while the broker is away (so its producer
+     * accepts nothing), receives 200 changes. Once the broker is back the topic must hold exactly the events not
+     * counted as dropped: the newest 50, plus at most the one the sender was holding for retry, in order.
+     */
+    private record LossBoundProbe(InMemoryStore store, KafkaEventPublisher publisher, AutoCloseable subscription,
+                                  SimpleMeterRegistry metrics, String bootstrapServers) {
+        static final int BUFFER = 50;
+        static final int CHANGES = 200;
+
+        static LossBoundProbe overflowWhileAway(String bootstrapServers) throws Exception {
+            InMemoryStore store = new InMemoryStore();
+            SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+            KafkaEventPublisher publisher = new KafkaEventPublisher(store,
+                    new KafkaProducer<>(EventExport.producerConfig(bootstrapServers, Map.of())),
+                    LOSS_TOPIC, bootstrapServers, BUFFER, Duration.ofSeconds(10), metrics).start();
+            AutoCloseable subscription = store.changes().subscribe(publisher::onChange);
+            put(store, "{\"type\":\"Mesh\",\"name\":\"loss\"}");
+            for (int v = 1; v < CHANGES; v++) put(store, timeout("loss", "l", v));
+            assertThat(metrics.get("ursa.events.dropped").counter().count() + publisher.lag())
+                    .as("every change is either waiting or counted as dropped").isEqualTo(CHANGES);
+            return new LossBoundProbe(store, publisher, subscription, metrics, bootstrapServers);
+        }
+
+        void assertOnlyTheOldestWereLost() throws Exception {
+            try {
+                awaitTrue(() -> publisher.lag() == 0, "loss probe delivered");
+                int dropped = (int) metrics.get("ursa.events.dropped").counter().count();
+                assertThat(dropped).isBetween(CHANGES - BUFFER - 1, CHANGES - BUFFER);
+                List<Event> events;
+                try (TopicReader reader = new TopicReader(bootstrapServers, LOSS_TOPIC)) {
+                    events = reader.await(e -> true, CHANGES - dropped, DEADLINE);
+                }
+                assertThat(events).hasSize(CHANGES - dropped);
+                // The newest BUFFER changes (MeshTimeout versions 150..199) arrive, in order, after whatever was held.
+                List<Long> newest = events.subList(events.size() - BUFFER, events.size()).stream()
+                        .map(e -> e.value().path("version").asLong()).toList();
+                assertThat(newest).isEqualTo(java.util.stream.LongStream.range(CHANGES - BUFFER, CHANGES).boxed().toList());
+            } finally {
+                subscription.close();
+                publisher.close();
+            }
         }
     }
 
