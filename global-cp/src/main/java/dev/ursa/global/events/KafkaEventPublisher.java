@@ -3,6 +3,7 @@ package dev.ursa.global.events;
 import dev.ursa.global.events.EventEncoder.Outgoing;
 import dev.ursa.global.events.SourceEvent.StoreChange;
 import dev.ursa.global.events.SourceEvent.ZoneTransition;
+import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.store.ChangeEvent;
 import dev.ursa.mesh.store.ChangeKind;
 import dev.ursa.mesh.store.ResourceStore;
@@ -17,6 +18,8 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,6 +40,7 @@ public final class KafkaEventPublisher implements AutoCloseable {
     private static final Duration STORE_READ_TIMEOUT = Duration.ofSeconds(5);
     private static final long MAX_BACKOFF_MS = 5_000;
     private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(2);
+    private static final int MAX_READ_ATTEMPTS = 3;
 
     private final ResourceStore store;
     private final Producer<String, byte[]> producer;
@@ -64,6 +68,7 @@ public final class KafkaEventPublisher implements AutoCloseable {
     // Sender-thread state for the rate-limited warnings.
     private Exception lastSendError;
     private long attemptStartNanos;
+    private int readFailures;
     private long failingSinceNanos;
     private long lastWarnNanos;
     private boolean warned;
@@ -151,10 +156,29 @@ public final class KafkaEventPublisher implements AutoCloseable {
         return switch (event) {
             case StoreChange(ChangeEvent change) -> change.kind() == ChangeKind.DELETED
                     ? EventEncoder.resourceChanged(change, Optional.empty())
-                    : EventEncoder.resourceChanged(change, store.get(change.key()).toCompletableFuture()
-                            .get(STORE_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+                    : EventEncoder.resourceChanged(change, readForEvent(change));
             case ZoneTransition(ZoneConnectivityChanged transition) -> EventEncoder.zoneConnectivity(transition);
         };
+    }
+
+    /**
+     * The resource as stored now, for the event's state. A failed read is retried (the event stays held); after
+     * {@value #MAX_READ_ATTEMPTS} failures the event goes out without state (marked superseded) rather than blocking
+     * every event behind it.
+     */
+    private Optional<Resource> readForEvent(ChangeEvent change) throws Exception {
+        try {
+            Optional<Resource> current = store.get(change.key()).toCompletableFuture()
+                    .get(STORE_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            readFailures = 0;
+            return current;
+        } catch (ExecutionException | TimeoutException e) {
+            if (++readFailures < MAX_READ_ATTEMPTS) throw e;
+            LOG.warnf("cannot read %s from the store (%s); publishing its %s event without state", change.key(),
+                    e.getMessage(), change.kind());
+            readFailures = 0;
+            return Optional.empty();
+        }
     }
 
     /**
