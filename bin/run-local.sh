@@ -34,9 +34,18 @@ start() { # name port jar args...
   echo "FAILED"; tail -20 "$logs/$name.log"; exit 1
 }
 
-start global 5681 global-cp/target/quarkus-app/quarkus-run.jar
-start zone-1 5691 zone-cp/target/quarkus-app/quarkus-run.jar -Dursa.zone.name=zone-1
-start zone-2 5692 zone-cp/target/quarkus-app/quarkus-run.jar -Dursa.zone.name=zone-2
+start global 5681 global-cp/target/quarkus-app/quarkus-run.jar -Dursa.kds.port=5685
+
+# Zones federate with the global over KDS (:5685), each with a zone token issued by the global's REST API.
+# Each zone serves its data planes over xDS on its own port (zone-1 :5678, zone-2 :5679).
+for z in 1 2; do
+  curl -sf -XPOST http://127.0.0.1:5681/tokens/zone -H 'content-type: application/json' \
+       -d "{\"zone\":\"zone-$z\",\"validFor\":\"24h\"}" > "$logs/zone-$z.token"
+  start "zone-$z" "569$z" zone-cp/target/quarkus-app/quarkus-run.jar -Dursa.zone.name="zone-$z" \
+        -Dquarkus.grpc.server.port="$((5677 + z))" \
+        -Dursa.zone.global-address=grpc://127.0.0.1:5685 -Dursa.zone.token-file="$logs/zone-$z.token" \
+        -Dursa.zone.data-dir="$logs/zone-$z-data"
+done
 
 cat <<MSG
 
@@ -44,12 +53,16 @@ Ursa is running (in-memory store; nothing is kept after Ctrl-C).
   global CP admin API : http://127.0.0.1:5681/        (OpenAPI: /q/openapi, metrics: /q/metrics)
   zone-1 CP admin API : http://127.0.0.1:5691/
   zone-2 CP admin API : http://127.0.0.1:5692/
-The zones run standalone until KDS sync lands (see docs/quickstart.md).
+The zones are federated with the global (KDS on :5685, zone tokens in $logs/zone-*.token) and serve xDS on
+:5678 (zone-1) and :5679 (zone-2): meshes and policies
+applied on the global appear on both zones; Dataplanes registered on a zone appear on the global as <zone>.<name>.
+See docs/multi-zone.md.
 
 Try:
   curl -s -XPUT http://127.0.0.1:5681/meshes/default -H 'content-type: application/yaml' --data-binary 'type: Mesh
 name: default'
-  curl -s http://127.0.0.1:5681/meshes
+  curl -s http://127.0.0.1:5691/meshes                 # synced to zone-1
+  curl -s http://127.0.0.1:5681/zone-insights
 
 Press Ctrl-C to stop.
 MSG

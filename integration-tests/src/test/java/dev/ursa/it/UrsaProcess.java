@@ -44,6 +44,12 @@ public final class UrsaProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-Dquarkus.http.port=" + httpPort);
+        if (app.equals("global-cp") && !props.containsKey("ursa.kds.port")) {
+            cmd.add("-Dursa.kds.port=" + freePort()); // several globals per host: never the fixed 5685
+        }
+        if (app.equals("zone-cp") && !props.containsKey("quarkus.grpc.server.port")) {
+            cmd.add("-Dquarkus.grpc.server.port=" + freePort()); // several zones per host: never the fixed xDS port 5678
+        }
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());

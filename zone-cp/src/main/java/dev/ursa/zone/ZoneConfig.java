@@ -1,7 +1,9 @@
 package dev.ursa.zone;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /** {@code ursa.zone.*}: who this zone is and where its global control plane is. */
@@ -16,6 +18,38 @@ public interface ZoneConfig {
     /** The zone token issued by the global ({@code POST /tokens/zone}). */
     Optional<String> token();
 
-    /** A file holding the zone token (read at start). */
+    /** A file holding the zone token (read at every connect, so a rotated token is picked up). */
     Optional<String> tokenFile();
+
+    /**
+     * Where a federated zone keeps what it synced from the global when the store is in memory (a snapshot file,
+     * written atomically), so a zone CP restarted while the global is down still serves the last synced policies.
+     */
+    Optional<String> dataDir();
+
+    /** The KDS client. */
+    Kds kds();
+
+    interface Kds {
+        /** PEM CA file the global's KDS certificate is verified against ({@code grpcs://} addresses). */
+        Optional<String> caFile();
+
+        /** Reconnect backoff: first delay, doubled per failed attempt (with jitter) up to {@link #backoffMax()}. */
+        @WithDefault("100ms")
+        Duration backoffMin();
+
+        @WithDefault("10s")
+        Duration backoffMax();
+
+        /** Client keepalive ping interval; a dead global is noticed within this plus the timeout. */
+        @WithDefault("10s")
+        Duration keepaliveTime();
+
+        @WithDefault("10s")
+        Duration keepaliveTimeout();
+
+        /** Local changes within this window go up to the global in one response per type. */
+        @WithDefault("20ms")
+        Duration batchWindow();
+    }
 }

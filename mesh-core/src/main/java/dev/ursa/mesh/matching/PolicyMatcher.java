@@ -174,8 +174,11 @@ public final class PolicyMatcher {
                 .toList();
         boolean gateway = dp.dataplane().gateway()
                 .map(g -> TagSelector.matches(selector, g.tagsOrEmpty())).orElse(false);
-        if (selected.isEmpty() && !gateway) return Optional.empty();
-        String reason = "targetRef " + what + " selects " + (selected.isEmpty() ? "the gateway" : describe(selected));
+        // Mesh selects every proxy, also one with no inbound at all (a pure client, e.g. a proxyless gRPC client).
+        boolean clientOnly = selector.isEmpty() && ref.kind() == TargetRefKind.Mesh && dp.dataplane().inbounds().isEmpty() && !gateway;
+        if (selected.isEmpty() && !gateway && !clientOnly) return Optional.empty();
+        String reason = "targetRef " + what + " selects "
+                + (clientOnly ? "the whole proxy (it has no inbound)" : selected.isEmpty() ? "the gateway" : describe(selected));
         return Optional.of(new PolicyMatch(policy, ref, selected, reason));
     }
 

@@ -16,6 +16,7 @@ import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionValidator;
 import dev.ursa.mesh.resources.DataplaneSpec;
 import dev.ursa.mesh.resources.DataplaneValidator;
+import dev.ursa.mesh.resources.GlobalSecretSpec;
 import dev.ursa.mesh.resources.MeshSpec;
 import dev.ursa.mesh.resources.MeshValidator;
 import dev.ursa.mesh.resources.ZoneIngressSpec;
@@ -40,6 +41,9 @@ public final class ResourceTypes {
             ZoneInsightSpec.class, SpecValidator.<ZoneInsightSpec>none());
     public static final ResourceType ZONE_INGRESS = new ResourceType("ZoneIngress", "zoneingresses", Scope.GLOBAL, Layout.INLINE, Owner.ZONE, false,
             ZoneIngressSpec.class, new ZoneIngressValidator());
+    /** Internal (see {@link #byName}): zone-token signing key and revocations. Not in {@link #all()}: no REST, no KDS. */
+    public static final ResourceType GLOBAL_SECRET = new ResourceType("GlobalSecret", "global-secrets", Scope.GLOBAL, Layout.INLINE, Owner.GLOBAL, false,
+            GlobalSecretSpec.class, SpecValidator.<GlobalSecretSpec>none());
     public static final ResourceType DATAPLANE = new ResourceType("Dataplane", "dataplanes", Scope.MESH, Layout.INLINE, Owner.ZONE, false,
             DataplaneSpec.class, new DataplaneValidator());
 
@@ -62,7 +66,7 @@ public final class ResourceTypes {
             MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, DATAPLANE,
             MESH_TRAFFIC_PERMISSION, MESH_TIMEOUT, MESH_RETRY, MESH_LOAD_BALANCING_STRATEGY,
             MESH_HEALTH_CHECK, MESH_CIRCUIT_BREAKER, MESH_HTTP_ROUTE);
-    private static final Map<String, ResourceType> BY_NAME = ALL.stream().collect(Collectors.toUnmodifiableMap(ResourceType::name, Function.identity()));
+    private static final Map<String, ResourceType> BY_NAME = java.util.stream.Stream.concat(ALL.stream(), java.util.stream.Stream.of(GLOBAL_SECRET)).collect(Collectors.toUnmodifiableMap(ResourceType::name, Function.identity()));
     private static final Map<String, ResourceType> BY_PLURAL = ALL.stream().collect(Collectors.toUnmodifiableMap(ResourceType::plural, Function.identity()));
 
     private ResourceTypes() {
@@ -76,6 +80,7 @@ public final class ResourceTypes {
         return ALL.stream().filter(ResourceType::policy).toList();
     }
 
+    /** Every public type, and the internal ones (stores need them to read their rows back). */
     public static Optional<ResourceType> byName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
     }

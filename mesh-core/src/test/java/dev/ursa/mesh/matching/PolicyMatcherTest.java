@@ -5,6 +5,8 @@ import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Meta;
 import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.resources.DataplaneSpec;
+import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.policy.common.KumaDuration;
 import dev.ursa.mesh.policy.common.PolicyItem;
@@ -313,5 +315,18 @@ class PolicyMatcherTest {
                 new TestPolicy(TargetRef.wholeMesh(), List.of(item(TargetRef.wholeMesh(), idle("2s"))), List.of()));
         Resource global = toPolicy("aaa", TargetRef.wholeMesh(), item(TargetRef.wholeMesh(), idle("1s")));
         assertThat(idleFor(PolicyMatcher.toRules(API, List.of(zone, global)), "db")).isEqualTo("2s");
+    }
+
+    @Test
+    void meshSelectsAProxyWithNoInboundButServiceKindsDoNot() {
+        Resource client = new Resource(ResourceTypes.DATAPLANE, Meta.fresh("default", "client-1", Map.of()),
+                DataplaneSpec.of(new DataplaneSpec.Networking("127.0.0.1", null, null, null, null, null, null)));
+        List<Resource> policies = List.of(
+                toPolicy("all", TargetRef.wholeMesh(), item(TargetRef.wholeMesh(), idle("3s"))),
+                toPolicy("web", TargetRef.service("web"), item(TargetRef.wholeMesh(), idle("9s"))));
+        List<PolicyMatch> matches = PolicyMatcher.matchingPolicies(client, policies);
+        assertThat(matches).extracting(PolicyMatch::name).containsExactly("all");
+        assertThat(matches.getFirst().reason()).isEqualTo("targetRef Mesh selects the whole proxy (it has no inbound)");
+        assertThat(idleFor(PolicyMatcher.toRules(client, policies), "backend")).isEqualTo("3s");
     }
 }

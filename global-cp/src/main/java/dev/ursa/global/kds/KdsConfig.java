@@ -1,0 +1,50 @@
+package dev.ursa.global.kds;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code ursa.kds.*}: the global's KDS server. */
+@ConfigMapping(prefix = "ursa.kds")
+public interface KdsConfig {
+    /** The KDS gRPC port (contract: 5685; {@code quarkus.grpc.server.port} is honoured too). 0 = any free port. */
+    @WithDefault("${quarkus.grpc.server.port:5685}")
+    int port();
+
+    /** {@code token} (default): zones authenticate with a zone token. {@code none}: trust the zone header (local runs only). */
+    @WithDefault("token")
+    Auth auth();
+
+    /** PEM certificate chain for TLS on KDS; plaintext when absent. */
+    Optional<String> tlsCertFile();
+
+    /** PEM private key (PKCS#8) for {@link #tlsCertFile()}. */
+    Optional<String> tlsKeyFile();
+
+    /** Changes within this window go out in one response per type. */
+    @WithDefault("20ms")
+    Duration batchWindow();
+
+    /** Responses are split so that their resources stay below this many bytes (gRPC's default limit is 4 MiB). */
+    @WithDefault("1048576")
+    int maxResponseBytes();
+
+    /** Server pings an idle connection this often... */
+    @WithDefault("10s")
+    Duration keepaliveTime();
+
+    /** ...and drops it (a dead peer) when the ping is not answered within this. */
+    @WithDefault("10s")
+    Duration keepaliveTimeout();
+
+    /** How often zone insights are written while a stream is busy (connects and disconnects are written at once). */
+    @WithDefault("1s")
+    Duration insightInterval();
+
+    enum Auth {
+        token,
+        none
+    }
+}

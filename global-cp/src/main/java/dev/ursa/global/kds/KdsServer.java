@@ -1,0 +1,205 @@
+package dev.ursa.global.kds;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ursa.global.tokens.ZoneTokenService;
+import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.resources.ZoneInsightSpec;
+import dev.ursa.mesh.resources.ZoneSpec;
+import dev.ursa.mesh.store.ListQuery;
+import dev.ursa.mesh.store.Precondition;
+import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.sync.KdsGrpc;
+import dev.ursa.sync.KdsTypes;
+import dev.ursa.sync.ResourceIndex;
+import dev.ursa.sync.StoreSink;
+import dev.ursa.sync.peer.KdsServerHandler;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The global's KDS gRPC server, on its own port ({@code ursa.kds.port}, default 5685): a plain grpc-java Netty
+ * server, so keepalive (dead peers are dropped within keepalive-time + keepalive-timeout, 20 s by default), TLS and
+ * message limits are set here and nowhere else. The index of global resources is loaded before the port opens, so a
+ * zone never resumes against a half-loaded global (which would look like deletions).
+ */
+@Startup
+@ApplicationScoped
+public class KdsServer {
+    private static final Logger LOG = Logger.getLogger(KdsServer.class);
+
+    private final ResourceStore store;
+    private final KdsConfig config;
+    private final ZoneTokenService tokens;
+    private final MeterRegistry metrics;
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("kds-timer-", 0).factory());
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.util.concurrent.CompletableFuture<Server> started = new java.util.concurrent.CompletableFuture<>();
+    private volatile boolean stopping;
+    private volatile ResourceIndex index;
+    private volatile KdsServerHandler handler;
+    private volatile Server server;
+
+    public KdsServer(ResourceStore store, KdsConfig config, ZoneTokenService tokens, MeterRegistry metrics) {
+        this.store = store;
+        this.config = config;
+        this.tokens = tokens;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Starts in the background: the port opens once the store answers (a global whose database is down still starts,
+     * not ready, and opens KDS when the database is back).
+     */
+    @PostConstruct
+    void startInBackground() {
+        Thread.ofPlatform().daemon().name("kds-start").start(() -> {
+            long delay = 200;
+            while (!stopping) {
+                try {
+                    start();
+                    started.complete(server);
+                    return;
+                } catch (dev.ursa.mesh.store.StoreException e) {
+                    LOG.warnf("KDS waits for the store: %s (retrying in %d ms)", e.getMessage(), delay);
+                    if (index != null) index.close();
+                    try {
+                        Thread.sleep(delay); // retry backoff, not synchronisation
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    delay = Math.min(delay * 2, 5000);
+                } catch (Exception e) {
+                    LOG.error("KDS server failed to start", e);
+                    started.completeExceptionally(e);
+                    return;
+                }
+            }
+        });
+    }
+
+    private void start() throws IOException {
+        tokens.keys(); // the signing key must be readable before zones can authenticate
+        closeStaleInsights();
+        index = new ResourceIndex(store, KdsTypes.globalToZone(), r -> true).start();
+        ZoneInsights insights = new ZoneInsights(store, metrics, timer, config.insightInterval(), Clock.systemUTC());
+        handler = new KdsServerHandler(index, zone -> StoreSink.fromZone(store, zone), timer, workers, Clock.systemUTC(),
+                new KdsServerHandler.Settings(config.batchWindow(), config.maxResponseBytes()), insights);
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
+                .addService(ServerInterceptors.intercept(KdsGrpc.service(handler), new KdsAuthInterceptor(config.auth(), tokens, store)))
+                .keepAliveTime(config.keepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(config.keepaliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveTime(5, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .maxInboundMessageSize(4 * 1024 * 1024 + 64 * 1024);
+        if (config.tlsCertFile().isPresent()) {
+            File key = new File(config.tlsKeyFile().orElseThrow(() -> new IllegalStateException("ursa.kds.tls-cert-file is set but ursa.kds.tls-key-file is not")));
+            builder.sslContext(GrpcSslContexts.forServer(new File(config.tlsCertFile().get()), key).build());
+        }
+        if (config.auth() == KdsConfig.Auth.none) {
+            LOG.warn("KDS authentication is OFF (ursa.kds.auth=none): any peer can act as any zone. Use only for local runs.");
+        }
+        server = builder.build().start();
+        tokens.onRevocations(this::closeRevoked);
+        store.changes().subscribe(e -> {
+            if (e.key().type().equals(ResourceTypes.ZONE.name())) timer.execute(() -> closeIfDisabled(e.key().name()));
+        });
+        LOG.infof("KDS listening on port %d (%s, auth %s), %d global resources indexed", server.getPort(),
+                config.tlsCertFile().isPresent() ? "TLS" : "plaintext", config.auth(), index.size());
+    }
+
+    /** The port KDS listens on (useful when configured as 0); waits up to 30 s for the server to start. */
+    public int port() {
+        try {
+            return started.get(30, TimeUnit.SECONDS).getPort();
+        } catch (Exception e) {
+            throw new IllegalStateException("KDS server not started: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean running() {
+        return started.isDone() && !started.isCompletedExceptionally();
+    }
+
+    public List<KdsServerHandler.Stream> openStreams() {
+        return handler == null ? List.of() : handler.openStreams();
+    }
+
+    private void closeRevoked(Set<String> revokedIds) {
+        handler.close(s -> s.tokenId() != null && revokedIds.contains(s.tokenId()), Status.PERMISSION_DENIED.withDescription("zone token revoked"));
+    }
+
+    private void closeIfDisabled(String zone) {
+        store.get(dev.ursa.mesh.model.ResourceKey.of(ResourceTypes.ZONE, "", zone)).thenAccept(r -> {
+            if (r.isPresent() && !r.get().spec(ZoneSpec.class).isEnabled()) {
+                handler.closeZone(zone, Status.PERMISSION_DENIED.withDescription("zone " + zone + " was disabled"));
+            }
+        });
+    }
+
+    /** Subscriptions left "online" by a previous run of a global that stopped without closing them. */
+    private void closeStaleInsights() {
+        try {
+            store.list(ListQuery.all(ResourceTypes.ZONE_INSIGHT)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new dev.ursa.mesh.store.StoreException.Unavailable("cannot list zone insights", e);
+        }
+        try {
+            for (Resource r : store.list(ListQuery.all(ResourceTypes.ZONE_INSIGHT)).toCompletableFuture().get(30, TimeUnit.SECONDS).items()) {
+                List<JsonNode> subs = r.spec(ZoneInsightSpec.class).subscriptions();
+                if (subs == null) continue;
+                boolean changed = false;
+                List<JsonNode> fixed = new ArrayList<>();
+                for (JsonNode n : subs) {
+                    if (n instanceof ObjectNode o && !o.has("disconnectTime")) {
+                        o = o.deepCopy();
+                        o.put("disconnectTime", Instant.now().toString());
+                        o.put("disconnectReason", "global control plane restarted");
+                        changed = true;
+                        fixed.add(o);
+                    } else {
+                        fixed.add(n);
+                    }
+                }
+                if (changed) store.put(new Resource(ResourceTypes.ZONE_INSIGHT, r.meta(), new ZoneInsightSpec(fixed)), Precondition.ANY);
+            }
+        } catch (Exception e) {
+            LOG.warn("cannot tidy zone insights: " + e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        stopping = true;
+        if (server != null) {
+            server.shutdown();
+            if (!server.awaitTermination(2, TimeUnit.SECONDS)) server.shutdownNow();
+        }
+        if (index != null) index.close();
+        timer.shutdownNow();
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.ursa.sync;
+
+import dev.ursa.mesh.model.Meta;
+import dev.ursa.mesh.model.Owner;
+import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.model.ResourceKey;
+import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.store.ListQuery;
+import dev.ursa.mesh.store.Page;
+import dev.ursa.mesh.store.Precondition;
+import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.mesh.store.StoreException;
+import dev.ursa.sync.stream.DeltaReceiver.Incoming;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static dev.ursa.sync.ResourceIndex.await;
+
+/**
+ * Applies a peer's resources to a store, in the peer's own namespace: stored names get {@code namePrefix}, and every
+ * stored resource carries {@code ownLabels}. Only resources carrying those labels are ever overwritten or deleted, so
+ * a peer can never touch a resource it did not send (a zone's own Dataplanes, another zone's resources).
+ * <ul>
+ *   <li>zone, from the global: no prefix, {@code kuma.io/origin=global}</li>
+ *   <li>global, from zone {@code z}: prefix {@code z.}, {@code kuma.io/origin=zone, kuma.io/zone=z}</li>
+ * </ul>
+ */
+public final class StoreSink implements ResourceSink {
+    private static final System.Logger LOG = System.getLogger(StoreSink.class.getName());
+
+    private final ResourceStore store;
+    private final String namePrefix;
+    private final Map<String, String> ownLabels;
+
+    public StoreSink(ResourceStore store, String namePrefix, Map<String, String> ownLabels) {
+        this.store = store;
+        this.namePrefix = namePrefix;
+        this.ownLabels = Map.copyOf(ownLabels);
+    }
+
+    public static StoreSink fromGlobal(ResourceStore store) {
+        return new StoreSink(store, "", Map.of(KdsTypes.ORIGIN_LABEL, KdsTypes.ORIGIN_GLOBAL));
+    }
+
+    /** Zone names are DNS labels (no dots), so {@code zone.name} never clashes between zones. */
+    public static StoreSink fromZone(ResourceStore store, String zone) {
+        return new StoreSink(store, zone + ".", Map.of(KdsTypes.ORIGIN_LABEL, KdsTypes.ORIGIN_ZONE, KdsTypes.ZONE_LABEL, zone));
+    }
+
+    public boolean owns(Resource stored) {
+        return ownLabels.entrySet().stream().allMatch(e -> e.getValue().equals(stored.meta().labels().get(e.getKey())));
+    }
+
+    @Override
+    public Map<String, String> versions(ResourceType type) {
+        Map<String, String> versions = new HashMap<>();
+        int offset = 0;
+        while (true) {
+            Page page = await(store.list(new ListQuery(type, null, ownLabels, offset, ListQuery.MAX_SIZE)));
+            for (Resource r : page.items()) {
+                if (r.meta().name().startsWith(namePrefix)) {
+                    String peerName = r.meta().name().substring(namePrefix.length());
+                    versions.put(Envelope.deltaName(type, r.meta().mesh(), peerName), Envelope.version(r));
+                }
+            }
+            offset += page.items().size();
+            if (page.items().isEmpty() || offset >= page.total()) return versions;
+        }
+    }
+
+    @Override
+    public Map<String, String> apply(ResourceType type, List<Incoming> upserts, List<String> removals) {
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (Incoming in : upserts) {
+            if (in.error() != null) {
+                failures.put(in.name(), in.error());
+                continue;
+            }
+            try {
+                upsert(in.resource());
+            } catch (StoreException.Unavailable e) {
+                throw e;
+            } catch (StoreException | IllegalArgumentException e) {
+                failures.put(in.name(), e.getMessage());
+            }
+        }
+        for (String name : removals) {
+            try {
+                remove(type, name);
+            } catch (StoreException.Unavailable e) {
+                throw e;
+            } catch (StoreException | IllegalArgumentException e) {
+                failures.put(name, e.getMessage());
+            }
+        }
+        return failures;
+    }
+
+    private void upsert(Resource incoming) {
+        Map<String, String> labels = new TreeMap<>(incoming.meta().labels());
+        labels.putAll(ownLabels);
+        Resource adopted = incoming.withMeta(Meta.fresh(incoming.meta().mesh(), namePrefix + incoming.meta().name(), labels));
+        Optional<Resource> existing = await(store.get(adopted.key()));
+        if (existing.isPresent() && !owns(existing.get())
+                && (existing.get().meta().labels().containsKey(KdsTypes.ORIGIN_LABEL) || incoming.type().owner() == Owner.ZONE)) {
+            throw new IllegalArgumentException(adopted.key() + " exists here and was not synced from this peer; it is left as it is");
+        }
+        await(store.put(adopted, Precondition.ANY));
+    }
+
+    private void remove(ResourceType type, String deltaName) {
+        String mesh = "";
+        String name = deltaName;
+        if (type.meshScoped()) {
+            int slash = deltaName.indexOf('/');
+            if (slash < 0) throw new IllegalArgumentException("\"" + deltaName + "\" is not a mesh/name");
+            mesh = deltaName.substring(0, slash);
+            name = deltaName.substring(slash + 1);
+        }
+        ResourceKey key = ResourceKey.of(type, mesh, namePrefix + name);
+        Optional<Resource> existing = await(store.get(key));
+        if (existing.isEmpty() || !owns(existing.get())) return; // gone already, or not ours to delete
+        if (type == ResourceTypes.MESH && removeSyncedContent(key.name())) {
+            return;
+        }
+        try {
+            await(store.delete(key, Precondition.ANY));
+        } catch (StoreException.NotFound e) {
+            // deleted meanwhile: the goal is reached
+        }
+    }
+
+    /**
+     * Deleting a mesh deletes everything in it. When the mesh also holds resources this side did not receive (a zone's
+     * Dataplanes), delete only the received ones and keep the mesh. Returns true when the mesh was kept.
+     */
+    private boolean removeSyncedContent(String mesh) {
+        List<Resource> ours = new ArrayList<>();
+        boolean foreign = false;
+        for (ResourceType t : ResourceTypes.meshScoped()) {
+            int offset = 0;
+            while (true) {
+                Page page = await(store.list(new ListQuery(t, mesh, Map.of(), offset, ListQuery.MAX_SIZE)));
+                for (Resource r : page.items()) {
+                    if (owns(r)) ours.add(r);
+                    else foreign = true;
+                }
+                offset += page.items().size();
+                if (page.items().isEmpty() || offset >= page.total()) break;
+            }
+        }
+        if (!foreign) return false;
+        LOG.log(System.Logger.Level.WARNING, "mesh " + mesh + " was deleted by the peer but holds local resources: keeping the mesh, deleting "
+                + ours.size() + " synced resources in it");
+        for (Resource r : ours) {
+            try {
+                await(store.delete(r.key(), Precondition.ANY));
+            } catch (StoreException.NotFound e) {
+                // already gone
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,212 @@
+package dev.ursa.sync.peer;
+
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.sync.KdsGrpc;
+import dev.ursa.sync.KdsTypes;
+import dev.ursa.sync.ResourceIndex;
+import dev.ursa.sync.ResourceSink;
+import dev.ursa.sync.VersionedResource;
+import dev.ursa.sync.stream.KdsListener;
+import dev.ursa.sync.stream.ReceiverSession;
+import dev.ursa.sync.stream.SenderSession;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The global's side of KDS. The zone identity comes from the gRPC {@link Context} ({@link #ZONE}), which the
+ * authentication interceptor sets from the verified token, never from the payload. GlobalToZone streams the index to the
+ * zone (every Mesh and policy, and other zones' ZoneIngresses); ZoneToGlobal subscribes to the zone's resources and
+ * applies them through that zone's sink.
+ */
+public final class KdsServerHandler implements KdsGrpc.Handler {
+    private static final System.Logger LOG = System.getLogger(KdsServerHandler.class.getName());
+
+    public static final Context.Key<String> ZONE = Context.key("ursa-zone");
+    public static final Context.Key<String> CP_VERSION = Context.key("ursa-cp-version");
+    /** The id of the token the zone authenticated with (null without token auth), so a revocation can close its streams. */
+    public static final Context.Key<String> TOKEN_ID = Context.key("ursa-token-id");
+
+    /** What the application learns about streams. */
+    public interface Events {
+        /** A stream opened; the returned listener hears everything that happens on it. */
+        default KdsListener opened(Stream stream) {
+            return KdsListener.NONE;
+        }
+
+        default void closed(Stream stream, Status status) {
+        }
+    }
+
+    /** One open stream of one zone. */
+    public record Stream(long id, String zone, Direction direction, String cpVersion, String tokenId) {
+    }
+
+    public record Settings(Duration batchWindow, int maxResponseBytes) {
+        public static Settings defaults() {
+            return new Settings(Duration.ofMillis(20), 1024 * 1024);
+        }
+    }
+
+    private final ResourceIndex index;
+    private final Function<String, ResourceSink> sinkForZone;
+    private final ScheduledExecutorService timer;
+    private final Executor workers;
+    private final Clock clock;
+    private final Settings settings;
+    private final Events events;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Stream, java.util.function.Consumer<Status>> open = new ConcurrentHashMap<>();
+
+    public KdsServerHandler(ResourceIndex index, Function<String, ResourceSink> sinkForZone, ScheduledExecutorService timer, Executor workers,
+                            Clock clock, Settings settings, Events events) {
+        this.index = index;
+        this.sinkForZone = sinkForZone;
+        this.timer = timer;
+        this.workers = workers;
+        this.clock = clock;
+        this.settings = settings;
+        this.events = events;
+    }
+
+    /** A zone receives everything but its own ZoneIngresses (it has those already). */
+    static Predicate<VersionedResource> forZone(String zone) {
+        return v -> v.resource().type() != ResourceTypes.ZONE_INGRESS || !zone.equals(v.label(KdsTypes.ZONE_LABEL));
+    }
+
+    @Override
+    public StreamObserver<DeltaDiscoveryRequest> globalToZone(StreamObserver<DeltaDiscoveryResponse> toZone) {
+        String zone = ZONE.get();
+        if (zone == null) {
+            toZone.onError(Status.UNAUTHENTICATED.withDescription("no zone identity").asRuntimeException());
+            return noop();
+        }
+        Stream stream = new Stream(ids.incrementAndGet(), zone, Direction.GLOBAL_TO_ZONE, Objects.requireNonNullElse(CP_VERSION.get(), ""), TOKEN_ID.get());
+        KdsListener listener = events.opened(stream);
+        var serverOut = (ServerCallStreamObserver<DeltaDiscoveryResponse>) toZone;
+        SenderSession session = new SenderSession(index, forZone(zone), serverOut, timer, settings.batchWindow(), clock,
+                settings.maxResponseBytes(), listener);
+        open.put(stream, session::abort);
+        serverOut.setOnCancelHandler(() -> finish(stream, session, Status.CANCELLED.withDescription("zone went away")));
+        session.start();
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(DeltaDiscoveryRequest request) {
+                session.onRequest(request);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                finish(stream, session, Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                finish(stream, session, Status.OK);
+                complete(toZone);
+            }
+        };
+    }
+
+    @Override
+    public StreamObserver<DeltaDiscoveryResponse> zoneToGlobal(StreamObserver<DeltaDiscoveryRequest> toZone) {
+        String zone = ZONE.get();
+        if (zone == null) {
+            toZone.onError(Status.UNAUTHENTICATED.withDescription("no zone identity").asRuntimeException());
+            return noop();
+        }
+        Stream stream = new Stream(ids.incrementAndGet(), zone, Direction.ZONE_TO_GLOBAL, Objects.requireNonNullElse(CP_VERSION.get(), ""), TOKEN_ID.get());
+        KdsListener listener = events.opened(stream);
+        var serverOut = (ServerCallStreamObserver<DeltaDiscoveryRequest>) toZone;
+        ReceiverSession session = new ReceiverSession(KdsTypes.zoneToGlobal(), sinkForZone.apply(zone), toZone, workers, listener);
+        open.put(stream, session::abort);
+        serverOut.setOnCancelHandler(() -> finish(stream, null, Status.CANCELLED.withDescription("zone went away")));
+        session.start(KdsTypes.zoneToGlobal());
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(DeltaDiscoveryResponse response) {
+                session.onResponse(response);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                finish(stream, null, Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                finish(stream, null, Status.OK);
+                complete(toZone);
+            }
+        };
+    }
+
+    private void finish(Stream stream, SenderSession session, Status status) {
+        if (open.remove(stream) == null) return;
+        if (session != null) session.close();
+        LOG.log(System.Logger.Level.INFO, "KDS " + stream.direction() + " stream of zone " + stream.zone() + " closed: " + status.getCode()
+                + (status.getDescription() == null ? "" : " " + status.getDescription()));
+        events.closed(stream, status);
+    }
+
+    /** Closes every stream of a zone (disabled zone). */
+    public void closeZone(String zone, Status status) {
+        close(s -> s.zone().equals(zone), status);
+    }
+
+    /** Closes the streams that match (e.g. those authenticated with a revoked token). */
+    public void close(Predicate<Stream> which, Status status) {
+        for (var e : Set.copyOf(open.entrySet())) {
+            if (which.test(e.getKey())) {
+                if (open.remove(e.getKey()) != null) {
+                    e.getValue().accept(status);
+                    events.closed(e.getKey(), status);
+                }
+            }
+        }
+    }
+
+    public List<Stream> openStreams() {
+        return List.copyOf(open.keySet());
+    }
+
+    private static void complete(StreamObserver<?> out) {
+        try {
+            out.onCompleted();
+        } catch (RuntimeException ignored) {
+            // already closed
+        }
+    }
+
+    private static <T> StreamObserver<T> noop() {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
+    }
+}

@@ -1,0 +1,209 @@
+package dev.ursa.sync.peer;
+
+import dev.ursa.sync.KdsGrpc;
+import dev.ursa.sync.KdsTypes;
+import dev.ursa.sync.ResourceIndex;
+import dev.ursa.sync.ResourceSink;
+import dev.ursa.sync.VersionedResource;
+import dev.ursa.sync.stream.KdsListener;
+import dev.ursa.sync.stream.ReceiverSession;
+import dev.ursa.sync.stream.SenderSession;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * The zone's side of KDS: dials the global, opens GlobalToZone (subscribes with what the zone already has, applies what
+ * arrives) and ZoneToGlobal (serves the zone's own resources), and when either stream ends tears both down and dials
+ * again after a jittered exponential backoff. Each connection resumes from the store's state, so only differences flow.
+ */
+public final class KdsZoneClient implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(KdsZoneClient.class.getName());
+    /** A connection that lived this long resets the backoff. */
+    private static final Duration STABLE = Duration.ofSeconds(30);
+
+    /** What the application learns about the connection. */
+    public interface Events {
+        default void connecting(int attempt) {
+        }
+
+        /** Every global-owned type has been applied once on this connection. */
+        default void synced(Duration took) {
+        }
+
+        default void disconnected(Status status, Duration retryIn) {
+        }
+
+        default KdsListener listener(Direction direction) {
+            return KdsListener.NONE;
+        }
+    }
+
+    private final Channel channel;
+    private final ResourceIndex local;
+    private final ResourceSink sink;
+    private final ScheduledExecutorService timer;
+    private final Executor workers;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final Duration batchWindow;
+    private final int maxResponseBytes;
+    private final Events events;
+    private final AtomicInteger generation = new AtomicInteger();
+    private Connection current;
+    private boolean closed;
+    private int attempts;
+
+    public KdsZoneClient(Channel channel, ResourceIndex local, ResourceSink sink, ScheduledExecutorService timer, Executor workers, Clock clock,
+                         Backoff backoff, Duration batchWindow, int maxResponseBytes, Events events) {
+        this.channel = channel;
+        this.local = local;
+        this.sink = sink;
+        this.timer = timer;
+        this.workers = workers;
+        this.clock = clock;
+        this.backoff = backoff;
+        this.batchWindow = batchWindow;
+        this.maxResponseBytes = maxResponseBytes;
+        this.events = events;
+    }
+
+    public synchronized void start() {
+        connect();
+    }
+
+    private synchronized void connect() {
+        if (closed) return;
+        int gen = generation.incrementAndGet();
+        events.connecting(++attempts);
+        current = new Connection(gen);
+        current.open();
+    }
+
+    /** Called by a connection whose stream ended; the first such call per connection schedules the next one. */
+    private synchronized void lost(int gen, Status status) {
+        if (gen != generation.get() || closed) return;
+        generation.incrementAndGet();
+        Connection dead = current;
+        current = null;
+        if (dead != null) {
+            dead.cancel(status);
+            if (Duration.between(dead.openedAt, clock.instant()).compareTo(STABLE) > 0) backoff.reset();
+        }
+        Duration delay = backoff.next();
+        LOG.log(System.Logger.Level.INFO, "KDS connection to the global lost (" + status.getCode()
+                + (status.getDescription() == null ? "" : ": " + status.getDescription()) + "); reconnecting in " + delay.toMillis() + " ms");
+        events.disconnected(status, delay);
+        timer.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Drops the current connection (as a partition would) and reconnects after the backoff. For tests and operators. */
+    public void reconnect() {
+        lost(generation.get(), Status.UNAVAILABLE.withDescription("reconnect requested"));
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        generation.incrementAndGet();
+        if (current != null) current.cancel(Status.CANCELLED.withDescription("zone control plane stopping"));
+        current = null;
+    }
+
+    /** GlobalToZone responses; the receiver is set before the first subscription is sent, so before any response. */
+    private final class FromGlobal implements StreamObserver<DeltaDiscoveryResponse> {
+        final int gen;
+        volatile ReceiverSession receiver;
+
+        FromGlobal(int gen) {
+            this.gen = gen;
+        }
+
+        @Override
+        public void onNext(DeltaDiscoveryResponse response) {
+            receiver.onResponse(response);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            lost(gen, Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            lost(gen, Status.UNAVAILABLE.withDescription("global closed the stream"));
+        }
+    }
+
+    /** Both streams of one dial. */
+    private final class Connection {
+        final int gen;
+        final Instant openedAt = clock.instant();
+        StreamObserver<DeltaDiscoveryRequest> toGlobal;
+        ClientCallStreamObserver<DeltaDiscoveryResponse> upstream;
+        SenderSession sender;
+
+        Connection(int gen) {
+            this.gen = gen;
+        }
+
+        void open() {
+            FromGlobal fromGlobal = new FromGlobal(gen);
+            toGlobal = KdsGrpc.globalToZone(channel, CallOptions.DEFAULT, fromGlobal);
+            ReceiverSession receiver = new ReceiverSession(KdsTypes.globalToZone(), sink, toGlobal, workers, events.listener(Direction.GLOBAL_TO_ZONE));
+            fromGlobal.receiver = receiver;
+            receiver.synced().thenRun(() -> {
+                if (gen == generation.get()) events.synced(Duration.between(openedAt, clock.instant()));
+            });
+            receiver.start(KdsTypes.globalToZone());
+
+            KdsGrpc.zoneToGlobal(channel, CallOptions.DEFAULT, new ClientResponseObserver<DeltaDiscoveryResponse, DeltaDiscoveryRequest>() {
+                @Override
+                public void beforeStart(ClientCallStreamObserver<DeltaDiscoveryResponse> requestStream) {
+                    upstream = requestStream;
+                    Predicate<VersionedResource> all = v -> true;
+                    sender = new SenderSession(local, all, requestStream, timer, batchWindow, clock, maxResponseBytes, events.listener(Direction.ZONE_TO_GLOBAL));
+                }
+
+                @Override
+                public void onNext(DeltaDiscoveryRequest request) {
+                    sender.onRequest(request);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    lost(gen, Status.fromThrowable(t));
+                }
+
+                @Override
+                public void onCompleted() {
+                    lost(gen, Status.UNAVAILABLE.withDescription("global closed the stream"));
+                }
+            });
+            sender.start();
+        }
+
+        void cancel(Status status) {
+            if (sender != null) sender.abort(Status.CANCELLED.withDescription(status.getDescription()));
+            try {
+                toGlobal.onError(Status.CANCELLED.withDescription(status.getDescription()).asRuntimeException());
+            } catch (RuntimeException ignored) {
+                // already closed
+            }
+        }
+    }
+}

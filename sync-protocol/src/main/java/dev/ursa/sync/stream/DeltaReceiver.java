@@ -1,0 +1,123 @@
+package dev.ursa.sync.stream;
+
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.Status;
+import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.validation.ValidationException;
+import dev.ursa.sync.Envelope;
+import dev.ursa.sync.KdsTypes;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The receiving side of one delta stream (the zone on GlobalToZone, the global on ZoneToGlobal), without any network.
+ * It subscribes with the versions it already has, turns each response into a {@link Batch} to apply (decoded and
+ * validated resources; undecodable ones become failures), and answers each batch with an ACK, or a NACK naming the
+ * rejected resources in an {@link ErrorInfo} so the sender holds back exactly those. Not thread-safe.
+ */
+public final class DeltaReceiver {
+    private final Predicate<ResourceType> accepted;
+    private final Map<String, Map<String, String>> has = new HashMap<>();
+    private final Set<String> synced = new HashSet<>();
+
+    /** @param accepted the types this side takes from its peer; anything else is ignored with a warning */
+    public DeltaReceiver(Predicate<ResourceType> accepted) {
+        this.accepted = accepted;
+    }
+
+    /** The first request for a type on a stream: what this side has, so the sender sends only differences. */
+    public DeltaDiscoveryRequest subscribe(ResourceType type, Map<String, String> initialVersions) {
+        String typeUrl = KdsTypes.typeUrl(type);
+        has.put(typeUrl, new HashMap<>(initialVersions));
+        return DeltaDiscoveryRequest.newBuilder().setTypeUrl(typeUrl).putAllInitialResourceVersions(initialVersions).build();
+    }
+
+    /** One resource of a response, decoded, or the reason it could not be. */
+    public record Incoming(String name, String version, Resource resource, String error) {
+    }
+
+    /** What a response asks for. {@code type} is null for a type this side does not accept (ACKed, nothing applied). */
+    public record Batch(String typeUrl, ResourceType type, String nonce, List<Incoming> upserts, List<String> removals) {
+        public boolean ignored() {
+            return type == null;
+        }
+    }
+
+    public Batch onResponse(DeltaDiscoveryResponse response) {
+        String typeUrl = response.getTypeUrl();
+        ResourceType type = KdsTypes.byTypeUrl(typeUrl).filter(accepted).orElse(null);
+        if (type == null) {
+            return new Batch(typeUrl, null, response.getNonce(), List.of(), List.of());
+        }
+        List<Incoming> upserts = new ArrayList<>(response.getResourcesCount());
+        for (var r : response.getResourcesList()) {
+            upserts.add(decode(type, r.getName(), r.getVersion(), r.getResource()));
+        }
+        return new Batch(typeUrl, type, response.getNonce(), upserts, List.copyOf(response.getRemovedResourcesList()));
+    }
+
+    private static Incoming decode(ResourceType type, String name, String version, Any envelope) {
+        try {
+            Resource resource = Envelope.decode(envelope, type);
+            String actual = Envelope.deltaName(resource);
+            if (!actual.equals(name)) {
+                return new Incoming(name, version, null, "envelope names " + actual + ", not " + name);
+            }
+            return new Incoming(name, version, resource, null);
+        } catch (ValidationException e) {
+            String causes = e.violations().stream().map(Object::toString).collect(Collectors.joining("; "));
+            return new Incoming(name, version, null, causes.isEmpty() ? e.getMessage() : causes);
+        } catch (RuntimeException e) {
+            return new Incoming(name, version, null, "cannot decode: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The ACK (no failures) or NACK for an applied batch, recording what this side now has.
+     *
+     * @param failures name -> error for each resource that could not be applied (decode failures included)
+     */
+    public DeltaDiscoveryRequest complete(Batch batch, Map<String, String> failures) {
+        DeltaDiscoveryRequest.Builder ack = DeltaDiscoveryRequest.newBuilder().setTypeUrl(batch.typeUrl()).setResponseNonce(batch.nonce());
+        if (batch.ignored()) return ack.build();
+        Map<String, String> versions = has.computeIfAbsent(batch.typeUrl(), t -> new HashMap<>());
+        for (Incoming in : batch.upserts()) {
+            if (!failures.containsKey(in.name())) versions.put(in.name(), in.version());
+        }
+        for (String name : batch.removals()) {
+            if (!failures.containsKey(name)) versions.remove(name);
+        }
+        synced.add(batch.typeUrl());
+        if (failures.isEmpty()) return ack.build();
+        Map<String, String> sorted = new LinkedHashMap<>();
+        failures.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        String message = sorted.entrySet().stream().limit(5).map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; "))
+                + (sorted.size() > 5 ? " (and " + (sorted.size() - 5) + " more)" : "");
+        return ack.setErrorDetail(Status.newBuilder()
+                        .setCode(io.grpc.Status.Code.INVALID_ARGUMENT.value())
+                        .setMessage(message)
+                        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("REJECTED").setDomain("ursa.dev").putAllMetadata(sorted).build())))
+                .build();
+    }
+
+    /** Whether a response of this type has been applied on this stream (the first one completes the initial sync). */
+    public boolean synced(ResourceType type) {
+        return synced.contains(KdsTypes.typeUrl(type));
+    }
+
+    public Map<String, String> versions(ResourceType type) {
+        return Map.copyOf(has.getOrDefault(KdsTypes.typeUrl(type), Map.of()));
+    }
+}

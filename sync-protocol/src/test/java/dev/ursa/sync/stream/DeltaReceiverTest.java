@@ -1,0 +1,69 @@
+package dev.ursa.sync.stream;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.rpc.ErrorInfo;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.sync.Fixtures;
+import dev.ursa.sync.KdsTypes;
+import dev.ursa.sync.VersionedResource;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeltaReceiverTest {
+    static final String TIMEOUTS = KdsTypes.typeUrl(ResourceTypes.MESH_TIMEOUT);
+    final DeltaReceiver receiver = new DeltaReceiver(t -> t == ResourceTypes.MESH_TIMEOUT);
+
+    static Resource proto(VersionedResource v) {
+        return Resource.newBuilder().setName(v.name()).setVersion(v.version()).setResource(v.envelope()).build();
+    }
+
+    @Test
+    void subscribesWithWhatItHas() {
+        var req = receiver.subscribe(ResourceTypes.MESH_TIMEOUT, Map.of("default/a", "v1"));
+        assertThat(req.getTypeUrl()).isEqualTo(TIMEOUTS);
+        assertThat(req.getResponseNonce()).isEmpty();
+        assertThat(req.getInitialResourceVersionsMap()).containsEntry("default/a", "v1");
+    }
+
+    @Test
+    void decodesGoodResourcesAndNacksExactlyTheBadOnes() throws Exception {
+        VersionedResource good = VersionedResource.of(Fixtures.timeout("default", "good", "10s"));
+        Resource garbage = Resource.newBuilder().setName("default/garbage").setVersion("g")
+                .setResource(Any.newBuilder().setTypeUrl(TIMEOUTS).setValue(ByteString.copyFromUtf8("\u0000\u0001"))).build();
+        VersionedResource misnamed = VersionedResource.of(Fixtures.timeout("default", "real", "10s"));
+        Resource lying = proto(misnamed).toBuilder().setName("default/other").build();
+        var response = DeltaDiscoveryResponse.newBuilder().setTypeUrl(TIMEOUTS).setNonce("1")
+                .addResources(proto(good)).addResources(garbage).addResources(lying).addRemovedResources("default/old").build();
+
+        var batch = receiver.onResponse(response);
+        assertThat(batch.upserts()).hasSize(3);
+        assertThat(batch.upserts().get(0).resource()).isNotNull();
+        assertThat(batch.upserts().get(1).error()).isNotBlank();
+        assertThat(batch.upserts().get(2).error()).contains("not default/other");
+        assertThat(batch.removals()).containsExactly("default/old");
+
+        var nack = receiver.complete(batch, Map.of("default/garbage", batch.upserts().get(1).error(), "default/other", "misnamed"));
+        assertThat(nack.getResponseNonce()).isEqualTo("1");
+        assertThat(nack.getErrorDetail().getCode()).isNotZero();
+        assertThat(nack.getErrorDetail().getDetails(0).unpack(ErrorInfo.class).getMetadataMap()).containsOnlyKeys("default/garbage", "default/other");
+        assertThat(receiver.versions(ResourceTypes.MESH_TIMEOUT)).containsOnlyKeys("default/good");
+        assertThat(receiver.synced(ResourceTypes.MESH_TIMEOUT)).isTrue();
+    }
+
+    @Test
+    void unknownTypeIsAckedAndIgnored() {
+        var response = DeltaDiscoveryResponse.newBuilder().setTypeUrl("type.ursa.dev/kds.v1.MeshFuture").setNonce("7")
+                .addResources(Resource.newBuilder().setName("x")).build();
+        var batch = receiver.onResponse(response);
+        assertThat(batch.ignored()).isTrue();
+        var ack = receiver.complete(batch, Map.of());
+        assertThat(ack.hasErrorDetail()).isFalse();
+        assertThat(ack.getResponseNonce()).isEqualTo("7");
+    }
+}

@@ -1,0 +1,231 @@
+package dev.ursa.zone.kds;
+
+import dev.ursa.cp.store.StoreConfig;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.sync.KdsGrpc;
+import dev.ursa.sync.KdsTypes;
+import dev.ursa.sync.ResourceIndex;
+import dev.ursa.sync.StoreSink;
+import dev.ursa.sync.peer.Backoff;
+import dev.ursa.sync.peer.KdsZoneClient;
+import dev.ursa.zone.ZoneConfig;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A federated zone's KDS client ({@code ursa.zone.global-address} set): restores the last synced state (memory store
+ * with a data directory), dials the global and keeps both streams up, and saves what it syncs. The zone is ready
+ * after its first full sync, or at once when it restored a snapshot (it has policies to serve) or is standalone.
+ */
+@Startup
+@ApplicationScoped
+public class KdsClientService {
+    private static final Logger LOG = Logger.getLogger(KdsClientService.class);
+    private static final Duration SAVE_DELAY = Duration.ofMillis(200);
+
+    private final ZoneConfig config;
+    private final StoreConfig storeConfig;
+    private final ResourceStore store;
+    private final String version;
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicBoolean connected = new AtomicBoolean();
+    private final AtomicBoolean savePending = new AtomicBoolean();
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("kds-client-", 0).factory());
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private ManagedChannel channel;
+    private volatile ResourceIndex local;
+    private volatile KdsZoneClient client;
+    private volatile boolean stopping;
+    private SyncSnapshot snapshot;
+    private AutoCloseable snapshotFeed;
+
+    public KdsClientService(ZoneConfig config, StoreConfig storeConfig, ResourceStore store,
+                            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        this.config = config;
+        this.storeConfig = storeConfig;
+        this.store = store;
+        this.version = version;
+    }
+
+    @PostConstruct
+    void start() throws Exception {
+        if (config.globalAddress().isEmpty()) {
+            ready.set(true);
+            return;
+        }
+        URI address = URI.create(config.globalAddress().get());
+        boolean tls = "grpcs".equals(address.getScheme());
+        if (!tls && !"grpc".equals(address.getScheme())) {
+            throw new IllegalArgumentException("ursa.zone.global-address must be grpc://host:port or grpcs://host:port, got " + address);
+        }
+        if (storeConfig.type() == StoreConfig.Type.memory && config.dataDir().isPresent()) {
+            snapshot = new SyncSnapshot(store, Path.of(config.dataDir().get()));
+            if (snapshot.restore() > 0) ready.set(true);
+            snapshotFeed = store.changes().subscribe(e -> {
+                if (KdsTypes.byTypeUrl(KdsTypes.TYPE_URL_PREFIX + e.key().type()).filter(t -> KdsTypes.globalToZone().contains(t)).isPresent()) {
+                    scheduleSave();
+                }
+            });
+        } else if (storeConfig.type() == StoreConfig.Type.memory) {
+            LOG.warn("ursa.zone.data-dir is not set: what this zone syncs from the global is lost on restart");
+        } else {
+            ready.set(true); // Postgres keeps the last synced state; it is served as soon as the store is reachable
+        }
+
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.getHost(), address.getPort())
+                .keepAliveTime(config.kds().keepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(config.kds().keepaliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveWithoutCalls(true)
+                .maxInboundMessageSize(4 * 1024 * 1024 + 64 * 1024);
+        if (tls) {
+            var ssl = GrpcSslContexts.forClient();
+            config.kds().caFile().ifPresent(ca -> ssl.trustManager(new File(ca)));
+            builder.sslContext(ssl.build()).useTransportSecurity();
+        } else {
+            builder.usePlaintext();
+        }
+        channel = builder.build();
+        Channel authenticated = ClientInterceptors.intercept(channel, new Credentials());
+
+        Thread.ofPlatform().daemon().name("kds-client-start").start(() -> startClient(authenticated));
+        LOG.infof("zone %s dialling the global at %s (%s)", config.name(), address, tls ? "TLS" : "plaintext");
+    }
+
+    /** Indexes the zone's own resources and dials; waits for the store first (a Postgres zone may start before its database). */
+    private void startClient(Channel authenticated) {
+        long delay = 200;
+        while (!stopping) {
+            try {
+                local = new ResourceIndex(store, KdsTypes.zoneToGlobal(),
+                        r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL))).start();
+                break;
+            } catch (dev.ursa.mesh.store.StoreException e) {
+                LOG.warnf("KDS client waits for the store: %s", e.getMessage());
+                try {
+                    Thread.sleep(delay); // retry backoff, not synchronisation
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                delay = Math.min(delay * 2, 5000);
+            }
+        }
+        synchronized (this) {
+            if (stopping) return;
+            client = new KdsZoneClient(authenticated, local, StoreSink.fromGlobal(store), timer, workers, Clock.systemUTC(),
+                    new Backoff(config.kds().backoffMin(), config.kds().backoffMax(), new SecureRandom()), config.kds().batchWindow(), 1 << 20,
+                    new KdsZoneClient.Events() {
+                        @Override
+                        public void synced(Duration took) {
+                            connected.set(true);
+                            if (ready.compareAndSet(false, true)) LOG.infof("first full sync with the global done in %d ms", took.toMillis());
+                            scheduleSave();
+                        }
+
+                        @Override
+                        public void disconnected(Status status, Duration retryIn) {
+                            connected.set(false);
+                        }
+                    });
+            client.start();
+        }
+    }
+
+    /** Attaches the zone token (re-read from the file at every call, so rotation needs no restart) and the zone name. */
+    private final class Credentials implements ClientInterceptor {
+        @Override
+        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                @Override
+                public void start(Listener<R> listener, Metadata headers) {
+                    headers.put(KdsGrpc.ZONE, config.name());
+                    headers.put(KdsGrpc.CP_VERSION, version);
+                    token().ifPresent(t -> headers.put(KdsGrpc.AUTHORIZATION, "Bearer " + t));
+                    super.start(listener, headers);
+                }
+            };
+        }
+    }
+
+    private java.util.Optional<String> token() {
+        if (config.token().isPresent()) return config.token().map(String::trim);
+        if (config.tokenFile().isPresent()) {
+            try {
+                return java.util.Optional.of(Files.readString(Path.of(config.tokenFile().get())).trim());
+            } catch (Exception e) {
+                LOG.warnf("cannot read ursa.zone.token-file %s: %s", config.tokenFile().get(), e.getMessage());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private void scheduleSave() {
+        if (snapshot == null || !savePending.compareAndSet(false, true)) return;
+        timer.schedule(() -> {
+            savePending.set(false);
+            try {
+                snapshot.save();
+            } catch (Exception e) {
+                LOG.warnf("cannot write the KDS snapshot %s: %s", snapshot.file(), e.getMessage());
+            }
+        }, SAVE_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Ready: synced once, restored a snapshot, uses Postgres, or standalone. */
+    public boolean ready() {
+        return ready.get();
+    }
+
+    /** Whether the streams to the global are up and synced right now. */
+    public boolean connected() {
+        return connected.get();
+    }
+
+    /** Drops the connection and reconnects after the backoff (operators; tests simulate partitions with it). */
+    public void reconnect() {
+        if (client != null) client.reconnect();
+    }
+
+    @PreDestroy
+    void stop() throws Exception {
+        synchronized (this) {
+            stopping = true;
+        }
+        if (client != null) client.close();
+        if (local != null) local.close();
+        if (snapshotFeed != null) snapshotFeed.close();
+        if (snapshot != null && savePending.get()) snapshot.save();
+        if (channel != null) channel.shutdownNow();
+        timer.shutdownNow();
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.ursa.zone.xds;
+
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
+import io.quarkus.grpc.GrpcService;
+
+/**
+ * ADS (SotW and delta) on the zone's gRPC port ({@code quarkus.grpc.server.port}, 5678), served by {@link XdsEngine}.
+ * Implements {@link BindableService} itself: Quarkus finds gRPC services by their implemented interface in its index,
+ * and the generated {@code AggregatedDiscoveryServiceImplBase} lives in an unindexed jar.
+ */
+@GrpcService
+public class AdsGrpcService implements BindableService {
+    private final XdsEngine engine;
+
+    public AdsGrpcService(XdsEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public ServerServiceDefinition bindService() {
+        return engine.ads().bindService();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.ursa.zone.xds;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
+import dev.ursa.cp.api.NotFoundException;
+import dev.ursa.mesh.codec.Json;
+import dev.ursa.mesh.matching.FromRules;
+import dev.ursa.mesh.matching.MergedConf;
+import dev.ursa.mesh.matching.PolicyMatch;
+import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.zone.xds.render.XdsResources;
+import dev.ursa.zone.xds.view.DataplaneView;
+import dev.ursa.zone.xds.view.OutboundView;
+import dev.ursa.zone.xds.view.PolicyRules;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * What a dataplane receives and why: {@code _config} is its xDS as JSON (the pushed config when the node is
+ * connected, else rendered now in {@code ?flavour=envoy|proxyless}, default envoy); {@code _policies} lists the
+ * policies that select it with the matcher's reason, and the effective conf per destination and per inbound.
+ * The class sits at {@code /} like the resource API: a class at {@code /meshes/{mesh}/dataplanes/{name}} would win
+ * the class match for every dataplane path and answer 404/405 to the resource API's GET, PUT and DELETE there
+ * (JAX-RS does not backtrack to another class). The longer literal method paths win over {@code {plural}/{name}}.
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class DataplaneInspectionApi {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private final XdsEngine engine;
+
+    public DataplaneInspectionApi(XdsEngine engine) {
+        this.engine = engine;
+    }
+
+    @GET
+    @Path("meshes/{mesh}/dataplanes/{name}/_config")
+    public String config(@PathParam("mesh") String mesh, @PathParam("name") String name, @QueryParam("flavour") String flavour) {
+        XdsEngine.Rendered r = rendered(mesh, name, flavour);
+        XdsResources res = r.resources();
+        ObjectNode body = NODES.objectNode();
+        body.put("node", mesh + "." + name);
+        body.put("flavour", r.view() == null ? null : r.view().flavour().name().toLowerCase());
+        body.put("connected", r.connected());
+        ObjectNode versions = body.putObject("versions");
+        versions.put("listeners", res.listenersVersion());
+        versions.put("routes", res.routesVersion());
+        versions.put("clusters", res.clustersVersion());
+        versions.put("endpoints", res.endpointsVersion());
+        body.set("listeners", array(res.listeners()));
+        body.set("routes", array(res.routes()));
+        body.set("clusters", array(res.clusters()));
+        body.set("endpoints", array(res.endpoints()));
+        return body.toPrettyString();
+    }
+
+    @GET
+    @Path("meshes/{mesh}/dataplanes/{name}/_policies")
+    public String policies(@PathParam("mesh") String mesh, @PathParam("name") String name) {
+        DataplaneView view = rendered(mesh, name, null).view();
+        ObjectNode body = NODES.objectNode();
+        body.put("dataplane", mesh + "." + name);
+        body.put("registered", view != null && view.registered());
+        ArrayNode items = body.putArray("policies");
+        if (view == null) return body.toPrettyString();
+        view.policies().forEach((type, rules) -> items.add(policy(type, rules, view)));
+        return body.toPrettyString();
+    }
+
+    private ObjectNode policy(ResourceType type, PolicyRules rules, DataplaneView view) {
+        ObjectNode o = NODES.objectNode();
+        o.put("type", type.name());
+        ArrayNode matched = o.putArray("matched");
+        for (PolicyMatch m : rules.matches()) {
+            matched.addObject().put("name", m.name()).put("reason", m.reason());
+        }
+        ObjectNode to = o.putObject("to");
+        rules.to().meshDefault().ifPresent(c -> to.set("*", conf(c)));
+        for (OutboundView out : view.outbounds()) {
+            rules.to().forService(out.service()).ifPresent(c -> to.set(out.service(), conf(c)));
+        }
+        ObjectNode from = o.putObject("from");
+        for (FromRules.InboundRules in : rules.from().inbounds()) {
+            ArrayNode entries = from.putArray(in.inbound().serviceName() + ":" + in.inbound().portOrZero());
+            in.entries().forEach(e -> entries.addObject().put("policy", e.policy().name())
+                    .set("item", Json.JSON.valueToTree(e.item())));
+        }
+        return o;
+    }
+
+    private static ObjectNode conf(MergedConf c) {
+        ObjectNode o = NODES.objectNode();
+        o.set("conf", c.json());
+        ArrayNode p = o.putArray("policies");
+        c.policies().forEach(p::add);
+        return o;
+    }
+
+    private XdsEngine.Rendered rendered(String mesh, String name, String flavour) {
+        NodeId id;
+        try {
+            id = new NodeId(mesh, name);
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundException("no dataplane " + mesh + "/" + name);
+        }
+        Flavour f = flavour == null ? Flavour.ENVOY : Flavour.parse(flavour).orElse(Flavour.ENVOY);
+        return engine.inspect(id, f).orElseThrow(() -> new NotFoundException("no Dataplane \"" + name + "\" in mesh \"" + mesh + "\" and no xDS node \"" + mesh + "." + name + "\""));
+    }
+
+    private static ArrayNode array(List<? extends Message> messages) {
+        ArrayNode a = NODES.arrayNode();
+        for (Message m : messages) {
+            try {
+                JsonNode n = Json.JSON.readTree(XdsJson.print(m));
+                a.add(n);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return a;
+    }
+}

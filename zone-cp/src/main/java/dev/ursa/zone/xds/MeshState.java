@@ -1,0 +1,60 @@
+package dev.ursa.zone.xds;
+
+import dev.ursa.zone.xds.render.ClusterRef;
+import dev.ursa.zone.xds.render.EndpointRenderer;
+import dev.ursa.zone.xds.view.EndpointIndex;
+import dev.ursa.zone.xds.view.MeshInputs;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One mesh's inputs and endpoint index, immutable once built, plus the EDS assignments rendered from it (shared by
+ * every node that uses the cluster: one object per cluster per mesh generation, however many clients).
+ */
+final class MeshState {
+    final MeshInputs inputs;
+    final EndpointIndex index;
+    private final Map<ClusterRef, ClusterLoadAssignment> assignments = new ConcurrentHashMap<>();
+    private final Map<java.util.Set<ClusterRef>, Eds> eds = new ConcurrentHashMap<>();
+    /** Views by what they depend on; a view is the same for every node with equal inputs (many identical clients). */
+    final Map<Object, dev.ursa.zone.xds.view.DataplaneView> views = new ConcurrentHashMap<>();
+    private volatile Boolean namesDataplanes;
+
+    /** EDS for a set of clusters, with its version: shared by every node that uses the same clusters. */
+    record Eds(List<ClusterLoadAssignment> assignments, String version) {
+    }
+
+    Eds eds(java.util.Set<ClusterRef> clusters) {
+        return eds.computeIfAbsent(clusters, cs -> {
+            List<ClusterLoadAssignment> list = assignments(cs);
+            return new Eds(list, dev.ursa.zone.xds.render.Versions.of(list));
+        });
+    }
+
+    /** Whether a policy of the mesh selects dataplanes by name: only then does a node's name change its view. */
+    boolean policiesNameDataplanes() {
+        Boolean b = namesDataplanes;
+        if (b == null) {
+            b = inputs.policies().values().stream().flatMap(List::stream).anyMatch(r ->
+                    r.spec() instanceof dev.ursa.mesh.policy.common.TargetRefPolicy p
+                            && p.targetRefOrMesh().kind() == dev.ursa.mesh.policy.common.TargetRefKind.Dataplane);
+            namesDataplanes = b;
+        }
+        return b;
+    }
+
+    MeshState(MeshInputs inputs, EndpointIndex index) {
+        this.inputs = inputs;
+        this.index = index;
+    }
+
+    List<ClusterLoadAssignment> assignments(Collection<ClusterRef> clusters) {
+        return clusters.stream().map(r -> assignments.computeIfAbsent(r, ref -> EndpointRenderer.render(ref, index)))
+                .sorted(Comparator.comparing(ClusterLoadAssignment::getClusterName)).toList();
+    }
+}

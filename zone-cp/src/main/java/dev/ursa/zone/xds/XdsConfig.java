@@ -1,0 +1,26 @@
+package dev.ursa.zone.xds;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** {@code ursa.xds.*}: how the zone serves its data planes. */
+@ConfigMapping(prefix = "ursa.xds")
+public interface XdsConfig {
+    /**
+     * Serve nodes that have no Dataplane (registered through REST or self-registered in node metadata) a client-only
+     * view of the mesh. A trust trade-off until dataplane tokens exist: any client that can reach the xDS port can read
+     * the mesh's services and endpoints.
+     */
+    @WithDefault("true")
+    boolean allowUnregisteredClients();
+
+    /** How long a self-registered Dataplane is kept after its last xDS stream closed (a restarting client keeps it). */
+    @WithDefault("30s")
+    Duration selfRegistrationGrace();
+
+    /** How long store changes are collected before dataplanes are recomputed (one push per burst of changes). */
+    @WithDefault("10ms")
+    Duration debounce();
+}

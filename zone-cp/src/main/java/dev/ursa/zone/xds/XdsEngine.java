@@ -1,0 +1,621 @@
+package dev.ursa.zone.xds;
+
+import com.google.protobuf.Value;
+import dev.ursa.mesh.codec.Format;
+import dev.ursa.mesh.codec.ResourceCodec;
+import dev.ursa.mesh.codec.ResourceValidation;
+import dev.ursa.mesh.matching.MatchInput;
+import dev.ursa.mesh.matching.PolicyMatcher;
+import dev.ursa.mesh.model.Meta;
+import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.model.ResourceKey;
+import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.resources.DataplaneSpec;
+import dev.ursa.mesh.store.ChangeEvent;
+import dev.ursa.mesh.store.ListQuery;
+import dev.ursa.mesh.store.Page;
+import dev.ursa.mesh.store.Precondition;
+import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.mesh.validation.ValidationException;
+import dev.ursa.zone.xds.plugins.Plugins;
+import dev.ursa.zone.xds.render.Renderer;
+import dev.ursa.zone.xds.render.XdsResources;
+import dev.ursa.zone.xds.view.DataplaneView;
+import dev.ursa.zone.xds.view.EndpointIndex;
+import dev.ursa.zone.xds.view.EndpointSource;
+import dev.ursa.zone.xds.view.LocalEndpoints;
+import dev.ursa.zone.xds.view.MeshInputs;
+import dev.ursa.zone.xds.view.OutboundView;
+import dev.ursa.zone.xds.view.ViewBuilder;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.controlplane.server.ExecutorGroup;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.exception.RequestException;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The zone's xDS server: keeps a mirror of the store's meshes, dataplanes and policies, a state per connected node,
+ * and pushes each node its own snapshot through java-control-plane's ADS server (SotW and delta).
+ *
+ * <h2>Threads</h2>
+ * gRPC threads only parse and check requests; every state change (store changes, connects, disconnects, renders)
+ * runs on one worker thread, so node and mesh state need no locks.
+ *
+ * <h2>Incremental recompute</h2>
+ * Store changes are collected for {@link XdsSettings#debounce()} and applied per mesh. A change of the Mesh, or of the
+ * mesh's service catalog (which services exist, their protocols), re-renders every node of the mesh; a policy change
+ * re-renders the nodes the old or new policy selects; a dataplane change re-renders that dataplane's node and only the
+ * endpoints (EDS) of nodes that use one of its services. Renders are memoised by their inputs, so many identical
+ * clients cost one render; versions are content hashes per type per node.
+ */
+public final class XdsEngine implements AutoCloseable {
+    /** Kuma's node metadata key: the node's Dataplane (JSON or YAML), for self-registration. */
+    public static final String DATAPLANE_METADATA_KEY = "dataplane.resource";
+    /** Label on Dataplanes the zone wrote from node metadata (deleted after their node left). */
+    public static final String SELF_REGISTERED_LABEL = "ursa.io/self-registered";
+
+    private static final System.Logger LOG = System.getLogger(XdsEngine.class.getName());
+    private static final List<ResourceType> MIRRORED;
+
+    static {
+        List<ResourceType> types = new ArrayList<>();
+        types.add(ResourceTypes.DATAPLANE);
+        types.addAll(ViewBuilder.POLICY_TYPES);
+        MIRRORED = List.copyOf(types);
+    }
+
+    private final ResourceStore store;
+    private final XdsSettings settings;
+    private final MeterRegistry meters;
+    private final Renderer renderer = new Renderer(Plugins.all());
+    private final List<EndpointSource> endpointSources;
+    private final SimpleCache<String> cache = new SimpleCache<>(Node::getId);
+    private final V3DiscoveryServer server;
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ursa-xds");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final java.util.concurrent.ExecutorService[] senders;
+    private final Map<String, MeshState> meshes = new ConcurrentHashMap<>();
+    private final Map<NodeId, NodeState> nodes = new ConcurrentHashMap<>();
+    private final Map<Long, NodeId> streams = new ConcurrentHashMap<>();
+    private final Map<String, String> lastSent = new ConcurrentHashMap<>();
+    private final Map<RenderKey, XdsResources> renders = new ConcurrentHashMap<>();
+    private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+    private final List<ChangeEvent> pending = new ArrayList<>();
+    private ScheduledFuture<?> flush;
+    private AutoCloseable subscription;
+    private final Counter fullRenders;
+    private final Counter edsRenders;
+
+    public XdsEngine(ResourceStore store, XdsSettings settings, MeterRegistry meters) {
+        this.store = store;
+        this.settings = settings;
+        this.meters = meters;
+        this.endpointSources = List.of(new LocalEndpoints(settings.zone()));
+        // Responses are serialised and sent on a few sender threads, each stream always on the same one (order per
+        // stream is kept) rather than on the thread that sets a snapshot; packed resources are cached by identity,
+        // and renders are shared between nodes, so a thousand clients of one config pack it once.
+        int n = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.senders = new java.util.concurrent.ExecutorService[n];
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            senders[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "ursa-xds-send-" + id);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        AtomicLong nextSender = new AtomicLong();
+        ExecutorGroup group = () -> senders[(int) (nextSender.getAndIncrement() % senders.length)];
+        this.server = new V3DiscoveryServer(List.of(new Callbacks()), new NackAwareWatcher(cache, this::lastSent), group,
+                new CachedProtoResourcesSerializer());
+        this.fullRenders = Counter.builder("ursa_xds_renders").tag("kind", "full").description("dataplane configs recomputed").register(meters);
+        this.edsRenders = Counter.builder("ursa_xds_renders").tag("kind", "endpoints").description("dataplane endpoints recomputed").register(meters);
+        meters.gauge("ursa_xds_nodes", nodes, Map::size);
+    }
+
+    /** The ADS implementation to serve on a gRPC server. */
+    public AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase ads() {
+        return server.getAggregatedDiscoveryServiceImpl();
+    }
+
+    /** Loads the store and follows its change feed. */
+    public void start() {
+        subscription = store.changes().subscribe(this::onChange);
+        call(() -> {
+            for (Resource mesh : listAll(ResourceTypes.MESH)) reloadMesh(mesh.meta().name());
+            // Self-registered dataplanes whose node is gone (e.g. across a restart) leave after the grace period.
+            for (MeshState ms : meshes.values()) {
+                for (Resource dp : ms.inputs.dataplanes().values()) {
+                    if ("true".equals(dp.meta().labels().get(SELF_REGISTERED_LABEL))) {
+                        scheduleRemoval(new NodeId(dp.meta().mesh(), dp.meta().name()));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (subscription != null) subscription.close();
+        worker.shutdownNow();
+        for (var s : senders) s.shutdownNow();
+    }
+
+    // ---- inspection
+
+    public Optional<NodeStatus> status(NodeId id) {
+        return Optional.ofNullable(call(() -> {
+            NodeState st = nodes.get(id);
+            return st == null ? null : st.status();
+        }));
+    }
+
+    public Set<NodeId> connectedNodes() {
+        return Set.copyOf(nodes.keySet());
+    }
+
+    /**
+     * The config {@code id} gets: the pushed one when connected, else rendered now in {@code flavour} from its
+     * Dataplane. Empty when neither a node nor a Dataplane exists.
+     */
+    public Optional<Rendered> inspect(NodeId id, Flavour flavour) {
+        return Optional.ofNullable(call(() -> {
+            NodeState st = nodes.get(id);
+            if (st != null && st.resources != null) return new Rendered(st.view, st.resources, true);
+            MeshState ms = meshes.get(id.mesh());
+            if (ms == null) return null;
+            Resource dp = ms.inputs.dataplanes().get(id.name());
+            if (dp == null) return null;
+            DataplaneView view = ViewBuilder.build(id, flavour, dp, true, ms.inputs, ms.index);
+            XdsResources res = renderer.render(view, ms.index);
+            return new Rendered(view, res, false);
+        }));
+    }
+
+    /** A dataplane's view and config; {@code connected} false when rendered on request for a node not connected. */
+    public record Rendered(DataplaneView view, XdsResources resources, boolean connected) {
+    }
+
+    // ---- store changes
+
+    private void onChange(ChangeEvent e) {
+        if (!e.key().type().equals(ResourceTypes.MESH.name()) && MIRRORED.stream().noneMatch(t -> t.name().equals(e.key().type()))) {
+            return;
+        }
+        synchronized (pending) {
+            pending.add(e);
+            if (flush == null) {
+                flush = worker.schedule(this::applyChanges, settings.debounce().toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private void applyChanges() {
+        List<ChangeEvent> batch;
+        synchronized (pending) {
+            batch = List.copyOf(pending);
+            pending.clear();
+            flush = null;
+        }
+        Map<String, List<ResourceKey>> byMesh = new LinkedHashMap<>();
+        for (ChangeEvent e : batch) {
+            String mesh = e.key().type().equals(ResourceTypes.MESH.name()) ? e.key().name() : e.key().mesh();
+            byMesh.computeIfAbsent(mesh, m -> new ArrayList<>()).add(e.key());
+        }
+        byMesh.forEach((mesh, keys) -> {
+            try {
+                applyMeshChanges(mesh, keys);
+            } catch (RuntimeException ex) {
+                LOG.log(System.Logger.Level.ERROR, "recomputing mesh " + mesh + " failed", ex);
+            }
+        });
+    }
+
+    private void applyMeshChanges(String mesh, List<ResourceKey> keys) {
+        MeshState old = meshes.get(mesh);
+        boolean meshChanged = old == null || keys.stream().anyMatch(k -> k.type().equals(ResourceTypes.MESH.name()));
+        if (meshChanged) {
+            reloadMesh(mesh);
+            nodesIn(mesh).forEach(this::renderFull);
+            return;
+        }
+        Map<String, Resource> dataplanes = new HashMap<>(old.inputs.dataplanes());
+        Map<ResourceType, List<Resource>> policies = new HashMap<>(old.inputs.policies());
+        Set<String> changedDataplanes = new HashSet<>();
+        List<Resource[]> changedPolicies = new ArrayList<>(); // {old, new}, either may be null
+        for (ResourceKey key : new java.util.LinkedHashSet<>(keys)) {
+            Resource now = await(store.get(key)).orElse(null);
+            if (key.type().equals(ResourceTypes.DATAPLANE.name())) {
+                if (now == null) dataplanes.remove(key.name()); else dataplanes.put(key.name(), now);
+                changedDataplanes.add(key.name());
+            } else {
+                ResourceType type = ResourceTypes.byName(key.type()).orElseThrow();
+                List<Resource> list = new ArrayList<>(policies.getOrDefault(type, List.of()));
+                Resource before = list.stream().filter(r -> r.key().equals(key)).findFirst().orElse(null);
+                list.removeIf(r -> r.key().equals(key));
+                if (now != null) list.add(now);
+                policies.put(type, List.copyOf(list));
+                changedPolicies.add(new Resource[]{before, now});
+            }
+        }
+        MeshInputs inputs = new MeshInputs(mesh, old.inputs.meshResource(), dataplanes, policies);
+        MeshState next = new MeshState(inputs, EndpointIndex.build(inputs, endpointSources));
+        meshes.put(mesh, next);
+
+        List<NodeState> inMesh = nodesIn(mesh);
+        if (!next.index.catalog().equals(old.index.catalog())) {
+            inMesh.forEach(this::renderFull);
+            return;
+        }
+        Set<String> changedServices = next.index.changedServices(old.index);
+        for (NodeState st : inMesh) {
+            boolean full = changedDataplanes.contains(st.id.name()) || changedPolicies.stream().anyMatch(p -> selects(st, p));
+            if (full) {
+                renderFull(st);
+            } else if (st.resources != null && st.resources.edsClusters().stream().anyMatch(r -> changedServices.contains(r.service()))) {
+                renderEndpoints(st);
+            }
+        }
+    }
+
+    /** Whether the old or the new version of a policy selects the node. */
+    private boolean selects(NodeState st, Resource[] change) {
+        if (st.view == null) return true;
+        MatchInput input = MatchInput.of(st.view.dataplane());
+        List<Resource> versions = new ArrayList<>();
+        if (change[0] != null) versions.add(change[0]);
+        if (change[1] != null) versions.add(change[1]);
+        return !PolicyMatcher.matchingPolicies(input, versions).isEmpty();
+    }
+
+    private void reloadMesh(String mesh) {
+        Optional<Resource> meshResource = await(store.get(ResourceKey.of(ResourceTypes.MESH, "", mesh)));
+        if (meshResource.isEmpty()) {
+            meshes.remove(mesh);
+            return;
+        }
+        Map<String, Resource> dataplanes = new HashMap<>();
+        Map<ResourceType, List<Resource>> policies = new HashMap<>();
+        for (ResourceType type : MIRRORED) {
+            List<Resource> all = listAll(type, mesh);
+            if (type == ResourceTypes.DATAPLANE) {
+                all.forEach(dp -> dataplanes.put(dp.meta().name(), dp));
+            } else if (!all.isEmpty()) {
+                policies.put(type, all);
+            }
+        }
+        MeshInputs inputs = new MeshInputs(mesh, meshResource, dataplanes, policies);
+        meshes.put(mesh, new MeshState(inputs, EndpointIndex.build(inputs, endpointSources)));
+    }
+
+    private List<Resource> listAll(ResourceType type) {
+        return listAll(type, null);
+    }
+
+    private List<Resource> listAll(ResourceType type, String mesh) {
+        List<Resource> out = new ArrayList<>();
+        int offset = 0;
+        while (true) {
+            Page page = await(store.list(new ListQuery(type, mesh, Map.of(), offset, ListQuery.MAX_SIZE)));
+            out.addAll(page.items());
+            offset += page.items().size();
+            if (page.items().isEmpty() || offset >= page.total()) return out;
+        }
+    }
+
+    private List<NodeState> nodesIn(String mesh) {
+        return nodes.values().stream().filter(n -> n.id.mesh().equals(mesh)).toList();
+    }
+
+    // ---- rendering
+
+    private void renderFull(NodeState st) {
+        MeshState ms = meshes.get(st.id.mesh());
+        if (ms == null) {
+            setSnapshot(st, null, null);
+            return;
+        }
+        Resource dp = ms.inputs.dataplanes().get(st.id.name());
+        if (dp == null && st.selfRegistration != null) dp = st.selfRegistration;
+        boolean registered = dp != null;
+        if (!registered && !settings.allowUnregisteredClients()) {
+            setSnapshot(st, null, null);
+            return;
+        }
+        Resource effective = registered ? dp : ViewBuilder.clientOnly(st.id);
+        DataplaneView view = view(ms, st, effective, registered);
+        RenderKey key = RenderKey.of(view);
+        XdsResources res = renders.computeIfAbsent(key, k -> renderer.render(view, ms.index));
+        if (renders.size() > 10_000) renders.clear(); // inputs that no longer exist; cheap to rebuild
+        MeshState.Eds eds = ms.eds(res.edsClusters());
+        res = res.withEndpoints(eds.assignments(), eds.version());
+        st.fullRenders++;
+        fullRenders.increment();
+        setSnapshot(st, view, res);
+    }
+
+    private void renderEndpoints(NodeState st) {
+        MeshState ms = meshes.get(st.id.mesh());
+        if (ms == null || st.resources == null) return;
+        MeshState.Eds eds = ms.eds(st.resources.edsClusters());
+        XdsResources res = st.resources.withEndpoints(eds.assignments(), eds.version());
+        st.edsRenders++;
+        edsRenders.increment();
+        setSnapshot(st, st.view, res);
+    }
+
+    private void setSnapshot(NodeState st, DataplaneView view, XdsResources res) {
+        if (res == null) {
+            res = new XdsResources(List.of(), "empty", List.of(), "empty", List.of(), "empty", Set.of(), List.of(), "empty");
+        }
+        XdsResources before = st.resources;
+        st.view = view;
+        st.resources = res;
+        if (before != null && before.listenersVersion().equals(res.listenersVersion()) && before.routesVersion().equals(res.routesVersion())
+                && before.clustersVersion().equals(res.clustersVersion()) && before.endpointsVersion().equals(res.endpointsVersion())) {
+            return;
+        }
+        XdsResources r = res;
+        // Snapshot.create hashes every resource; nodes with equal content share one immutable snapshot.
+        String key = r.listenersVersion() + r.routesVersion() + r.clustersVersion() + r.endpointsVersion();
+        Snapshot snapshot = snapshots.computeIfAbsent(key, k -> Snapshot.create(r.clusters(), r.clustersVersion(), r.endpoints(),
+                r.endpointsVersion(), r.listeners(), r.listenersVersion(), r.routes(), r.routesVersion(), List.of(), ""));
+        if (snapshots.size() > 10_000) snapshots.clear();
+        cache.setSnapshot(st.id.toString(), snapshot);
+    }
+
+    /** The node's view, shared with every node of equal inputs (its name matters only if a policy names dataplanes). */
+    private DataplaneView view(MeshState ms, NodeState st, Resource dp, boolean registered) {
+        String name = ms.policiesNameDataplanes() ? st.id.name() : "";
+        ViewKey key = new ViewKey(st.flavour, dp.spec(), dp.meta().labels(), name, registered);
+        DataplaneView shared = ms.views.computeIfAbsent(key, k -> ViewBuilder.build(st.id, st.flavour, dp, registered, ms.inputs, ms.index));
+        if (shared.id().equals(st.id)) return shared;
+        return new DataplaneView(st.id, shared.flavour(), dp, registered, shared.inbounds(), shared.outbounds(), shared.policies());
+    }
+
+    record ViewKey(Flavour flavour, Object spec, Map<String, String> labels, String name, boolean registered) {
+    }
+
+    /** What a render depends on besides the endpoints: equal keys render equal configs. */
+    record RenderKey(Flavour flavour, String mesh, DataplaneSpec spec, List<OutboundView> outbounds, List<Object> policies) {
+        static RenderKey of(DataplaneView view) {
+            List<Object> policies = new ArrayList<>();
+            view.policies().forEach((type, rules) -> rules.matches().forEach(m ->
+                    policies.add(List.of(m.policy().key(), m.policy().meta().version(), m.policy().spec()))));
+            return new RenderKey(view.flavour(), view.id().mesh(), view.spec(), view.outbounds(), policies);
+        }
+    }
+
+    // ---- nodes
+
+    private void connected(NodeId id, Node node, Flavour flavour, Resource selfRegistration, long streamId) {
+        NodeState st = nodes.computeIfAbsent(id, k -> new NodeState(id, flavour));
+        st.streams.add(streamId);
+        if (st.removal != null) {
+            st.removal.cancel(false);
+            st.removal = null;
+        }
+        if (selfRegistration != null) {
+            st.selfRegistration = selfRegistration;
+            register(selfRegistration);
+        }
+        if (st.streams.size() == 1 || st.resources == null) renderFull(st);
+    }
+
+    private void register(Resource dp) {
+        MeshState ms = meshes.get(dp.meta().mesh());
+        Resource existing = ms == null ? null : ms.inputs.dataplanes().get(dp.meta().name());
+        if (existing != null && !"true".equals(existing.meta().labels().get(SELF_REGISTERED_LABEL))) {
+            return; // a Dataplane registered through the API wins over node metadata
+        }
+        store.put(dp, Precondition.ANY).whenComplete((r, err) -> {
+            if (err != null) LOG.log(System.Logger.Level.WARNING, "self-registration of " + dp.key() + " failed: " + err.getMessage());
+        });
+    }
+
+    private void disconnected(NodeId id, long streamId) {
+        NodeState st = nodes.get(id);
+        if (st == null) return;
+        st.streams.remove(streamId);
+        if (st.streams.isEmpty()) scheduleRemoval(id);
+    }
+
+    private void scheduleRemoval(NodeId id) {
+        NodeState st = nodes.get(id);
+        Runnable remove = () -> {
+            NodeState now = nodes.get(id);
+            if (now != null && !now.streams.isEmpty()) return;
+            nodes.remove(id);
+            cache.clearSnapshot(id.toString());
+            MeshState ms = meshes.get(id.mesh());
+            Resource dp = ms == null ? null : ms.inputs.dataplanes().get(id.name());
+            if (dp != null && "true".equals(dp.meta().labels().get(SELF_REGISTERED_LABEL))) {
+                store.delete(dp.key(), Precondition.ANY).whenComplete((r, err) -> {
+                    if (err != null) LOG.log(System.Logger.Level.DEBUG, "removing self-registered " + dp.key() + ": " + err.getMessage());
+                });
+            }
+        };
+        ScheduledFuture<?> f = worker.schedule(remove, settings.selfRegistrationGrace().toMillis(), TimeUnit.MILLISECONDS);
+        if (st != null) st.removal = f;
+    }
+
+    private String lastSent(String nodeId, String typeUrl) {
+        return lastSent.get(nodeId + "|" + typeUrl);
+    }
+
+    /** Parses and checks a node's first request on a stream; a bad node gets a clear error, nobody else is affected. */
+    private void accept(long streamId, Node node) throws RequestException {
+        NodeId id;
+        Flavour flavour;
+        Resource self;
+        try {
+            id = NodeId.parse(node.getId());
+            flavour = Flavour.of(node);
+            self = selfRegistration(id, node);
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+        }
+        if (self == null && !settings.allowUnregisteredClients()) {
+            MeshState ms = meshes.get(id.mesh());
+            if (ms == null || !ms.inputs.dataplanes().containsKey(id.name())) {
+                throw new RequestException(Status.PERMISSION_DENIED.withDescription("no Dataplane \"" + id.name() + "\" in mesh \"" + id.mesh()
+                        + "\": register it (REST or node metadata \"" + DATAPLANE_METADATA_KEY + "\") or set ursa.xds.allow-unregistered-clients=true"));
+            }
+        }
+        streams.put(streamId, id);
+        Resource selfRegistration = self;
+        worker.execute(() -> connected(id, node, flavour, selfRegistration, streamId));
+    }
+
+    /** The Dataplane in the node's metadata, validated; null when there is none. */
+    static Resource selfRegistration(NodeId id, Node node) {
+        Value v = node.getMetadata().getFieldsOrDefault(DATAPLANE_METADATA_KEY, null);
+        if (v == null) return null;
+        if (!v.hasStringValue()) {
+            throw new IllegalArgumentException("node metadata \"" + DATAPLANE_METADATA_KEY + "\" must be a Dataplane as a JSON or YAML string");
+        }
+        Resource dp;
+        try {
+            dp = ResourceCodec.decode(ResourceCodec.parse(v.getStringValue().getBytes(StandardCharsets.UTF_8), Format.YAML));
+            ResourceValidation.validate(dp);
+        } catch (ValidationException e) {
+            throw new IllegalArgumentException("node metadata \"" + DATAPLANE_METADATA_KEY + "\" is not a valid Dataplane: " + e.violations());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("node metadata \"" + DATAPLANE_METADATA_KEY + "\" is not a valid Dataplane: " + e.getMessage());
+        }
+        if (dp.type() != ResourceTypes.DATAPLANE || !dp.meta().mesh().equals(id.mesh()) || !dp.meta().name().equals(id.name())) {
+            throw new IllegalArgumentException("node metadata \"" + DATAPLANE_METADATA_KEY + "\" must be the Dataplane \"" + id.name()
+                    + "\" of mesh \"" + id.mesh() + "\" (the node id), got " + dp.type().name() + " " + dp.meta().mesh() + "/" + dp.meta().name());
+        }
+        Map<String, String> labels = new HashMap<>(dp.meta().labels());
+        labels.put(SELF_REGISTERED_LABEL, "true");
+        return dp.withMeta(Meta.fresh(dp.meta().mesh(), dp.meta().name(), labels));
+    }
+
+    private final class Callbacks implements DiscoveryServerCallbacks {
+        @Override
+        public void onV3StreamRequest(long streamId, DiscoveryRequest request) throws RequestException {
+            if (!streams.containsKey(streamId)) accept(streamId, request.getNode());
+            if (request.hasErrorDetail()) nack(streamId, request.getTypeUrl(), request.getVersionInfo(), request.getErrorDetail().getMessage());
+        }
+
+        @Override
+        public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) throws RequestException {
+            if (!streams.containsKey(streamId)) accept(streamId, request.getNode());
+            if (request.hasErrorDetail()) nack(streamId, request.getTypeUrl(), "", request.getErrorDetail().getMessage());
+        }
+
+        @Override
+        public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
+            NodeId id = streams.get(streamId);
+            if (id != null) lastSent.put(id + "|" + response.getTypeUrl(), response.getVersionInfo());
+        }
+
+        @Override
+        public void onStreamClose(long streamId, String typeUrl) {
+            closed(streamId);
+        }
+
+        @Override
+        public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
+            closed(streamId);
+        }
+
+        private void closed(long streamId) {
+            NodeId id = streams.remove(streamId);
+            if (id != null) worker.execute(() -> disconnected(id, streamId));
+        }
+
+        private void nack(long streamId, String typeUrl, String keptVersion, String error) {
+            NodeId id = streams.get(streamId);
+            LOG.log(System.Logger.Level.WARNING, "xDS node " + id + " rejected " + typeUrl + " (keeps version " + keptVersion + "): " + error);
+            Counter.builder("ursa_xds_nacks").tag("type", typeUrl.substring(typeUrl.lastIndexOf('.') + 1))
+                    .description("xDS responses rejected by nodes").register(meters).increment();
+            if (id != null) worker.execute(() -> {
+                NodeState st = nodes.get(id);
+                if (st != null) {
+                    st.nacks++;
+                    st.lastNack = typeUrl + ": " + error;
+                }
+            });
+        }
+    }
+
+    /** Per-node state; touched only on the worker thread. */
+    private static final class NodeState {
+        final NodeId id;
+        final Flavour flavour;
+        final Set<Long> streams = new HashSet<>();
+        Resource selfRegistration;
+        DataplaneView view;
+        XdsResources resources;
+        ScheduledFuture<?> removal;
+        long fullRenders;
+        long edsRenders;
+        long nacks;
+        String lastNack;
+
+        NodeState(NodeId id, Flavour flavour) {
+            this.id = id;
+            this.flavour = flavour;
+        }
+
+        NodeStatus status() {
+            return new NodeStatus(id, flavour, streams.size(), selfRegistration != null, view, resources, fullRenders, edsRenders, nacks, lastNack);
+        }
+    }
+
+    // ---- helpers
+
+    private <T> T call(java.util.concurrent.Callable<T> task) {
+        try {
+            return worker.submit(task).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

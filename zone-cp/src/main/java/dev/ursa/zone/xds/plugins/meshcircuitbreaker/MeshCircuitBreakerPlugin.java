@@ -1,0 +1,102 @@
+package dev.ursa.zone.xds.plugins.meshcircuitbreaker;
+
+import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerSpec.Conf;
+import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerSpec.ConnectionLimits;
+import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerSpec.Detectors;
+import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerSpec.OutlierDetection;
+import dev.ursa.zone.xds.render.ClusterRef;
+import dev.ursa.zone.xds.render.PolicyPlugin;
+import dev.ursa.zone.xds.render.ProxyConfig;
+import dev.ursa.zone.xds.view.PolicyRules;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+
+import java.util.Map;
+
+import static dev.ursa.zone.xds.render.Protos.duration;
+import static dev.ursa.zone.xds.render.Protos.u32;
+
+/**
+ * MeshCircuitBreaker ({@code to}): connection limits as cluster thresholds and outlier detection. Proxyless gRPC:
+ * grpc-java enforces only {@code max_requests} and the success-rate and failure-percentage detectors, so only those are
+ * sent (consecutive-failure detectors and the other limits are Envoy only).
+ */
+public final class MeshCircuitBreakerPlugin implements PolicyPlugin {
+    @Override
+    public ResourceType type() {
+        return ResourceTypes.MESH_CIRCUIT_BREAKER;
+    }
+
+    @Override
+    public void apply(ProxyConfig cfg, PolicyRules rules) {
+        for (Map.Entry<ClusterRef, Cluster.Builder> e : cfg.clusters().entrySet()) {
+            rules.to().forService(e.getKey().service()).map(m -> m.conf(Conf.class)).ifPresent(c -> {
+                if (c.connectionLimits() != null) thresholds(cfg.proxyless(), e.getValue(), c.connectionLimits());
+                if (c.outlierDetection() != null) outlier(cfg.proxyless(), e.getValue(), c.outlierDetection());
+            });
+        }
+    }
+
+    private static void thresholds(boolean proxyless, Cluster.Builder c, ConnectionLimits l) {
+        CircuitBreakers.Thresholds.Builder t = CircuitBreakers.Thresholds.newBuilder();
+        if (l.maxRequests() != null) t.setMaxRequests(u32(l.maxRequests()));
+        if (!proxyless) {
+            if (l.maxConnections() != null) t.setMaxConnections(u32(l.maxConnections()));
+            if (l.maxPendingRequests() != null) t.setMaxPendingRequests(u32(l.maxPendingRequests()));
+            if (l.maxRetries() != null) t.setMaxRetries(u32(l.maxRetries()));
+            if (l.maxConnectionPools() != null) t.setMaxConnectionPools(u32(l.maxConnectionPools()));
+        }
+        if (!t.build().equals(CircuitBreakers.Thresholds.getDefaultInstance())) {
+            c.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(t));
+        }
+    }
+
+    private static void outlier(boolean proxyless, Cluster.Builder c, OutlierDetection o) {
+        if (Boolean.TRUE.equals(o.disabled())) {
+            c.clearOutlierDetection();
+            return;
+        }
+        io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.Builder b = io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder();
+        if (o.interval() != null) b.setInterval(duration(o.interval().value()));
+        if (o.baseEjectionTime() != null) b.setBaseEjectionTime(duration(o.baseEjectionTime().value()));
+        if (o.maxEjectionPercent() != null) b.setMaxEjectionPercent(u32(o.maxEjectionPercent()));
+        if (!proxyless && o.splitExternalAndLocalErrors() != null) b.setSplitExternalLocalOriginErrors(o.splitExternalAndLocalErrors());
+        Detectors d = o.detectors();
+        // Envoy enables consecutive 5xx and gateway detectors by default; only what the policy names is enforced.
+        b.setEnforcingConsecutive5Xx(u32(0)).setEnforcingConsecutiveGatewayFailure(u32(0)).setEnforcingConsecutiveLocalOriginFailure(u32(0))
+                .setEnforcingSuccessRate(u32(0)).setEnforcingFailurePercentage(u32(0));
+        if (proxyless) {
+            b.clearEnforcingConsecutive5Xx().clearEnforcingConsecutiveGatewayFailure().clearEnforcingConsecutiveLocalOriginFailure();
+        }
+        if (d != null) {
+            if (!proxyless && d.totalFailures() != null && d.totalFailures().consecutive() != null) {
+                b.setConsecutive5Xx(u32(d.totalFailures().consecutive())).setEnforcingConsecutive5Xx(u32(100));
+            }
+            if (!proxyless && d.gatewayFailures() != null && d.gatewayFailures().consecutive() != null) {
+                b.setConsecutiveGatewayFailure(u32(d.gatewayFailures().consecutive())).setEnforcingConsecutiveGatewayFailure(u32(100));
+            }
+            if (!proxyless && d.localOriginFailures() != null && d.localOriginFailures().consecutive() != null) {
+                b.setConsecutiveLocalOriginFailure(u32(d.localOriginFailures().consecutive())).setEnforcingConsecutiveLocalOriginFailure(u32(100));
+            }
+            if (d.successRate() != null) {
+                var sr = d.successRate();
+                b.setEnforcingSuccessRate(u32(100));
+                if (sr.minimumHosts() != null) b.setSuccessRateMinimumHosts(u32(sr.minimumHosts()));
+                if (sr.requestVolume() != null) b.setSuccessRateRequestVolume(u32(sr.requestVolume()));
+                if (sr.standardDeviationFactor() != null && sr.standardDeviationFactor().decimal().isPresent()) {
+                    b.setSuccessRateStdevFactor(u32((int) Math.round(sr.standardDeviationFactor().decimal().get().doubleValue() * 1000)));
+                }
+            }
+            if (d.failurePercentage() != null) {
+                var fp = d.failurePercentage();
+                b.setEnforcingFailurePercentage(u32(100));
+                if (fp.minimumHosts() != null) b.setFailurePercentageMinimumHosts(u32(fp.minimumHosts()));
+                if (fp.requestVolume() != null) b.setFailurePercentageRequestVolume(u32(fp.requestVolume()));
+                if (fp.threshold() != null) b.setFailurePercentageThreshold(u32(fp.threshold()));
+            }
+        }
+        c.setOutlierDetection(b);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.ursa.zone.xds.plugins.meshretry;
+
+import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.BackOff;
+import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.Conf;
+import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.Grpc;
+import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.GrpcRetryOn;
+import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.Http;
+import dev.ursa.zone.xds.render.OutboundConfig;
+import dev.ursa.zone.xds.render.PolicyPlugin;
+import dev.ursa.zone.xds.render.ProxyConfig;
+import dev.ursa.zone.xds.view.PolicyRules;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static dev.ursa.zone.xds.render.Protos.duration;
+import static dev.ursa.zone.xds.render.Protos.u32;
+
+/**
+ * MeshRetry. The section used follows the destination's protocol: {@code grpc} for gRPC (and always for proxyless
+ * clients, which speak gRPC), {@code http} for HTTP, {@code tcp} (connect attempts) for TCP. Proxyless clients get
+ * {@code retry_on} gRPC codes, {@code num_retries} and the back-off: what grpc-java supports (per-try timeout and
+ * rate-limited back-off are Envoy only).
+ */
+public final class MeshRetryPlugin implements PolicyPlugin {
+    /** Used when the gRPC section names no condition. */
+    static final List<GrpcRetryOn> DEFAULT_GRPC_RETRY_ON = List.of(GrpcRetryOn.Unavailable);
+
+    @Override
+    public ResourceType type() {
+        return ResourceTypes.MESH_RETRY;
+    }
+
+    @Override
+    public void apply(ProxyConfig cfg, PolicyRules rules) {
+        for (OutboundConfig out : cfg.outbounds()) {
+            rules.to().forService(out.service()).map(m -> m.conf(Conf.class)).ifPresent(c -> apply(cfg, out, c));
+        }
+    }
+
+    private static void apply(ProxyConfig cfg, OutboundConfig out, Conf c) {
+        RetryPolicy policy;
+        if (cfg.proxyless() || out.view().protocol().equals("grpc")) {
+            if (c.grpc() == null) return;
+            policy = grpc(c.grpc(), cfg.proxyless());
+        } else if (out.http()) {
+            if (c.http() == null) return;
+            policy = http(c.http());
+        } else {
+            if (c.tcp() != null && c.tcp().maxConnectAttempt() != null) out.tcp.setMaxConnectAttempts(u32(c.tcp().maxConnectAttempt()));
+            return;
+        }
+        for (Route.Builder r : out.routes) {
+            if (r.hasRoute()) r.getRouteBuilder().setRetryPolicy(policy);
+        }
+    }
+
+    static RetryPolicy grpc(Grpc g, boolean proxyless) {
+        RetryPolicy.Builder p = RetryPolicy.newBuilder();
+        List<GrpcRetryOn> on = g.retryOn() == null || g.retryOn().isEmpty() ? DEFAULT_GRPC_RETRY_ON : g.retryOn();
+        p.setRetryOn(String.join(",", on.stream().map(MeshRetryPlugin::grpcCondition).toList()));
+        if (g.numRetries() != null) p.setNumRetries(u32(g.numRetries()));
+        backOff(p, g.backOff());
+        if (!proxyless && g.perTryTimeout() != null) p.setPerTryTimeout(duration(g.perTryTimeout().value()));
+        return p.build();
+    }
+
+    static RetryPolicy http(Http h) {
+        RetryPolicy.Builder p = RetryPolicy.newBuilder();
+        List<String> conditions = new ArrayList<>();
+        List<Integer> codes = new ArrayList<>();
+        List<String> methods = new ArrayList<>();
+        for (String on : h.retryOn() == null ? List.<String>of() : h.retryOn()) {
+            if (on.chars().allMatch(Character::isDigit)) {
+                codes.add(Integer.parseInt(on));
+            } else if (on.startsWith("HttpMethod")) {
+                methods.add(on.substring("HttpMethod".length()).toUpperCase(Locale.ROOT)); // retry only requests with this method
+            } else {
+                conditions.add(condition(on));
+            }
+        }
+        if (!codes.isEmpty()) {
+            conditions.add("retriable-status-codes");
+            codes.forEach(p::addRetriableStatusCodes);
+        }
+        if (conditions.isEmpty()) conditions.add("5xx");
+        p.setRetryOn(String.join(",", conditions.stream().distinct().toList()));
+        methods.forEach(m -> p.addRetriableRequestHeaders(HeaderMatcher.newBuilder().setName(":method")
+                .setStringMatch(StringMatcher.newBuilder().setExact(m))));
+        if (h.numRetries() != null) p.setNumRetries(u32(h.numRetries()));
+        if (h.perTryTimeout() != null) p.setPerTryTimeout(duration(h.perTryTimeout().value()));
+        backOff(p, h.backOff());
+        if (h.hostSelectionMaxAttempts() != null) p.setHostSelectionRetryMaxAttempts(h.hostSelectionMaxAttempts());
+        return p.build();
+    }
+
+    private static void backOff(RetryPolicy.Builder p, BackOff b) {
+        if (b == null || b.baseInterval() == null) return;
+        RetryPolicy.RetryBackOff.Builder rb = RetryPolicy.RetryBackOff.newBuilder().setBaseInterval(duration(b.baseInterval().value()));
+        if (b.maxInterval() != null) rb.setMaxInterval(duration(b.maxInterval().value()));
+        p.setRetryBackOff(rb);
+    }
+
+    static String grpcCondition(GrpcRetryOn on) {
+        return switch (on) {
+            case Canceled -> "cancelled";
+            case DeadlineExceeded -> "deadline-exceeded";
+            case Internal -> "internal";
+            case ResourceExhausted -> "resource-exhausted";
+            case Unavailable -> "unavailable";
+        };
+    }
+
+    /** Kuma's condition names in Envoy's spelling. */
+    static String condition(String kuma) {
+        return switch (kuma) {
+            case "5xx" -> "5xx";
+            case "GatewayError" -> "gateway-error";
+            case "Reset" -> "reset";
+            case "Retriable4xx" -> "retriable-4xx";
+            case "ConnectFailure" -> "connect-failure";
+            case "EnvoyRatelimited" -> "envoy-ratelimited";
+            case "RefusedStream" -> "refused-stream";
+            case "Http3PostConnectFailure" -> "http3-post-connect-failure";
+            default -> throw new IllegalArgumentException("unknown retryOn " + kuma);
+        };
+    }
+}

@@ -1,0 +1,221 @@
+package dev.ursa.zone.xds.render;
+
+import com.google.protobuf.Any;
+import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.resources.DataplaneSpec.Inbound;
+import dev.ursa.zone.xds.Flavour;
+import dev.ursa.zone.xds.view.DataplaneView;
+import dev.ursa.zone.xds.view.EndpointIndex;
+import dev.ursa.zone.xds.view.OutboundView;
+import dev.ursa.zone.xds.view.PolicyRules;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.listener.v3.ApiListener;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Turns a {@link DataplaneView} into xDS in its flavour: builds the base configuration, lets each policy plugin edit it,
+ * then packs and versions the resources. Pure and thread-safe.
+ */
+public final class Renderer {
+    /** Where Envoy upstream HTTP options live on a cluster. */
+    public static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+    private static final com.google.protobuf.Duration DEFAULT_CONNECT_TIMEOUT = com.google.protobuf.Duration.newBuilder().setSeconds(5).build();
+
+    private final Map<ResourceType, PolicyPlugin> plugins;
+    private final List<ResourceType> order;
+
+    /** @param plugins applied in list order (routes first: later plugins edit every route they created) */
+    public Renderer(List<PolicyPlugin> plugins) {
+        this.plugins = new java.util.LinkedHashMap<>();
+        plugins.forEach(p -> this.plugins.put(p.type(), p));
+        this.order = plugins.stream().map(PolicyPlugin::type).toList();
+    }
+
+    public XdsResources render(DataplaneView view, EndpointIndex index) {
+        ProxyConfig cfg = base(view);
+        for (ResourceType type : order) {
+            PolicyRules rules = view.policies().get(type);
+            if (rules != null) plugins.get(type).apply(cfg, rules);
+        }
+        return pack(cfg, index);
+    }
+
+    // ---- base configuration
+
+    ProxyConfig base(DataplaneView view) {
+        boolean proxyless = view.flavour() == Flavour.PROXYLESS;
+        ProxyConfig cfg = new ProxyConfig(view, proxyless ? Renderer::proxylessCluster : ref -> envoyCluster(ref, view));
+        for (OutboundView o : view.outbounds()) {
+            OutboundConfig out = proxyless
+                    ? new OutboundConfig(o, o.service(), o.service())
+                    : new OutboundConfig(o, "outbound:" + o.address() + ":" + o.port(), "outbound:" + o.service());
+            ClusterRef primary = ClusterRef.of(o.service());
+            cfg.cluster(primary);
+            out.routes.add(Route.newBuilder().setName("default")
+                    .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                    .setRoute(RouteAction.newBuilder().setCluster(primary.name())));
+            out.hcm.setStatPrefix(o.service())
+                    .setRds(Rds.newBuilder().setRouteConfigName(out.routeName()).setConfigSource(Protos.ads()));
+            out.tcp.setStatPrefix(o.service()).setCluster(primary.name());
+            cfg.add(out);
+        }
+        if (!proxyless) {
+            for (Inbound in : view.inbounds()) {
+                String protocol = in.tagsOrEmpty().getOrDefault(dev.ursa.mesh.policy.common.Tags.PROTOCOL, "tcp");
+                InboundConfig ic = new InboundConfig(in, !protocol.equals("tcp"));
+                String local = "localhost:" + in.effectiveServicePort();
+                String appAddress = in.serviceAddress() == null || in.serviceAddress().isEmpty() ? "127.0.0.1" : in.serviceAddress();
+                ic.localCluster.setName(local).setType(Cluster.DiscoveryType.STATIC).setConnectTimeout(DEFAULT_CONNECT_TIMEOUT)
+                        .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(local)
+                                .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
+                                        .setEndpoint(io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
+                                                .setAddress(Protos.address(appAddress, in.effectiveServicePort()))))));
+                if (protocol.equals("http2") || protocol.equals("grpc")) {
+                    ic.localCluster.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Any.pack(http2Options()));
+                }
+                ic.hcm.setStatPrefix("inbound_" + in.portOrZero())
+                        .setRouteConfig(RouteConfiguration.newBuilder().setName("inbound:" + in.serviceName())
+                                .addVirtualHosts(VirtualHost.newBuilder().setName(in.serviceName()).addDomains("*")
+                                        .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                                                .setRoute(RouteAction.newBuilder().setCluster(local)))));
+                cfg.add(ic);
+            }
+        }
+        return cfg;
+    }
+
+    static Cluster.Builder proxylessCluster(ClusterRef ref) {
+        return Cluster.newBuilder().setName(ref.name()).setType(Cluster.DiscoveryType.EDS)
+                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(Protos.ads()).setServiceName(ref.name()))
+                .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+    }
+
+    static Cluster.Builder envoyCluster(ClusterRef ref, DataplaneView view) {
+        Cluster.Builder c = proxylessCluster(ref).setConnectTimeout(DEFAULT_CONNECT_TIMEOUT);
+        String protocol = view.outbounds().stream().filter(o -> o.service().equals(ref.service()))
+                .map(OutboundView::protocol).findFirst().orElse("tcp");
+        if (protocol.equals("http2") || protocol.equals("grpc")) {
+            c.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Any.pack(http2Options()));
+        }
+        return c;
+    }
+
+    static HttpProtocolOptions http2Options() {
+        return HttpProtocolOptions.newBuilder().setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance())).build();
+    }
+
+    // ---- packing
+
+    XdsResources pack(ProxyConfig cfg, EndpointIndex index) {
+        boolean proxyless = cfg.proxyless();
+        List<Listener> listeners = new ArrayList<>();
+        List<RouteConfiguration> routes = new ArrayList<>();
+        for (OutboundConfig out : cfg.outbounds()) {
+            if (proxyless || out.http()) {
+                routes.add(routeConfiguration(out));
+                HttpConnectionManager hcm = out.hcm.clone().addHttpFilters(Protos.router()).build();
+                if (proxyless) {
+                    listeners.add(Listener.newBuilder().setName(out.listenerName())
+                            .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(hcm))).build());
+                } else {
+                    listeners.add(outboundListener(out, Filter.newBuilder().setName("envoy.filters.network.http_connection_manager")
+                            .setTypedConfig(Any.pack(hcm)).build()));
+                }
+            } else {
+                listeners.add(outboundListener(out, Filter.newBuilder().setName("envoy.filters.network.tcp_proxy")
+                        .setTypedConfig(Any.pack(out.tcp.build())).build()));
+            }
+        }
+        List<com.google.protobuf.Message> localClusters = new ArrayList<>();
+        for (InboundConfig in : cfg.inbounds()) {
+            listeners.add(inboundListener(cfg.view(), in));
+            localClusters.add(in.localCluster.build());
+        }
+        List<Cluster> clusters = new ArrayList<>();
+        cfg.clusters().values().forEach(c -> clusters.add(c.build()));
+        localClusters.forEach(c -> clusters.add((Cluster) c));
+
+        listeners = sorted(dedupe(listeners, Listener::getName), Listener::getName);
+        routes = sorted(routes, RouteConfiguration::getName);
+        List<Cluster> sortedClusters = sorted(dedupe(clusters, Cluster::getName), Cluster::getName);
+        Set<ClusterRef> eds = new LinkedHashSet<>(cfg.clusters().keySet());
+        List<ClusterLoadAssignment> cla = eds.stream().map(r -> EndpointRenderer.render(r, index))
+                .sorted(Comparator.comparing(ClusterLoadAssignment::getClusterName)).toList();
+        return new XdsResources(listeners, Versions.of(listeners), routes, Versions.of(routes),
+                sortedClusters, Versions.of(sortedClusters), eds, cla, Versions.of(cla));
+    }
+
+    private static RouteConfiguration routeConfiguration(OutboundConfig out) {
+        VirtualHost.Builder vh = VirtualHost.newBuilder().setName(out.service()).addDomains("*");
+        out.routes.forEach(r -> vh.addRoutes(r.build()));
+        return RouteConfiguration.newBuilder().setName(out.routeName()).addVirtualHosts(vh).build();
+    }
+
+    private static Listener outboundListener(OutboundConfig out, Filter filter) {
+        return Listener.newBuilder().setName(out.listenerName())
+                .setAddress(Protos.address(out.view().address(), out.view().port()))
+                .setTrafficDirection(TrafficDirection.OUTBOUND)
+                .addFilterChains(FilterChain.newBuilder().addFilters(filter)).build();
+    }
+
+    private static Listener inboundListener(DataplaneView view, InboundConfig in) {
+        Inbound inbound = in.inbound();
+        String address = inbound.address() == null || inbound.address().isEmpty() ? view.address() : inbound.address();
+        FilterChain.Builder chain = FilterChain.newBuilder();
+        if (in.http()) {
+            HttpConnectionManager.Builder hcm = in.hcm.clone();
+            in.rbac().ifPresent(r -> hcm.addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.rbac")
+                    .setTypedConfig(Any.pack(RBAC.newBuilder().setRules(r).build()))));
+            hcm.addHttpFilters(Protos.router());
+            chain.addFilters(Filter.newBuilder().setName("envoy.filters.network.http_connection_manager").setTypedConfig(Any.pack(hcm.build())));
+        } else {
+            in.rbac().ifPresent(r -> chain.addFilters(Filter.newBuilder().setName("envoy.filters.network.rbac")
+                    .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.newBuilder()
+                            .setStatPrefix("inbound_" + inbound.portOrZero() + "_").setRules(r).build()))));
+            chain.addFilters(Filter.newBuilder().setName("envoy.filters.network.tcp_proxy").setTypedConfig(Any.pack(TcpProxy.newBuilder()
+                    .setStatPrefix("inbound_" + inbound.portOrZero()).setCluster(in.localCluster.getName()).build())));
+        }
+        return Listener.newBuilder().setName("inbound:" + address + ":" + inbound.portOrZero())
+                .setAddress(Protos.address(address, inbound.portOrZero()))
+                .setTrafficDirection(TrafficDirection.INBOUND)
+                .addFilterChains(chain).build();
+    }
+
+    private static <T> List<T> sorted(List<T> items, Function<T, String> name) {
+        return items.stream().sorted(Comparator.comparing(name)).toList();
+    }
+
+    /** Two outbounds can name one service (different ports); its cluster appears once. */
+    private static <T> List<T> dedupe(List<T> items, Function<T, String> name) {
+        Map<String, T> byName = new java.util.LinkedHashMap<>();
+        items.forEach(i -> byName.putIfAbsent(name.apply(i), i));
+        return new ArrayList<>(byName.values());
+    }
+}

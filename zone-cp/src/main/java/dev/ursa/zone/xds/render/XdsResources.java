@@ -1,0 +1,38 @@
+package dev.ursa.zone.xds.render;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The rendered xDS of one dataplane, each type with its own content version.
+ *
+ * @param edsClusters the clusters whose endpoints the node needs (EDS is rendered separately: {@link EndpointRenderer})
+ */
+public record XdsResources(List<Listener> listeners, String listenersVersion,
+                           List<RouteConfiguration> routes, String routesVersion,
+                           List<Cluster> clusters, String clustersVersion,
+                           Set<ClusterRef> edsClusters,
+                           List<ClusterLoadAssignment> endpoints, String endpointsVersion) {
+    public XdsResources {
+        listeners = List.copyOf(listeners);
+        routes = List.copyOf(routes);
+        clusters = List.copyOf(clusters);
+        edsClusters = Set.copyOf(edsClusters);
+        endpoints = List.copyOf(endpoints);
+    }
+
+    /** The same listeners, routes and clusters (same objects, same versions) with new endpoints. */
+    public XdsResources withEndpoints(List<ClusterLoadAssignment> eds) {
+        return withEndpoints(eds, Versions.of(eds));
+    }
+
+    /** As {@link #withEndpoints(List)} with the endpoints' version already known. */
+    public XdsResources withEndpoints(List<ClusterLoadAssignment> eds, String version) {
+        return new XdsResources(listeners, listenersVersion, routes, routesVersion, clusters, clustersVersion, edsClusters, eds, version);
+    }
+}

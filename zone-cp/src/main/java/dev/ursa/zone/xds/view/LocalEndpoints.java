@@ -1,0 +1,32 @@
+package dev.ursa.zone.xds.view;
+
+import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.resources.DataplaneSpec;
+import dev.ursa.mesh.resources.DataplaneSpec.Inbound;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The ready inbounds of this zone's dataplanes, in the local zone's locality at priority 0. */
+public record LocalEndpoints(String zone) implements EndpointSource {
+    @Override
+    public Map<String, List<LocalityEndpoints>> endpoints(MeshInputs mesh) {
+        Map<String, List<Endpoint>> byService = new LinkedHashMap<>();
+        for (Resource dp : mesh.dataplanes().values()) {
+            DataplaneSpec spec = dp.spec(DataplaneSpec.class);
+            String address = spec.reachableAddress();
+            for (Inbound in : spec.inbounds()) {
+                if (in.serviceName() == null || !in.ready() || in.portOrZero() == 0) continue;
+                String at = in.address() != null && !in.address().isEmpty() ? in.address() : address;
+                if (at == null) continue;
+                byService.computeIfAbsent(in.serviceName(), s -> new ArrayList<>())
+                        .add(new Endpoint(at, in.portOrZero(), in.tagsOrEmpty(), 1));
+            }
+        }
+        Map<String, List<LocalityEndpoints>> out = new LinkedHashMap<>();
+        byService.forEach((service, eps) -> out.put(service, List.of(new LocalityEndpoints(zone, 0, eps))));
+        return out;
+    }
+}

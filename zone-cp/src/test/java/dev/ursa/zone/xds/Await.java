@@ -1,0 +1,34 @@
+package dev.ursa.zone.xds;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Waits for a condition with a deadline (no fixed sleeps). */
+public final class Await {
+    private Await() {
+    }
+
+    /** Returns the time it took; fails with {@code what} when the deadline passes. */
+    public static Duration until(String what, Duration deadline, BooleanSupplier condition) {
+        long start = System.nanoTime();
+        long end = start + deadline.toNanos();
+        RuntimeException last = null;
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) return Duration.ofNanos(System.nanoTime() - start);
+            } catch (RuntimeException e) {
+                last = e; // not yet: e.g. a call failing while config propagates
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + deadline + " waiting for " + what + (last == null ? "" : "; last error: " + last), last);
+            }
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(5); // polling interval, not synchronisation: the condition decides
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

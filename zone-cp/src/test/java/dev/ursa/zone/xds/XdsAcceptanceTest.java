@@ -1,0 +1,464 @@
+package dev.ursa.zone.xds;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ursa.cp.api.RestAssuredYaml;
+import dev.ursa.mesh.codec.Json;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Acceptance: real grpc-java xDS clients ({@code xds:///<service>}) calling real gRPC servers registered as Dataplanes
+ * of a standalone zone, with policies written through the zone's REST API. All xDS-client tests live in this class:
+ * grpc-java reads its bootstrap once per JVM (see {@link XdsTestPort}).
+ */
+@QuarkusTest
+@QuarkusTestResource(XdsTestPort.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class XdsAcceptanceTest {
+    static final String MESH = XdsTestPort.MESH;
+    static final NodeId CLIENT = NodeId.parse(XdsTestPort.NODE_ID);
+
+    @Inject
+    XdsEngine engine;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void mesh() {
+        RestAssuredYaml.enable();
+        int code = given().contentType("application/yaml").body("type: Mesh\nname: " + MESH + "\n").put("/meshes/" + MESH).statusCode();
+        assertThat(code).isIn(200, 201);
+    }
+
+    @AfterAll
+    void cleanup() throws Exception {
+        for (AutoCloseable c : closeables) c.close();
+    }
+
+    // ---- helpers
+
+    TestBackend backend(String name) throws Exception {
+        TestBackend b = new TestBackend(name);
+        closeables.add(b);
+        return b;
+    }
+
+    ManagedChannel channel(String service) {
+        ManagedChannel ch = Grpc.newChannelBuilder("xds:///" + service, InsecureChannelCredentials.create()).build();
+        closeables.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        return ch;
+    }
+
+    static void register(String name, String service, TestBackend b, Map<String, String> extraTags) {
+        StringBuilder tags = new StringBuilder("        kuma.io/service: " + service + "\n        kuma.io/protocol: grpc\n");
+        extraTags.forEach((k, v) -> tags.append("        ").append(k).append(": ").append(v).append('\n'));
+        String yaml = """
+                type: Dataplane
+                mesh: %s
+                name: %s
+                networking:
+                  address: 127.0.0.1
+                  inbound:
+                    - port: %d
+                      tags:
+                %s""".formatted(MESH, name, b.port(), tags);
+        int code = given().contentType("application/yaml").body(yaml).put("/meshes/" + MESH + "/dataplanes/" + name).statusCode();
+        assertThat(code).as("register %s", name).isIn(200, 201);
+    }
+
+    static void apply(String plural, String name, String yaml) {
+        int code = given().contentType("application/yaml").body(yaml).put("/meshes/" + MESH + "/" + plural + "/" + name).statusCode();
+        assertThat(code).as("apply %s/%s", plural, name).isIn(200, 201);
+    }
+
+    static void delete(String plural, String name) {
+        given().delete("/meshes/" + MESH + "/" + plural + "/" + name).then().statusCode(200);
+    }
+
+    static String retry(String name, String service, int retries) {
+        return """
+                type: MeshRetry
+                mesh: %s
+                name: %s
+                spec:
+                  targetRef: {kind: Mesh}
+                  to:
+                    - targetRef: {kind: MeshService, name: %s}
+                      default:
+                        grpc:
+                          numRetries: %d
+                          retryOn: [Unavailable]
+                """.formatted(MESH, name, service, retries);
+    }
+
+    // ---- acceptance
+
+    @Test
+    void clientReachesThreeBackendsAndLosesADeletedOneWithinASecondWithoutFailedCalls() throws Exception {
+        List<TestBackend> backends = List.of(backend("a-1"), backend("a-2"), backend("a-3"));
+        for (TestBackend b : backends) register("backend-" + b.name(), "backend", b, Map.of());
+        apply("meshretries", "backend-retry", retry("backend-retry", "backend", 3));
+        ManagedChannel ch = channel("backend");
+
+        long t0 = System.nanoTime();
+        Duration allSeen = Await.until("calls reach all 3 backends", Duration.ofSeconds(15), () -> {
+            TestBackend.call(ch, "hi", 2000);
+            return backends.stream().allMatch(b -> b.calls() > 0);
+        });
+        System.out.printf("[xds] first xds:///backend client reached all 3 backends after %d ms%n", allSeen.toMillis());
+
+        Map<String, Integer> spread = new HashMap<>();
+        for (int i = 0; i < 300; i++) spread.merge(TestBackend.call(ch, "hi", 2000), 1, Integer::sum);
+        System.out.println("[xds] 300 calls over 3 equal-weight backends: " + spread);
+        assertThat(spread).containsOnlyKeys("a-1", "a-2", "a-3");
+        spread.values().forEach(n -> assertThat(n).isBetween(70, 130));
+
+        // Call continuously while one Dataplane is deleted (its server keeps running: we watch traffic leave it),
+        // then while another is deleted and its server stopped at once (retries cover the race).
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger ok = new AtomicInteger();
+        List<Throwable> failures = new ArrayList<>();
+        CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+            while (running.get()) {
+                try {
+                    TestBackend.call(ch, "hi", 2000);
+                    ok.incrementAndGet();
+                } catch (RuntimeException e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            }
+        });
+        TestBackend gone = backends.get(2);
+        long deleted = System.nanoTime();
+        delete("dataplanes", "backend-a-3");
+        Await.until("no call reaches a-3 for 300 ms", Duration.ofSeconds(5),
+                () -> System.nanoTime() - gone.lastCallNanos() > TimeUnit.MILLISECONDS.toNanos(300));
+        long removedAfterMs = TimeUnit.NANOSECONDS.toMillis(Math.max(0, gone.lastCallNanos() - deleted));
+        System.out.printf("[xds] deleted Dataplane backend-a-3: last call reached it %d ms after the delete%n", removedAfterMs);
+        assertThat(removedAfterMs).isLessThan(1000);
+
+        TestBackend killed = backends.get(1);
+        long killedAt = System.nanoTime();
+        delete("dataplanes", "backend-a-2");
+        killed.stop();
+        long before = ok.get();
+        Await.until("200 more successful calls", Duration.ofSeconds(10), () -> ok.get() > before + 200);
+        running.set(false);
+        load.get(10, TimeUnit.SECONDS);
+        System.out.printf("[xds] deleted backend-a-2 and stopped its server: %d calls ok, %d failed (%d ms of load)%n",
+                ok.get(), failures.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+        assertThat(failures).isEmpty();
+        assertThat(TestBackend.call(ch, "hi", 2000)).isEqualTo("a-1");
+        delete("meshretries", "backend-retry");
+    }
+
+    @Test
+    void meshTimeoutChangesARunningClientLive() throws Exception {
+        TestBackend slow = backend("slow-1");
+        register("slow-1", "slow", slow, Map.of());
+        ManagedChannel ch = channel("slow");
+        Await.until("slow reachable", Duration.ofSeconds(15), () -> TestBackend.call(ch, "hi", 2000).equals("slow-1"));
+        assertThat(TestBackend.call(ch, "sleep:300", 5000)).isEqualTo("slow-1");
+
+        apply("meshtimeouts", "slow-timeout", """
+                type: MeshTimeout
+                mesh: %s
+                name: slow-timeout
+                spec:
+                  targetRef: {kind: Mesh}
+                  to:
+                    - targetRef: {kind: MeshService, name: slow}
+                      default:
+                        http:
+                          requestTimeout: 100ms
+                """.formatted(MESH));
+        Duration live = Await.until("a 300 ms call fails with DEADLINE_EXCEEDED", Duration.ofSeconds(5), () -> {
+            try {
+                TestBackend.call(ch, "sleep:300", 5000);
+                return false;
+            } catch (StatusRuntimeException e) {
+                return e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED;
+            }
+        });
+        long start = System.nanoTime();
+        StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                () -> TestBackend.call(ch, "sleep:300", 5000));
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.printf("[xds] MeshTimeout 100ms applied to a running client within %d ms; slow call failed after %d ms%n",
+                live.toMillis(), tookMs);
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(tookMs).isBetween(90L, 290L);
+
+        delete("meshtimeouts", "slow-timeout");
+        Await.until("slow call succeeds again", Duration.ofSeconds(5), () -> TestBackend.call(ch, "sleep:300", 5000).equals("slow-1"));
+    }
+
+    @Test
+    void meshRetryTurnsOneFailureInThreeIntoFullSuccess() throws Exception {
+        TestBackend flaky = backend("flaky-1");
+        flaky.failEvery(3);
+        register("flaky-1", "flaky", flaky, Map.of());
+        ManagedChannel ch = channel("flaky");
+        Await.until("flaky reachable", Duration.ofSeconds(15), () -> TestBackend.call(ch, "hi", 2000).equals("flaky-1"));
+        int failedWithout = 0;
+        for (int i = 0; i < 30; i++) {
+            try {
+                TestBackend.call(ch, "hi", 2000);
+            } catch (StatusRuntimeException e) {
+                failedWithout++;
+            }
+        }
+        assertThat(failedWithout).isBetween(8, 12);
+
+        apply("meshretries", "flaky-retry", retry("flaky-retry", "flaky", 2));
+        Duration live = Await.until("10 calls in a row succeed", Duration.ofSeconds(5), () -> {
+            for (int i = 0; i < 10; i++) TestBackend.call(ch, "hi", 2000);
+            return true;
+        });
+        int failed = 0;
+        for (int i = 0; i < 300; i++) {
+            try {
+                TestBackend.call(ch, "hi", 2000);
+            } catch (StatusRuntimeException e) {
+                failed++;
+            }
+        }
+        System.out.printf("[xds] without MeshRetry %d/30 calls failed; MeshRetry live within %d ms; then %d/300 failed%n",
+                failedWithout, live.toMillis(), failed);
+        assertThat(failed).isZero();
+        delete("meshretries", "flaky-retry");
+    }
+
+    @Test
+    void meshHttpRouteSplitsNinetyTen() throws Exception {
+        TestBackend v1 = backend("v1");
+        TestBackend v2 = backend("v2");
+        register("split-v1", "split", v1, Map.of("version", "v1"));
+        register("split-v2", "split", v2, Map.of("version", "v2"));
+        ManagedChannel ch = channel("split");
+        Await.until("split reachable", Duration.ofSeconds(15), () -> TestBackend.call(ch, "hi", 2000) != null);
+        apply("meshhttproutes", "split-route", """
+                type: MeshHTTPRoute
+                mesh: %s
+                name: split-route
+                spec:
+                  targetRef: {kind: Mesh}
+                  to:
+                    - targetRef: {kind: MeshService, name: split}
+                      rules:
+                        - matches:
+                            - path: {type: PathPrefix, value: /}
+                          default:
+                            backendRefs:
+                              - {kind: MeshServiceSubset, name: split, tags: {version: v1}, weight: 90}
+                              - {kind: MeshServiceSubset, name: split, tags: {version: v2}, weight: 10}
+                """.formatted(MESH));
+        Await.until("the route reaches the client", Duration.ofSeconds(5), () -> engine.status(CLIENT).orElseThrow().resources()
+                .clusters().stream().anyMatch(c -> c.getName().equals("split_version=v2")));
+        // Let the client pick up the new route: it has arrived once subset clusters serve calls.
+        Await.until("subset clusters serve", Duration.ofSeconds(5), () -> {
+            Map<String, Integer> m = new HashMap<>();
+            for (int i = 0; i < 50; i++) m.merge(TestBackend.call(ch, "hi", 2000), 1, Integer::sum);
+            return m.getOrDefault("v1", 0) > 35;
+        });
+        Map<String, Integer> counts = new ConcurrentHashMap<>();
+        for (int i = 0; i < 1000; i++) counts.merge(TestBackend.call(ch, "hi", 2000), 1, Integer::sum);
+        System.out.println("[xds] MeshHTTPRoute 90/10 over 1000 calls: " + counts);
+        assertThat(counts.getOrDefault("v1", 0)).isBetween(850, 950);
+        assertThat(counts.getOrDefault("v2", 0)).isBetween(50, 150);
+        delete("meshhttproutes", "split-route");
+    }
+
+    @Test
+    void invalidDataplaneIsRejectedWithCauses() throws Exception {
+        String yaml = """
+                type: Dataplane
+                mesh: %s
+                name: broken
+                networking:
+                  address: "not an address"
+                  inbound:
+                    - port: 70000
+                      tags:
+                        kuma.io/service: "bad service!"
+                """.formatted(MESH);
+        var r = given().contentType("application/yaml").body(yaml).put("/meshes/" + MESH + "/dataplanes/broken");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode body = Json.JSON.readTree(r.asByteArray());
+        List<String> fields = new ArrayList<>();
+        body.get("causes").forEach(c -> fields.add(c.get("field").asText()));
+        System.out.println("[xds] invalid Dataplane rejected with causes " + fields);
+        assertThat(fields).contains("networking.address", "networking.inbound[0].port");
+        assertThat(fields).anyMatch(f -> f.startsWith("networking.inbound[0].tags"));
+        given().get("/meshes/" + MESH + "/dataplanes/broken").then().statusCode(404);
+    }
+
+    @Test
+    void malformedNodeIdGetsAClearErrorWhileOtherClientsWork() throws Exception {
+        TestBackend ok = backend("steady-1");
+        register("steady-1", "steady", ok, Map.of());
+        ManagedChannel good = channel("steady");
+        Await.until("steady reachable", Duration.ofSeconds(15), () -> TestBackend.call(good, "hi", 2000).equals("steady-1"));
+
+        ManagedChannel raw = Grpc.newChannelBuilder("localhost:" + XdsTestPort.port(), InsecureChannelCredentials.create()).build();
+        closeables.add(() -> raw.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        CompletableFuture<Throwable> error = new CompletableFuture<>();
+        StreamObserver<DiscoveryRequest> req = AggregatedDiscoveryServiceGrpc.newStub(raw).streamAggregatedResources(new StreamObserver<>() {
+            @Override
+            public void onNext(DiscoveryResponse value) {
+                error.completeExceptionally(new AssertionError("a malformed node got config: " + value.getTypeUrl()));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                error.complete(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                error.completeExceptionally(new AssertionError("stream completed without an error"));
+            }
+        });
+        req.onNext(DiscoveryRequest.newBuilder().setNode(Node.newBuilder().setId("no-mesh-separator"))
+                .setTypeUrl("type.googleapis.com/envoy.config.listener.v3.Listener").build());
+        Status status = Status.fromThrowable(error.get(5, TimeUnit.SECONDS));
+        System.out.println("[xds] malformed node id answered with " + status);
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("no-mesh-separator").contains("<mesh>.<dataplane-name>");
+        for (int i = 0; i < 20; i++) assertThat(TestBackend.call(good, "hi", 2000)).isEqualTo("steady-1");
+    }
+
+    @Test
+    void nackIsCountedAndTheLastGoodConfigKept() throws Exception {
+        TestBackend b = backend("nack-1");
+        register("nack-1", "nack", b, Map.of());
+        ManagedChannel ch = channel("nack");
+        Await.until("nack reachable", Duration.ofSeconds(15), () -> TestBackend.call(ch, "hi", 2000).equals("nack-1"));
+        double before = nacks();
+        // A lookahead is valid Java regex (so the API accepts it) but not RE2: grpc-java rejects the route config.
+        apply("meshhttproutes", "bad-regex", """
+                type: MeshHTTPRoute
+                mesh: %s
+                name: bad-regex
+                spec:
+                  targetRef: {kind: Mesh}
+                  to:
+                    - targetRef: {kind: MeshService, name: nack}
+                      rules:
+                        - matches:
+                            - path: {type: RegularExpression, value: "/(?=x).*"}
+                          default:
+                            backendRefs:
+                              - {kind: MeshService, name: nack}
+                """.formatted(MESH));
+        Duration seen = Await.until("the NACK is counted", Duration.ofSeconds(5), () -> nacks() > before);
+        NodeStatus st = engine.status(CLIENT).orElseThrow();
+        System.out.printf("[xds] NACK counted %d ms after the bad route was written: %s%n", seen.toMillis(), st.lastNack());
+        assertThat(st.lastNack()).contains("RouteConfiguration");
+        for (int i = 0; i < 20; i++) assertThat(TestBackend.call(ch, "hi", 2000)).isEqualTo("nack-1");
+        // No resend loop: the rejected version is not pushed again while nothing changes.
+        double afterCalls = nacks();
+        assertThat(afterCalls - before).isLessThanOrEqualTo(2);
+        delete("meshhttproutes", "bad-regex");
+        Await.until("calls still work after the fix", Duration.ofSeconds(5), () -> TestBackend.call(ch, "hi", 2000).equals("nack-1"));
+    }
+
+    @Test
+    void endpointChangeRecomputesEndpointsOnly() throws Exception {
+        TestBackend one = backend("inc-1");
+        register("inc-1", "inc", one, Map.of());
+        ManagedChannel ch = channel("inc");
+        Await.until("inc reachable", Duration.ofSeconds(15), () -> TestBackend.call(ch, "hi", 2000).equals("inc-1"));
+        NodeStatus before = engine.status(CLIENT).orElseThrow();
+
+        TestBackend two = backend("inc-2");
+        register("inc-2", "inc", two, Map.of());
+        Await.until("inc-2 serves", Duration.ofSeconds(5), () -> TestBackend.call(ch, "hi", 2000).equals("inc-2"));
+        NodeStatus after = engine.status(CLIENT).orElseThrow();
+        assertThat(after.edsRenders()).isGreaterThan(before.edsRenders());
+        assertThat(after.fullRenders()).isEqualTo(before.fullRenders());
+        assertThat(after.resources().listenersVersion()).isEqualTo(before.resources().listenersVersion());
+        assertThat(after.resources().clustersVersion()).isEqualTo(before.resources().clustersVersion());
+        assertThat(after.resources().routesVersion()).isEqualTo(before.resources().routesVersion());
+        assertThat(after.resources().endpointsVersion()).isNotEqualTo(before.resources().endpointsVersion());
+        assertThat(after.resources().listeners()).isSameAs(before.resources().listeners());
+    }
+
+    @Test
+    void configAndPoliciesOfADataplaneAreInspectable() throws Exception {
+        TestBackend b = backend("insp-1");
+        register("insp-1", "insp", b, Map.of());
+        ManagedChannel ch = channel("insp");
+        Await.until("insp reachable", Duration.ofSeconds(15), () -> TestBackend.call(ch, "hi", 2000).equals("insp-1"));
+        apply("meshtimeouts", "insp-timeout", """
+                type: MeshTimeout
+                mesh: %s
+                name: insp-timeout
+                spec:
+                  targetRef: {kind: MeshService, name: insp}
+                  from:
+                    - targetRef: {kind: Mesh}
+                      default: {idleTimeout: 20s}
+                """.formatted(MESH));
+        String base = "/meshes/" + MESH + "/dataplanes/insp-1";
+        Await.until("the policy is seen", Duration.ofSeconds(5), () -> given().get(base + "/_policies").asString().contains("insp-timeout"));
+        JsonNode policies = Json.JSON.readTree(given().get(base + "/_policies").then().statusCode(200).extract().asByteArray());
+        JsonNode timeout = policies.get("policies").get(0);
+        assertThat(timeout.get("type").asText()).isEqualTo("MeshTimeout");
+        assertThat(timeout.get("matched").get(0).get("reason").asText()).isEqualTo("targetRef MeshService insp selects inbound insp:" + b.port());
+
+        JsonNode config = Json.JSON.readTree(given().get(base + "/_config").then().statusCode(200).extract().asByteArray());
+        assertThat(config.get("flavour").asText()).isEqualTo("envoy");
+        assertThat(config.get("listeners").get(0).get("name").asText()).isEqualTo("inbound:127.0.0.1:" + b.port());
+        assertThat(config.toString()).contains("\"idleTimeout\":\"20s\"");
+        // The resource API's /meshes/{mesh}/{plural}/{name} still answers beside the literal paths.
+        given().get(base).then().statusCode(200);
+        given().get("/meshes/" + MESH + "/dataplanes/nobody/_config").then().statusCode(404);
+
+        JsonNode client = Json.JSON.readTree(given().get("/meshes/" + MESH + "/dataplanes/grpc-client/_config").then().statusCode(200)
+                .extract().asByteArray());
+        assertThat(client.get("flavour").asText()).isEqualTo("proxyless");
+        assertThat(client.get("connected").asBoolean()).isTrue();
+        delete("meshtimeouts", "insp-timeout");
+    }
+
+    private static double nacks() {
+        String metrics = given().get("/q/metrics").asString();
+        double sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("ursa_xds_nacks_total{")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.ursa.zone.xds.plugins;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
+import dev.ursa.mesh.codec.Format;
+import dev.ursa.mesh.codec.Json;
+import dev.ursa.mesh.codec.ResourceCodec;
+import dev.ursa.mesh.codec.ResourceValidation;
+import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.zone.xds.Flavour;
+import dev.ursa.zone.xds.NodeId;
+import dev.ursa.zone.xds.XdsJson;
+import dev.ursa.zone.xds.render.Renderer;
+import dev.ursa.zone.xds.render.XdsResources;
+import dev.ursa.zone.xds.view.DataplaneView;
+import dev.ursa.zone.xds.view.EndpointIndex;
+import dev.ursa.zone.xds.view.LocalEndpoints;
+import dev.ursa.zone.xds.view.MeshInputs;
+import dev.ursa.zone.xds.view.ViewBuilder;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Golden-file checks for policy plugins: {@code testdata/<case>.input.yaml} (policies, added to the shared
+ * {@code plugins/testdata/base.yaml} mesh of dataplanes) is rendered for the dataplane {@code web-1} and compared with
+ * {@code testdata/<case>.<flavour>.golden.json}. Regenerate with {@code -Dursa.updateGolden=true}.
+ */
+public final class Golden {
+    static final Path RESOURCES = Path.of("src/test/resources");
+    static final Path BASE = RESOURCES.resolve("dev/ursa/zone/xds/plugins/testdata/base.yaml");
+
+    private Golden() {
+    }
+
+    public static void check(Class<?> test, String caseName, Flavour flavour) throws IOException {
+        Path dir = RESOURCES.resolve(test.getPackageName().replace('.', '/')).resolve("testdata");
+        List<Resource> resources = new ArrayList<>(read(BASE));
+        resources.addAll(read(dir.resolve(caseName + ".input.yaml")));
+        JsonNode actual = render(resources, flavour);
+        Path golden = dir.resolve(caseName + "." + flavour.name().toLowerCase() + ".golden.json");
+        if (Boolean.getBoolean("ursa.updateGolden") || !Files.exists(golden)) {
+            Files.writeString(golden, actual.toPrettyString() + "\n");
+            if (!Boolean.getBoolean("ursa.updateGolden")) {
+                throw new AssertionError("golden file " + golden + " did not exist; written, check it in");
+            }
+        }
+        JsonNode expected = Json.JSON.readTree(Files.readString(golden));
+        assertThat(actual.toPrettyString()).as("%s (regenerate with -Dursa.updateGolden=true)", golden).isEqualTo(expected.toPrettyString());
+    }
+
+    static JsonNode render(List<Resource> resources, Flavour flavour) {
+        Map<String, Resource> dataplanes = new HashMap<>();
+        Map<ResourceType, List<Resource>> policies = new HashMap<>();
+        for (Resource r : resources) {
+            if (r.type() == ResourceTypes.DATAPLANE) dataplanes.put(r.meta().name(), r);
+            else if (r.type().policy()) policies.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
+        }
+        MeshInputs inputs = new MeshInputs("default", Optional.empty(), dataplanes, policies);
+        EndpointIndex index = EndpointIndex.build(inputs, List.of(new LocalEndpoints("zone-1")));
+        DataplaneView view = ViewBuilder.build(new NodeId("default", "web-1"), flavour, dataplanes.get("web-1"), true, inputs, index);
+        XdsResources res = new Renderer(Plugins.all()).render(view, index);
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.set("listeners", array(res.listeners()));
+        out.set("routes", array(res.routes()));
+        out.set("clusters", array(res.clusters()));
+        out.set("endpoints", array(res.endpoints()));
+        return out;
+    }
+
+    static List<Resource> read(Path yaml) throws IOException {
+        List<Resource> out = new ArrayList<>();
+        for (String doc : Files.readString(yaml).split("(?m)^---\\s*$")) {
+            if (doc.isBlank()) continue;
+            Resource r = ResourceCodec.decode(ResourceCodec.parse(doc.getBytes(StandardCharsets.UTF_8), Format.YAML));
+            assertThat(ResourceValidation.check(r).list()).as("%s in %s", r.key(), yaml).isEmpty();
+            out.add(r);
+        }
+        return out;
+    }
+
+    private static ArrayNode array(List<? extends Message> messages) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        for (Message m : messages) {
+            try {
+                a.add(Json.JSON.readTree(XdsJson.print(m)));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return a;
+    }
+}
