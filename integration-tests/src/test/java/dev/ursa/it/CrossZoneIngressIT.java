@@ -262,8 +262,29 @@ class CrossZoneIngressIT {
         assertThat(zone1SeesInstances("backend")).as("the ZoneIngress stayed through the restart").isEqualTo(1);
     }
 
-    // TODO(cross-zone client, issue 6/7): once the client-side endpoints are on main, a zone-1 xDS client calling
-    // xds:///backend gets 100% success through zone-2's ingress, and the 2:1 split across zone-2/zone-3.
+    @Test
+    @Order(6)
+    void proxylessClientInZone1ReachesTheBackendThroughZone2Ingress() throws Exception {
+        // This class runs in its own JVM (failsafe reuseForks=false): grpc-xds reads this bootstrap once per JVM.
+        System.setProperty("io.grpc.xds.bootstrapConfig", """
+                {"xds_servers": [{"server_uri": "127.0.0.1:%d", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
+                 "node": {"id": "default.client-zone-1", "metadata": {}}}
+                """.formatted(xdsPorts.get("zone-1")));
+        ManagedChannel ch = io.grpc.Grpc.newChannelBuilder("xds:///backend", io.grpc.InsecureChannelCredentials.create()).build();
+        try {
+            await("zone-1 client reaches backend", () -> call(ch).equals("backend-1"));
+            int ok = 0;
+            for (int i = 0; i < 200; i++) {
+                // backend runs only in zone-2: every answer crossed zone-2's ingress
+                if (call(ch).equals("backend-1")) ok++;
+            }
+            assertThat(ok).as("successful calls out of 200").isEqualTo(200);
+        } finally {
+            ch.shutdownNow();
+        }
+    }
+
+    // TODO: the 2:1 split (backend with 2 instances in zone-2 and 1 in zone-3) through the ingresses, end to end.
 
     static final class Utf8 implements MethodDescriptor.Marshaller<String> {
         @Override
