@@ -108,7 +108,7 @@ public record BenchConfig(
     }
 
     /** The working directory or the directory of this jar, whichever sits inside the repository. */
-    private static Path findRepoRoot() {
+    static Path findRepoRoot() {
         Path fromCwd = walkUp(Path.of("").toAbsolutePath());
         if (fromCwd != null) return fromCwd;
         try {

@@ -145,7 +145,7 @@ public final class Benchmarks {
     }
 
     /** The 1, 5 and 15 minute load averages (Linux), to tell a quiet machine from a busy one. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];

@@ -1,126 +1,52 @@
 package dev.ursa.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** A global-cp started from its fast-jar with {@code java -jar}, exactly as a user runs it. */
+/** A global-cp started from its fast-jar with {@code java -jar} on a given store, exactly as a user runs it. */
 public final class GlobalCp implements AutoCloseable {
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-    /** Fine enough for start-up times of a second or more, cheap enough not to slow the start it measures. */
-    private static final Duration READY_POLL = Duration.ofMillis(10);
-    private static final Pattern QUARKUS_STARTED = Pattern.compile("started in (\\d+\\.\\d+)s");
+    private final CpProcess process;
 
-    private final Process process;
-    private final int port;
-    private final Path log;
-    private final Duration startup;
-
-    private GlobalCp(Process process, int port, Path log, Duration startup) {
+    private GlobalCp(CpProcess process) {
         this.process = process;
-        this.port = port;
-        this.log = log;
-        this.startup = startup;
     }
 
     /** Starts the process and returns once {@code /q/health/ready} answers 200; {@link #startup()} is that wait. */
     public static GlobalCp start(Path jar, StoreSetup store, Path logDir, String label) throws IOException, InterruptedException {
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: build it with "
-                    + "`./mvnw -B -q -pl global-cp,benchmarks -am package -DskipTests` (or run benchmarks/run.sh)");
-        }
-        int port = freePort();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Dquarkus.http.port=" + port);
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("quarkus.http.port", String.valueOf(CpProcess.freePort()));
         // The KDS gRPC port must not collide with another global-cp on this machine.
-        cmd.add("-Dquarkus.grpc.server.port=" + freePort());
-        store.props().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.add("-jar");
-        cmd.add(jar.toString());
-        Files.createDirectories(logDir);
-        Path log = logDir.resolve(label + ".log");
-
-        HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
-        long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = t0 + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("global-cp (" + label + ") exited with " + p.exitValue() + "; log " + log + ":\n" + tail(log));
-            }
-            try {
-                if (probe.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return new GlobalCp(p, port, log, Duration.ofNanos(System.nanoTime() - t0));
-                }
-            } catch (IOException notListeningYet) {
-                // keep polling
-            }
-            Thread.sleep(READY_POLL); // a readiness probe's polling interval, not synchronisation
-        }
-        p.destroyForcibly();
-        throw new IllegalStateException("global-cp (" + label + ") not ready within " + READY_TIMEOUT + "; log " + log + ":\n" + tail(log));
+        props.put("quarkus.grpc.server.port", String.valueOf(CpProcess.freePort()));
+        props.putAll(store.props());
+        return new GlobalCp(CpProcess.start(jar, props, List.of(), logDir, label));
     }
 
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + port);
+        return process.baseUri();
     }
 
     public Duration startup() {
-        return startup;
+        return process.startup();
     }
 
     /** CPU time the server process has used so far (user + system), from the OS. */
     public Duration cpuTime() {
-        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+        return process.cpuTime();
     }
 
     /** Quarkus's own "started in N.NNNs" figure (JVM start excluded), when the log has it. */
     public Optional<Double> quarkusReportedSeconds() {
-        try {
-            Matcher m = QUARKUS_STARTED.matcher(Files.readString(log));
-            return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return process.quarkusReportedSeconds();
     }
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor();
-        }
+        process.close();
     }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
 }

@@ -8,9 +8,19 @@ import java.nio.charset.StandardCharsets;
  */
 public final class PolicyBodies {
     private final BenchConfig.BodyFormat format;
+    private final String mesh;
 
     public PolicyBodies(BenchConfig.BodyFormat format) {
+        this(format, "default");
+    }
+
+    public PolicyBodies(BenchConfig.BodyFormat format, String mesh) {
         this.format = format;
+        this.mesh = mesh;
+    }
+
+    public String mesh() {
+        return mesh;
     }
 
     public String contentType() {
@@ -21,7 +31,7 @@ public final class PolicyBodies {
         String service = "checkout-api-" + (i % 97);
         String doc = switch (format) {
             case json -> """
-                    {"type":"MeshTimeout","mesh":"default","name":"%1$s",\
+                    {"type":"MeshTimeout","mesh":"%7$s","name":"%1$s",\
                     "labels":{"team":"payments-%2$d","env":"production","app.kubernetes.io/part-of":"checkout",\
                     "app.kubernetes.io/managed-by":"ursa-benchmark","change-ticket":"NET-%3$05d"},\
                     "spec":{"targetRef":{"kind":"MeshSubset","tags":{"kuma.io/service":"%4$s_default_svc_8080","version":"v%5$d"}},\
@@ -29,7 +39,7 @@ public final class PolicyBodies {
                     "http":{"requestTimeout":"15s","streamIdleTimeout":"30m","maxStreamDuration":"0s"}}}]}}""";
             case yaml -> """
                     type: MeshTimeout
-                    mesh: default
+                    mesh: %7$s
                     name: %1$s
                     labels:
                       team: payments-%2$d
@@ -55,7 +65,7 @@ public final class PolicyBodies {
                               maxStreamDuration: 0s
                     """;
         };
-        return doc.formatted(name, i % 13, i, service, i % 3 + 1, 10 + i % 50).getBytes(StandardCharsets.UTF_8);
+        return doc.formatted(name, i % 13, i, service, i % 3 + 1, 10 + i % 50, mesh).getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] defaultMesh() {

@@ -44,7 +44,7 @@ public final class PutLoad {
         List<HttpRequest> requests = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String name = namePrefix + "-" + i;
-            requests.add(HttpRequest.newBuilder(base.resolve("/meshes/default/meshtimeouts/" + name))
+            requests.add(HttpRequest.newBuilder(base.resolve("/meshes/" + bodies.mesh() + "/meshtimeouts/" + name))
                     .timeout(REQUEST_TIMEOUT)
                     .header("Content-Type", bodies.contentType())
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(bodies.meshTimeout(name, i)))

@@ -1,0 +1,135 @@
+package dev.ursa.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real federation on this machine: one global-cp and zone-cps started from their fast-jars, each zone with a zone
+ * token from {@code POST /tokens/zone} and its own free HTTP, xDS and (global) KDS ports, all on the in-memory store.
+ */
+public final class Federation implements AutoCloseable {
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+
+    /** A running zone CP: its process, its xDS port and the data dir it was started with (null = none). */
+    public record Zone(String name, CpProcess cp, int xdsPort, Path dataDir) {
+        public String xdsAddress() {
+            return "127.0.0.1:" + xdsPort;
+        }
+    }
+
+    private final Path globalJar;
+    private final Path zoneJar;
+    private final Path logDir;
+    private final String label;
+    private final CpProcess global;
+    private final int kdsPort;
+    private final List<Zone> zones = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Federation(Path globalJar, Path zoneJar, Path logDir, String label, CpProcess global, int kdsPort) {
+        this.globalJar = globalJar;
+        this.zoneJar = zoneJar;
+        this.logDir = logDir;
+        this.label = label;
+        this.global = global;
+        this.kdsPort = kdsPort;
+    }
+
+    /** Starts the global with the given KDS batch window ({@code ursa.kds.batch-window}). */
+    public static Federation startGlobal(Path globalJar, Path zoneJar, Path logDir, String label, Duration batchWindow)
+            throws IOException, InterruptedException {
+        int kds = CpProcess.freePort();
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("quarkus.http.port", String.valueOf(CpProcess.freePort()));
+        props.put("quarkus.grpc.server.port", String.valueOf(kds));
+        props.put("ursa.kds.port", String.valueOf(kds));
+        props.put("ursa.kds.batch-window", batchWindow.toMillis() + "ms");
+        props.put("ursa.store.type", "memory");
+        CpProcess global = CpProcess.start(globalJar, props, List.of(), logDir, label + "-global");
+        return new Federation(globalJar, zoneJar, logDir, label, global, kds);
+    }
+
+    public CpProcess global() {
+        return global;
+    }
+
+    public int kdsPort() {
+        return kdsPort;
+    }
+
+    public List<Zone> zones() {
+        return List.copyOf(zones);
+    }
+
+    /** Issues a zone token at the global (the JWT as text). */
+    public String zoneToken(String zone) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(global.baseUri().resolve("/tokens/zone"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"zone\":\"" + zone + "\",\"validFor\":\"24h\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IllegalStateException("POST /tokens/zone answered " + r.statusCode() + ": " + r.body());
+        return r.body().trim();
+    }
+
+    /** Starts a zone CP federated with the global and adds it to {@link #zones()}; returns once it is ready. */
+    public Zone startZone(String name, Path dataDir, String logLabel) throws IOException, InterruptedException {
+        int xds = CpProcess.freePort();
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("quarkus.http.port", String.valueOf(CpProcess.freePort()));
+        props.put("quarkus.grpc.server.port", String.valueOf(xds));
+        props.put("ursa.zone.name", name);
+        props.put("ursa.zone.global-address", "grpc://127.0.0.1:" + kdsPort);
+        props.put("ursa.zone.token", zoneToken(name));
+        if (dataDir != null) props.put("ursa.zone.data-dir", dataDir.toString());
+        CpProcess cp = CpProcess.start(zoneJar, props, List.of(), logDir, label + "-" + logLabel);
+        Zone zone = new Zone(name, cp, xds, dataDir);
+        zones.add(zone);
+        return zone;
+    }
+
+    public void stopZone(Zone zone) throws InterruptedException {
+        zones.remove(zone);
+        zone.cp().close();
+    }
+
+    /** PUT of a YAML document; fails unless 200 or 201. */
+    public void put(URI base, String path, String yaml) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/yaml")
+                .PUT(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200 && r.statusCode() != 201) {
+            throw new IllegalStateException("PUT " + base.resolve(path) + " answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    public HttpResponse<String> get(URI base, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits until {@code GET path} on {@code base} answers 200 and its body contains {@code text}. */
+    public Duration awaitBody(URI base, String path, String text) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        long end = t0 + SYNC_TIMEOUT.toNanos();
+        while (System.nanoTime() < end) {
+            HttpResponse<String> r = get(base, path);
+            if (r.statusCode() == 200 && r.body().contains(text)) return Duration.ofNanos(System.nanoTime() - t0);
+            Thread.sleep(20); // polling interval of a condition with a deadline
+        }
+        throw new IllegalStateException(base.resolve(path) + " did not show " + text + " within " + SYNC_TIMEOUT);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Zone z : List.copyOf(zones)) stopZone(z);
+        global.close();
+    }
+}

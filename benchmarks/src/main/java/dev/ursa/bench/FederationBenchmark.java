@@ -1,0 +1,395 @@
+package dev.ursa.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The whole federation in one run: a real global-cp and Z zone-cps as processes (fast-jars, in-memory store, zone tokens),
+ * N simulated ADS clients per zone in this JVM (real gRPC streams, {@link AdsClientFleet}), and these figures, each to
+ * {@code <out>/federation-*.json} with the machine and its load:
+ * <ol>
+ *   <li>REST PUT at the global while the zones are connected ({@link PutLoad}, into a mesh without clients);</li>
+ *   <li>KDS full resync and resume-with-no-change ({@link KdsProbe}), and a zone CP restart with and without its data dir;</li>
+ *   <li>zone CP heap per connected client (after GC, {@link ZoneHeap});</li>
+ *   <li>policy change at the global until every client has ACKed the new route config: p50/p90/p99 (the headline), once
+ *       per KDS batch window ({@code ursa.kds.batch-window}; the first is the main run, the others baselines);</li>
+ *   <li>reconnect storm: every client drops its stream and connection and reconnects at once.</li>
+ * </ol>
+ * Usage: {@code benchmarks/run-federation.sh [--size=small|large|single] [--name=value ...]} (see {@link FederationConfig}).
+ */
+public final class FederationBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Pattern FIRST_SYNC = Pattern.compile("first full sync with the global done in (\\d+) ms");
+    private static final Pattern RESTORED = Pattern.compile("restored (\\d+) resources synced from the global");
+
+    public record ChangeAck(String batchWindow, int zones, int clients, int changes, LatencyStats latency, double connectSeconds) {
+    }
+
+    public record RestPut(int puts, double putsPerSecond, LatencyStats latency, int errors, String firstFailure, long globalCpuMicrosPerPut,
+                          double zonesHaveAllSeconds) {
+    }
+
+    public record Kds(long resources, List<Long> fullResyncMs, List<Long> resumeNoChangeMs, double fullMedianMs, double resumeMedianMs,
+                      Double zoneRestartEmptyDataDirReadySeconds, Long zoneRestartEmptyDataDirSyncMs,
+                      Double zoneRestartWithDataDirReadySeconds, String zoneRestartWithDataDirRestored) {
+    }
+
+    public record Heap(String zone, int clients, long usedBeforeBytes, long usedAfterBytes, double kbPerClient) {
+    }
+
+    public record Storm(int clients, double allAckedSeconds, long streamErrors, long notConfigured) {
+    }
+
+    private final FederationConfig config;
+    private final PrintStream out = System.out;
+    private final Path logDir;
+
+    private FederationBenchmark(FederationConfig config) {
+        this.config = config;
+        this.logDir = config.outDir().resolve("logs");
+    }
+
+    public static void main(String[] args) throws Exception {
+        FederationConfig config;
+        try {
+            config = FederationConfig.from(args);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("federation benchmark: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(new FederationBenchmark(config).run() ? 0 : 1);
+    }
+
+    private boolean run() throws Exception {
+        Files.createDirectories(logDir);
+        Machine machine = Machine.current();
+        String when = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String loadBefore = Benchmarks.loadAverage();
+        out.printf("Ursa federation benchmark, %s: %d zone(s) x %d clients, %d changes, batch windows %s%n", when, config.zones(),
+                config.clientsPerZone(), config.changes(), config.batchWindows());
+        out.printf("machine: %d cores (shared by the global, the zones and this JVM's clients), %.1f GiB, %s; Java %s%n",
+                machine.cores(), machine.memoryGiB(), machine.cpuModel(), machine.javaVersion());
+        out.printf("load average before the run (1, 5, 15 min): %s%n", loadBefore);
+        long t0 = System.nanoTime();
+
+        List<ChangeAck> changeAcks = new ArrayList<>();
+        RestPut restPut;
+        Kds kds;
+        List<Heap> heaps = new ArrayList<>();
+        Storm storm = null;
+        boolean ok = true;
+        String firstWindowLabel = config.batchWindows().getFirst().toMillis() + "ms";
+        try (Federation fed = Federation.startGlobal(config.globalCpJar(), config.zoneCpJar(), logDir, "fed-" + firstWindowLabel,
+                config.batchWindows().getFirst())) {
+            startZones(fed);
+            setUpMesh(fed);
+            restPut = restPut(fed);
+            kds = kds(fed);
+            Map<String, Long> before = new LinkedHashMap<>();
+            for (Federation.Zone z : fed.zones()) before.put(z.name(), ZoneHeap.usedAfterGc(fed, z.cp()));
+            List<AdsClientFleet> fleets = new ArrayList<>();
+            try {
+                double connect = connect(fed, fleets);
+                for (Federation.Zone z : fed.zones()) {
+                    long after = ZoneHeap.usedAfterGc(fed, z.cp());
+                    heaps.add(new Heap(z.name(), config.clientsPerZone(), before.get(z.name()), after,
+                            round((after - before.get(z.name())) / 1024.0 / config.clientsPerZone())));
+                }
+                changeAcks.add(changes(fed, fleets, firstWindowLabel, connect));
+                if (config.storm()) storm = storm(fed, fleets);
+            } finally {
+                for (AdsClientFleet f : fleets) f.close();
+            }
+            if (config.zoneRestart()) kds = zoneRestart(fed, kds);
+        }
+        for (Duration window : config.batchWindows().subList(1, config.batchWindows().size())) {
+            String label = window.toMillis() + "ms";
+            out.printf("baseline: batch window %s%n", label);
+            try (Federation fed = Federation.startGlobal(config.globalCpJar(), config.zoneCpJar(), logDir, "fed-" + label, window)) {
+                startZones(fed);
+                setUpMesh(fed);
+                List<AdsClientFleet> fleets = new ArrayList<>();
+                try {
+                    changeAcks.add(changes(fed, fleets, label, connect(fed, fleets)));
+                } finally {
+                    for (AdsClientFleet f : fleets) f.close();
+                }
+            }
+        }
+        double totalSeconds = (System.nanoTime() - t0) / 1e9;
+        String loadAfter = Benchmarks.loadAverage();
+
+        printTable(changeAcks, restPut, kds, heaps, storm);
+        out.printf("%nwall time %.0f s; load average before %s, after %s%n", totalSeconds, loadBefore, loadAfter);
+        Map<String, Object> params = parameters();
+        write("federation-change-ack", when, machine, loadBefore, loadAfter, params, changeAcks);
+        write("federation-rest-put", when, machine, loadBefore, loadAfter, params, restPut);
+        write("federation-kds", when, machine, loadBefore, loadAfter, params, kds);
+        write("federation-heap", when, machine, loadBefore, loadAfter, params, heaps);
+        if (storm != null) write("federation-storm", when, machine, loadBefore, loadAfter, params, storm);
+        out.printf("JSON: %s/federation-*.json, logs: %s%n", config.outDir(), logDir);
+        ok &= restPut.errors() == 0 && (storm == null || storm.streamErrors() + storm.notConfigured() == 0);
+        return ok;
+    }
+
+    private void startZones(Federation fed) throws Exception {
+        for (int z = 1; z <= config.zones(); z++) {
+            Federation.Zone zone = fed.startZone("zone-" + z, null, "zone-" + z);
+            out.printf("  zone-%d ready in %.1f s (xDS %s)%n", z, zone.cp().startup().toMillis() / 1000.0, zone.xdsAddress());
+        }
+    }
+
+    /** Mesh {@code default} with the MeshTimeout the changes rewrite, 3 backend Dataplanes per zone; mesh {@code bulk} for the PUTs. */
+    private void setUpMesh(Federation fed) throws Exception {
+        fed.put(fed.global().baseUri(), "/meshes/default", "type: Mesh\nname: default\n");
+        fed.put(fed.global().baseUri(), "/meshes/bulk", "type: Mesh\nname: bulk\n");
+        fed.put(fed.global().baseUri(), "/meshes/default/meshtimeouts/bench", timeout(1));
+        for (Federation.Zone z : fed.zones()) {
+            fed.awaitBody(z.cp().baseUri(), "/meshes/default/meshtimeouts/bench", "bench");
+            fed.awaitBody(z.cp().baseUri(), "/meshes/bulk", "bulk");
+            for (int i = 1; i <= 3; i++) {
+                fed.put(z.cp().baseUri(), "/meshes/default/dataplanes/backend-" + i, """
+                        type: Dataplane
+                        mesh: default
+                        name: backend-%d
+                        networking:
+                          address: 10.0.0.%d
+                          inbound:
+                            - port: 8080
+                              tags: {kuma.io/service: backend, kuma.io/protocol: grpc}
+                        """.formatted(i, i));
+            }
+        }
+    }
+
+    private static String timeout(int seconds) {
+        return """
+                type: MeshTimeout
+                mesh: default
+                name: bench
+                spec:
+                  targetRef: {kind: Mesh}
+                  to:
+                    - targetRef: {kind: MeshService, name: backend}
+                      default:
+                        http: {requestTimeout: %ds}
+                """.formatted(seconds);
+    }
+
+    private RestPut restPut(Federation fed) throws Exception {
+        out.printf("REST PUT: %d + %d warm-up MeshTimeouts into mesh bulk at the global, %d clients ... ", config.puts(), config.putWarmup(),
+                config.concurrency());
+        out.flush();
+        PutLoad load = new PutLoad(fed.global().baseUri(), new PolicyBodies(BenchConfig.BodyFormat.json, "bulk"), config.concurrency());
+        if (config.putWarmup() > 0) load.run("warmup", config.putWarmup());
+        Duration cpu0 = fed.global().cpuTime();
+        PutLoad.Outcome o = load.run("bench", config.puts());
+        long cpuMicros = fed.global().cpuTime().minus(cpu0).toNanos() / 1000 / config.puts();
+        // Every PUT also goes to every zone over KDS: time until the last zone holds them all.
+        long t0 = System.nanoTime();
+        String total = "\"total\":" + (config.puts() + config.putWarmup());
+        for (Federation.Zone z : fed.zones()) fed.awaitBody(z.cp().baseUri(), "/meshes/bulk/meshtimeouts?size=1", total);
+        double zonesHaveAll = round((System.nanoTime() - t0) / 1e9);
+        RestPut r = new RestPut(config.puts(), round(o.perSecond()), LatencyStats.ofNanos(o.latencyNanos()), o.failed(), o.firstFailure(),
+                cpuMicros, zonesHaveAll);
+        out.printf("%.0f PUT/s%n", r.putsPerSecond());
+        return r;
+    }
+
+    private Kds kds(Federation fed) throws Exception {
+        out.print("KDS: full resync and resume with no change (in-process zone client against the global) ... ");
+        out.flush();
+        List<Long> full = new ArrayList<>();
+        List<Long> resume = new ArrayList<>();
+        long resources;
+        try (KdsProbe probe = new KdsProbe(fed.kdsPort(), "kds-probe", fed.zoneToken("kds-probe"))) {
+            for (int i = 0; i < config.kdsRepeats(); i++) {
+                probe.forget();
+                full.add(probe.sync().toMillis());
+            }
+            resources = probe.resources();
+            for (int i = 0; i < config.kdsRepeats(); i++) resume.add(probe.sync().toMillis());
+        }
+        Kds k = new Kds(resources, full, resume, median(full), median(resume), null, null, null, null);
+        out.printf("%d resources: full %.0f ms, resume %.0f ms%n", resources, k.fullMedianMs(), k.resumeMedianMs());
+        return k;
+    }
+
+    /** A zone CP without clients: first start on an empty data dir (= restart without it), then a restart with it. */
+    private Kds zoneRestart(Federation fed, Kds kds) throws Exception {
+        out.print("zone CP restart with and without its data dir ... ");
+        out.flush();
+        Path dataDir = Files.createTempDirectory("ursa-bench-zone-data");
+        Federation.Zone first = fed.startZone("zone-restart", dataDir, "zone-restart-empty");
+        Optional<String> syncMs = first.cp().firstMatch(FIRST_SYNC);
+        fed.awaitBody(first.cp().baseUri(), "/meshes/bulk/meshtimeouts?size=1", "\"total\":" + (config.puts() + config.putWarmup()));
+        Thread.sleep(1500); // the zone writes its snapshot file a moment after a sync (coalesced); let it land before the restart
+        fed.stopZone(first);
+        Federation.Zone second = fed.startZone("zone-restart", dataDir, "zone-restart-with-data");
+        Optional<String> restored = second.cp().firstMatch(RESTORED);
+        fed.stopZone(second);
+        Kds k = new Kds(kds.resources(), kds.fullResyncMs(), kds.resumeNoChangeMs(), kds.fullMedianMs(), kds.resumeMedianMs(),
+                first.cp().startup().toMillis() / 1000.0, syncMs.map(Long::parseLong).orElse(null),
+                second.cp().startup().toMillis() / 1000.0, restored.orElse("none"));
+        out.printf("ready in %.1f s empty, %.1f s with data dir%n", k.zoneRestartEmptyDataDirReadySeconds(), k.zoneRestartWithDataDirReadySeconds());
+        return k;
+    }
+
+    private List<String> nodeIds(String zone) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < config.clientsPerZone(); i++) ids.add("default." + zone + "-client-" + i);
+        return ids;
+    }
+
+    /** Connects every zone's clients at once; returns seconds until all are configured. */
+    private double connect(Federation fed, List<AdsClientFleet> fleets) throws Exception {
+        out.printf("connecting %d x %d ADS clients ... ", config.zones(), config.clientsPerZone());
+        out.flush();
+        long t0 = System.nanoTime();
+        for (Federation.Zone z : fed.zones()) {
+            fleets.add(AdsClientFleet.connect(z.xdsAddress(), config.channelsPerZone(), nodeIds(z.name()), "backend"));
+        }
+        AdsClient.awaitAll(all(fleets), AdsClient::configured, Duration.ofMinutes(3));
+        double s = round((System.nanoTime() - t0) / 1e9);
+        out.printf("all configured in %.2f s%n", s);
+        return s;
+    }
+
+    private ChangeAck changes(Federation fed, List<AdsClientFleet> fleets, String window, double connectSeconds) throws Exception {
+        out.printf("policy change at the global -> ACK by all clients: %d warm-up + %d measured changes, batch window %s ... ",
+                config.warmupChanges(), config.changes(), window);
+        out.flush();
+        List<AdsClient> clients = all(fleets);
+        long[] samples = new long[config.changes() * clients.size()];
+        int n = 0;
+        for (int change = 0; change < config.warmupChanges() + config.changes(); change++) {
+            for (AdsClient c : clients) c.markChange(c.acked(AdsClient.RDS));
+            long start = System.nanoTime();
+            fed.put(fed.global().baseUri(), "/meshes/default/meshtimeouts/bench", timeout(2 + change));
+            AdsClient.awaitAll(clients, c -> c.changeAckNanos() > 0, Duration.ofMinutes(1));
+            if (change >= config.warmupChanges()) {
+                for (AdsClient c : clients) samples[n++] = c.changeAckNanos() - start;
+            }
+        }
+        ChangeAck r = new ChangeAck(window, config.zones(), clients.size(), config.changes(), LatencyStats.ofNanos(samples), connectSeconds);
+        out.printf("p50 %.0f ms, p99 %.0f ms%n", r.latency().p50Ms(), r.latency().p99Ms());
+        return r;
+    }
+
+    /** Every client drops its stream and connection at once and reconnects on new connections at once. */
+    private Storm storm(Federation fed, List<AdsClientFleet> fleets) throws Exception {
+        out.print("reconnect storm: all clients drop and reconnect at once ... ");
+        out.flush();
+        for (AdsClientFleet f : fleets) f.close();
+        fleets.clear();
+        long t0 = System.nanoTime();
+        for (Federation.Zone z : fed.zones()) {
+            fleets.add(AdsClientFleet.connect(z.xdsAddress(), config.channelsPerZone(), nodeIds(z.name()), "backend"));
+        }
+        List<AdsClient> clients = all(fleets);
+        long missing = 0;
+        try {
+            AdsClient.awaitAll(clients, c -> c.configured() || c.error() != null, Duration.ofSeconds(60));
+        } catch (IllegalStateException e) {
+            missing = clients.stream().filter(c -> !c.configured() && c.error() == null).count();
+        }
+        long last = clients.stream().mapToLong(AdsClient::configuredNanos).max().orElse(t0);
+        long errors = fleets.stream().mapToLong(AdsClientFleet::errors).sum();
+        Storm s = new Storm(clients.size(), round((last - t0) / 1e9), errors, missing);
+        out.printf("%.2f s, %d errors%n", s.allAckedSeconds(), errors + missing);
+        return s;
+    }
+
+    private void printTable(List<ChangeAck> acks, RestPut put, Kds kds, List<Heap> heaps, Storm storm) {
+        out.println();
+        out.printf("%-46s %s%n", "figure", "value");
+        ChangeAck main = acks.getFirst();
+        for (ChangeAck a : acks) {
+            String ratio = a == main ? "" : String.format("  (p50 x%.2f, p99 x%.2f of %s)", a.latency().p50Ms() / main.latency().p50Ms(),
+                    a.latency().p99Ms() / main.latency().p99Ms(), main.batchWindow());
+            out.printf("%-46s p50 %.1f / p90 %.1f / p99 %.1f / max %.1f ms over %d samples%s%n",
+                    "change -> ACK by all (" + a.zones() + "x" + a.clients() / a.zones() + ", window " + a.batchWindow() + ")",
+                    a.latency().p50Ms(), a.latency().p90Ms(), a.latency().p99Ms(), a.latency().maxMs(), a.latency().samples(), ratio);
+        }
+        out.printf("%-46s target p99 < 200 ms at 3 x 1000: %s%n", "", main.zones() == 3 && main.clients() == 3000
+                ? (main.latency().p99Ms() < 200 ? "met" : "NOT met") : "(not this size)");
+        out.printf("%-46s %.0f PUT/s, p50 %.2f / p99 %.2f ms, %d errors, global CPU %d us/PUT; all zones had them %.2f s after the last%n",
+                "REST PUT at the global (" + put.puts() + ")", put.putsPerSecond(), put.latency().p50Ms(), put.latency().p99Ms(),
+                put.errors(), put.globalCpuMicrosPerPut(), put.zonesHaveAllSeconds());
+        out.printf("%-46s full %.0f ms, resume with no change %.0f ms (median of %d; full/resume x%.1f)%n",
+                "KDS sync of " + kds.resources() + " resources", kds.fullMedianMs(), kds.resumeMedianMs(), kds.fullResyncMs().size(),
+                kds.fullMedianMs() / Math.max(1, kds.resumeMedianMs()));
+        if (kds.zoneRestartEmptyDataDirReadySeconds() != null) {
+            out.printf("%-46s empty data dir: ready %.1f s (KDS sync %s ms); with data dir: ready %.1f s (restored %s)%n",
+                    "zone CP restart to ready", kds.zoneRestartEmptyDataDirReadySeconds(), kds.zoneRestartEmptyDataDirSyncMs(),
+                    kds.zoneRestartWithDataDirReadySeconds(), kds.zoneRestartWithDataDirRestored());
+        }
+        for (Heap h : heaps) {
+            out.printf("%-46s %.1f KB (%d clients; %.1f -> %.1f MB used after GC); target < 100 KB: %s%n", "zone heap per client (" + h.zone() + ")",
+                    h.kbPerClient(), h.clients(), h.usedBeforeBytes() / 1048576.0, h.usedAfterBytes() / 1048576.0, h.kbPerClient() < 100 ? "met" : "NOT met");
+        }
+        if (storm != null) {
+            out.printf("%-46s all ACKed in %.2f s, %d stream errors, %d not configured; target 1000 in < 5 s, no errors%n",
+                    "reconnect storm (" + storm.clients() + " clients)", storm.allAckedSeconds(), storm.streamErrors(), storm.notConfigured());
+        }
+    }
+
+    private Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("size", config.size());
+        p.put("zones", config.zones());
+        p.put("clientsPerZone", config.clientsPerZone());
+        p.put("connectionsPerZone", config.channelsPerZone());
+        p.put("changes", config.changes());
+        p.put("warmupChanges", config.warmupChanges());
+        p.put("puts", config.puts());
+        p.put("putWarmup", config.putWarmup());
+        p.put("putConcurrency", config.concurrency());
+        p.put("batchWindows", config.batchWindows().stream().map(d -> d.toMillis() + "ms").toList());
+        p.put("store", "memory (global and zones)");
+        p.put("clients", "SotW ADS streams (LDS, RDS, CDS, EDS for one service), ACK every response, in the benchmark JVM");
+        return p;
+    }
+
+    private void write(String name, String when, Machine machine, String loadBefore, String loadAfter, Map<String, Object> params,
+                       Object results) throws Exception {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("benchmark", name);
+        doc.put("date", when);
+        doc.put("machine", machine);
+        doc.put("note", "the global, the zones and the simulated clients share the machine's " + machine.cores() + " cores");
+        doc.put("loadAverageBeforeRun", loadBefore);
+        doc.put("loadAverageAfterRun", loadAfter);
+        doc.put("parameters", params);
+        doc.put("results", results);
+        JSON.writeValue(config.outDir().resolve(name + ".json").toFile(), doc);
+    }
+
+    private static List<AdsClient> all(List<AdsClientFleet> fleets) {
+        return fleets.stream().flatMap(f -> f.clients().stream()).toList();
+    }
+
+    private static double median(List<Long> values) {
+        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

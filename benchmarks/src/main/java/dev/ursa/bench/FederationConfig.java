@@ -1,0 +1,101 @@
+package dev.ursa.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Parameters of {@link FederationBenchmark}: {@code --name=value} arguments or {@code -Dfed.<name>=value}. {@code --size}
+ * picks a preset (small: 2 zones x 200 clients, the default, under 5 minutes on 2 cores; large: 3 x 1000;
+ * single: 1 x 10 000); explicit {@code --zones} / {@code --clients} override it.
+ */
+public record FederationConfig(
+        String size,
+        int zones,
+        int clientsPerZone,
+        int channelsPerZone,
+        int changes,
+        int warmupChanges,
+        int puts,
+        int putWarmup,
+        int concurrency,
+        int kdsRepeats,
+        List<Duration> batchWindows,
+        boolean storm,
+        boolean zoneRestart,
+        Path repoRoot,
+        Path outDir) {
+
+    private static final Set<String> NAMES = Set.of("size", "zones", "clients", "channels", "changes", "warmupChanges", "puts",
+            "putWarmup", "concurrency", "kdsRepeats", "batchWindows", "storm", "zoneRestart", "repoRoot", "out");
+    private static final Map<String, int[]> SIZES = Map.of("small", new int[]{2, 200}, "large", new int[]{3, 1000}, "single", new int[]{1, 10_000});
+
+    public FederationConfig {
+        if (zones < 1 || clientsPerZone < 1 || changes < 1) throw new IllegalArgumentException("zones, clients and changes must be >= 1");
+        if (batchWindows.isEmpty()) throw new IllegalArgumentException("batchWindows names no window");
+        batchWindows = List.copyOf(batchWindows);
+    }
+
+    public static FederationConfig from(String[] args) {
+        Properties p = new Properties();
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("fed.")) p.setProperty(k.toString().substring(4), v.toString());
+        });
+        for (String arg : args) {
+            if (!arg.startsWith("--") || !arg.contains("=")) throw new IllegalArgumentException("arguments are --name=value, got: " + arg);
+            p.setProperty(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        for (String name : p.stringPropertyNames()) {
+            if (!NAMES.contains(name)) throw new IllegalArgumentException("unknown parameter " + name + "; known: " + new TreeSet<>(NAMES));
+        }
+        String size = p.getProperty("size", "small");
+        int[] preset = SIZES.get(size);
+        if (preset == null) throw new IllegalArgumentException("size must be one of " + SIZES.keySet() + ", got " + size);
+        Path root = p.containsKey("repoRoot") ? Path.of(p.getProperty("repoRoot")).toAbsolutePath() : BenchConfig.findRepoRoot();
+        return new FederationConfig(size,
+                intProp(p, "zones", preset[0]),
+                intProp(p, "clients", preset[1]),
+                intProp(p, "channels", 16),
+                intProp(p, "changes", 50),
+                intProp(p, "warmupChanges", 5),
+                intProp(p, "puts", 2000),
+                intProp(p, "putWarmup", 500),
+                intProp(p, "concurrency", 8),
+                intProp(p, "kdsRepeats", 3),
+                Arrays.stream(p.getProperty("batchWindows", "20ms,0ms").split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                        .map(FederationConfig::duration).toList(),
+                Boolean.parseBoolean(p.getProperty("storm", "true")),
+                Boolean.parseBoolean(p.getProperty("zoneRestart", "true")),
+                root,
+                p.containsKey("out") ? Path.of(p.getProperty("out")).toAbsolutePath() : root.resolve("benchmarks/target/benchmarks"));
+    }
+
+    public Path globalCpJar() {
+        return repoRoot.resolve("global-cp/target/quarkus-app/quarkus-run.jar");
+    }
+
+    public Path zoneCpJar() {
+        return repoRoot.resolve("zone-cp/target/quarkus-app/quarkus-run.jar");
+    }
+
+    private static Duration duration(String s) {
+        if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        if (s.endsWith("s")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+        throw new IllegalArgumentException("a batch window is written 20ms or 1s, got " + s);
+    }
+
+    private static int intProp(Properties p, String name, int dflt) {
+        String v = p.getProperty(name);
+        if (v == null) return dflt;
+        try {
+            return Integer.parseInt(v.replace("_", "").trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, got: " + v);
+        }
+    }
+}

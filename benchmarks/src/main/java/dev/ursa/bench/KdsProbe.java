@@ -1,0 +1,102 @@
+package dev.ursa.bench;
+
+import dev.ursa.mesh.store.InMemoryStore;
+import dev.ursa.mesh.store.ListQuery;
+import dev.ursa.sync.KdsGrpc;
+import dev.ursa.sync.KdsTypes;
+import dev.ursa.sync.ResourceIndex;
+import dev.ursa.sync.StoreSink;
+import dev.ursa.sync.peer.Backoff;
+import dev.ursa.sync.peer.KdsZoneClient;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The zone side of KDS (the same {@link KdsZoneClient}, {@link StoreSink} and {@link ResourceIndex} a zone CP runs) in
+ * this JVM against the real global, so a sync is timed by the protocol's own "every type applied once" event without a
+ * zone CP's JVM start: a full resync (empty store) and a resume with no change (the store already holds everything,
+ * sent as {@code initial_resource_versions}). Registers at the global as a zone of its own.
+ */
+public final class KdsProbe implements AutoCloseable {
+    private final ManagedChannel channel;
+    private final Channel authenticated;
+    private InMemoryStore store = new InMemoryStore();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+    private final ExecutorService workers = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().factory());
+
+    public KdsProbe(int kdsPort, String zone, String token) {
+        this.channel = Grpc.newChannelBuilder("127.0.0.1:" + kdsPort, InsecureChannelCredentials.create())
+                .maxInboundMessageSize(4 * 1024 * 1024 + 64 * 1024).build();
+        this.authenticated = ClientInterceptors.intercept(channel, new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                    @Override
+                    public void start(Listener<R> listener, Metadata headers) {
+                        headers.put(KdsGrpc.ZONE, zone);
+                        headers.put(KdsGrpc.CP_VERSION, "benchmark");
+                        headers.put(KdsGrpc.AUTHORIZATION, "Bearer " + token);
+                        super.start(listener, headers);
+                    }
+                };
+            }
+        });
+    }
+
+    /** Starts over with an empty store: the next {@link #sync()} is a full resync. */
+    public void forget() {
+        store = new InMemoryStore();
+    }
+
+    /** How many global-owned resources the probe's store holds. */
+    public long resources() throws Exception {
+        long n = 0;
+        for (var type : KdsTypes.globalToZone()) n += store.list(ListQuery.all(type)).toCompletableFuture().get(30, TimeUnit.SECONDS).total();
+        return n;
+    }
+
+    /** One connection: dials, waits until every global-owned type has been applied once, disconnects. */
+    public Duration sync() throws Exception {
+        CompletableFuture<Duration> synced = new CompletableFuture<>();
+        ResourceIndex local = new ResourceIndex(store, KdsTypes.zoneToGlobal(),
+                r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL))).start();
+        try (KdsZoneClient client = new KdsZoneClient(authenticated, local, StoreSink.fromGlobal(store), timer, workers, Clock.systemUTC(),
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new SecureRandom()), Duration.ofMillis(20), 1 << 20,
+                new KdsZoneClient.Events() {
+                    @Override
+                    public void synced(Duration took) {
+                        synced.complete(took);
+                    }
+                })) {
+            client.start();
+            return synced.get(2, TimeUnit.MINUTES);
+        } finally {
+            local.close();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        timer.shutdownNow();
+        workers.shutdownNow();
+    }
+}
