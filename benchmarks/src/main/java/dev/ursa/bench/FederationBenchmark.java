@@ -43,6 +43,7 @@ public final class FederationBenchmark {
     }
 
     public record Kds(long resources, List<Long> fullResyncMs, List<Long> resumeNoChangeMs, double fullMedianMs, double resumeMedianMs,
+                      long resumeResourcesReceived,
                       Double zoneRestartEmptyDataDirReadySeconds, Long zoneRestartEmptyDataDirSyncMs,
                       Double zoneRestartWithDataDirReadySeconds, String zoneRestartWithDataDirRestored) {
     }
@@ -51,6 +52,42 @@ public final class FederationBenchmark {
     }
 
     public record Storm(int clients, double allAckedSeconds, long streamErrors, long notConfigured) {
+    }
+
+    /** One federation (one KDS batch window) and its clients. */
+    private static final class Run implements AutoCloseable {
+        private final String window;
+        private final Federation fed;
+        private final List<AdsClientFleet> fleets = new ArrayList<>();
+        private double connectSeconds;
+
+        Run(String window, Federation fed) {
+            this.window = window;
+            this.fed = fed;
+        }
+
+        String window() {
+            return window;
+        }
+
+        Federation fed() {
+            return fed;
+        }
+
+        List<AdsClientFleet> fleets() {
+            return fleets;
+        }
+
+        void closeFleets() throws InterruptedException {
+            for (AdsClientFleet f : fleets) f.close();
+            fleets.clear();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            closeFleets();
+            fed.close();
+        }
     }
 
     private final FederationConfig config;
@@ -86,49 +123,40 @@ public final class FederationBenchmark {
         out.printf("load average before the run (1, 5, 15 min): %s%n", loadBefore);
         long t0 = System.nanoTime();
 
-        List<ChangeAck> changeAcks = new ArrayList<>();
         RestPut restPut;
         Kds kds;
         List<Heap> heaps = new ArrayList<>();
         Storm storm = null;
-        boolean ok = true;
-        String firstWindowLabel = config.batchWindows().getFirst().toMillis() + "ms";
-        try (Federation fed = Federation.startGlobal(config.globalCpJar(), config.zoneCpJar(), logDir, "fed-" + firstWindowLabel,
-                config.batchWindows().getFirst())) {
-            startZones(fed);
-            setUpMesh(fed);
-            restPut = restPut(fed);
-            kds = kds(fed);
+        List<ChangeAck> changeAcks;
+        // One federation per batch window, all up at once; the changes alternate between them, so the baseline sees the
+        // same machine state as the main run (the others sit idle while one is measured).
+        List<Run> runs = new ArrayList<>();
+        try {
+            for (Duration window : config.batchWindows()) {
+                String label = window.toMillis() + "ms";
+                out.printf("federation with KDS batch window %s%n", label);
+                Run run = new Run(label, Federation.startGlobal(config.globalCpJar(), config.zoneCpJar(), logDir, "fed-" + label, window));
+                runs.add(run);
+                startZones(run.fed());
+                setUpMesh(run.fed());
+            }
+            Run main = runs.getFirst();
+            restPut = restPut(main.fed());
+            kds = kds(main.fed());
             Map<String, Long> before = new LinkedHashMap<>();
-            for (Federation.Zone z : fed.zones()) before.put(z.name(), ZoneHeap.usedAfterGc(fed, z.cp()));
-            List<AdsClientFleet> fleets = new ArrayList<>();
-            try {
-                double connect = connect(fed, fleets);
-                for (Federation.Zone z : fed.zones()) {
-                    long after = ZoneHeap.usedAfterGc(fed, z.cp());
-                    heaps.add(new Heap(z.name(), config.clientsPerZone(), before.get(z.name()), after,
-                            round((after - before.get(z.name())) / 1024.0 / config.clientsPerZone())));
-                }
-                changeAcks.add(changes(fed, fleets, firstWindowLabel, connect));
-                if (config.storm()) storm = storm(fed, fleets);
-            } finally {
-                for (AdsClientFleet f : fleets) f.close();
+            for (Federation.Zone z : main.fed().zones()) before.put(z.name(), ZoneHeap.usedAfterGc(main.fed(), z.cp()));
+            for (Run run : runs) run.connectSeconds = connect(run.fed(), run.fleets());
+            for (Federation.Zone z : main.fed().zones()) {
+                long after = ZoneHeap.usedAfterGc(main.fed(), z.cp());
+                heaps.add(new Heap(z.name(), config.clientsPerZone(), before.get(z.name()), after,
+                        round((after - before.get(z.name())) / 1024.0 / config.clientsPerZone())));
             }
-            if (config.zoneRestart()) kds = zoneRestart(fed, kds);
-        }
-        for (Duration window : config.batchWindows().subList(1, config.batchWindows().size())) {
-            String label = window.toMillis() + "ms";
-            out.printf("baseline: batch window %s%n", label);
-            try (Federation fed = Federation.startGlobal(config.globalCpJar(), config.zoneCpJar(), logDir, "fed-" + label, window)) {
-                startZones(fed);
-                setUpMesh(fed);
-                List<AdsClientFleet> fleets = new ArrayList<>();
-                try {
-                    changeAcks.add(changes(fed, fleets, label, connect(fed, fleets)));
-                } finally {
-                    for (AdsClientFleet f : fleets) f.close();
-                }
-            }
+            changeAcks = changes(runs);
+            if (config.storm()) storm = storm(main.fed(), main.fleets());
+            for (Run run : runs) run.closeFleets();
+            if (config.zoneRestart()) kds = zoneRestart(main.fed(), kds);
+        } finally {
+            for (Run run : runs) run.close();
         }
         double totalSeconds = (System.nanoTime() - t0) / 1e9;
         String loadAfter = Benchmarks.loadAverage();
@@ -142,7 +170,7 @@ public final class FederationBenchmark {
         write("federation-heap", when, machine, loadBefore, loadAfter, params, heaps);
         if (storm != null) write("federation-storm", when, machine, loadBefore, loadAfter, params, storm);
         out.printf("JSON: %s/federation-*.json, logs: %s%n", config.outDir(), logDir);
-        ok &= restPut.errors() == 0 && (storm == null || storm.streamErrors() + storm.notConfigured() == 0);
+        boolean ok = restPut.errors() == 0 && (storm == null || storm.streamErrors() + storm.notConfigured() == 0);
         return ok;
     }
 
@@ -216,16 +244,21 @@ public final class FederationBenchmark {
         List<Long> full = new ArrayList<>();
         List<Long> resume = new ArrayList<>();
         long resources;
+        long resent = 0;
         try (KdsProbe probe = new KdsProbe(fed.kdsPort(), "kds-probe", fed.zoneToken("kds-probe"))) {
             for (int i = 0; i < config.kdsRepeats(); i++) {
                 probe.forget();
-                full.add(probe.sync().toMillis());
+                full.add(probe.sync().took().toMillis());
             }
             resources = probe.resources();
-            for (int i = 0; i < config.kdsRepeats(); i++) resume.add(probe.sync().toMillis());
+            for (int i = 0; i < config.kdsRepeats(); i++) {
+                KdsProbe.Sync s = probe.sync();
+                resume.add(s.took().toMillis());
+                resent = Math.max(resent, s.received());
+            }
         }
-        Kds k = new Kds(resources, full, resume, median(full), median(resume), null, null, null, null);
-        out.printf("%d resources: full %.0f ms, resume %.0f ms%n", resources, k.fullMedianMs(), k.resumeMedianMs());
+        Kds k = new Kds(resources, full, resume, median(full), median(resume), resent, null, null, null, null);
+        out.printf("%d resources: full %.0f ms, resume %.0f ms (%d re-sent)%n", resources, k.fullMedianMs(), k.resumeMedianMs(), resent);
         return k;
     }
 
@@ -243,7 +276,7 @@ public final class FederationBenchmark {
         Optional<String> restored = second.cp().firstMatch(RESTORED);
         fed.stopZone(second);
         Kds k = new Kds(kds.resources(), kds.fullResyncMs(), kds.resumeNoChangeMs(), kds.fullMedianMs(), kds.resumeMedianMs(),
-                first.cp().startup().toMillis() / 1000.0, syncMs.map(Long::parseLong).orElse(null),
+                kds.resumeResourcesReceived(), first.cp().startup().toMillis() / 1000.0, syncMs.map(Long::parseLong).orElse(null),
                 second.cp().startup().toMillis() / 1000.0, restored.orElse("none"));
         out.printf("ready in %.1f s empty, %.1f s with data dir%n", k.zoneRestartEmptyDataDirReadySeconds(), k.zoneRestartWithDataDirReadySeconds());
         return k;
@@ -269,25 +302,34 @@ public final class FederationBenchmark {
         return s;
     }
 
-    private ChangeAck changes(Federation fed, List<AdsClientFleet> fleets, String window, double connectSeconds) throws Exception {
-        out.printf("policy change at the global -> ACK by all clients: %d warm-up + %d measured changes, batch window %s ... ",
-                config.warmupChanges(), config.changes(), window);
+    /** Warm-up and measured changes, alternating between the runs: change k goes to every run before change k+1. */
+    private List<ChangeAck> changes(List<Run> runs) throws Exception {
+        out.printf("policy change at the global -> ACK by all clients: %d warm-up + %d measured changes per batch window (%s), alternating ... ",
+                config.warmupChanges(), config.changes(), runs.stream().map(Run::window).toList());
         out.flush();
-        List<AdsClient> clients = all(fleets);
-        long[] samples = new long[config.changes() * clients.size()];
-        int n = 0;
+        List<long[]> samples = new ArrayList<>();
+        for (Run run : runs) samples.add(new long[config.changes() * config.zones() * config.clientsPerZone()]);
         for (int change = 0; change < config.warmupChanges() + config.changes(); change++) {
-            for (AdsClient c : clients) c.markChange(c.acked(AdsClient.RDS));
-            long start = System.nanoTime();
-            fed.put(fed.global().baseUri(), "/meshes/default/meshtimeouts/bench", timeout(2 + change));
-            AdsClient.awaitAll(clients, c -> c.changeAckNanos() > 0, Duration.ofMinutes(1));
-            if (change >= config.warmupChanges()) {
-                for (AdsClient c : clients) samples[n++] = c.changeAckNanos() - start;
+            for (int r = 0; r < runs.size(); r++) {
+                List<AdsClient> clients = all(runs.get(r).fleets());
+                for (AdsClient c : clients) c.markChange(c.acked(AdsClient.RDS));
+                long start = System.nanoTime();
+                runs.get(r).fed().put(runs.get(r).fed().global().baseUri(), "/meshes/default/meshtimeouts/bench", timeout(2 + change));
+                AdsClient.awaitAll(clients, c -> c.changeAckNanos() > 0, Duration.ofMinutes(1));
+                if (change >= config.warmupChanges()) {
+                    int base = (change - config.warmupChanges()) * clients.size();
+                    for (int i = 0; i < clients.size(); i++) samples.get(r)[base + i] = clients.get(i).changeAckNanos() - start;
+                }
             }
         }
-        ChangeAck r = new ChangeAck(window, config.zones(), clients.size(), config.changes(), LatencyStats.ofNanos(samples), connectSeconds);
-        out.printf("p50 %.0f ms, p99 %.0f ms%n", r.latency().p50Ms(), r.latency().p99Ms());
-        return r;
+        List<ChangeAck> results = new ArrayList<>();
+        for (int r = 0; r < runs.size(); r++) {
+            results.add(new ChangeAck(runs.get(r).window(), config.zones(), config.zones() * config.clientsPerZone(), config.changes(),
+                    LatencyStats.ofNanos(samples.get(r)), runs.get(r).connectSeconds));
+        }
+        out.println(results.stream().map(a -> a.batchWindow() + ": p50 " + Math.round(a.latency().p50Ms()) + " ms, p99 "
+                + Math.round(a.latency().p99Ms()) + " ms").toList());
+        return results;
     }
 
     /** Every client drops its stream and connection at once and reconnects on new connections at once. */
@@ -330,9 +372,9 @@ public final class FederationBenchmark {
         out.printf("%-46s %.0f PUT/s, p50 %.2f / p99 %.2f ms, %d errors, global CPU %d us/PUT; all zones had them %.2f s after the last%n",
                 "REST PUT at the global (" + put.puts() + ")", put.putsPerSecond(), put.latency().p50Ms(), put.latency().p99Ms(),
                 put.errors(), put.globalCpuMicrosPerPut(), put.zonesHaveAllSeconds());
-        out.printf("%-46s full %.0f ms, resume with no change %.0f ms (median of %d; full/resume x%.1f)%n",
+        out.printf("%-46s full %.0f ms, resume with no change %.0f ms (median of %d; full/resume x%.1f; resume received %d resources)%n",
                 "KDS sync of " + kds.resources() + " resources", kds.fullMedianMs(), kds.resumeMedianMs(), kds.fullResyncMs().size(),
-                kds.fullMedianMs() / Math.max(1, kds.resumeMedianMs()));
+                kds.fullMedianMs() / Math.max(1, kds.resumeMedianMs()), kds.resumeResourcesReceived());
         if (kds.zoneRestartEmptyDataDirReadySeconds() != null) {
             out.printf("%-46s empty data dir: ready %.1f s (KDS sync %s ms); with data dir: ready %.1f s (restored %s)%n",
                     "zone CP restart to ready", kds.zoneRestartEmptyDataDirReadySeconds(), kds.zoneRestartEmptyDataDirSyncMs(),

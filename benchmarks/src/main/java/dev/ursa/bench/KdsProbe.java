@@ -4,10 +4,13 @@ import dev.ursa.mesh.store.InMemoryStore;
 import dev.ursa.mesh.store.ListQuery;
 import dev.ursa.sync.KdsGrpc;
 import dev.ursa.sync.KdsTypes;
+import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.sync.ResourceIndex;
+import dev.ursa.sync.ResourceSink;
 import dev.ursa.sync.StoreSink;
 import dev.ursa.sync.peer.Backoff;
 import dev.ursa.sync.peer.KdsZoneClient;
+import dev.ursa.sync.stream.DeltaReceiver.Incoming;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -23,11 +26,14 @@ import io.grpc.MethodDescriptor;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The zone side of KDS (the same {@link KdsZoneClient}, {@link StoreSink} and {@link ResourceIndex} a zone CP runs) in
@@ -73,12 +79,17 @@ public final class KdsProbe implements AutoCloseable {
         return n;
     }
 
+    /** What one connection took until every global-owned type was applied once, and how many resources arrived. */
+    public record Sync(Duration took, long received) {
+    }
+
     /** One connection: dials, waits until every global-owned type has been applied once, disconnects. */
-    public Duration sync() throws Exception {
+    public Sync sync() throws Exception {
         CompletableFuture<Duration> synced = new CompletableFuture<>();
+        AtomicLong received = new AtomicLong();
         ResourceIndex local = new ResourceIndex(store, KdsTypes.zoneToGlobal(),
                 r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL))).start();
-        try (KdsZoneClient client = new KdsZoneClient(authenticated, local, StoreSink.fromGlobal(store), timer, workers, Clock.systemUTC(),
+        try (KdsZoneClient client = new KdsZoneClient(authenticated, local, counting(StoreSink.fromGlobal(store), received), timer, workers, Clock.systemUTC(),
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new SecureRandom()), Duration.ofMillis(20), 1 << 20,
                 new KdsZoneClient.Events() {
                     @Override
@@ -87,10 +98,27 @@ public final class KdsProbe implements AutoCloseable {
                     }
                 })) {
             client.start();
-            return synced.get(2, TimeUnit.MINUTES);
+            Duration took = synced.get(2, TimeUnit.MINUTES);
+            return new Sync(took, received.get());
         } finally {
             local.close();
         }
+    }
+
+    /** Counts what the global sends, so a resume that re-sends everything shows. */
+    private static ResourceSink counting(ResourceSink sink, AtomicLong received) {
+        return new ResourceSink() {
+            @Override
+            public Map<String, String> versions(ResourceType type) {
+                return sink.versions(type);
+            }
+
+            @Override
+            public Map<String, String> apply(ResourceType type, List<Incoming> upserts, List<String> removals) {
+                received.addAndGet(upserts.size() + removals.size());
+                return sink.apply(type, upserts, removals);
+            }
+        };
     }
 
     @Override
