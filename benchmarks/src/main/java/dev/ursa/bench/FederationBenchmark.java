@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,12 @@ public final class FederationBenchmark {
     private static final Pattern FIRST_SYNC = Pattern.compile("first full sync with the global done in (\\d+) ms");
     private static final Pattern RESTORED = Pattern.compile("restored (\\d+) resources synced from the global");
 
-    public record ChangeAck(String batchWindow, int zones, int clients, int changes, LatencyStats latency, double connectSeconds) {
+    /**
+     * CPU seconds per measured change spent by the global, all zone CPs, and this JVM (the simulated clients; while one
+     * federation is measured the other's clients sit idle), so a slow figure can be told from a starved one.
+     */
+    public record ChangeAck(String batchWindow, int zones, int clients, int changes, LatencyStats latency, double connectSeconds,
+                            double globalCpuMsPerChange, double zonesCpuMsPerChange, double clientsJvmCpuMsPerChange) {
     }
 
     public record RestPut(int puts, double putsPerSecond, LatencyStats latency, int errors, String firstFailure, long globalCpuMicrosPerPut,
@@ -308,15 +314,19 @@ public final class FederationBenchmark {
                 config.warmupChanges(), config.changes(), runs.stream().map(Run::window).toList());
         out.flush();
         List<long[]> samples = new ArrayList<>();
+        long[][] cpuNanos = new long[runs.size()][3]; // global, zones, this JVM
         for (Run run : runs) samples.add(new long[config.changes() * config.zones() * config.clientsPerZone()]);
         for (int change = 0; change < config.warmupChanges() + config.changes(); change++) {
             for (int r = 0; r < runs.size(); r++) {
                 List<AdsClient> clients = all(runs.get(r).fleets());
                 for (AdsClient c : clients) c.markChange(c.acked(AdsClient.RDS));
+                long[] cpu0 = cpu(runs.get(r).fed());
                 long start = System.nanoTime();
                 runs.get(r).fed().put(runs.get(r).fed().global().baseUri(), "/meshes/default/meshtimeouts/bench", timeout(2 + change));
                 AdsClient.awaitAll(clients, c -> c.changeAckNanos() > 0, Duration.ofMinutes(1));
                 if (change >= config.warmupChanges()) {
+                    long[] cpu1 = cpu(runs.get(r).fed());
+                    for (int k = 0; k < 3; k++) cpuNanos[r][k] += cpu1[k] - cpu0[k];
                     int base = (change - config.warmupChanges()) * clients.size();
                     for (int i = 0; i < clients.size(); i++) samples.get(r)[base + i] = clients.get(i).changeAckNanos() - start;
                 }
@@ -325,11 +335,19 @@ public final class FederationBenchmark {
         List<ChangeAck> results = new ArrayList<>();
         for (int r = 0; r < runs.size(); r++) {
             results.add(new ChangeAck(runs.get(r).window(), config.zones(), config.zones() * config.clientsPerZone(), config.changes(),
-                    LatencyStats.ofNanos(samples.get(r)), runs.get(r).connectSeconds));
+                    LatencyStats.ofNanos(samples.get(r)), runs.get(r).connectSeconds, round(cpuNanos[r][0] / 1e6 / config.changes()),
+                    round(cpuNanos[r][1] / 1e6 / config.changes()), round(cpuNanos[r][2] / 1e6 / config.changes())));
         }
         out.println(results.stream().map(a -> a.batchWindow() + ": p50 " + Math.round(a.latency().p50Ms()) + " ms, p99 "
                 + Math.round(a.latency().p99Ms()) + " ms").toList());
         return results;
+    }
+
+    /** CPU nanoseconds used so far by the global, the zones together, and this JVM. */
+    private static long[] cpu(Federation fed) {
+        long zones = fed.zones().stream().mapToLong(z -> z.cp().cpuTime().toNanos()).sum();
+        long self = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+        return new long[]{fed.global().cpuTime().toNanos(), zones, self};
     }
 
     /** Every client drops its stream and connection at once and reconnects on new connections at once. */
@@ -366,6 +384,8 @@ public final class FederationBenchmark {
             out.printf("%-46s p50 %.1f / p90 %.1f / p99 %.1f / max %.1f ms over %d samples%s%n",
                     "change -> ACK by all (" + a.zones() + "x" + a.clients() / a.zones() + ", window " + a.batchWindow() + ")",
                     a.latency().p50Ms(), a.latency().p90Ms(), a.latency().p99Ms(), a.latency().maxMs(), a.latency().samples(), ratio);
+            out.printf("%-46s CPU per change: global %.0f ms, zones %.0f ms, clients (this JVM) %.0f ms; connect %.1f s%n", "",
+                    a.globalCpuMsPerChange(), a.zonesCpuMsPerChange(), a.clientsJvmCpuMsPerChange(), a.connectSeconds());
         }
         out.printf("%-46s target p99 < 200 ms at 3 x 1000: %s%n", "", main.zones() == 3 && main.clients() == 3000
                 ? (main.latency().p99Ms() < 200 ? "met" : "NOT met") : "(not this size)");
