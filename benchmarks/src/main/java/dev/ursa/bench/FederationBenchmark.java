@@ -252,6 +252,7 @@ public final class FederationBenchmark {
         long resources;
         long resent = 0;
         try (KdsProbe probe = new KdsProbe(fed.kdsPort(), "kds-probe", fed.zoneToken("kds-probe"))) {
+            probe.sync(); // warm-up, discarded: the first sync in this JVM also JIT-compiles the KDS code (2-4 s measured)
             for (int i = 0; i < config.kdsRepeats(); i++) {
                 probe.forget();
                 full.add(probe.sync().took().toMillis());
