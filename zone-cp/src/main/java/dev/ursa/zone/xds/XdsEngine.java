@@ -21,6 +21,7 @@ import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.Renderer;
 import dev.ursa.zone.xds.render.XdsResources;
+import dev.ursa.zone.xds.view.CrossZoneEndpoints;
 import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.EndpointIndex;
 import dev.ursa.zone.xds.view.EndpointSource;
@@ -94,7 +95,7 @@ public final class XdsEngine implements AutoCloseable {
     private final ResourceStore store;
     private final XdsSettings settings;
     private final MeterRegistry meters;
-    private final Renderer renderer = new Renderer(Plugins.all());
+    private final Renderer renderer;
     private final List<EndpointSource> endpointSources;
     private final SimpleCache<String> cache = new SimpleCache<>(Node::getId);
     private final V3DiscoveryServer server;
@@ -112,6 +113,8 @@ public final class XdsEngine implements AutoCloseable {
     private final Map<RenderKey, XdsResources> renders = new ConcurrentHashMap<>();
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final List<ChangeEvent> pending = new ArrayList<>();
+    /** Every ZoneIngress (not mesh-scoped): other zones' ingresses are cross-zone endpoints in every mesh they serve. */
+    private List<Resource> zoneIngresses = List.of();
     private ScheduledFuture<?> flush;
     private AutoCloseable subscription;
     private final Counter fullRenders;
@@ -121,7 +124,8 @@ public final class XdsEngine implements AutoCloseable {
         this.store = store;
         this.settings = settings;
         this.meters = meters;
-        this.endpointSources = List.of(new LocalEndpoints(settings.zone()));
+        this.renderer = new Renderer(Plugins.all(), settings.zone());
+        this.endpointSources = List.of(new LocalEndpoints(settings.zone()), new CrossZoneEndpoints(settings.zone()));
         // Responses are serialised and sent on a few sender threads, each stream always on the same one (order per
         // stream is kept) rather than on the thread that sets a snapshot; packed resources are cached by identity,
         // and renders are shared between nodes, so a thousand clients of one config pack it once.
@@ -153,6 +157,7 @@ public final class XdsEngine implements AutoCloseable {
     public void start() {
         subscription = store.changes().subscribe(this::onChange);
         call(() -> {
+            zoneIngresses = listAll(ResourceTypes.ZONE_INGRESS);
             for (Resource mesh : listAll(ResourceTypes.MESH)) reloadMesh(mesh.meta().name());
             // Self-registered dataplanes whose node is gone (e.g. across a restart) leave after the grace period.
             for (MeshState ms : meshes.values()) {
@@ -211,7 +216,9 @@ public final class XdsEngine implements AutoCloseable {
     // ---- store changes
 
     private void onChange(ChangeEvent e) {
-        if (!e.key().type().equals(ResourceTypes.MESH.name()) && MIRRORED.stream().noneMatch(t -> t.name().equals(e.key().type()))) {
+        String type = e.key().type();
+        if (!type.equals(ResourceTypes.MESH.name()) && !type.equals(ResourceTypes.ZONE_INGRESS.name())
+                && MIRRORED.stream().noneMatch(t -> t.name().equals(type))) {
             return;
         }
         synchronized (pending) {
@@ -230,7 +237,17 @@ public final class XdsEngine implements AutoCloseable {
             flush = null;
         }
         Map<String, List<ResourceKey>> byMesh = new LinkedHashMap<>();
+        if (batch.stream().anyMatch(e -> e.key().type().equals(ResourceTypes.ZONE_INGRESS.name()))) {
+            // An ingress change can touch every mesh; meshes whose endpoints come out equal push nothing.
+            try {
+                zoneIngresses = listAll(ResourceTypes.ZONE_INGRESS);
+            } catch (RuntimeException ex) {
+                LOG.log(System.Logger.Level.ERROR, "reloading zone ingresses failed", ex);
+            }
+            meshes.keySet().forEach(m -> byMesh.put(m, new ArrayList<>()));
+        }
         for (ChangeEvent e : batch) {
+            if (e.key().type().equals(ResourceTypes.ZONE_INGRESS.name())) continue;
             String mesh = e.key().type().equals(ResourceTypes.MESH.name()) ? e.key().name() : e.key().mesh();
             byMesh.computeIfAbsent(mesh, m -> new ArrayList<>()).add(e.key());
         }
@@ -270,7 +287,7 @@ public final class XdsEngine implements AutoCloseable {
                 changedPolicies.add(new Resource[]{before, now});
             }
         }
-        MeshInputs inputs = new MeshInputs(mesh, old.inputs.meshResource(), dataplanes, policies);
+        MeshInputs inputs = new MeshInputs(mesh, old.inputs.meshResource(), dataplanes, policies, zoneIngresses);
         MeshState next = new MeshState(inputs, EndpointIndex.build(inputs, endpointSources));
         meshes.put(mesh, next);
 
@@ -316,7 +333,7 @@ public final class XdsEngine implements AutoCloseable {
                 policies.put(type, all);
             }
         }
-        MeshInputs inputs = new MeshInputs(mesh, meshResource, dataplanes, policies);
+        MeshInputs inputs = new MeshInputs(mesh, meshResource, dataplanes, policies, zoneIngresses);
         meshes.put(mesh, new MeshState(inputs, EndpointIndex.build(inputs, endpointSources)));
     }
 
