@@ -9,7 +9,7 @@ JAVA="$JAVA_HOME/bin/java"
 
 if [ "${SKIP_BUILD:-}" != "1" ]; then
   echo "==> building (tests skipped; set SKIP_BUILD=1 to reuse the last build)"
-  ./mvnw -B -q package -DskipTests -pl global-cp,zone-cp -am
+  ./mvnw -B -q package -DskipTests -pl global-cp,zone-cp,ingress-gateway -am
 fi
 
 logs="${URSA_LOG_DIR:-target/local}"; mkdir -p "$logs"
@@ -47,6 +47,13 @@ for z in 1 2; do
         -Dursa.zone.data-dir="$logs/zone-$z-data"
 done
 
+# One ingress per zone (docs/cross-zone.md): traffic on :1000<z>, health/metrics on :990<z>.
+for z in 1 2; do
+  start "ingress-$z" "990$z" ingress-gateway/target/quarkus-app/quarkus-run.jar -Dursa.ingress.name="ingress-$z" \
+        -Dursa.ingress.zone-cp-address="grpc://127.0.0.1:$((5677 + z))" -Dursa.ingress.port="1000$z" \
+        -Dursa.ingress.advertised-address=127.0.0.1 -Dursa.ingress.advertised-port="1000$z"
+done
+
 cat <<MSG
 
 Ursa is running (in-memory store; nothing is kept after Ctrl-C).
@@ -56,7 +63,8 @@ Ursa is running (in-memory store; nothing is kept after Ctrl-C).
 The zones are federated with the global (KDS on :5685, zone tokens in $logs/zone-*.token) and serve xDS on
 :5678 (zone-1) and :5679 (zone-2): meshes and policies
 applied on the global appear on both zones; Dataplanes registered on a zone appear on the global as <zone>.<name>.
-See docs/multi-zone.md.
+Each zone has an ingress (zone-1 :10001, zone-2 :10002; health :9901/:9902), listed by GET /zoneingresses on
+the other zone. See docs/multi-zone.md and docs/cross-zone.md.
 
 Try:
   curl -s -XPUT http://127.0.0.1:5681/meshes/default -H 'content-type: application/yaml' --data-binary 'type: Mesh

@@ -30,7 +30,7 @@ public final class UrsaProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code app} ("global-cp" or "zone-cp") with {@code props} as -D options and waits until it is ready. */
+    /** Starts {@code app} ("global-cp", "zone-cp" or "ingress-gateway") with {@code props} as -D options and waits until it is ready. */
     public static UrsaProcess start(String name, String app, Map<String, String> props) throws IOException {
         return start(name, app, freePort(), props);
     }
@@ -49,6 +49,9 @@ public final class UrsaProcess implements AutoCloseable {
         }
         if (app.equals("zone-cp") && !props.containsKey("quarkus.grpc.server.port")) {
             cmd.add("-Dquarkus.grpc.server.port=" + freePort()); // several zones per host: never the fixed xDS port 5678
+        }
+        if (app.equals("ingress-gateway") && !props.containsKey("ursa.ingress.port")) {
+            cmd.add("-Dursa.ingress.port=" + freePort()); // never the fixed 10001
         }
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");

@@ -20,7 +20,9 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
+import dev.ursa.global.events.ZoneConnectivityChanged;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.event.Event;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -63,11 +65,15 @@ public class KdsServer {
     private volatile KdsServerHandler handler;
     private volatile Server server;
 
-    public KdsServer(ResourceStore store, KdsConfig config, ZoneTokenService tokens, MeterRegistry metrics) {
+    private final Event<ZoneConnectivityChanged> connectivity;
+
+    public KdsServer(ResourceStore store, KdsConfig config, ZoneTokenService tokens, MeterRegistry metrics,
+                     Event<ZoneConnectivityChanged> connectivity) {
         this.store = store;
         this.config = config;
         this.tokens = tokens;
         this.metrics = metrics;
+        this.connectivity = connectivity;
     }
 
     /**
@@ -105,7 +111,8 @@ public class KdsServer {
         tokens.keys(); // the signing key must be readable before zones can authenticate
         closeStaleInsights();
         index = new ResourceIndex(store, KdsTypes.globalToZone(), r -> true).start();
-        ZoneInsights insights = new ZoneInsights(store, metrics, timer, config.insightInterval(), Clock.systemUTC());
+        ZoneInsights insights = new ZoneInsights(store, metrics, timer, config.insightInterval(), Clock.systemUTC(),
+                connectivity::fire);
         handler = new KdsServerHandler(index, zone -> StoreSink.fromZone(store, zone), timer, workers, Clock.systemUTC(),
                 new KdsServerHandler.Settings(config.batchWindow(), config.maxResponseBytes()), insights);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))

@@ -29,6 +29,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import dev.ursa.global.events.ZoneConnectivityChanged;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -58,7 +60,12 @@ final class ZoneInsights implements KdsServerHandler.Events {
     private final Map<String, ZoneState> zones = new ConcurrentHashMap<>();
     private final Map<Direction, AtomicInteger> openStreams = new ConcurrentHashMap<>();
 
-    ZoneInsights(ResourceStore store, MeterRegistry metrics, ScheduledExecutorService timer, Duration interval, Clock clock) {
+    private final Consumer<ZoneConnectivityChanged> connectivity;
+
+    /** @param connectivity told when a zone gets its first open stream here, and when it loses its last one */
+    ZoneInsights(ResourceStore store, MeterRegistry metrics, ScheduledExecutorService timer, Duration interval, Clock clock,
+                 Consumer<ZoneConnectivityChanged> connectivity) {
+        this.connectivity = connectivity;
         this.store = store;
         this.metrics = metrics;
         this.timer = timer;
@@ -86,8 +93,10 @@ final class ZoneInsights implements KdsServerHandler.Events {
         ZoneState zone = zones.computeIfAbsent(stream.zone(), ZoneState::new);
         if (stream.direction() == Direction.GLOBAL_TO_ZONE) {
             ensureZone(stream.zone());
-            zone.connected(stream, clock.instant());
+            Instant at = clock.instant();
+            boolean cameOnline = zone.connected(stream, at);
             write(zone);
+            if (cameOnline) announce(new ZoneConnectivityChanged(stream.zone(), true, at));
         }
         return new StreamListener(stream, zone);
     }
@@ -97,8 +106,19 @@ final class ZoneInsights implements KdsServerHandler.Events {
         openStreams.get(stream.direction()).decrementAndGet();
         ZoneState zone = zones.get(stream.zone());
         if (zone != null && stream.direction() == Direction.GLOBAL_TO_ZONE) {
-            zone.disconnected(stream, clock.instant(), status);
+            Instant at = clock.instant();
+            boolean wentOffline = zone.disconnected(stream, at, status);
             write(zone);
+            if (wentOffline) announce(new ZoneConnectivityChanged(stream.zone(), false, at));
+        }
+    }
+
+    private void announce(ZoneConnectivityChanged change) {
+        try {
+            connectivity.accept(change);
+        } catch (RuntimeException e) {
+            // Observers (event export) must not break a KDS stream.
+            LOG.warnf(e, "zone connectivity observer failed for %s", change);
         }
     }
 
@@ -252,7 +272,9 @@ final class ZoneInsights implements KdsServerHandler.Events {
             }
         }
 
-        synchronized void connected(KdsServerHandler.Stream stream, Instant at) {
+        /** @return whether this is the zone's first open stream here (it just came online) */
+        synchronized boolean connected(KdsServerHandler.Stream stream, Instant at) {
+            boolean wasOffline = byStream.isEmpty();
             // A subscription this instance still shows online is stale if its stream is not open here (crash of a previous run).
             ObjectNode sub = JsonNodeFactory.instance.objectNode();
             sub.put("id", instanceId + "-" + stream.id());
@@ -263,13 +285,16 @@ final class ZoneInsights implements KdsServerHandler.Events {
             subscriptions.add(sub);
             while (subscriptions.size() > KEEP_SUBSCRIPTIONS) subscriptions.removeFirst();
             byStream.put(stream.id(), sub);
+            return wasOffline;
         }
 
-        synchronized void disconnected(KdsServerHandler.Stream stream, Instant at, Status status) {
+        /** @return whether that was the zone's last open stream here (it just went offline) */
+        synchronized boolean disconnected(KdsServerHandler.Stream stream, Instant at, Status status) {
             ObjectNode sub = byStream.remove(stream.id());
-            if (sub == null) return;
+            if (sub == null) return false;
             sub.put("disconnectTime", at.toString());
             sub.put("disconnectReason", status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription()));
+            return byStream.isEmpty();
         }
 
         synchronized ObjectNode subscriptionOf(KdsServerHandler.Stream stream) {

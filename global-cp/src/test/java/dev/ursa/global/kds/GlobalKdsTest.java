@@ -223,7 +223,13 @@ class GlobalKdsTest {
         // A clean disconnect shows at once.
         zone.client().close();
         await("zone-a offline", () -> !online(insight("zone-a")));
+        // ... and both transitions were announced once each (the event export publishes them to Kafka).
+        await("connectivity announced", () -> connectivity.of("zone-a").size() >= 2);
+        assertThat(connectivity.of("zone-a")).containsExactly("online", "offline");
     }
+
+    @jakarta.inject.Inject
+    ZoneConnectivityRecorder connectivity;
 
     @Test
     void badCredentialsAreRejectedAndWriteNothing() throws Exception {

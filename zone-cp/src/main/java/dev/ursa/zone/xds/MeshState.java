@@ -1,6 +1,6 @@
 package dev.ursa.zone.xds;
 
-import dev.ursa.zone.xds.render.ClusterRef;
+import dev.ursa.zone.xds.render.EdsRef;
 import dev.ursa.zone.xds.render.EndpointRenderer;
 import dev.ursa.zone.xds.view.EndpointIndex;
 import dev.ursa.zone.xds.view.MeshInputs;
@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class MeshState {
     final MeshInputs inputs;
     final EndpointIndex index;
-    private final Map<ClusterRef, ClusterLoadAssignment> assignments = new ConcurrentHashMap<>();
-    private final Map<java.util.Set<ClusterRef>, Eds> eds = new ConcurrentHashMap<>();
+    private final Map<EdsRef, ClusterLoadAssignment> assignments = new ConcurrentHashMap<>();
+    private final Map<java.util.Set<EdsRef>, Eds> eds = new ConcurrentHashMap<>();
     /** Views by what they depend on; a view is the same for every node with equal inputs (many identical clients). */
     final Map<Object, dev.ursa.zone.xds.view.DataplaneView> views = new ConcurrentHashMap<>();
     /** Per view key: view, config and snapshot, shared by every node with that key in this mesh generation. */
@@ -31,7 +31,7 @@ final class MeshState {
     record Eds(List<ClusterLoadAssignment> assignments, String version) {
     }
 
-    Eds eds(java.util.Set<ClusterRef> clusters) {
+    Eds eds(java.util.Set<EdsRef> clusters) {
         return eds.computeIfAbsent(clusters, cs -> {
             List<ClusterLoadAssignment> list = assignments(cs);
             return new Eds(list, dev.ursa.zone.xds.render.Versions.of(list));
@@ -59,7 +59,7 @@ final class MeshState {
         this.index = index;
     }
 
-    List<ClusterLoadAssignment> assignments(Collection<ClusterRef> clusters) {
+    List<ClusterLoadAssignment> assignments(Collection<EdsRef> clusters) {
         return clusters.stream().map(r -> assignments.computeIfAbsent(r, ref -> EndpointRenderer.render(ref, index)))
                 .sorted(Comparator.comparing(ClusterLoadAssignment::getClusterName)).toList();
     }

@@ -21,6 +21,7 @@ import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.Renderer;
 import dev.ursa.zone.xds.render.XdsResources;
+import dev.ursa.zone.xds.view.CrossZoneEndpoints;
 import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.EndpointIndex;
 import dev.ursa.zone.xds.view.EndpointSource;
@@ -95,7 +96,7 @@ public final class XdsEngine implements AutoCloseable {
     private final ResourceStore store;
     private final XdsSettings settings;
     private final MeterRegistry meters;
-    private final Renderer renderer = new Renderer(Plugins.all());
+    private final Renderer renderer;
     private final List<EndpointSource> endpointSources;
     private final SimpleCache<String> cache = new SimpleCache<>(Node::getId);
     private final V3DiscoveryServer server;
@@ -113,8 +114,12 @@ public final class XdsEngine implements AutoCloseable {
     private final Map<RenderKey, XdsResources> renders = new ConcurrentHashMap<>();
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final List<ChangeEvent> pending = new ArrayList<>();
+    /** Every ZoneIngress (not mesh-scoped): other zones' ingresses are cross-zone endpoints in every mesh they serve. */
+    private List<Resource> zoneIngresses = List.of();
     private ScheduledFuture<?> flush;
     private AutoCloseable subscription;
+    private volatile NodeHook hook;
+    private final Map<Long, String> hookedStreams = new ConcurrentHashMap<>();
     private final Counter fullRenders;
     private final Counter edsRenders;
 
@@ -122,7 +127,8 @@ public final class XdsEngine implements AutoCloseable {
         this.store = store;
         this.settings = settings;
         this.meters = meters;
-        this.endpointSources = List.of(new LocalEndpoints(settings.zone()));
+        this.renderer = new Renderer(Plugins.all(), settings.zone());
+        this.endpointSources = List.of(new LocalEndpoints(settings.zone()), new CrossZoneEndpoints(settings.zone()));
         // Responses are serialised and sent on a few sender threads, each stream always on the same one (order per
         // stream is kept) rather than on the thread that sets a snapshot; packed resources are cached by identity,
         // and renders are shared between nodes, so a thousand clients of one config pack it once.
@@ -210,6 +216,7 @@ public final class XdsEngine implements AutoCloseable {
     public void start() {
         subscription = store.changes().subscribe(this::onChange);
         call(() -> {
+            zoneIngresses = listAll(ResourceTypes.ZONE_INGRESS);
             for (Resource mesh : listAll(ResourceTypes.MESH)) reloadMesh(mesh.meta().name());
             // Self-registered dataplanes whose node is gone (e.g. across a restart) leave after the grace period.
             for (MeshState ms : meshes.values()) {
@@ -228,6 +235,26 @@ public final class XdsEngine implements AutoCloseable {
         if (subscription != null) subscription.close();
         worker.shutdownNow();
         for (var s : senders) s.shutdownNow();
+    }
+
+    /** Serves the nodes {@code hook} handles (zone ingresses); attach before {@link #start()}. */
+    public void attach(NodeHook hook) {
+        this.hook = hook;
+    }
+
+    /** Where a {@link NodeHook} publishes its nodes' snapshots (the same cache and ADS server as dataplanes). */
+    public NodeHook.Snapshots snapshots() {
+        return new NodeHook.Snapshots() {
+            @Override
+            public void set(String nodeId, Snapshot snapshot) {
+                cache.setSnapshot(nodeId, snapshot);
+            }
+
+            @Override
+            public void clear(String nodeId) {
+                cache.clearSnapshot(nodeId);
+            }
+        };
     }
 
     // ---- inspection
@@ -268,7 +295,9 @@ public final class XdsEngine implements AutoCloseable {
     // ---- store changes
 
     private void onChange(ChangeEvent e) {
-        if (!e.key().type().equals(ResourceTypes.MESH.name()) && MIRRORED.stream().noneMatch(t -> t.name().equals(e.key().type()))) {
+        String type = e.key().type();
+        if (!type.equals(ResourceTypes.MESH.name()) && !type.equals(ResourceTypes.ZONE_INGRESS.name())
+                && MIRRORED.stream().noneMatch(t -> t.name().equals(type))) {
             return;
         }
         synchronized (pending) {
@@ -287,7 +316,17 @@ public final class XdsEngine implements AutoCloseable {
             flush = null;
         }
         Map<String, List<ResourceKey>> byMesh = new LinkedHashMap<>();
+        if (batch.stream().anyMatch(e -> e.key().type().equals(ResourceTypes.ZONE_INGRESS.name()))) {
+            // An ingress change can touch every mesh; meshes whose endpoints come out equal push nothing.
+            try {
+                zoneIngresses = listAll(ResourceTypes.ZONE_INGRESS);
+            } catch (RuntimeException ex) {
+                LOG.log(System.Logger.Level.ERROR, "reloading zone ingresses failed", ex);
+            }
+            meshes.keySet().forEach(m -> byMesh.put(m, new ArrayList<>()));
+        }
         for (ChangeEvent e : batch) {
+            if (e.key().type().equals(ResourceTypes.ZONE_INGRESS.name())) continue;
             String mesh = e.key().type().equals(ResourceTypes.MESH.name()) ? e.key().name() : e.key().mesh();
             byMesh.computeIfAbsent(mesh, m -> new ArrayList<>()).add(e.key());
         }
@@ -327,7 +366,7 @@ public final class XdsEngine implements AutoCloseable {
                 changedPolicies.add(new Resource[]{before, now});
             }
         }
-        MeshInputs inputs = new MeshInputs(mesh, old.inputs.meshResource(), dataplanes, policies);
+        MeshInputs inputs = new MeshInputs(mesh, old.inputs.meshResource(), dataplanes, policies, zoneIngresses);
         MeshState next = new MeshState(inputs, EndpointIndex.build(inputs, endpointSources));
         meshes.put(mesh, next);
 
@@ -379,7 +418,7 @@ public final class XdsEngine implements AutoCloseable {
                 policies.put(type, all);
             }
         }
-        MeshInputs inputs = new MeshInputs(mesh, meshResource, dataplanes, policies);
+        MeshInputs inputs = new MeshInputs(mesh, meshResource, dataplanes, policies, zoneIngresses);
         meshes.put(mesh, new MeshState(inputs, EndpointIndex.build(inputs, endpointSources)));
     }
 
@@ -574,6 +613,16 @@ public final class XdsEngine implements AutoCloseable {
 
     /** Parses and checks a node's first request on a stream; a bad node gets a clear error, nobody else is affected. */
     private void accept(long streamId, Node node) throws RequestException {
+        NodeHook h = hook;
+        if (h != null && h.handles(node)) {
+            try {
+                h.connected(streamId, node);
+            } catch (IllegalArgumentException e) {
+                throw new RequestException(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+            }
+            hookedStreams.put(streamId, node.getId());
+            return;
+        }
         NodeId id;
         Flavour flavour;
         Resource self;
@@ -624,20 +673,22 @@ public final class XdsEngine implements AutoCloseable {
     private final class Callbacks implements DiscoveryServerCallbacks {
         @Override
         public void onV3StreamRequest(long streamId, DiscoveryRequest request) throws RequestException {
-            if (!streams.containsKey(streamId)) accept(streamId, request.getNode());
+            if (!streams.containsKey(streamId) && !hookedStreams.containsKey(streamId)) accept(streamId, request.getNode());
             if (request.hasErrorDetail()) nack(streamId, request.getTypeUrl(), request.getVersionInfo(), request.getErrorDetail().getMessage());
         }
 
         @Override
         public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) throws RequestException {
-            if (!streams.containsKey(streamId)) accept(streamId, request.getNode());
+            if (!streams.containsKey(streamId) && !hookedStreams.containsKey(streamId)) accept(streamId, request.getNode());
             if (request.hasErrorDetail()) nack(streamId, request.getTypeUrl(), "", request.getErrorDetail().getMessage());
         }
 
         @Override
         public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
             NodeId id = streams.get(streamId);
+            String hooked = hookedStreams.get(streamId);
             if (id != null) lastSent.put(id + "|" + response.getTypeUrl(), response.getVersionInfo());
+            else if (hooked != null) lastSent.put(hooked + "|" + response.getTypeUrl(), response.getVersionInfo());
         }
 
         @Override
@@ -651,17 +702,20 @@ public final class XdsEngine implements AutoCloseable {
         }
 
         private void closed(long streamId) {
+            String hooked = hookedStreams.remove(streamId);
+            NodeHook h = hook;
+            if (hooked != null && h != null) h.disconnected(streamId);
             NodeId id = streams.remove(streamId);
             if (id != null) worker.execute(() -> disconnected(id, streamId));
         }
 
         private void nack(long streamId, String typeUrl, String keptVersion, String error) {
-            NodeId id = streams.get(streamId);
+            Object id = streams.containsKey(streamId) ? streams.get(streamId) : hookedStreams.get(streamId);
             LOG.log(System.Logger.Level.WARNING, "xDS node " + id + " rejected " + typeUrl + " (keeps version " + keptVersion + "): " + error);
             Counter.builder("ursa_xds_nacks").tag("type", typeUrl.substring(typeUrl.lastIndexOf('.') + 1))
                     .description("xDS responses rejected by nodes").register(meters).increment();
-            if (id != null) worker.execute(() -> {
-                NodeState st = nodes.get(id);
+            if (id instanceof NodeId nodeId) worker.execute(() -> {
+                NodeState st = nodes.get(nodeId);
                 if (st != null) {
                     st.nacks++;
                     st.lastNack = typeUrl + ": " + error;

@@ -20,6 +20,7 @@ public final class XdsJson {
             .add(TcpProxy.getDescriptor())
             .add(HttpProtocolOptions.getDescriptor())
             .add(Cluster.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor())
             .build();
 
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(TYPES);

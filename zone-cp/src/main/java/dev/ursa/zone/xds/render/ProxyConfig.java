@@ -17,10 +17,17 @@ public final class ProxyConfig {
     private final List<InboundConfig> inbounds = new ArrayList<>();
     private final Map<ClusterRef, Cluster.Builder> clusters = new LinkedHashMap<>();
     private final ClusterFactory clusterFactory;
+    private final String localZone;
 
-    ProxyConfig(DataplaneView view, ClusterFactory clusterFactory) {
+    ProxyConfig(DataplaneView view, ClusterFactory clusterFactory, String localZone) {
         this.view = view;
         this.clusterFactory = clusterFactory;
+        this.localZone = localZone;
+    }
+
+    /** The zone the dataplane runs in (this zone CP's zone). */
+    public String localZone() {
+        return localZone;
     }
 
     public DataplaneView view() {

@@ -1,7 +1,11 @@
 package dev.ursa.zone.xds.render;
 
 import com.google.protobuf.Any;
+import dev.ursa.mesh.crosszone.CrossZoneNames;
 import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec;
+import dev.ursa.zone.xds.view.LocalityPolicy;
 import dev.ursa.mesh.resources.DataplaneSpec.Inbound;
 import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.view.DataplaneView;
@@ -49,9 +53,14 @@ public final class Renderer {
 
     private final Map<ResourceType, PolicyPlugin> plugins;
     private final List<ResourceType> order;
+    private final String localZone;
 
-    /** @param plugins applied in list order (routes first: later plugins edit every route they created) */
-    public Renderer(List<PolicyPlugin> plugins) {
+    /**
+     * @param plugins   applied in list order (routes first: later plugins edit every route they created)
+     * @param localZone the zone of the clients this renderer serves: its endpoints come first
+     */
+    public Renderer(List<PolicyPlugin> plugins, String localZone) {
+        this.localZone = localZone;
         this.plugins = new java.util.LinkedHashMap<>();
         plugins.forEach(p -> this.plugins.put(p.type(), p));
         this.order = plugins.stream().map(PolicyPlugin::type).toList();
@@ -70,7 +79,7 @@ public final class Renderer {
 
     ProxyConfig base(DataplaneView view) {
         boolean proxyless = view.flavour() == Flavour.PROXYLESS;
-        ProxyConfig cfg = new ProxyConfig(view, proxyless ? Renderer::proxylessCluster : ref -> envoyCluster(ref, view));
+        ProxyConfig cfg = new ProxyConfig(view, proxyless ? Renderer::proxylessCluster : ref -> envoyCluster(ref, view), localZone);
         for (OutboundView o : view.outbounds()) {
             OutboundConfig out = proxyless
                     ? new OutboundConfig(o, o.service(), o.service())
@@ -123,6 +132,14 @@ public final class Renderer {
         if (protocol.equals("http2") || protocol.equals("grpc")) {
             c.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Any.pack(http2Options()));
         }
+        // Endpoints in other zones are their ingresses: TLS with the service's cross-zone SNI, which the ingress passes
+        // through by name. One cluster for local and remote endpoints keeps EDS priorities (failover) in one place.
+        c.addTransportSocketMatches(Cluster.TransportSocketMatch.newBuilder().setName("cross-zone")
+                .setMatch(com.google.protobuf.Struct.newBuilder().putFields(EndpointRenderer.CROSS_ZONE_MATCH_KEY,
+                        com.google.protobuf.Value.newBuilder().setBoolValue(true).build()))
+                .setTransportSocket(io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
+                        .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.newBuilder()
+                                .setSni(CrossZoneNames.sni(view.id().mesh(), ref.service())).build()))));
         return c;
     }
 
@@ -165,11 +182,21 @@ public final class Renderer {
         listeners = sorted(dedupe(listeners, Listener::getName), Listener::getName);
         routes = sorted(routes, RouteConfiguration::getName);
         List<Cluster> sortedClusters = sorted(dedupe(clusters, Cluster::getName), Cluster::getName);
-        Set<ClusterRef> eds = new LinkedHashSet<>(cfg.clusters().keySet());
+        Set<EdsRef> eds = new LinkedHashSet<>();
+        for (ClusterRef ref : cfg.clusters().keySet()) eds.add(new EdsRef(ref, cfg.flavour(), localityPolicy(cfg.view(), ref.service())));
         List<ClusterLoadAssignment> cla = eds.stream().map(r -> EndpointRenderer.render(r, index))
                 .sorted(Comparator.comparing(ClusterLoadAssignment::getClusterName)).toList();
         return new XdsResources(listeners, Versions.of(listeners), routes, Versions.of(routes),
                 sortedClusters, Versions.of(sortedClusters), eds, cla, Versions.of(cla));
+    }
+
+    /** The client's MeshLoadBalancingStrategy locality awareness for a service, resolved for this zone and its tags. */
+    LocalityPolicy localityPolicy(DataplaneView view, String service) {
+        MeshLoadBalancingStrategySpec.Conf conf = view.rules(ResourceTypes.MESH_LOAD_BALANCING_STRATEGY).to().forService(service)
+                .map(m -> m.conf(MeshLoadBalancingStrategySpec.Conf.class)).orElse(null);
+        Map<String, String> tags = new java.util.HashMap<>();
+        for (Inbound in : view.inbounds()) in.tagsOrEmpty().forEach(tags::putIfAbsent);
+        return LocalityPolicy.of(localZone, conf, tags);
     }
 
     private static RouteConfiguration routeConfiguration(OutboundConfig out) {

@@ -11,12 +11,12 @@ import java.util.Set;
 /**
  * The rendered xDS of one dataplane, each type with its own content version.
  *
- * @param edsClusters the clusters whose endpoints the node needs (EDS is rendered separately: {@link EndpointRenderer})
+ * @param edsClusters the clusters (with the node's locality policy) whose endpoints the node needs (EDS is rendered separately: {@link EndpointRenderer})
  */
 public record XdsResources(List<Listener> listeners, String listenersVersion,
                            List<RouteConfiguration> routes, String routesVersion,
                            List<Cluster> clusters, String clustersVersion,
-                           Set<ClusterRef> edsClusters,
+                           Set<EdsRef> edsClusters,
                            List<ClusterLoadAssignment> endpoints, String endpointsVersion) {
     public XdsResources {
         listeners = List.copyOf(listeners);

@@ -3,14 +3,22 @@ package dev.ursa.zone.xds.view;
 import java.util.Map;
 
 /**
- * One address a client may send traffic for a service to: a local dataplane inbound, or (later) another zone's
- * ingress standing for that zone's instances.
+ * One address a client may send traffic for a service to: a local dataplane inbound, or another zone's ingress
+ * standing for that zone's instances of the service.
  *
- * @param weight relative share within its locality (1 for a local instance; a zone ingress carries its instance count)
+ * @param weight    relative share within its locality (1 for a local instance; a zone ingress carries its instance count)
+ * @param healthy   false for a local inbound that is not ready: Envoy gets it as UNHEALTHY (so its overprovisioning
+ *                  rule sees the lost capacity), proxyless clients do not get it at all
+ * @param crossZone true for another zone's ingress: Envoy reaches it over TLS with the service's cross-zone SNI
  */
-public record Endpoint(String address, int port, Map<String, String> tags, int weight) {
+public record Endpoint(String address, int port, Map<String, String> tags, int weight, boolean healthy, boolean crossZone) {
     public Endpoint {
         tags = Map.copyOf(tags);
         if (weight < 1) throw new IllegalArgumentException("endpoint weight must be >= 1");
+    }
+
+    /** A healthy local endpoint. */
+    public Endpoint(String address, int port, Map<String, String> tags, int weight) {
+        this(address, port, tags, weight, true, false);
     }
 }

@@ -3,6 +3,7 @@ package dev.ursa.zone.xds.view;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.policy.common.Tags;
 import dev.ursa.mesh.resources.DataplaneSpec;
+import dev.ursa.mesh.resources.ZoneIngressSpec;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,9 +34,18 @@ public record EndpointIndex(Map<String, ServiceEndpoints> services, Map<String, 
         return new EndpointIndex(services, catalog(mesh));
     }
 
-    /** Service name to protocol ({@code kuma.io/protocol}, "tcp" when no inbound says otherwise) of every inbound in the mesh. */
+    /**
+     * Service name to protocol ({@code kuma.io/protocol}, "tcp" when nothing says otherwise) of every inbound in the mesh
+     * and every service a zone ingress offers in it (a service may run only in other zones).
+     */
     static Map<String, String> catalog(MeshInputs mesh) {
         Map<String, String> out = new TreeMap<>();
+        for (Resource ingress : mesh.zoneIngresses()) {
+            for (ZoneIngressSpec.AvailableService s : ingress.spec(ZoneIngressSpec.class).services()) {
+                if (!mesh.mesh().equals(s.mesh()) || s.serviceName() == null) continue;
+                out.merge(s.serviceName(), s.tagsOrEmpty().getOrDefault(Tags.PROTOCOL, "tcp"), (x, y) -> x.equals("tcp") ? y : x);
+            }
+        }
         for (Resource dp : mesh.dataplanes().values()) {
             for (DataplaneSpec.Inbound in : dp.spec(DataplaneSpec.class).inbounds()) {
                 if (in.serviceName() == null) continue;

@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The ready inbounds of this zone's dataplanes, in the local zone's locality at priority 0. */
+/**
+ * The inbounds of this zone's dataplanes, in the local zone's locality. Inbounds that are not ready stay in the index
+ * as unhealthy endpoints: they count towards the zone's capacity when the failover threshold is applied.
+ */
 public record LocalEndpoints(String zone) implements EndpointSource {
     @Override
     public Map<String, List<LocalityEndpoints>> endpoints(MeshInputs mesh) {
@@ -18,11 +21,11 @@ public record LocalEndpoints(String zone) implements EndpointSource {
             DataplaneSpec spec = dp.spec(DataplaneSpec.class);
             String address = spec.reachableAddress();
             for (Inbound in : spec.inbounds()) {
-                if (in.serviceName() == null || !in.ready() || in.portOrZero() == 0) continue;
+                if (in.serviceName() == null || in.ignored() || in.portOrZero() == 0) continue;
                 String at = in.address() != null && !in.address().isEmpty() ? in.address() : address;
                 if (at == null) continue;
                 byService.computeIfAbsent(in.serviceName(), s -> new ArrayList<>())
-                        .add(new Endpoint(at, in.portOrZero(), in.tagsOrEmpty(), 1));
+                        .add(new Endpoint(at, in.portOrZero(), in.tagsOrEmpty(), 1, in.ready(), false));
             }
         }
         Map<String, List<LocalityEndpoints>> out = new LinkedHashMap<>();

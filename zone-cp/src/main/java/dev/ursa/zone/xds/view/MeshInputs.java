@@ -10,14 +10,22 @@ import java.util.Optional;
 /**
  * Everything of one mesh that dataplane configuration is computed from, as an immutable snapshot.
  *
- * @param dataplanes by name
- * @param policies   targetRef policies by type
+ * @param dataplanes    by name
+ * @param policies      targetRef policies by type
+ * @param zoneIngresses every ZoneIngress the zone knows (its own and, synced down by KDS, other zones'); not
+ *                      mesh-scoped: each lists the services it offers per mesh
  */
 public record MeshInputs(String mesh, Optional<Resource> meshResource, Map<String, Resource> dataplanes,
-                         Map<ResourceType, List<Resource>> policies) {
+                         Map<ResourceType, List<Resource>> policies, List<Resource> zoneIngresses) {
     public MeshInputs {
         dataplanes = Map.copyOf(dataplanes);
         policies = Map.copyOf(policies);
+        zoneIngresses = List.copyOf(zoneIngresses);
+    }
+
+    public MeshInputs(String mesh, Optional<Resource> meshResource, Map<String, Resource> dataplanes,
+                      Map<ResourceType, List<Resource>> policies) {
+        this(mesh, meshResource, dataplanes, policies, List.of());
     }
 
     public List<Resource> policies(ResourceType type) {

@@ -17,6 +17,7 @@ import dev.ursa.zone.xds.NodeId;
 import dev.ursa.zone.xds.XdsJson;
 import dev.ursa.zone.xds.render.Renderer;
 import dev.ursa.zone.xds.render.XdsResources;
+import dev.ursa.zone.xds.view.CrossZoneEndpoints;
 import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.EndpointIndex;
 import dev.ursa.zone.xds.view.LocalEndpoints;
@@ -42,6 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class Golden {
     static final Path RESOURCES = Path.of("src/test/resources");
+    /** The zone web-1 runs in; ZoneIngresses of other zones in a case's input are cross-zone endpoints. */
+    public static final String ZONE = "zone-1";
     static final Path BASE = RESOURCES.resolve("dev/ursa/zone/xds/plugins/testdata/base.yaml");
 
     private Golden() {
@@ -66,14 +69,16 @@ public final class Golden {
     static JsonNode render(List<Resource> resources, Flavour flavour) {
         Map<String, Resource> dataplanes = new HashMap<>();
         Map<ResourceType, List<Resource>> policies = new HashMap<>();
+        List<Resource> ingresses = new ArrayList<>();
         for (Resource r : resources) {
             if (r.type() == ResourceTypes.DATAPLANE) dataplanes.put(r.meta().name(), r);
+            else if (r.type() == ResourceTypes.ZONE_INGRESS) ingresses.add(r);
             else if (r.type().policy()) policies.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
         }
-        MeshInputs inputs = new MeshInputs("default", Optional.empty(), dataplanes, policies);
-        EndpointIndex index = EndpointIndex.build(inputs, List.of(new LocalEndpoints("zone-1")));
+        MeshInputs inputs = new MeshInputs("default", Optional.empty(), dataplanes, policies, ingresses);
+        EndpointIndex index = EndpointIndex.build(inputs, List.of(new LocalEndpoints(ZONE), new CrossZoneEndpoints(ZONE)));
         DataplaneView view = ViewBuilder.build(new NodeId("default", "web-1"), flavour, dataplanes.get("web-1"), true, inputs, index);
-        XdsResources res = new Renderer(Plugins.all()).render(view, index);
+        XdsResources res = new Renderer(Plugins.all(), ZONE).render(view, index);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.set("listeners", array(res.listeners()));
         out.set("routes", array(res.routes()));

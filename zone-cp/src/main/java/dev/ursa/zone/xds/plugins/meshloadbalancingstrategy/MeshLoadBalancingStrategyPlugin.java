@@ -22,7 +22,9 @@ import static dev.ursa.zone.xds.render.Protos.duration;
 import static dev.ursa.zone.xds.render.Protos.u32;
 
 /**
- * MeshLoadBalancingStrategy, load balancer and hash policies (locality awareness belongs to the failover work).
+ * MeshLoadBalancingStrategy, load balancer and hash policies. Locality awareness is mostly EDS (priorities and locality
+ * weights: {@link dev.ursa.zone.xds.view.LocalityPolicy}, {@link dev.ursa.zone.xds.render.EndpointRenderer}); here
+ * Envoy clusters get locality-weighted balancing when local affinity tags are set (Kuma does the same).
  * Envoy: every algorithm. Proxyless gRPC: RoundRobin, LeastRequest and RingHash (grpc-java has no Random or Maglev:
  * such clusters keep round robin), and only header hash policies.
  */
@@ -38,6 +40,10 @@ public final class MeshLoadBalancingStrategyPlugin implements PolicyPlugin {
             rules.to().forService(e.getKey().service()).map(m -> m.conf(Conf.class))
                     .filter(c -> c.loadBalancer() != null && c.loadBalancer().type() != null)
                     .ifPresent(c -> cluster(cfg, e.getValue(), c.loadBalancer()));
+            rules.to().forService(e.getKey().service()).map(m -> m.conf(Conf.class))
+                    .filter(c -> !cfg.proxyless() && affinityTags(c))
+                    .ifPresent(c -> e.getValue().getCommonLbConfigBuilder()
+                            .setLocalityWeightedLbConfig(Cluster.CommonLbConfig.LocalityWeightedLbConfig.getDefaultInstance()));
         }
         for (OutboundConfig out : cfg.outbounds()) {
             rules.to().forService(out.service()).map(m -> m.conf(Conf.class)).ifPresent(c -> {
@@ -48,6 +54,12 @@ public final class MeshLoadBalancingStrategyPlugin implements PolicyPlugin {
                 }
             });
         }
+    }
+
+    private static boolean affinityTags(Conf c) {
+        var la = c.localityAwareness();
+        return la != null && !Boolean.TRUE.equals(la.disabled()) && la.localZone() != null
+                && la.localZone().affinityTags() != null && !la.localZone().affinityTags().isEmpty();
     }
 
     private static void cluster(ProxyConfig cfg, Cluster.Builder c, LoadBalancer lb) {
