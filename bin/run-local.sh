@@ -1,76 +1,171 @@
 #!/usr/bin/env bash
-# Builds Ursa and runs it locally on the in-memory store: a global CP and two zone CPs.
+# Builds Ursa and runs a demo federation on this machine, on the in-memory store: a global CP, two zone CPs, an
+# ingress per zone, and demo gRPC services (`hello` only in zone-2, `echo` in both zones) registered as Dataplanes.
 # Ctrl-C stops every process it started.
+#
+# Environment (defaults in brackets); set the ports to run a second copy next to a running one:
+#   GLOBAL_HTTP_PORT [5681]   GLOBAL_KDS_PORT [5685]
+#   ZONE1_HTTP_PORT [5691]    ZONE1_XDS_PORT [5678]      ZONE2_HTTP_PORT [5692]    ZONE2_XDS_PORT [5679]
+#   INGRESS1_PORT [10001]     INGRESS1_HTTP_PORT [9901]  INGRESS2_PORT [10002]     INGRESS2_HTTP_PORT [9902]
+#   SKIP_BUILD=1 reuses the last build; URSA_LOG_DIR [target/local] holds logs and zone tokens;
+#   START_TIMEOUT [120] seconds allowed for each step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 [ -x "$JAVA_HOME/bin/java" ] || export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 JAVA="$JAVA_HOME/bin/java"
 
+GLOBAL_HTTP_PORT="${GLOBAL_HTTP_PORT:-5681}"; GLOBAL_KDS_PORT="${GLOBAL_KDS_PORT:-5685}"
+ZONE1_HTTP_PORT="${ZONE1_HTTP_PORT:-5691}";   ZONE1_XDS_PORT="${ZONE1_XDS_PORT:-5678}"
+ZONE2_HTTP_PORT="${ZONE2_HTTP_PORT:-5692}";   ZONE2_XDS_PORT="${ZONE2_XDS_PORT:-5679}"
+INGRESS1_PORT="${INGRESS1_PORT:-10001}";      INGRESS1_HTTP_PORT="${INGRESS1_HTTP_PORT:-9901}"
+INGRESS2_PORT="${INGRESS2_PORT:-10002}";      INGRESS2_HTTP_PORT="${INGRESS2_HTTP_PORT:-9902}"
+START_TIMEOUT="${START_TIMEOUT:-120}"
+zone_http=("" "$ZONE1_HTTP_PORT" "$ZONE2_HTTP_PORT"); zone_xds=("" "$ZONE1_XDS_PORT" "$ZONE2_XDS_PORT")
+ingress_port=("" "$INGRESS1_PORT" "$INGRESS2_PORT"); ingress_http=("" "$INGRESS1_HTTP_PORT" "$INGRESS2_HTTP_PORT")
+global="http://127.0.0.1:$GLOBAL_HTTP_PORT"
+DEMO_JAR=demo-services/target/demo-services.jar
+# JDK 23+ warns when grpc-netty-shaded uses sun.misc.Unsafe; older JDKs do not know the flag.
+quiet_unsafe=(); "$JAVA" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 && quiet_unsafe=(--sun-misc-unsafe-memory-access=allow)
+
 if [ "${SKIP_BUILD:-}" != "1" ]; then
   echo "==> building (tests skipped; set SKIP_BUILD=1 to reuse the last build)"
-  ./mvnw -B -q package -DskipTests -pl global-cp,zone-cp,ingress-gateway -am
+  ./mvnw -B -q package -DskipTests -pl global-cp,zone-cp,ingress-gateway,demo-services -am
 fi
 
 logs="${URSA_LOG_DIR:-target/local}"; mkdir -p "$logs"
-pids=()
-stop() {
-  trap - EXIT INT TERM
-  echo; echo "==> stopping"
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap stop EXIT INT TERM
+rm -rf "$logs"/zone-*-data # in-memory store: every run starts empty
 
-start() { # name port jar args...
-  local name=$1 port=$2 jar=$3; shift 3
-  "$JAVA" -Dquarkus.http.port="$port" "$@" -jar "$jar" >"$logs/$name.log" 2>&1 &
-  pids+=($!)
-  printf '==> starting %-8s on :%s (log %s) ' "$name" "$port" "$logs/$name.log"
-  for _ in $(seq 1 120); do
-    if curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null; then echo "ready"; return; fi
+pids=(); names=()
+# Every process runs in a process group of its own (job control on while it is spawned): Ctrl-C reaches only this
+# script, which then stops the processes in order, and a group kill also reaches anything a process spawned.
+launch() { # name args-for-java...
+  local name=$1; shift
+  set -m
+  "$JAVA" "$@" >"$logs/$name.log" 2>&1 &
+  set +m
+  pids+=("$!"); names+=("$name")
+  printf '==> started %-9s pid %-7s log %s\n' "$name" "$!" "$logs/$name.log"
+}
+
+pid_of() { local i; for i in "${!names[@]}"; do if [ "${names[i]}" = "$1" ]; then echo "${pids[i]}"; fi; done; }
+
+# Waits until "$@" succeeds, printing a dot per attempt; fails when $proc dies or after START_TIMEOUT seconds.
+await() { # proc what command...
+  local proc=$1 what=$2; shift 2
+  local t0=$SECONDS pid; pid=$(pid_of "$proc")
+  printf '==> waiting for %s ' "$what"
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo " FAILED: $proc exited"; tail -20 "$logs/$proc.log"; exit 1
+    fi
+    if (( SECONDS - t0 >= START_TIMEOUT )); then
+      echo " FAILED after $START_TIMEOUT s"; tail -20 "$logs/$proc.log"; exit 1
+    fi
     printf '.'; sleep 0.5
   done
-  echo "FAILED"; tail -20 "$logs/$name.log"; exit 1
+  echo " ok ($((SECONDS - t0)) s)"
+}
+ready() { curl -sf --max-time 2 "http://127.0.0.1:$1/q/health/ready"; }
+zone_offers() { # zone-http-port other-zone service: does this zone see the other zone's ingress offering the service?
+  curl -sf --max-time 2 "http://127.0.0.1:$1/zoneingresses" | tr -d ' \n' \
+    | grep -q "\"zone\":\"$2\"[^]]*\"availableServices\":\[[^]]*\"kuma.io/service\":\"$3\""
 }
 
-start global 5681 global-cp/target/quarkus-app/quarkus-run.jar -Dursa.kds.port=5685
+# SIGTERM to each process group, SIGKILL to what is left after 10 s, then reap them all.
+terminate() { # pid...
+  local p alive
+  for p in "$@"; do kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 100); do
+    alive=0; for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for p in "$@"; do
+    kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+}
+stop() {
+  trap - EXIT INT TERM
+  [ "${#pids[@]}" -gt 0 ] || return 0
+  echo; echo "==> stopping"
+  # Demo services first: they deregister their Dataplanes while their zone CPs are still up.
+  local demos=() others=() i
+  for i in "${!names[@]}"; do
+    case "${names[i]}" in demo-*) demos+=("${pids[i]}") ;; *) others+=("${pids[i]}") ;; esac
+  done
+  [ "${#demos[@]}" -eq 0 ] || terminate "${demos[@]}"
+  [ "${#others[@]}" -eq 0 ] || terminate "${others[@]}"
+  pids=(); names=()
+  echo "==> stopped"
+}
+trap stop EXIT
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
 
-# Zones federate with the global over KDS (:5685), each with a zone token issued by the global's REST API.
-# Each zone serves its data planes over xDS on its own port (zone-1 :5678, zone-2 :5679).
+launch global -Dquarkus.http.port="$GLOBAL_HTTP_PORT" -Dursa.kds.port="$GLOBAL_KDS_PORT" \
+  -jar global-cp/target/quarkus-app/quarkus-run.jar
+await global "global CP on :$GLOBAL_HTTP_PORT" ready "$GLOBAL_HTTP_PORT"
+
+# Zones federate with the global over KDS, each with a zone token issued by the global's REST API.
 for z in 1 2; do
-  curl -sf -XPOST http://127.0.0.1:5681/tokens/zone -H 'content-type: application/json' \
+  curl -sf -XPOST "$global/tokens/zone" -H 'content-type: application/json' \
        -d "{\"zone\":\"zone-$z\",\"validFor\":\"24h\"}" > "$logs/zone-$z.token"
-  start "zone-$z" "569$z" zone-cp/target/quarkus-app/quarkus-run.jar -Dursa.zone.name="zone-$z" \
-        -Dquarkus.grpc.server.port="$((5677 + z))" \
-        -Dursa.zone.global-address=grpc://127.0.0.1:5685 -Dursa.zone.token-file="$logs/zone-$z.token" \
-        -Dursa.zone.data-dir="$logs/zone-$z-data"
+  launch "zone-$z" -Dquarkus.http.port="${zone_http[z]}" -Dquarkus.grpc.server.port="${zone_xds[z]}" \
+    -Dursa.zone.name="zone-$z" -Dursa.zone.global-address="grpc://127.0.0.1:$GLOBAL_KDS_PORT" \
+    -Dursa.zone.token-file="$logs/zone-$z.token" -Dursa.zone.data-dir="$logs/zone-$z-data" \
+    -jar zone-cp/target/quarkus-app/quarkus-run.jar
+done
+for z in 1 2; do await "zone-$z" "zone-$z CP on :${zone_http[z]} (synced with the global)" ready "${zone_http[z]}"; done
+
+# The demo services live in mesh `default`; created on the global, it reaches both zones over KDS.
+curl -sf -XPUT "$global/meshes/default" -H 'content-type: application/yaml' --data-binary $'type: Mesh\nname: default' >/dev/null
+for z in 1 2; do
+  await "zone-$z" "mesh default at zone-$z" curl -sf --max-time 2 "http://127.0.0.1:${zone_http[z]}/meshes/default"
 done
 
-# One ingress per zone (docs/cross-zone.md): traffic on :1000<z>, health/metrics on :990<z>.
+# One ingress per zone (docs/cross-zone.md): the other zone's clients reach this zone's services through it.
 for z in 1 2; do
-  start "ingress-$z" "990$z" ingress-gateway/target/quarkus-app/quarkus-run.jar -Dursa.ingress.name="ingress-$z" \
-        -Dursa.ingress.zone-cp-address="grpc://127.0.0.1:$((5677 + z))" -Dursa.ingress.port="1000$z" \
-        -Dursa.ingress.advertised-address=127.0.0.1 -Dursa.ingress.advertised-port="1000$z"
+  launch "ingress-$z" -Dquarkus.http.port="${ingress_http[z]}" -Dursa.ingress.name="ingress-$z" \
+    -Dursa.ingress.zone-cp-address="grpc://127.0.0.1:${zone_xds[z]}" -Dursa.ingress.port="${ingress_port[z]}" \
+    -Dursa.ingress.advertised-address=127.0.0.1 -Dursa.ingress.advertised-port="${ingress_port[z]}" \
+    -jar ingress-gateway/target/quarkus-app/quarkus-run.jar
 done
+for z in 1 2; do await "ingress-$z" "ingress-$z on :${ingress_port[z]} (routing table received)" ready "${ingress_http[z]}"; done
+
+# Demo gRPC services (demo-services/): each registers a Dataplane per service on its zone CP and removes it on exit.
+demo_services=("" "echo" "hello echo")
+for z in 1 2; do
+  # shellcheck disable=SC2086 # the service list is split on purpose
+  launch "demo-$z" -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "${quiet_unsafe[@]}" -jar "$DEMO_JAR" serve --zone "zone-$z" \
+    --zone-api "http://127.0.0.1:${zone_http[z]}" ${demo_services[z]}
+done
+for z in 1 2; do await "demo-$z" "demo services of zone-$z (${demo_services[z]})" grep -q "ready" "$logs/demo-$z.log"; done
+await zone-1 "zone-1 to see hello and echo offered by zone-2's ingress" \
+  eval 'zone_offers "$ZONE1_HTTP_PORT" zone-2 hello && zone_offers "$ZONE1_HTTP_PORT" zone-2 echo'
+await zone-2 "zone-2 to see echo offered by zone-1's ingress" zone_offers "$ZONE2_HTTP_PORT" zone-1 echo
 
 cat <<MSG
 
 Ursa is running (in-memory store; nothing is kept after Ctrl-C).
-  global CP admin API : http://127.0.0.1:5681/        (OpenAPI: /q/openapi, metrics: /q/metrics)
-  zone-1 CP admin API : http://127.0.0.1:5691/
-  zone-2 CP admin API : http://127.0.0.1:5692/
-The zones are federated with the global (KDS on :5685, zone tokens in $logs/zone-*.token) and serve xDS on
-:5678 (zone-1) and :5679 (zone-2): meshes and policies
-applied on the global appear on both zones; Dataplanes registered on a zone appear on the global as <zone>.<name>.
-Each zone has an ingress (zone-1 :10001, zone-2 :10002; health :9901/:9902), listed by GET /zoneingresses on
-the other zone. See docs/multi-zone.md and docs/cross-zone.md.
+  global CP admin API : $global/        (OpenAPI: /q/openapi, metrics: /q/metrics, KDS on :$GLOBAL_KDS_PORT)
+  zone-1 CP admin API : http://127.0.0.1:$ZONE1_HTTP_PORT/        (xDS on :$ZONE1_XDS_PORT, ingress :$INGRESS1_PORT, ingress metrics :$INGRESS1_HTTP_PORT)
+  zone-2 CP admin API : http://127.0.0.1:$ZONE2_HTTP_PORT/        (xDS on :$ZONE2_XDS_PORT, ingress :$INGRESS2_PORT, ingress metrics :$INGRESS2_HTTP_PORT)
+  demo services       : echo in zone-1 and zone-2, hello in zone-2 only (mesh default)
+  logs                : $logs/*.log
+Zone tokens the zones dial the global with ($logs/zone-*.token):
+  zone-1: $(cat "$logs/zone-1.token")
+  zone-2: $(cat "$logs/zone-2.token")
 
 Try:
-  curl -s -XPUT http://127.0.0.1:5681/meshes/default -H 'content-type: application/yaml' --data-binary 'type: Mesh
-name: default'
-  curl -s http://127.0.0.1:5691/meshes                 # synced to zone-1
-  curl -s http://127.0.0.1:5681/zone-insights
+  bin/demo-client.sh --xds 127.0.0.1:$ZONE1_XDS_PORT hello   # a zone-1 client; hello runs only in zone-2: through zone-2's ingress
+  bin/demo-client.sh --xds 127.0.0.1:$ZONE1_XDS_PORT echo    # echo runs in both zones: zone-1 answers (local first)
+  curl -s http://127.0.0.1:$ZONE1_HTTP_PORT/zoneingresses    # what zone-1 knows of the services other zones offer
+  curl -s $global/meshes/default/dataplanes   # every zone's Dataplanes, at the global as <zone>.<name>
+  curl -s $global/zone-insights
+  curl -s http://127.0.0.1:$INGRESS2_HTTP_PORT/q/metrics | grep ursa_ingress_connections_total
+Then apply a policy on the global: docs/quickstart.md.
 
 Press Ctrl-C to stop.
 MSG

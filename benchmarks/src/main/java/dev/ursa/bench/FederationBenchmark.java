@@ -106,6 +106,7 @@ public final class FederationBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        XdsClientsBenchmark.logLikeTheZone(); // the KDS probe's logging would otherwise be queued at ALL
         FederationConfig config;
         try {
             config = FederationConfig.from(args);

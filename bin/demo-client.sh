@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Calls a demo service of bin/run-local.sh as a proxyless grpc-java client: `xds:///<service>` resolved through a
+# zone CP's xDS port, as an application in that zone would. Prints which zone and instance answered each call.
+# usage: bin/demo-client.sh [--xds 127.0.0.1:5678] [--count 5] [--message hi] [--mesh default] SERVICE
+#        (the default --xds is zone-1's of bin/run-local.sh; 127.0.0.1:5679 calls from zone-2)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+[ -x "$JAVA_HOME/bin/java" ] || export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+jar=demo-services/target/demo-services.jar
+[ -f "$jar" ] || { echo "$jar is missing: bin/run-local.sh builds it" >&2; exit 1; }
+# JDK 23+ warns when grpc-netty-shaded uses sun.misc.Unsafe; older JDKs do not know the flag.
+quiet_unsafe=(); "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 && quiet_unsafe=(--sun-misc-unsafe-memory-access=allow)
+exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "${quiet_unsafe[@]}" -jar "$jar" call "$@"

@@ -1,0 +1,89 @@
+package dev.ursa.demo;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Entry point of {@code demo-services.jar}:
+ * <pre>
+ * serve --zone zone-2 --zone-api http://127.0.0.1:5692 [--mesh default] [--address 127.0.0.1] SERVICE...
+ * call  [--xds 127.0.0.1:5678] [--mesh default] [--count 5] [--message hi] SERVICE
+ * </pre>
+ */
+public final class DemoApp {
+    // Held strongly: java.util.logging keeps only weak references to configured loggers.
+    private static final Logger GRPC_LOGS = Logger.getLogger("io.grpc");
+
+    private DemoApp() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        GRPC_LOGS.setLevel(Level.WARNING); // keep the demo's output to what the user asked for
+        if (argv.length == 0) usage("missing command");
+        Args args = Args.parse(List.of(argv).subList(1, argv.length));
+        switch (argv[0]) {
+            case "serve" -> serve(args);
+            case "call" -> {
+                if (args.positional().size() != 1) usage("call takes one service name");
+                int count = Integer.parseInt(args.option("count", "5"));
+                int ok = DemoClient.run(args.option("xds", "127.0.0.1:5678"), args.option("mesh", "default"),
+                        args.positional().getFirst(), count, args.option("message", "hi"));
+                System.exit(ok == count ? 0 : 1);
+            }
+            default -> usage("unknown command " + argv[0]);
+        }
+    }
+
+    private static void serve(Args args) throws Exception {
+        if (args.positional().isEmpty()) usage("serve needs at least one service name");
+        String zone = args.required("zone");
+        DemoServer server = new DemoServer(new DataplaneRegistration(URI.create(args.required("zone-api")), args.option("mesh", "default")),
+                zone, args.option("address", "127.0.0.1"));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "deregister"));
+        for (String service : args.positional()) server.start(service, Duration.ofSeconds(60));
+        System.out.println("demo services of " + zone + " ready");
+        server.awaitTermination();
+    }
+
+    private static void usage(String problem) {
+        System.err.println(problem + """
+
+                usage: java -jar demo-services.jar serve --zone ZONE --zone-api http://HOST:PORT [--mesh default] [--address 127.0.0.1] SERVICE...
+                       java -jar demo-services.jar call [--xds 127.0.0.1:5678] [--mesh default] [--count 5] [--message hi] SERVICE""");
+        System.exit(2);
+    }
+
+    /** {@code --name value} options and positional words. */
+    record Args(Map<String, String> options, List<String> positional) {
+        static Args parse(List<String> words) {
+            Map<String, String> options = new HashMap<>();
+            List<String> positional = new ArrayList<>();
+            for (int i = 0; i < words.size(); i++) {
+                String w = words.get(i);
+                if (w.startsWith("--")) {
+                    if (i + 1 >= words.size()) usage("option " + w + " needs a value");
+                    options.put(w.substring(2), words.get(++i));
+                } else {
+                    positional.add(w);
+                }
+            }
+            return new Args(options, positional);
+        }
+
+        String option(String name, String fallback) {
+            return options.getOrDefault(name, fallback);
+        }
+
+        String required(String name) {
+            String v = options.get(name);
+            if (v == null) usage("missing --" + name);
+            return v;
+        }
+    }
+}

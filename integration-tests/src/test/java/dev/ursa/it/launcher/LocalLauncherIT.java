@@ -1,0 +1,180 @@
+package dev.ursa.it.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ursa.it.Http;
+import dev.ursa.it.UrsaProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's first command, {@code bin/run-local.sh}, as a user runs it (one run shared by every test here, in
+ * order): every process ready, a zone-1 client reaching a zone-2-only service through zone-2's ingress with the command
+ * the script prints, the commands of docs/quickstart.md against it, and Ctrl-C leaving no process behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalLauncherIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration START = Duration.ofMinutes(3); // seven JVMs on a shared 2-core machine
+    static final Duration PROPAGATION = Duration.ofSeconds(10);
+
+    LocalLauncher launcher;
+    QuickstartDoc quickstart;
+    Map<Integer, Integer> docPorts; // documented default port -> this run's port
+
+    @BeforeAll
+    void start() throws Exception {
+        quickstart = QuickstartDoc.read(UrsaProcess.repoRoot().resolve("docs/quickstart.md")); // a broken doc fails before any start
+        launcher = LocalLauncher.start();
+        docPorts = new HashMap<>();
+        LocalLauncher.DEFAULT_PORTS.forEach((var, port) -> docPorts.put(port, launcher.port(var)));
+        launcher.awaitReady(START);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (launcher != null) launcher.close();
+    }
+
+    String url(String portVar, String path) {
+        return "http://127.0.0.1:" + launcher.port(portVar) + path;
+    }
+
+    List<ProcessHandle> javaProcesses() {
+        return launcher.process.descendants().filter(p -> p.info().command().orElse("").endsWith("/java")).toList();
+    }
+
+    @Test
+    @Order(1)
+    void everyProcessIsReadyAndTheBannerShowsTheAdminUrlAndTheZoneTokens() throws Exception {
+        assertThat(javaProcesses()).as("global, 2 zone CPs, 2 ingresses, 2 demo service processes").hasSize(7);
+        for (String http : List.of("GLOBAL_HTTP_PORT", "ZONE1_HTTP_PORT", "ZONE2_HTTP_PORT", "INGRESS1_HTTP_PORT", "INGRESS2_HTTP_PORT")) {
+            assertThat(Http.get(url(http, "/q/health/ready")).status()).as(http + " ready").isEqualTo(200);
+        }
+        String out = launcher.output();
+        assertThat(out).contains("global CP admin API : " + url("GLOBAL_HTTP_PORT", "/"));
+        for (String zone : List.of("zone-1", "zone-2")) {
+            String token = Files.readString(launcher.logDir.resolve(zone + ".token")).strip();
+            assertThat(token).isNotEmpty();
+            assertThat(out).contains("  " + zone + ": " + token);
+        }
+        JsonNode dataplanes = JSON.readTree(Http.get(url("GLOBAL_HTTP_PORT", "/meshes/default/dataplanes")).body());
+        assertThat(dataplanes.path("items").findValuesAsText("name"))
+                .containsExactlyInAnyOrder("zone-1.echo-zone-1", "zone-2.echo-zone-2", "zone-2.hello-zone-2");
+    }
+
+    @Test
+    @Order(2)
+    void zone1ClientReachesHelloOnlyInZone2ThroughZone2IngressWithThePrintedCommand() throws Exception {
+        String command = launcher.output().lines().map(String::strip)
+                .filter(l -> l.startsWith("bin/demo-client.sh") && l.contains(" hello")).findFirst()
+                .orElseThrow(() -> new AssertionError("no demo client command for hello in:\n" + launcher.output()));
+        assertThat(command).contains("--xds 127.0.0.1:" + launcher.port("ZONE1_XDS_PORT"));
+
+        ShellBlock.Result r = ShellBlock.run(command, UrsaProcess.repoRoot());
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("5/5 calls ok; answered by: zone-2 x5");
+        // hello has no zone-1 instance: the answers crossed zone-2's ingress, which counted the connection
+        assertThat(ingressConnections(launcher.port("INGRESS2_HTTP_PORT"), "hello")).isPositive();
+    }
+
+    static double ingressConnections(int metricsPort, String service) throws Exception {
+        String metric = "ursa_ingress_connections_total{mesh=\"default\",service=\"" + service + "\"} ";
+        // not Http.get: it asks for JSON, and the metrics endpoint answers Prometheus text only to other Accept headers
+        String text = Http.client().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines()
+                .filter(l -> l.startsWith(metric)).mapToDouble(l -> Double.parseDouble(l.substring(metric.length()))).sum();
+    }
+
+    ShellBlock.Result runDoc(String id) throws Exception {
+        return ShellBlock.run(ShellBlock.withPorts(quickstart.block(id), docPorts), UrsaProcess.repoRoot());
+    }
+
+    @Test
+    @Order(3)
+    void quickstartCommandsDoWhatTheDocSays() throws Exception {
+        ShellBlock.Result hello = runDoc("demo-hello");
+        assertThat(hello.output()).as("demo-hello").contains("5/5 calls ok; answered by: zone-2 x5");
+        ShellBlock.Result echo = runDoc("demo-echo");
+        assertThat(echo.output()).as("demo-echo: local zone first").contains("5/5 calls ok; answered by: zone-1 x5");
+
+        ShellBlock.Result inventory = runDoc("inventory");
+        assertThat(inventory.statuses()).as(inventory.output()).startsWith(200, 200);
+        assertThat(inventory.calls().get(0).body()).contains("\"zone\":\"zone-2\"", "\"kuma.io/service\":\"hello\"");
+        assertThat(inventory.calls().get(1).body()).contains("zone-2.hello-zone-2");
+        assertThat(inventory.output()).containsPattern("ursa_ingress_connections_total\\{mesh=\"default\",service=\"hello\"} [1-9]");
+
+        ShellBlock.Result apply = runDoc("apply-policy");
+        assertThat(apply.statuses()).as("mesh (made by the launcher), then a new MeshTimeout: " + apply.output()).containsExactly(200, 201);
+        assertThat(apply.calls().get(1).body()).contains("backend-timeouts");
+        ShellBlock.Result again = runDoc("apply-policy");
+        assertThat(again.statuses()).as("a repeat: " + again.output()).containsExactly(200, 200);
+
+        await("the policy on zone-1", PROPAGATION, () -> {
+            ShellBlock.Result onZone = runDoc("policy-on-zone-1");
+            return onZone.statuses().equals(List.of(200)) && onZone.calls().getFirst().body().contains("\"name\":\"backend-timeouts\"");
+        });
+
+        ShellBlock.Result read = runDoc("read-back");
+        assertThat(read.statuses()).as(read.output()).containsExactly(200, 200);
+        JsonNode page = JSON.readTree(read.calls().get(0).body());
+        assertThat(page.path("total").asInt()).isEqualTo(1);
+        assertThat(page.path("items").get(0).path("spec").path("to").get(0).path("default").path("idleTimeout").asText()).isEqualTo("20s");
+        assertThat(read.calls().get(1).body()).contains("name: backend-timeouts", "idleTimeout: 20s", "requestTimeout: 2s");
+
+        ShellBlock.Result invalid = runDoc("invalid-policy");
+        assertThat(invalid.statuses()).as(invalid.output()).containsExactly(400);
+        JsonNode answer = JSON.readTree(invalid.calls().getFirst().body());
+        assertThat(answer.path("causes").get(0).path("field").asText()).isEqualTo("spec.to[0].default.idleTimeout");
+        assertThat(answer).as("the answer docs/quickstart.md shows").isEqualTo(JSON.readTree(quickstart.block("invalid-policy-answer")));
+
+        ShellBlock.Result notStored = runDoc("not-stored");
+        assertThat(notStored.statuses()).as(notStored.output()).containsExactly(404);
+    }
+
+    @Test
+    @Order(4)
+    void ctrlCStopsEveryProcessItStarted() throws Exception {
+        List<ProcessHandle> started = launcher.process.descendants().toList();
+        assertThat(javaProcesses()).hasSize(7);
+
+        launcher.interrupt();
+        int exit = launcher.awaitExit(Duration.ofSeconds(60));
+
+        assertThat(exit).as("exit code after SIGINT").isEqualTo(130);
+        assertThat(started).as("processes still alive after the launcher exited").noneMatch(ProcessHandle::isAlive);
+        assertThat(launcher.output()).contains("==> stopping", "==> stopped");
+        // the demo services were stopped first, while their zone CPs could still take the deregistration
+        assertThat(Files.readString(launcher.logDir.resolve("demo-2.log")))
+                .contains("deregistered Dataplane hello-zone-2", "deregistered Dataplane echo-zone-2");
+        assertThat(Files.readString(launcher.logDir.resolve("demo-1.log"))).contains("deregistered Dataplane echo-zone-1");
+    }
+
+    static void await(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            Thread.sleep(100); // polling interval, not synchronisation
+        }
+    }
+}
