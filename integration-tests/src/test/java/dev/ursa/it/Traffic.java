@@ -78,21 +78,19 @@ final class Traffic implements AutoCloseable {
 
     /**
      * Waits until the last {@code window} calls after {@code from} all succeeded and the share of them answered by a
-     * backend {@code who} accepts is within [{@code min}, {@code max}]; returns the time from {@code from} to the first
-     * call of that window (from then on the new split held).
+     * backend {@code who} accepts is within [{@code min}, {@code max}]; returns the time from {@code from} to then
+     * (an upper bound on when the new split took effect: it includes the window's own calls).
      */
     Duration awaitShare(String what, long from, int window, double min, double max, Duration deadline, Predicate<String> who) {
-        long[] firstOfWindow = new long[1];
         Await.until(what, deadline, () -> {
             List<Outcome> all = since(from);
             if (all.size() < window) return false;
             List<Outcome> last = all.subList(all.size() - window, all.size());
             if (last.stream().anyMatch(o -> o.answer() == null)) return false;
             double share = (double) last.stream().filter(o -> who.test(o.answer())).count() / window;
-            firstOfWindow[0] = last.getFirst().nanos();
             return share >= min && share <= max;
         });
-        return Duration.ofNanos(firstOfWindow[0] - from);
+        return Duration.ofNanos(System.nanoTime() - from);
     }
 
     /** Waits for {@code n} more calls. */
