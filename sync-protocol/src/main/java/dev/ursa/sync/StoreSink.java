@@ -38,6 +38,15 @@ public final class StoreSink implements ResourceSink {
     private final ResourceStore store;
     private final String namePrefix;
     private final Map<String, String> ownLabels;
+    /**
+     * Content version per stored resource, valid while the store's own version and modification time of it are
+     * unchanged (a delete and re-create elsewhere restarts the version but not the time): a resume then sends
+     * {@code initial_resource_versions} without hashing every resource again.
+     */
+    private final Map<ResourceKey, StoredVersion> versionCache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record StoredVersion(long storeVersion, java.time.Instant modified, String contentVersion) {
+    }
 
     public StoreSink(ResourceStore store, String namePrefix, Map<String, String> ownLabels) {
         this.store = store;
@@ -67,12 +76,22 @@ public final class StoreSink implements ResourceSink {
             for (Resource r : page.items()) {
                 if (r.meta().name().startsWith(namePrefix)) {
                     String peerName = r.meta().name().substring(namePrefix.length());
-                    versions.put(Envelope.deltaName(type, r.meta().mesh(), peerName), Envelope.version(r));
+                    versions.put(Envelope.deltaName(type, r.meta().mesh(), peerName), contentVersion(r));
                 }
             }
             offset += page.items().size();
             if (page.items().isEmpty() || offset >= page.total()) return versions;
         }
+    }
+
+    private String contentVersion(Resource r) {
+        StoredVersion cached = versionCache.get(r.key());
+        if (cached != null && cached.storeVersion() == r.meta().version() && java.util.Objects.equals(cached.modified(), r.meta().modificationTime())) {
+            return cached.contentVersion();
+        }
+        String v = Envelope.version(r);
+        versionCache.put(r.key(), new StoredVersion(r.meta().version(), r.meta().modificationTime(), v));
+        return v;
     }
 
     @Override
@@ -84,7 +103,7 @@ public final class StoreSink implements ResourceSink {
                 continue;
             }
             try {
-                upsert(in.resource());
+                upsert(in.resource(), in.version());
             } catch (StoreException.Unavailable e) {
                 throw e;
             } catch (StoreException | IllegalArgumentException e) {
@@ -103,7 +122,7 @@ public final class StoreSink implements ResourceSink {
         return failures;
     }
 
-    private void upsert(Resource incoming) {
+    private void upsert(Resource incoming, String contentVersion) {
         Map<String, String> labels = new TreeMap<>(incoming.meta().labels());
         labels.putAll(ownLabels);
         Resource adopted = incoming.withMeta(Meta.fresh(incoming.meta().mesh(), namePrefix + incoming.meta().name(), labels));
@@ -112,7 +131,11 @@ public final class StoreSink implements ResourceSink {
                 && (existing.get().meta().labels().containsKey(KdsTypes.ORIGIN_LABEL) || incoming.type().owner() == Owner.ZONE)) {
             throw new IllegalArgumentException(adopted.key() + " exists here and was not synced from this peer; it is left as it is");
         }
-        await(store.put(adopted, Precondition.ANY));
+        Resource stored = await(store.put(adopted, Precondition.ANY)).resource();
+        // The peer's version is the content hash of what was stored (own labels do not count in it).
+        if (contentVersion != null && !contentVersion.isEmpty()) {
+            versionCache.put(stored.key(), new StoredVersion(stored.meta().version(), stored.meta().modificationTime(), contentVersion));
+        }
     }
 
     private void remove(ResourceType type, String deltaName) {
@@ -130,6 +153,7 @@ public final class StoreSink implements ResourceSink {
         if (type == ResourceTypes.MESH && removeSyncedContent(key.name())) {
             return;
         }
+        versionCache.remove(key);
         try {
             await(store.delete(key, Precondition.ANY));
         } catch (StoreException.NotFound e) {

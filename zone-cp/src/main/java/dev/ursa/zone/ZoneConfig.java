@@ -51,5 +51,12 @@ public interface ZoneConfig {
         /** Local changes within this window go up to the global in one response per type. */
         @WithDefault("20ms")
         Duration batchWindow();
+
+        /**
+         * Safety net: the index of this zone's own resources re-lists the store this often and sends the global what the
+         * change feed missed (also at once when the feed reports a gap, e.g. Postgres LISTEN reconnected). 0 = never.
+         */
+        @WithDefault("5m")
+        Duration resyncInterval();
     }
 }

@@ -27,11 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A federated zone refuses meshes and policies (the global owns them) and accepts its own Dataplanes. */
 @QuarkusTest
 @TestProfile(FederatedZoneApiTest.Federated.class)
-class FederatedZoneApiTest {
+public class FederatedZoneApiTest {
+    /** A production-like zone: federated, and serving registered data planes only (also used by UnregisteredClientsRefusedTest). */
     public static class Federated implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("ursa.zone.global-address", "grpc://127.0.0.1:5685", "ursa.zone.name", "zone-1");
+            return Map.of("ursa.zone.global-address", "grpc://127.0.0.1:5685", "ursa.zone.name", "zone-1",
+                    "ursa.xds.allow-unregistered-clients", "false");
         }
     }
 

@@ -43,6 +43,13 @@ public interface KdsConfig {
     @WithDefault("1s")
     Duration insightInterval();
 
+    /**
+     * Safety net: the index of global resources re-lists the store this often and sends zones whatever the change feed
+     * missed (it also does so at once whenever the feed reports a gap, e.g. Postgres LISTEN reconnected). 0 = never.
+     */
+    @WithDefault("5m")
+    Duration resyncInterval();
+
     enum Auth {
         token,
         none

@@ -110,7 +110,7 @@ public class KdsServer {
     private void start() throws IOException {
         tokens.keys(); // the signing key must be readable before zones can authenticate
         closeStaleInsights();
-        index = new ResourceIndex(store, KdsTypes.globalToZone(), r -> true).start();
+        index = new ResourceIndex(store, KdsTypes.globalToZone(), r -> true, config.resyncInterval()).start();
         ZoneInsights insights = new ZoneInsights(store, metrics, timer, config.insightInterval(), Clock.systemUTC(),
                 connectivity::fire);
         handler = new KdsServerHandler(index, zone -> StoreSink.fromZone(store, zone), timer, workers, Clock.systemUTC(),
@@ -134,6 +134,8 @@ public class KdsServer {
         store.changes().subscribe(e -> {
             if (e.key().type().equals(ResourceTypes.ZONE.name())) timer.execute(() -> closeIfDisabled(e.key().name()));
         });
+        // A zone disabled while the feed was down must still lose its streams.
+        store.changes().subscribeResync(r -> timer.execute(this::closeDisabledZones));
         LOG.infof("KDS listening on port %d (%s, auth %s), %d global resources indexed", server.getPort(),
                 config.tlsCertFile().isPresent() ? "TLS" : "plaintext", config.auth(), index.size());
     }
@@ -165,6 +167,12 @@ public class KdsServer {
                 handler.closeZone(zone, Status.PERMISSION_DENIED.withDescription("zone " + zone + " was disabled"));
             }
         });
+    }
+
+    private void closeDisabledZones() {
+        store.list(ListQuery.all(ResourceTypes.ZONE)).thenAccept(page -> page.items().stream()
+                .filter(r -> !r.spec(ZoneSpec.class).isEnabled())
+                .forEach(r -> handler.closeZone(r.meta().name(), Status.PERMISSION_DENIED.withDescription("zone " + r.meta().name() + " was disabled"))));
     }
 
     /** Subscriptions left "online" by a previous run of a global that stopped without closing them. */

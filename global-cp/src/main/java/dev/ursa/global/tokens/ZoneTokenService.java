@@ -42,6 +42,7 @@ public class ZoneTokenService {
     private volatile ZoneTokens tokens;
     private volatile Set<String> revoked = Set.of();
     private AutoCloseable subscription;
+    private AutoCloseable resyncSubscription;
 
     public ZoneTokenService(ResourceStore store) {
         this.store = store;
@@ -54,6 +55,8 @@ public class ZoneTokenService {
                 refresher.execute(this::refreshRevocations);
             }
         });
+        // A revocation committed while the feed was down arrives as no event: re-read them all.
+        resyncSubscription = store.changes().subscribeResync(r -> refresher.execute(this::refreshRevocations));
         try {
             keys();
         } catch (RuntimeException e) {
@@ -77,6 +80,7 @@ public class ZoneTokenService {
     @PreDestroy
     void stop() throws Exception {
         if (subscription != null) subscription.close();
+        if (resyncSubscription != null) resyncSubscription.close();
         refresher.shutdownNow();
     }
 

@@ -177,6 +177,18 @@ class GlobalKdsTest {
         }
     }
 
+    /** zone's state in GET /zones/_overview, null when not listed. */
+    String overviewState(String zone) {
+        try {
+            for (JsonNode item : JSON.readTree(given().get("/zones/_overview").then().statusCode(200).extract().asString()).path("items")) {
+                if (item.path("name").asText().equals(zone)) return item.path("state").asText();
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static boolean online(JsonNode insight) {
         if (insight == null || !insight.path("subscriptions").isArray() || insight.path("subscriptions").isEmpty()) return false;
         JsonNode last = insight.path("subscriptions").get(insight.path("subscriptions").size() - 1);
@@ -211,6 +223,16 @@ class GlobalKdsTest {
 
         await("zone-a online", () -> online(insight("zone-a")));
         given().get("/zones/zone-a").then().statusCode(200);
+        // The overview carries the state; the plain listing stays Zone resources of the universal format.
+        assertThat(overviewState("zone-a")).isEqualTo("online");
+        JsonNode zones = JSON.readTree(given().get("/zones").then().statusCode(200).extract().asString());
+        assertThat(zones.path("items").get(0).path("type").asText()).isEqualTo("Zone");
+        assertThat(zones.path("items").get(0).has("state")).isFalse();
+        JsonNode single = JSON.readTree(given().get("/zones/zone-a/_overview").then().statusCode(200).extract().asString());
+        assertThat(single.path("type").asText()).isEqualTo("ZoneOverview");
+        assertThat(single.path("state").asText()).isEqualTo("online");
+        assertThat(single.path("zoneInsight").path("subscriptions").isEmpty()).isFalse();
+        given().get("/zones/no-such-zone/_overview").then().statusCode(404);
         await("ACK recorded", () -> insight("zone-a").toString().contains("responsesAcknowledged"));
         JsonNode sub = insight("zone-a").path("subscriptions").get(insight("zone-a").path("subscriptions").size() - 1);
         assertThat(sub.path("zoneCpVersion").asText()).isEqualTo("test-1.0");
@@ -223,6 +245,7 @@ class GlobalKdsTest {
         // A clean disconnect shows at once.
         zone.client().close();
         await("zone-a offline", () -> !online(insight("zone-a")));
+        assertThat(overviewState("zone-a")).isEqualTo("offline");
         // ... and both transitions were announced once each (the event export publishes them to Kafka).
         await("connectivity announced", () -> connectivity.of("zone-a").size() >= 2);
         assertThat(connectivity.of("zone-a")).containsExactly("online", "offline");

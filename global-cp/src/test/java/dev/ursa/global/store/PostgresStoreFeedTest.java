@@ -13,6 +13,7 @@ import dev.ursa.mesh.store.ChangeEvent;
 import dev.ursa.mesh.store.ListQuery;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.mesh.store.ResyncNeeded;
 import dev.ursa.mesh.store.StoreException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -139,7 +140,9 @@ class PostgresStoreFeedTest {
     }
 
     @Test
-    void aListenerWhoseConnectionIsKilledReconnectsAndDeliversLaterChanges() {
+    void aListenerWhoseConnectionIsKilledReconnectsSignalsTheGapAndDeliversLaterChanges() {
+        List<ResyncNeeded> gaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+        secondFeed.subscribeResync(gaps::add);
         await(store.put(zone("before", true), Precondition.ANY));
         assertThat(second.await(e -> e.key().name().equals("before"), DEADLINE)).isPresent();
 
@@ -156,6 +159,10 @@ class PostgresStoreFeedTest {
             delivered = second.await(e -> e.key().name().equals(name), Duration.ofMillis(500)).isPresent();
         }
         assertThat(delivered).as("a change after the reconnect reached the listener").isTrue();
+        // The resync signal comes once LISTEN is back, before any change delivered after the reconnect.
+        assertThat(gaps).as("exactly one gap reported").hasSize(1);
+        assertThat(gaps.getFirst().since()).as("the last delivery before the gap").isNotNull();
+        assertThat(gaps.getFirst().resumedAt()).isBeforeOrEqualTo(second.events().getLast().at().plusSeconds(5));
     }
 
     @Test

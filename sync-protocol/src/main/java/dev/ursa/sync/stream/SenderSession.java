@@ -20,8 +20,10 @@ import java.util.function.Predicate;
 
 /**
  * Drives a {@link DeltaSender} on a live stream. Changes from the {@link ResourceIndex} only mark names dirty; a flush
- * after a short batching window diffs them against the current index, so a newer version of a resource replaces an
- * unsent older one (coalescing), and the dirty set is the stream's bounded queue: past {@link #MAX_DIRTY_NAMES} names
+ * diffs them against the current index, so a newer version of a resource replaces an unsent older one (coalescing).
+ * The batching window is a minimum spacing between flushes, not a delay: a change on a quiet stream goes out at once,
+ * and changes arriving within the window after a flush go out together when it ends (a burst costs one response per
+ * window, an isolated change costs no wait), and the dirty set is the stream's bounded queue: past {@link #MAX_DIRTY_NAMES} names
  * a type is simply diffed in full. Nothing is written while the transport is not ready, so a slow peer only grows its
  * own dirty set and never delays other streams.
  */
@@ -39,6 +41,8 @@ public final class SenderSession implements ResourceIndex.Listener, AutoCloseabl
     private final Map<String, Dirty> dirty = new HashMap<>();
     private boolean scheduled;
     private boolean closed;
+    /** When the last flush ran (nanoTime); the next change-driven flush waits until this + window. */
+    private long lastFlush = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     private AutoCloseable subscription;
 
     /** Call while the stream is being set up (gRPC only accepts an on-ready handler then). */
@@ -89,7 +93,12 @@ public final class SenderSession implements ResourceIndex.Listener, AutoCloseabl
             Dirty d = dirty.computeIfAbsent(typeUrl, t -> new Dirty());
             d.add(names, at);
         }
-        schedule(window);
+        schedule(untilWindowEnds());
+    }
+
+    private synchronized Duration untilWindowEnds() {
+        long wait = lastFlush + window.toNanos() - System.nanoTime();
+        return wait <= 0 ? Duration.ZERO : Duration.ofNanos(wait);
     }
 
     private void schedule(Duration delay) {
@@ -97,7 +106,8 @@ public final class SenderSession implements ResourceIndex.Listener, AutoCloseabl
             if (scheduled || closed || dirty.isEmpty()) return;
             scheduled = true;
         }
-        timer.schedule(this::flush, delay.toMillis(), TimeUnit.MILLISECONDS);
+        if (delay.isZero()) timer.execute(this::flush);
+        else timer.schedule(this::flush, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Sends what is dirty, types in the index's order (meshes first). */
@@ -105,6 +115,7 @@ public final class SenderSession implements ResourceIndex.Listener, AutoCloseabl
         synchronized (this) {
             scheduled = false;
             if (closed) return;
+            lastFlush = System.nanoTime();
             for (String typeUrl : index.typeUrls()) {
                 Dirty d = dirty.get(typeUrl);
                 if (d == null) continue;

@@ -70,13 +70,14 @@ class KdsEndToEndTest {
     final Map<String, AtomicInteger> syncs = new ConcurrentHashMap<>();
     Server server;
     ResourceIndex globalIndex;
+    KdsServerHandler handler;
 
     @BeforeEach
     void start() throws Exception {
         put(global, Fixtures.mesh("default"));
         globalIndex = new ResourceIndex(global, KdsTypes.globalToZone(), r -> true).start();
         closeables.add(globalIndex);
-        KdsServerHandler handler = new KdsServerHandler(globalIndex, zone -> StoreSink.fromZone(global, zone), timer, workers, Clock.systemUTC(),
+        handler = new KdsServerHandler(globalIndex, zone -> StoreSink.fromZone(global, zone), timer, workers, Clock.systemUTC(),
                 new KdsServerHandler.Settings(Duration.ofMillis(10), 512 * 1024), new KdsServerHandler.Events() {
             @Override
             public KdsListener opened(KdsServerHandler.Stream stream) {
@@ -227,6 +228,8 @@ class KdsEndToEndTest {
 
         // Changes while disconnected: only those flow on resume.
         clients.get("zone-1").close();
+        // Count only what the next connection receives: the closed one's server side must be gone first.
+        Await.until(WAIT, "zone-1's old streams closed at the global", () -> handler.openStreams().stream().noneMatch(st -> st.zone().equals("zone-1")));
         put(global, Fixtures.timeout("default", "t0", "99s"));
         global.delete(timeoutKey("t1"), Precondition.ANY).toCompletableFuture().join();
         long beforeResume = sentTo.get("zone-1").get();

@@ -127,7 +127,7 @@ public class KdsClientService {
         while (!stopping) {
             try {
                 local = new ResourceIndex(store, KdsTypes.zoneToGlobal(),
-                        r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL))).start();
+                        r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL)), config.kds().resyncInterval()).start();
                 break;
             } catch (dev.ursa.mesh.store.StoreException e) {
                 LOG.warnf("KDS client waits for the store: %s", e.getMessage());

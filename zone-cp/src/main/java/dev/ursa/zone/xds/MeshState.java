@@ -23,6 +23,8 @@ final class MeshState {
     private final Map<java.util.Set<EdsRef>, Eds> eds = new ConcurrentHashMap<>();
     /** Views by what they depend on; a view is the same for every node with equal inputs (many identical clients). */
     final Map<Object, dev.ursa.zone.xds.view.DataplaneView> views = new ConcurrentHashMap<>();
+    /** Per view key: view, config and snapshot, shared by every node with that key in this mesh generation. */
+    final Map<XdsEngine.ViewKey, XdsEngine.Prepared> prepared = new ConcurrentHashMap<>();
     private volatile Boolean namesDataplanes;
 
     /** EDS for a set of clusters, with its version: shared by every node that uses the same clusters. */
@@ -40,12 +42,16 @@ final class MeshState {
     boolean policiesNameDataplanes() {
         Boolean b = namesDataplanes;
         if (b == null) {
-            b = inputs.policies().values().stream().flatMap(List::stream).anyMatch(r ->
-                    r.spec() instanceof dev.ursa.mesh.policy.common.TargetRefPolicy p
-                            && p.targetRefOrMesh().kind() == dev.ursa.mesh.policy.common.TargetRefKind.Dataplane);
+            b = inputs.policies().values().stream().flatMap(List::stream).anyMatch(MeshState::namesDataplanes);
             namesDataplanes = b;
         }
         return b;
+    }
+
+    /** Whether a policy selects dataplanes by name or labels (top-level {@code kind: Dataplane}). */
+    static boolean namesDataplanes(dev.ursa.mesh.model.Resource policy) {
+        return policy.spec() instanceof dev.ursa.mesh.policy.common.TargetRefPolicy p
+                && p.targetRefOrMesh().kind() == dev.ursa.mesh.policy.common.TargetRefKind.Dataplane;
     }
 
     MeshState(MeshInputs inputs, EndpointIndex index) {

@@ -47,6 +47,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -152,7 +153,63 @@ public final class XdsEngine implements AutoCloseable {
 
     /** The ADS implementation to serve on a gRPC server. */
     public AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase ads() {
-        return server.getAggregatedDiscoveryServiceImpl();
+        AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase inner = server.getAggregatedDiscoveryServiceImpl();
+        return new AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase() {
+            @Override
+            public io.grpc.stub.StreamObserver<DiscoveryRequest> streamAggregatedResources(io.grpc.stub.StreamObserver<DiscoveryResponse> out) {
+                return new NodeOnEveryRequest<>(inner.streamAggregatedResources(out), DiscoveryRequest::hasNode, DiscoveryRequest::getNode,
+                        (r, n) -> r.toBuilder().setNode(n).build());
+            }
+
+            @Override
+            public io.grpc.stub.StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(
+                    io.grpc.stub.StreamObserver<io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse> out) {
+                return new NodeOnEveryRequest<>(inner.deltaAggregatedResources(out), DeltaDiscoveryRequest::hasNode, DeltaDiscoveryRequest::getNode,
+                        (r, n) -> r.toBuilder().setNode(n).build());
+            }
+        };
+    }
+
+    /**
+     * xDS clients may send the node on a stream's first request only (Envoy always does on delta streams), while
+     * java-control-plane's cache files every request's watch under that request's node id: without this a later
+     * subscription or ACK would wait under the empty id and never be answered. Requests are delivered one at a time
+     * per stream, so the remembered node needs no lock.
+     */
+    private static final class NodeOnEveryRequest<R> implements io.grpc.stub.StreamObserver<R> {
+        private final io.grpc.stub.StreamObserver<R> delegate;
+        private final java.util.function.Predicate<R> hasNode;
+        private final java.util.function.Function<R, Node> node;
+        private final java.util.function.BiFunction<R, Node, R> withNode;
+        private Node first;
+
+        NodeOnEveryRequest(io.grpc.stub.StreamObserver<R> delegate, java.util.function.Predicate<R> hasNode,
+                           java.util.function.Function<R, Node> node, java.util.function.BiFunction<R, Node, R> withNode) {
+            this.delegate = delegate;
+            this.hasNode = hasNode;
+            this.node = node;
+            this.withNode = withNode;
+        }
+
+        @Override
+        public void onNext(R request) {
+            if (hasNode.test(request)) {
+                if (first == null) first = node.apply(request);
+            } else if (first != null) {
+                request = withNode.apply(request, first);
+            }
+            delegate.onNext(request);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            delegate.onError(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            delegate.onCompleted();
+        }
     }
 
     /** Loads the store and follows its change feed. */
@@ -164,7 +221,7 @@ public final class XdsEngine implements AutoCloseable {
             // Self-registered dataplanes whose node is gone (e.g. across a restart) leave after the grace period.
             for (MeshState ms : meshes.values()) {
                 for (Resource dp : ms.inputs.dataplanes().values()) {
-                    if ("true".equals(dp.meta().labels().get(SELF_REGISTERED_LABEL))) {
+                    if (selfRegistered(dp)) {
                         scheduleRemoval(new NodeId(dp.meta().mesh(), dp.meta().name()));
                     }
                 }
@@ -319,8 +376,14 @@ public final class XdsEngine implements AutoCloseable {
             return;
         }
         Set<String> changedServices = next.index.changedServices(old.index);
+        // Nodes with equal view keys match policies alike, unless a changed policy selects dataplanes by name: then
+        // the name (left out of the key) matters and each node is matched on its own.
+        boolean byKey = changedPolicies.stream().flatMap(Arrays::stream).noneMatch(r -> r != null && MeshState.namesDataplanes(r));
+        Map<ViewKey, Boolean> selectedByKey = new HashMap<>();
         for (NodeState st : inMesh) {
-            boolean full = changedDataplanes.contains(st.id.name()) || changedPolicies.stream().anyMatch(p -> selects(st, p));
+            boolean full = changedDataplanes.contains(st.id.name()) || (byKey && st.viewKey != null
+                    ? selectedByKey.computeIfAbsent(st.viewKey, k -> changedPolicies.stream().anyMatch(p -> selects(st, p)))
+                    : changedPolicies.stream().anyMatch(p -> selects(st, p)));
             if (full) {
                 renderFull(st);
             } else if (st.resources != null && st.resources.edsClusters().stream().anyMatch(r -> changedServices.contains(r.service()))) {
@@ -383,26 +446,39 @@ public final class XdsEngine implements AutoCloseable {
     private void renderFull(NodeState st) {
         MeshState ms = meshes.get(st.id.mesh());
         if (ms == null) {
-            setSnapshot(st, null, null);
+            setSnapshot(st, null, null, null);
             return;
         }
         Resource dp = ms.inputs.dataplanes().get(st.id.name());
         if (dp == null && st.selfRegistration != null) dp = st.selfRegistration;
         boolean registered = dp != null;
         if (!registered && !settings.allowUnregisteredClients()) {
-            setSnapshot(st, null, null);
+            setSnapshot(st, null, null, null);
             return;
         }
-        Resource effective = registered ? dp : ViewBuilder.clientOnly(st.id);
-        DataplaneView view = view(ms, st, effective, registered);
-        RenderKey key = RenderKey.of(view);
-        XdsResources res = renders.computeIfAbsent(key, k -> renderer.render(view, ms.index));
+        Resource effective = registered ? dp : st.clientOnly();
+        ViewKey key = st.viewKey(effective, registered, ms.policiesNameDataplanes());
+        // Once per key and mesh generation: a thousand identical clients cost one lookup each, not one render each.
+        Prepared prepared = ms.prepared.computeIfAbsent(key, k -> prepare(ms, st, effective, registered, k));
+        DataplaneView shared = prepared.view();
+        DataplaneView view = shared.id().equals(st.id) ? shared
+                : new DataplaneView(st.id, shared.flavour(), effective, registered, shared.inbounds(), shared.outbounds(), shared.policies());
+        st.fullRenders++;
+        fullRenders.increment();
+        setSnapshot(st, view, prepared.resources(), prepared.snapshot());
+    }
+
+    /** View, config and snapshot for a view key in a mesh generation; shared by every node with that key. */
+    private Prepared prepare(MeshState ms, NodeState st, Resource dp, boolean registered, ViewKey key) {
+        DataplaneView view = ms.views.computeIfAbsent(key, k -> ViewBuilder.build(st.id, st.flavour, dp, registered, ms.inputs, ms.index));
+        XdsResources res = renders.computeIfAbsent(RenderKey.of(view), k -> renderer.render(view, ms.index));
         if (renders.size() > 10_000) renders.clear(); // inputs that no longer exist; cheap to rebuild
         MeshState.Eds eds = ms.eds(res.edsClusters());
         res = res.withEndpoints(eds.assignments(), eds.version());
-        st.fullRenders++;
-        fullRenders.increment();
-        setSnapshot(st, view, res);
+        return new Prepared(view, res, snapshot(res));
+    }
+
+    record Prepared(DataplaneView view, XdsResources resources, Snapshot snapshot) {
     }
 
     private void renderEndpoints(NodeState st) {
@@ -412,10 +488,11 @@ public final class XdsEngine implements AutoCloseable {
         XdsResources res = st.resources.withEndpoints(eds.assignments(), eds.version());
         st.edsRenders++;
         edsRenders.increment();
-        setSnapshot(st, st.view, res);
+        setSnapshot(st, st.view, res, null);
     }
 
-    private void setSnapshot(NodeState st, DataplaneView view, XdsResources res) {
+    /** {@code snapshot} may be null: it is then looked up (or built) from the resources' versions. */
+    private void setSnapshot(NodeState st, DataplaneView view, XdsResources res, Snapshot snapshot) {
         if (res == null) {
             res = new XdsResources(List.of(), "empty", List.of(), "empty", List.of(), "empty", Set.of(), List.of(), "empty");
         }
@@ -426,25 +503,38 @@ public final class XdsEngine implements AutoCloseable {
                 && before.clustersVersion().equals(res.clustersVersion()) && before.endpointsVersion().equals(res.endpointsVersion())) {
             return;
         }
-        XdsResources r = res;
-        // Snapshot.create hashes every resource; nodes with equal content share one immutable snapshot.
+        cache.setSnapshot(st.id.toString(), snapshot != null ? snapshot : snapshot(res));
+    }
+
+    /** Snapshot.create hashes every resource; nodes with equal content share one immutable snapshot. */
+    private Snapshot snapshot(XdsResources r) {
         String key = r.listenersVersion() + r.routesVersion() + r.clustersVersion() + r.endpointsVersion();
         Snapshot snapshot = snapshots.computeIfAbsent(key, k -> Snapshot.create(r.clusters(), r.clustersVersion(), r.endpoints(),
                 r.endpointsVersion(), r.listeners(), r.listenersVersion(), r.routes(), r.routesVersion(), List.of(), ""));
         if (snapshots.size() > 10_000) snapshots.clear();
-        cache.setSnapshot(st.id.toString(), snapshot);
+        return snapshot;
     }
 
-    /** The node's view, shared with every node of equal inputs (its name matters only if a policy names dataplanes). */
-    private DataplaneView view(MeshState ms, NodeState st, Resource dp, boolean registered) {
-        String name = ms.policiesNameDataplanes() ? st.id.name() : "";
-        ViewKey key = new ViewKey(st.flavour, dp.spec(), dp.meta().labels(), name, registered);
-        DataplaneView shared = ms.views.computeIfAbsent(key, k -> ViewBuilder.build(st.id, st.flavour, dp, registered, ms.inputs, ms.index));
-        if (shared.id().equals(st.id)) return shared;
-        return new DataplaneView(st.id, shared.flavour(), dp, registered, shared.inbounds(), shared.outbounds(), shared.policies());
-    }
+    /**
+     * What a node's view depends on (its name only if a policy of the mesh names dataplanes). Its hash is computed once:
+     * every node's key is looked up on every change of its mesh.
+     */
+    record ViewKey(Flavour flavour, Object spec, Map<String, String> labels, String name, boolean registered, int hash) {
+        static ViewKey of(Flavour flavour, Resource dp, String name, boolean registered) {
+            return new ViewKey(flavour, dp.spec(), dp.meta().labels(), name, registered,
+                    java.util.Objects.hash(flavour, dp.spec(), dp.meta().labels(), name, registered));
+        }
 
-    record ViewKey(Flavour flavour, Object spec, Map<String, String> labels, String name, boolean registered) {
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof ViewKey k && k.hash == hash && k.registered == registered && k.flavour == flavour
+                    && k.name.equals(name) && k.spec.equals(spec) && k.labels.equals(labels);
+        }
     }
 
     /** What a render depends on besides the endpoints: equal keys render equal configs. */
@@ -473,15 +563,23 @@ public final class XdsEngine implements AutoCloseable {
         if (st.streams.size() == 1 || st.resources == null) renderFull(st);
     }
 
+    /**
+     * Stores a node's own Dataplane unless one was written through the API. Decided on the store's current state (the
+     * mirror lags by the debounce) and written with a precondition, so an API write in between is never overwritten.
+     */
     private void register(Resource dp) {
-        MeshState ms = meshes.get(dp.meta().mesh());
-        Resource existing = ms == null ? null : ms.inputs.dataplanes().get(dp.meta().name());
-        if (existing != null && !"true".equals(existing.meta().labels().get(SELF_REGISTERED_LABEL))) {
-            return; // a Dataplane registered through the API wins over node metadata
-        }
-        store.put(dp, Precondition.ANY).whenComplete((r, err) -> {
+        store.get(dp.key()).thenCompose(existing -> {
+            if (existing.isPresent() && !selfRegistered(existing.get())) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null); // the API's Dataplane wins
+            }
+            return store.put(dp, existing.map(e -> Precondition.version(e.meta().version())).orElse(Precondition.ABSENT));
+        }).whenComplete((r, err) -> {
             if (err != null) LOG.log(System.Logger.Level.WARNING, "self-registration of " + dp.key() + " failed: " + err.getMessage());
         });
+    }
+
+    private static boolean selfRegistered(Resource dp) {
+        return "true".equals(dp.meta().labels().get(SELF_REGISTERED_LABEL));
     }
 
     private void disconnected(NodeId id, long streamId) {
@@ -498,13 +596,12 @@ public final class XdsEngine implements AutoCloseable {
             if (now != null && !now.streams.isEmpty()) return;
             nodes.remove(id);
             cache.clearSnapshot(id.toString());
-            MeshState ms = meshes.get(id.mesh());
-            Resource dp = ms == null ? null : ms.inputs.dataplanes().get(id.name());
-            if (dp != null && "true".equals(dp.meta().labels().get(SELF_REGISTERED_LABEL))) {
-                store.delete(dp.key(), Precondition.ANY).whenComplete((r, err) -> {
-                    if (err != null) LOG.log(System.Logger.Level.DEBUG, "removing self-registered " + dp.key() + ": " + err.getMessage());
-                });
-            }
+            // Decided on the store's current state, deleted only at the version seen: an API write in between stays.
+            store.get(ResourceKey.of(ResourceTypes.DATAPLANE, id.mesh(), id.name())).thenCompose(dp -> dp.isPresent() && selfRegistered(dp.get())
+                    ? store.delete(dp.get().key(), Precondition.version(dp.get().meta().version()))
+                    : java.util.concurrent.CompletableFuture.completedFuture(null)).whenComplete((r, err) -> {
+                if (err != null) LOG.log(System.Logger.Level.DEBUG, "removing self-registered " + id + ": " + err.getMessage());
+            });
         };
         ScheduledFuture<?> f = worker.schedule(remove, settings.selfRegistrationGrace().toMillis(), TimeUnit.MILLISECONDS);
         if (st != null) st.removal = f;
@@ -634,6 +731,11 @@ public final class XdsEngine implements AutoCloseable {
         final Set<Long> streams = new HashSet<>();
         Resource selfRegistration;
         DataplaneView view;
+        /** The view key and the Dataplane and naming it was computed for (recomputed only when either changes). */
+        ViewKey viewKey;
+        private Resource viewKeyDataplane;
+        private boolean viewKeyNamed;
+        private Resource clientOnly;
         XdsResources resources;
         ScheduledFuture<?> removal;
         long fullRenders;
@@ -644,6 +746,20 @@ public final class XdsEngine implements AutoCloseable {
         NodeState(NodeId id, Flavour flavour) {
             this.id = id;
             this.flavour = flavour;
+        }
+
+        Resource clientOnly() {
+            if (clientOnly == null) clientOnly = ViewBuilder.clientOnly(id);
+            return clientOnly;
+        }
+
+        ViewKey viewKey(Resource dp, boolean registered, boolean named) {
+            if (viewKey == null || viewKeyDataplane != dp || viewKeyNamed != named || viewKey.registered() != registered) {
+                viewKey = ViewKey.of(flavour, dp, named ? id.name() : "", registered);
+                viewKeyDataplane = dp;
+                viewKeyNamed = named;
+            }
+            return viewKey;
         }
 
         NodeStatus status() {

@@ -8,6 +8,7 @@ import dev.ursa.mesh.model.ResourceKey;
 import dev.ursa.mesh.store.ChangeEvent;
 import dev.ursa.mesh.store.ChangeFeed;
 import dev.ursa.mesh.store.ChangeKind;
+import dev.ursa.mesh.store.ResyncNeeded;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
@@ -28,8 +29,10 @@ import java.util.function.Consumer;
  * <p>
  * When the LISTEN connection drops it reconnects with exponential backoff (250 ms doubling to 30 s, forever).
  * Notifications sent while it was down are lost: Postgres keeps no history for a listener that was not connected. The
- * feed cannot know what it missed, so it logs a WARN and emits nothing invented; consumers that must be exact
- * re-read the store (e.g. a KDS server resyncing its snapshot) when they need to.
+ * feed cannot know what it missed, so once LISTEN is back it sends a {@link ResyncNeeded} to its resync subscribers
+ * (and never invents events); consumers that must be exact re-read the store then (the KDS index does). The first
+ * LISTEN sends one too when someone subscribed before it was in place (they may have read the store before changes
+ * that were never delivered to them).
  */
 public final class PgChangeFeed implements ChangeFeed, AutoCloseable {
     public static final String CHANNEL = "ursa_changes";
@@ -39,9 +42,12 @@ public final class PgChangeFeed implements ChangeFeed, AutoCloseable {
     private final Vertx vertx;
     private final PgSubscriber subscriber;
     private final List<Consumer<ChangeEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ResyncNeeded>> resyncListeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> listening = new CompletableFuture<>();
     private volatile boolean closed;
     private int failedConnects;
+    /** When the last notification arrived: changes after it may be lost when the connection drops. */
+    private volatile Instant lastDelivery;
 
     public PgChangeFeed(Vertx vertx, PgConnectOptions options) {
         this.vertx = vertx;
@@ -70,6 +76,12 @@ public final class PgChangeFeed implements ChangeFeed, AutoCloseable {
     public AutoCloseable subscribe(Consumer<ChangeEvent> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public AutoCloseable subscribeResync(Consumer<ResyncNeeded> listener) {
+        resyncListeners.add(listener);
+        return () -> resyncListeners.remove(listener);
     }
 
     @Override
@@ -113,10 +125,27 @@ public final class PgChangeFeed implements ChangeFeed, AutoCloseable {
     }
 
     private void onListening() {
+        Instant now = Instant.now();
+        // Decided before completing listening(): whoever subscribes once it completes has missed nothing.
+        boolean earlySubscribers = !listeners.isEmpty() || !resyncListeners.isEmpty();
         if (listening.complete(null)) {
             LOG.debugf("listening on %s", CHANNEL);
+            if (!earlySubscribers) return;
+            signalResync(new ResyncNeeded(null, now, "first LISTEN " + CHANNEL + " established after subscribers had joined"));
         } else {
-            LOG.warnf("LISTEN %s re-established after a disconnect: changes committed while it was down were not delivered", CHANNEL);
+            LOG.warnf("LISTEN %s re-established after a disconnect: changes committed while it was down were not delivered; "
+                    + "asking %d subscribers to resync", CHANNEL, resyncListeners.size());
+            signalResync(new ResyncNeeded(lastDelivery, now, "LISTEN " + CHANNEL + " connection was lost and re-established"));
+        }
+    }
+
+    private void signalResync(ResyncNeeded signal) {
+        for (Consumer<ResyncNeeded> l : resyncListeners) {
+            try {
+                l.accept(signal);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "resync listener failed on %s", signal);
+            }
         }
     }
 
@@ -126,6 +155,7 @@ public final class PgChangeFeed implements ChangeFeed, AutoCloseable {
     }
 
     private void onNotification(String payload) {
+        lastDelivery = Instant.now();
         ChangeEvent event;
         try {
             event = parse(payload);
