@@ -284,7 +284,7 @@ class CrossZoneIngressIT {
         }
     }
 
-    // TODO: the 2:1 split (backend with 2 instances in zone-2 and 1 in zone-3) through the ingresses, end to end.
+    // The 2:1 split between zone-2 and zone-3 through their ingresses, and failover: CrossZoneFailoverIT.
 
     static final class Utf8 implements MethodDescriptor.Marshaller<String> {
         @Override

@@ -21,6 +21,11 @@ public final class Http {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json").GET());
     }
 
+    /** For text endpoints such as Prometheus' {@code /q/metrics}, which answers 406 to {@code Accept: application/json}. */
+    public static Reply getText(String url) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/plain").GET());
+    }
+
     public static Reply putYaml(String url, String yaml, String ifMatch) throws IOException, InterruptedException {
         var b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/yaml").header("Accept", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(yaml));

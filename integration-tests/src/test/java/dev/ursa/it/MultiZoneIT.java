@@ -261,7 +261,7 @@ class MultiZoneIT {
 
     double resourcesSentTo(String zone) throws Exception {
         double sum = 0;
-        for (String line : Http.get(global.baseUrl() + "/q/metrics").body().split("\n")) {
+        for (String line : Http.getText(global.baseUrl() + "/q/metrics").body().split("\n")) {
             if (line.startsWith("ursa_kds_resources_sent_total{") && line.contains("zone=\"" + zone + "\"")) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }

@@ -61,7 +61,12 @@ public final class UrsaProcess implements AutoCloseable {
         Path log = logDir.resolve(name + "-" + System.nanoTime() + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         UrsaProcess up = new UrsaProcess(name, httpPort, p, log);
-        up.awaitReady(Duration.ofSeconds(60));
+        try {
+            up.awaitReady(Duration.ofSeconds(120)); // generous: a loaded 2-core machine starting several JVMs at once
+        } catch (RuntimeException | IOException e) {
+            p.destroyForcibly(); // never leave a process the caller does not own
+            throw e;
+        }
         return up;
     }
 
