@@ -1,5 +1,6 @@
 package dev.ursa.zone.ingress;
 
+import dev.ursa.zone.Blocking;
 import dev.ursa.mesh.codec.ResourceValidation;
 import dev.ursa.mesh.crosszone.IngressXds;
 import dev.ursa.mesh.model.Meta;
@@ -290,22 +291,10 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
     }
 
     private <T> T call(java.util.concurrent.Callable<T> task) {
-        try {
-            return worker.submit(task).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Blocking.call(worker, task);
     }
 
     private static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Blocking.await(stage);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds;
 
+import dev.ursa.zone.Blocking;
 import com.google.protobuf.Value;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
@@ -770,22 +771,10 @@ public final class XdsEngine implements AutoCloseable {
     // ---- helpers
 
     private <T> T call(java.util.concurrent.Callable<T> task) {
-        try {
-            return worker.submit(task).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Blocking.call(worker, task);
     }
 
     private static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Blocking.await(stage);
     }
 }
