@@ -212,17 +212,7 @@ public final class FederationBenchmark {
     }
 
     private static String timeout(int seconds) {
-        return """
-                type: MeshTimeout
-                mesh: default
-                name: bench
-                spec:
-                  targetRef: {kind: Mesh}
-                  to:
-                    - targetRef: {kind: MeshService, name: backend}
-                      default:
-                        http: {requestTimeout: %ds}
-                """.formatted(seconds);
+        return PolicyBodies.backendRequestTimeout(seconds + "s");
     }
 
     private RestPut restPut(Federation fed) throws Exception {

@@ -71,4 +71,22 @@ public final class PolicyBodies {
     public static byte[] defaultMesh() {
         return "type: Mesh\nname: default\n".getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * The mesh-wide MeshTimeout the xDS and federation runners change to make every client's route config move:
+     * {@code http.requestTimeout} to MeshService {@code backend}, named {@code bench}.
+     */
+    public static String backendRequestTimeout(String requestTimeout) {
+        return """
+                type: MeshTimeout
+                mesh: default
+                name: bench
+                spec:
+                  targetRef: {kind: Mesh}
+                  to:
+                    - targetRef: {kind: MeshService, name: backend}
+                      default:
+                        http: {requestTimeout: %s}
+                """.formatted(requestTimeout);
+    }
 }

@@ -104,17 +104,7 @@ public final class XdsClientsBenchmark {
     }
 
     private static String timeout(String requestTimeout) {
-        return """
-                type: MeshTimeout
-                mesh: default
-                name: bench
-                spec:
-                  targetRef: {kind: Mesh}
-                  to:
-                    - targetRef: {kind: MeshService, name: backend}
-                      default:
-                        http: {requestTimeout: %s}
-                """.formatted(requestTimeout);
+        return PolicyBodies.backendRequestTimeout(requestTimeout);
     }
 
     private static void put(InMemoryStore store, String yaml) throws Exception {
