@@ -11,6 +11,7 @@ import dev.ursa.sync.StoreSink;
 import dev.ursa.sync.peer.Backoff;
 import dev.ursa.sync.peer.KdsZoneClient;
 import dev.ursa.sync.stream.DeltaReceiver.Incoming;
+import dev.ursa.sync.stream.VersionDigest;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -108,6 +109,11 @@ public final class KdsProbe implements AutoCloseable {
     /** Counts what the global sends, so a resume that re-sends everything shows. */
     private static ResourceSink counting(ResourceSink sink, AtomicLong received) {
         return new ResourceSink() {
+            @Override
+            public VersionDigest digest(ResourceType type) {
+                return sink.digest(type);
+            }
+
             @Override
             public Map<String, String> versions(ResourceType type) {
                 return sink.versions(type);

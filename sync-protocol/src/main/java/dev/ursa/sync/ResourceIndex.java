@@ -104,17 +104,11 @@ public final class ResourceIndex implements AutoCloseable {
     private void load() {
         for (ResourceType type : types.values()) {
             Map<String, VersionedResource> target = byType.get(KdsTypes.typeUrl(type));
-            int offset = 0;
-            while (true) {
-                Page page = await(store.list(new ListQuery(type, null, Map.of(), offset, ListQuery.MAX_SIZE)));
-                for (Resource r : page.items()) {
-                    if (include.test(r)) {
-                        VersionedResource v = VersionedResource.of(r);
-                        target.put(v.name(), v);
-                    }
+            for (Resource r : await(store.listAll(ListQuery.all(type)))) {
+                if (include.test(r)) {
+                    VersionedResource v = VersionedResource.of(r);
+                    target.put(v.name(), v);
                 }
-                offset += page.items().size();
-                if (page.items().isEmpty() || offset >= page.total()) break;
             }
         }
     }
@@ -205,22 +199,16 @@ public final class ResourceIndex implements AutoCloseable {
             Map<String, VersionedResource> target = byType.get(typeUrl);
             Set<String> listed = new HashSet<>();
             Set<String> names = new LinkedHashSet<>();
-            int offset = 0;
-            while (true) {
-                Page page = await(store.list(new ListQuery(type, null, Map.of(), offset, ListQuery.MAX_SIZE)));
-                for (Resource r : page.items()) {
-                    if (!include.test(r)) continue;
-                    String name = Envelope.deltaName(r);
-                    listed.add(name);
-                    VersionedResource before = target.get(name);
-                    // Hash first; encode only what differs (a resync of an index in step costs no encoding).
-                    if (before == null || !before.version().equals(Envelope.version(r))) {
-                        target.put(name, VersionedResource.of(r));
-                        names.add(name);
-                    }
+            for (Resource r : await(store.listAll(ListQuery.all(type)))) {
+                if (!include.test(r)) continue;
+                String name = Envelope.deltaName(r);
+                listed.add(name);
+                VersionedResource before = target.get(name);
+                // Hash first; encode only what differs (a resync of an index in step costs no encoding).
+                if (before == null || !before.version().equals(Envelope.version(r))) {
+                    target.put(name, VersionedResource.of(r));
+                    names.add(name);
                 }
-                offset += page.items().size();
-                if (page.items().isEmpty() || offset >= page.total()) break;
             }
             for (var e : List.copyOf(target.entrySet())) {
                 if (listed.contains(e.getKey())) continue;

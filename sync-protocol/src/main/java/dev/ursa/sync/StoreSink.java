@@ -12,6 +12,7 @@ import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.store.StoreException;
 import dev.ursa.sync.stream.DeltaReceiver.Incoming;
+import dev.ursa.sync.stream.VersionDigest;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +46,10 @@ public final class StoreSink implements ResourceSink {
      */
     private final Map<ResourceKey, StoredVersion> versionCache = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record StoredVersion(long storeVersion, java.time.Instant modified, String contentVersion) {
+    private record StoredVersion(long storeVersion, java.time.Instant modified, String deltaName, String contentVersion, VersionDigest digest) {
+        StoredVersion(long storeVersion, java.time.Instant modified, String deltaName, String contentVersion) {
+            this(storeVersion, modified, deltaName, contentVersion, VersionDigest.entry(deltaName, contentVersion));
+        }
     }
 
     public StoreSink(ResourceStore store, String namePrefix, Map<String, String> ownLabels) {
@@ -68,29 +72,35 @@ public final class StoreSink implements ResourceSink {
     }
 
     @Override
-    public Map<String, String> versions(ResourceType type) {
-        Map<String, String> versions = new HashMap<>();
-        int offset = 0;
-        while (true) {
-            Page page = await(store.list(new ListQuery(type, null, ownLabels, offset, ListQuery.MAX_SIZE)));
-            for (Resource r : page.items()) {
-                if (r.meta().name().startsWith(namePrefix)) {
-                    String peerName = r.meta().name().substring(namePrefix.length());
-                    versions.put(Envelope.deltaName(type, r.meta().mesh(), peerName), contentVersion(r));
-                }
-            }
-            offset += page.items().size();
-            if (page.items().isEmpty() || offset >= page.total()) return versions;
-        }
+    public VersionDigest digest(ResourceType type) {
+        VersionDigest digest = VersionDigest.EMPTY;
+        for (StoredVersion v : held(type)) digest = digest.plus(v.digest());
+        return digest;
     }
 
-    private String contentVersion(Resource r) {
+    @Override
+    public Map<String, String> versions(ResourceType type) {
+        Map<String, String> versions = new HashMap<>();
+        for (StoredVersion v : held(type)) versions.put(v.deltaName(), v.contentVersion());
+        return versions;
+    }
+
+    private List<StoredVersion> held(ResourceType type) {
+        List<StoredVersion> held = new ArrayList<>();
+        for (Resource r : await(store.listAll(ListQuery.labelled(type, ownLabels)))) {
+            if (r.meta().name().startsWith(namePrefix)) held.add(storedVersion(r));
+        }
+        return held;
+    }
+
+    private StoredVersion storedVersion(Resource r) {
         StoredVersion cached = versionCache.get(r.key());
         if (cached != null && cached.storeVersion() == r.meta().version() && java.util.Objects.equals(cached.modified(), r.meta().modificationTime())) {
-            return cached.contentVersion();
+            return cached;
         }
-        String v = Envelope.version(r);
-        versionCache.put(r.key(), new StoredVersion(r.meta().version(), r.meta().modificationTime(), v));
+        String deltaName = Envelope.deltaName(r.type(), r.meta().mesh(), r.meta().name().substring(namePrefix.length()));
+        StoredVersion v = new StoredVersion(r.meta().version(), r.meta().modificationTime(), deltaName, Envelope.version(r));
+        versionCache.put(r.key(), v);
         return v;
     }
 
@@ -134,7 +144,7 @@ public final class StoreSink implements ResourceSink {
         Resource stored = await(store.put(adopted, Precondition.ANY)).resource();
         // The peer's version is the content hash of what was stored (own labels do not count in it).
         if (contentVersion != null && !contentVersion.isEmpty()) {
-            versionCache.put(stored.key(), new StoredVersion(stored.meta().version(), stored.meta().modificationTime(), contentVersion));
+            versionCache.put(stored.key(), new StoredVersion(stored.meta().version(), stored.meta().modificationTime(), Envelope.deltaName(incoming), contentVersion));
         }
     }
 
@@ -169,15 +179,9 @@ public final class StoreSink implements ResourceSink {
         List<Resource> ours = new ArrayList<>();
         boolean foreign = false;
         for (ResourceType t : ResourceTypes.meshScoped()) {
-            int offset = 0;
-            while (true) {
-                Page page = await(store.list(new ListQuery(t, mesh, Map.of(), offset, ListQuery.MAX_SIZE)));
-                for (Resource r : page.items()) {
-                    if (owns(r)) ours.add(r);
-                    else foreign = true;
-                }
-                offset += page.items().size();
-                if (page.items().isEmpty() || offset >= page.total()) break;
+            for (Resource r : await(store.listAll(ListQuery.inMesh(t, mesh)))) {
+                if (owns(r)) ours.add(r);
+                else foreign = true;
             }
         }
         if (!foreign) return false;

@@ -46,17 +46,27 @@ public final class InMemoryStore implements ResourceStore, ChangeFeed {
 
     @Override
     public CompletionStage<Page> list(ListQuery q) {
+        List<Resource> matches = matching(q);
+        int fromIndex = Math.min(q.offset(), matches.size());
+        int toIndex = Math.min(fromIndex + q.size(), matches.size());
+        return CompletableFuture.completedFuture(new Page(matches.subList(fromIndex, toIndex), matches.size()));
+    }
+
+    /** One pass, so a reader of every resource never pages (each page would scan them all again). */
+    @Override
+    public CompletionStage<List<Resource>> listAll(ListQuery q) {
+        return CompletableFuture.completedFuture(matching(q));
+    }
+
+    private List<Resource> matching(ListQuery q) {
         String type = q.type().name();
-        ResourceKey from = new ResourceKey(type, q.mesh() == null ? "" : q.mesh(), "");
         List<Resource> matches = new ArrayList<>();
-        for (var e : resources.tailMap(from, true).entrySet()) {
+        for (var e : resources.tailMap(new ResourceKey(type, q.mesh() == null ? "" : q.mesh(), ""), true).entrySet()) {
             ResourceKey k = e.getKey();
             if (!k.type().equals(type) || (q.mesh() != null && !k.mesh().equals(q.mesh()))) break;
             if (q.matchesLabels(e.getValue().meta().labels())) matches.add(e.getValue());
         }
-        int fromIndex = Math.min(q.offset(), matches.size());
-        int toIndex = Math.min(fromIndex + q.size(), matches.size());
-        return CompletableFuture.completedFuture(new Page(matches.subList(fromIndex, toIndex), matches.size()));
+        return matches;
     }
 
     @Override

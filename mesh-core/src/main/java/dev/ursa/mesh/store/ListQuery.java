@@ -30,7 +30,14 @@ public record ListQuery(ResourceType type, String mesh, Map<String, String> labe
         return new ListQuery(type, mesh, Map.of(), 0, MAX_SIZE);
     }
 
+    public static ListQuery labelled(ResourceType type, Map<String, String> labels) {
+        return new ListQuery(type, null, labels, 0, MAX_SIZE);
+    }
+
     public boolean matchesLabels(Map<String, String> resourceLabels) {
-        return labels.entrySet().stream().allMatch(e -> e.getValue().equals(resourceLabels.get(e.getKey())));
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            if (!e.getValue().equals(resourceLabels.get(e.getKey()))) return false;
+        }
+        return true;
     }
 }

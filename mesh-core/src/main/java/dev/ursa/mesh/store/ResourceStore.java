@@ -3,6 +3,8 @@ package dev.ursa.mesh.store;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceKey;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -14,6 +16,14 @@ public interface ResourceStore {
     CompletionStage<Optional<Resource>> get(ResourceKey key);
 
     CompletionStage<Page> list(ListQuery query);
+
+    /**
+     * Every resource of {@code query}'s type, mesh and labels, in (mesh, name) order; its offset and size are ignored.
+     * Reads page by page unless the store can do better in one pass.
+     */
+    default CompletionStage<List<Resource>> listAll(ListQuery query) {
+        return Pages.collect(this, new ListQuery(query.type(), query.mesh(), query.labels(), 0, ListQuery.MAX_SIZE), new ArrayList<>());
+    }
 
     /**
      * Creates or replaces {@code resource} (its meta's version and timestamps are ignored) if the stored state satisfies

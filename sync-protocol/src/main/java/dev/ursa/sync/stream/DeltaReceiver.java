@@ -23,13 +23,12 @@ import java.util.stream.Collectors;
 
 /**
  * The receiving side of one delta stream (the zone on GlobalToZone, the global on ZoneToGlobal), without any network.
- * It subscribes with the versions it already has, turns each response into a {@link Batch} to apply (decoded and
+ * It subscribes with the digest of what it already has, turns each response into a {@link Batch} to apply (decoded and
  * validated resources; undecodable ones become failures), and answers each batch with an ACK, or a NACK naming the
  * rejected resources in an {@link ErrorInfo} so the sender holds back exactly those. Not thread-safe.
  */
 public final class DeltaReceiver {
     private final Predicate<ResourceType> accepted;
-    private final Map<String, Map<String, String>> has = new HashMap<>();
     private final Set<String> synced = new HashSet<>();
 
     /** @param accepted the types this side takes from its peer; anything else is ignored with a warning */
@@ -37,19 +36,32 @@ public final class DeltaReceiver {
         this.accepted = accepted;
     }
 
-    /** The first request for a type on a stream: what this side has, so the sender sends only differences. */
-    public DeltaDiscoveryRequest subscribe(ResourceType type, Map<String, String> initialVersions) {
-        String typeUrl = KdsTypes.typeUrl(type);
-        has.put(typeUrl, new HashMap<>(initialVersions));
-        return DeltaDiscoveryRequest.newBuilder().setTypeUrl(typeUrl).putAllInitialResourceVersions(initialVersions).build();
+    /**
+     * The first request for a type on a stream: the {@link VersionDigest} of what this side holds, so the sender sends
+     * only differences (nothing if it finds the same digest). A sender that finds a different one answers with
+     * {@link Batch#versionsWanted()}, and {@link #subscribeWithVersions} follows.
+     */
+    public DeltaDiscoveryRequest subscribe(ResourceType type, VersionDigest held) {
+        DeltaDiscoveryRequest.Builder request = DeltaDiscoveryRequest.newBuilder().setTypeUrl(KdsTypes.typeUrl(type));
+        if (held.count() == 0) return request.build();
+        return request.putInitialResourceVersions(VersionDigest.WIRE_NAME, held.toString()).build();
+    }
+
+    /** Subscribes again, this time with every version it holds: the sender's state differs from this side's. */
+    public DeltaDiscoveryRequest subscribeWithVersions(ResourceType type, Map<String, String> held) {
+        return DeltaDiscoveryRequest.newBuilder().setTypeUrl(KdsTypes.typeUrl(type)).putAllInitialResourceVersions(held).build();
     }
 
     /** One resource of a response, decoded, or the reason it could not be. */
     public record Incoming(String name, String version, Resource resource, String error) {
     }
 
-    /** What a response asks for. {@code type} is null for a type this side does not accept (ACKed, nothing applied). */
-    public record Batch(String typeUrl, ResourceType type, String nonce, List<Incoming> upserts, List<String> removals) {
+    /**
+     * What a response asks for. {@code type} is null for a type this side does not accept (ACKed, nothing applied).
+     * {@code versionsWanted}: the sender did not recognise the subscription's digest; answer with
+     * {@link #subscribeWithVersions}, not an ACK.
+     */
+    public record Batch(String typeUrl, ResourceType type, String nonce, List<Incoming> upserts, List<String> removals, boolean versionsWanted) {
         public boolean ignored() {
             return type == null;
         }
@@ -59,13 +71,16 @@ public final class DeltaReceiver {
         String typeUrl = response.getTypeUrl();
         ResourceType type = KdsTypes.byTypeUrl(typeUrl).filter(accepted).orElse(null);
         if (type == null) {
-            return new Batch(typeUrl, null, response.getNonce(), List.of(), List.of());
+            return new Batch(typeUrl, null, response.getNonce(), List.of(), List.of(), false);
+        }
+        if (VersionDigest.asksForVersions(response)) {
+            return new Batch(typeUrl, type, response.getNonce(), List.of(), List.of(), true);
         }
         List<Incoming> upserts = new ArrayList<>(response.getResourcesCount());
         for (var r : response.getResourcesList()) {
             upserts.add(decode(type, r.getName(), r.getVersion(), r.getResource()));
         }
-        return new Batch(typeUrl, type, response.getNonce(), upserts, List.copyOf(response.getRemovedResourcesList()));
+        return new Batch(typeUrl, type, response.getNonce(), upserts, List.copyOf(response.getRemovedResourcesList()), false);
     }
 
     private static Incoming decode(ResourceType type, String name, String version, Any envelope) {
@@ -85,20 +100,13 @@ public final class DeltaReceiver {
     }
 
     /**
-     * The ACK (no failures) or NACK for an applied batch, recording what this side now has.
+     * The ACK (no failures) or NACK for an applied batch.
      *
      * @param failures name -> error for each resource that could not be applied (decode failures included)
      */
     public DeltaDiscoveryRequest complete(Batch batch, Map<String, String> failures) {
         DeltaDiscoveryRequest.Builder ack = DeltaDiscoveryRequest.newBuilder().setTypeUrl(batch.typeUrl()).setResponseNonce(batch.nonce());
         if (batch.ignored()) return ack.build();
-        Map<String, String> versions = has.computeIfAbsent(batch.typeUrl(), t -> new HashMap<>());
-        for (Incoming in : batch.upserts()) {
-            if (!failures.containsKey(in.name())) versions.put(in.name(), in.version());
-        }
-        for (String name : batch.removals()) {
-            if (!failures.containsKey(name)) versions.remove(name);
-        }
         synced.add(batch.typeUrl());
         if (failures.isEmpty()) return ack.build();
         Map<String, String> sorted = new LinkedHashMap<>();
@@ -115,9 +123,5 @@ public final class DeltaReceiver {
     /** Whether a response of this type has been applied on this stream (the first one completes the initial sync). */
     public boolean synced(ResourceType type) {
         return synced.contains(KdsTypes.typeUrl(type));
-    }
-
-    public Map<String, String> versions(ResourceType type) {
-        return Map.copyOf(has.getOrDefault(KdsTypes.typeUrl(type), Map.of()));
     }
 }

@@ -12,12 +12,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -27,7 +28,10 @@ import java.util.function.Predicate;
  * Per subscribed type it keeps what the peer has confirmed ({@code acked}), what it will have once in-flight responses
  * are applied ({@code expected}: diffs are computed against this, so nothing is re-sent while waiting for an ACK), and
  * the versions the peer rejected ({@code nacked}: never re-sent; a new version of the resource is sent normally).
- * A subscription's {@code initial_resource_versions} seed both maps, so a resume sends only differences.
+ * A subscription's {@code initial_resource_versions} seed both maps, so a resume sends only differences. A peer
+ * holding many resources sends only their {@link VersionDigest} instead: if it matches what this side would send,
+ * the desired versions seed both maps and the resume costs one small message each way; if not, one response removing
+ * {@link VersionDigest#WIRE_NAME} asks the peer to subscribe again with every version.
  */
 public final class DeltaSender {
     /** Marks a rejected removal in {@code nacked}. */
@@ -56,8 +60,8 @@ public final class DeltaSender {
         String typeUrl();
     }
 
-    /** A (re)subscription: the type must now be diffed in full against {@code initialVersions}. */
-    public record Subscribed(String typeUrl, Map<String, String> initialVersions) implements Outcome {
+    /** A (re)subscription: the type must now be diffed in full. {@code peerHas}: how many resources the peer holds. */
+    public record Subscribed(String typeUrl, int peerHas) implements Outcome {
     }
 
     /** The peer applied a response. {@code latency} runs from the oldest change it carried to now. */
@@ -80,11 +84,20 @@ public final class DeltaSender {
         String nonce = request.getResponseNonce();
         if (nonce.isEmpty()) {
             TypeState state = new TypeState();
-            state.acked.putAll(request.getInitialResourceVersionsMap());
-            state.expected.putAll(request.getInitialResourceVersionsMap());
+            Map<String, String> initial = request.getInitialResourceVersionsMap();
+            String digest = initial.get(VersionDigest.WIRE_NAME);
+            int peerHas;
+            if (digest != null && initial.size() == 1) {
+                state.claimedDigest = digest;
+                peerHas = VersionDigest.parse(digest).map(VersionDigest::count).orElse(0);
+            } else {
+                state.acked.putAll(initial);
+                state.expected.putAll(initial);
+                peerHas = initial.size();
+            }
             types.put(typeUrl, state);
             inFlight.values().removeIf(f -> f.typeUrl.equals(typeUrl));
-            return new Subscribed(typeUrl, Map.copyOf(request.getInitialResourceVersionsMap()));
+            return new Subscribed(typeUrl, peerHas);
         }
         InFlight sent = inFlight.remove(nonce);
         TypeState state = types.get(typeUrl);
@@ -166,29 +179,35 @@ public final class DeltaSender {
     public List<DeltaDiscoveryResponse> diff(String typeUrl, Map<String, VersionedResource> desired, Predicate<VersionedResource> include,
                                              Collection<String> names, Instant changedAt, boolean always) {
         TypeState state = types.get(typeUrl);
-        if (state == null) return List.of();
-        Collection<String> scope;
-        if (names == null) {
-            TreeSet<String> all = new TreeSet<>(desired.keySet());
-            all.addAll(state.expected.keySet());
-            scope = all;
-        } else {
-            scope = new TreeSet<>(names);
+        if (state == null || state.versionsWanted) return List.of();
+        if (state.claimedDigest != null) {
+            if (!adoptClaimedDigest(state, desired, include)) {
+                state.versionsWanted = true;
+                return List.of(VersionDigest.versionsWanted(typeUrl, Long.toString(++nonces)));
+            }
+            // The peer holds exactly what it should. A change racing with this check reaches the session's dirty set
+            // after the index holds it, so it is diffed on the next flush: nothing to diff now.
+            names = List.of();
         }
         List<VersionedResource> upserts = new ArrayList<>();
         List<String> removals = new ArrayList<>();
-        for (String name : scope) {
-            VersionedResource want = desired.get(name);
-            if (want != null && !include.test(want)) want = null;
-            String has = state.expected.get(name);
-            String rejected = state.nacked.get(name);
-            if (want != null) {
-                if (!want.version().equals(has) && !want.version().equals(rejected)) upserts.add(want);
-            } else if (has != null && !REMOVAL.equals(rejected)) {
-                removals.add(name);
+        if (names == null) {
+            for (VersionedResource want : desired.values()) {
+                consider(state, want.name(), include.test(want) ? want : null, upserts, removals);
+            }
+            for (String name : state.expected.keySet()) {
+                if (!desired.containsKey(name)) consider(state, name, null, upserts, removals);
+            }
+        } else {
+            for (String name : new HashSet<>(names)) {
+                VersionedResource want = desired.get(name);
+                consider(state, name, want != null && include.test(want) ? want : null, upserts, removals);
             }
         }
         if (upserts.isEmpty() && removals.isEmpty() && !always) return List.of();
+        // Name order: responses are reproducible, and a split never depends on hash-map iteration.
+        upserts.sort(Comparator.comparing(VersionedResource::name));
+        removals.sort(Comparator.naturalOrder());
 
         List<DeltaDiscoveryResponse> out = new ArrayList<>();
         DeltaDiscoveryResponse.Builder current = DeltaDiscoveryResponse.newBuilder().setTypeUrl(typeUrl);
@@ -212,6 +231,35 @@ public final class DeltaSender {
         return out;
     }
 
+    /** Adds {@code name} to what must be sent if the peer is not expected to hold {@code want} (null: should not have it). */
+    private static void consider(TypeState state, String name, VersionedResource want, List<VersionedResource> upserts, List<String> removals) {
+        String has = state.expected.get(name);
+        String rejected = state.nacked.get(name);
+        if (want != null) {
+            if (!want.version().equals(has) && !want.version().equals(rejected)) upserts.add(want);
+        } else if (has != null && !REMOVAL.equals(rejected)) {
+            removals.add(name);
+        }
+    }
+
+    /**
+     * Whether the peer's claimed digest is that of exactly what it should have; if so, that is what it is now known to
+     * hold. Hashes and copies in one pass over {@code desired}, so a concurrent change cannot make the two disagree.
+     */
+    private static boolean adoptClaimedDigest(TypeState state, Map<String, VersionedResource> desired, Predicate<VersionedResource> include) {
+        VersionDigest digest = VersionDigest.EMPTY;
+        for (VersionedResource v : desired.values()) {
+            if (!include.test(v)) continue;
+            state.acked.put(v.name(), v.version());
+            digest = digest.plus(v.digest());
+        }
+        boolean matches = digest.toString().equals(state.claimedDigest);
+        state.claimedDigest = null;
+        if (matches) state.expected.putAll(state.acked);
+        else state.acked.clear();
+        return matches;
+    }
+
     private DeltaDiscoveryResponse seal(TypeState state, DeltaDiscoveryResponse.Builder b, Map<String, String> upserts, List<String> removals,
                                         Instant changedAt) {
         String nonce = Long.toString(++nonces);
@@ -226,6 +274,10 @@ public final class DeltaSender {
         final Map<String, String> acked = new HashMap<>();
         final Map<String, String> expected = new HashMap<>();
         final Map<String, String> nacked = new HashMap<>();
+        /** The digest the peer subscribed with, until the first diff checks it. */
+        String claimedDigest;
+        /** The digest did not match: nothing is sent until the peer subscribes again with its versions. */
+        boolean versionsWanted;
     }
 
     private record InFlight(String typeUrl, Map<String, String> upserts, List<String> removals, Instant changedAt) {

@@ -47,7 +47,7 @@ public final class ReceiverSession {
         serial.execute(() -> {
             try {
                 for (ResourceType t : this.types) {
-                    out.onNext(receiver.subscribe(t, sink.versions(t)));
+                    out.onNext(receiver.subscribe(t, sink.digest(t)));
                 }
             } catch (RuntimeException e) {
                 fail(e);
@@ -67,6 +67,10 @@ public final class ReceiverSession {
                 LOG.log(System.Logger.Level.WARNING, "ignoring KDS resources of unknown type " + batch.typeUrl() + " (version skew?)");
                 listener.ignored(batch.typeUrl(), "unknown resource type");
                 out.onNext(receiver.complete(batch, Map.of()));
+                return;
+            }
+            if (batch.versionsWanted()) {
+                out.onNext(receiver.subscribeWithVersions(batch.type(), sink.versions(batch.type())));
                 return;
             }
             Map<String, String> failures = sink.apply(batch.type(), batch.upserts(), batch.removals());
@@ -109,10 +113,6 @@ public final class ReceiverSession {
     /** Completes when every subscribed type has had its first response applied. */
     public CompletableFuture<Void> synced() {
         return synced;
-    }
-
-    public Map<String, String> versions(ResourceType type) {
-        return receiver.versions(type);
     }
 
     public static String typeUrl(ResourceType t) {

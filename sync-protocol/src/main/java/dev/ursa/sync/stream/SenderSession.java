@@ -77,7 +77,7 @@ public final class SenderSession implements ResourceIndex.Listener, AutoCloseabl
         }
         switch (outcome) {
             case DeltaSender.Subscribed s -> {
-                listener.subscribed(s.typeUrl(), s.initialVersions().size());
+                listener.subscribed(s.typeUrl(), s.peerHas());
                 schedule(Duration.ZERO);
             }
             case DeltaSender.Acked a -> listener.acked(a.typeUrl(), a.resources(), a.latency());
@@ -125,7 +125,8 @@ public final class SenderSession implements ResourceIndex.Listener, AutoCloseabl
                         d.full ? null : d.names, d.oldest, d.always);
                 for (DeltaDiscoveryResponse r : responses) {
                     out.onNext(r);
-                    listener.sent(typeUrl, r.getResourcesCount(), r.getRemovedResourcesCount(), r.getSerializedSize());
+                    int removed = VersionDigest.asksForVersions(r) ? 0 : r.getRemovedResourcesCount();
+                    listener.sent(typeUrl, r.getResourcesCount(), removed, r.getSerializedSize());
                 }
             }
         }

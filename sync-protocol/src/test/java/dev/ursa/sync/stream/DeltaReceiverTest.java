@@ -24,11 +24,25 @@ class DeltaReceiverTest {
     }
 
     @Test
-    void subscribesWithWhatItHas() {
-        var req = receiver.subscribe(ResourceTypes.MESH_TIMEOUT, Map.of("default/a", "v1"));
+    void subscribesWithTheDigestOfWhatItHasAndWithEveryVersionWhenAsked() {
+        Map<String, String> has = Map.of("default/a", "v1", "default/b", "v2");
+        var req = receiver.subscribe(ResourceTypes.MESH_TIMEOUT, VersionDigest.of(has));
         assertThat(req.getTypeUrl()).isEqualTo(TIMEOUTS);
         assertThat(req.getResponseNonce()).isEmpty();
-        assertThat(req.getInitialResourceVersionsMap()).containsEntry("default/a", "v1");
+        assertThat(req.getInitialResourceVersionsMap()).containsExactly(Map.entry(VersionDigest.WIRE_NAME, VersionDigest.of(has).toString()));
+
+        var batch = receiver.onResponse(VersionDigest.versionsWanted(TIMEOUTS, "1"));
+        assertThat(batch.versionsWanted()).isTrue();
+        assertThat(batch.removals()).isEmpty();
+        assertThat(receiver.synced(ResourceTypes.MESH_TIMEOUT)).isFalse();
+        var again = receiver.subscribeWithVersions(ResourceTypes.MESH_TIMEOUT, has);
+        assertThat(again.getResponseNonce()).isEmpty();
+        assertThat(again.getInitialResourceVersionsMap()).isEqualTo(has);
+    }
+
+    @Test
+    void subscribesWithNothingWhenItHasNothing() {
+        assertThat(receiver.subscribe(ResourceTypes.MESH_TIMEOUT, VersionDigest.EMPTY).getInitialResourceVersionsMap()).isEmpty();
     }
 
     @Test
@@ -52,7 +66,6 @@ class DeltaReceiverTest {
         assertThat(nack.getResponseNonce()).isEqualTo("1");
         assertThat(nack.getErrorDetail().getCode()).isNotZero();
         assertThat(nack.getErrorDetail().getDetails(0).unpack(ErrorInfo.class).getMetadataMap()).containsOnlyKeys("default/garbage", "default/other");
-        assertThat(receiver.versions(ResourceTypes.MESH_TIMEOUT)).containsOnlyKeys("default/good");
         assertThat(receiver.synced(ResourceTypes.MESH_TIMEOUT)).isTrue();
     }
 

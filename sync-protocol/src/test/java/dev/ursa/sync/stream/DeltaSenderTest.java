@@ -180,4 +180,63 @@ class DeltaSenderTest {
         var out = sender.diff(TIMEOUTS, desired, v -> false, null, clock.instant(), false);
         assertThat(out.getFirst().getRemovedResourcesList()).containsExactly("default/a");
     }
+
+    DeltaDiscoveryRequest subscribeWithDigest(Map<String, String> peerHas) {
+        return subscribe(Map.of(VersionDigest.WIRE_NAME, VersionDigest.of(peerHas).toString()));
+    }
+
+    @Test
+    void matchingDigestResumesWithNothingSentAndTheVersionsAdopted() {
+        VersionedResource a = put("a", "10s");
+        VersionedResource b = put("b", "20s");
+        Map<String, String> peerHas = Map.of(a.name(), a.version(), b.name(), b.version());
+        assertThat(sender.onRequest(subscribeWithDigest(peerHas)))
+                .isInstanceOfSatisfying(DeltaSender.Subscribed.class, s -> assertThat(s.peerHas()).isEqualTo(2));
+
+        assertThat(full()).isEmpty();
+        assertThat(sender.acked(TIMEOUTS)).isEqualTo(peerHas);
+        // Later changes flow as differences against the adopted versions.
+        put("b", "21s");
+        assertThat(names(full().getFirst())).containsExactly("default/b");
+    }
+
+    @Test
+    void digestOfWhatThePeerMayNotHaveDoesNotMatch() {
+        VersionedResource a = put("a", "10s");
+        VersionedResource b = put("b", "20s");
+        sender.onRequest(subscribeWithDigest(Map.of(a.name(), a.version(), b.name(), b.version())));
+        var out = sender.diff(TIMEOUTS, desired, v -> !v.name().equals(b.name()), null, clock.instant(), false);
+        assertThat(out).singleElement().satisfies(r -> assertThat(VersionDigest.asksForVersions(r)).isTrue());
+    }
+
+    @Test
+    void differentDigestAsksForEveryVersionThenSendsOnlyTheDifference() {
+        VersionedResource same = put("same", "10s");
+        put("changed", "20s");
+        Map<String, String> peerHas = Map.of(same.name(), same.version(), "default/changed", "old", "default/gone", "v-gone");
+        sender.onRequest(subscribeWithDigest(peerHas));
+
+        var marker = full();
+        assertThat(marker).singleElement().satisfies(r -> {
+            assertThat(VersionDigest.asksForVersions(r)).isTrue();
+            assertThat(r.getNonce()).isNotEmpty();
+        });
+        assertThat(sender.inFlight()).isZero();
+        // Nothing else goes out for the type until the peer subscribes again, whatever changes meanwhile.
+        put("added", "30s");
+        assertThat(full()).isEmpty();
+        assertThat(sender.diff(TIMEOUTS, desired, v -> true, Set.of("default/added"), clock.instant(), true)).isEmpty();
+
+        sender.onRequest(subscribe(peerHas));
+        var out = full();
+        assertThat(names(out.getFirst())).containsExactly("default/added", "default/changed");
+        assertThat(out.getFirst().getRemovedResourcesList()).containsExactly("default/gone");
+    }
+
+    @Test
+    void unreadableDigestAsksForEveryVersion() {
+        put("a", "10s");
+        sender.onRequest(subscribe(Map.of(VersionDigest.WIRE_NAME, "not a digest")));
+        assertThat(full()).singleElement().satisfies(r -> assertThat(VersionDigest.asksForVersions(r)).isTrue());
+    }
 }

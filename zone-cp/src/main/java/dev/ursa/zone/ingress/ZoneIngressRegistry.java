@@ -273,14 +273,7 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
     }
 
     private List<Resource> listAll(ResourceType type, String mesh) {
-        List<Resource> out = new ArrayList<>();
-        int offset = 0;
-        while (true) {
-            Page page = await(store.list(new ListQuery(type, mesh, Map.of(), offset, ListQuery.MAX_SIZE)));
-            out.addAll(page.items());
-            offset += page.items().size();
-            if (page.items().isEmpty() || offset >= page.total()) return out;
-        }
+        return await(store.listAll(ListQuery.inMesh(type, mesh)));
     }
 
     private static final class IngressState {

@@ -62,13 +62,8 @@ final class SyncSnapshot {
         ArrayNode items = JsonNodeFactory.instance.arrayNode();
         List<ResourceType> types = KdsTypes.globalToZone();
         for (ResourceType type : types) {
-            int offset = 0;
-            while (true) {
-                Page page = store.list(new ListQuery(type, null, FROM_GLOBAL, offset, ListQuery.MAX_SIZE)).toCompletableFuture().get(30, TimeUnit.SECONDS);
-                page.items().forEach(r -> items.add(ResourceCodec.encode(r)));
-                offset += page.items().size();
-                if (page.items().isEmpty() || offset >= page.total()) break;
-            }
+            store.listAll(ListQuery.labelled(type, FROM_GLOBAL)).toCompletableFuture().get(30, TimeUnit.SECONDS)
+                    .forEach(r -> items.add(ResourceCodec.encode(r)));
         }
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), "kds-snapshot", ".tmp");

@@ -114,6 +114,11 @@ public final class XdsEngine implements AutoCloseable {
     private final Map<String, String> lastSent = new ConcurrentHashMap<>();
     private final Map<RenderKey, XdsResources> renders = new ConcurrentHashMap<>();
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+    /**
+     * One instance per distinct view key: nodes of equal content hold the same key object, so the per-change lookup of
+     * each node's prepared config is an identity match, not a deep comparison of dataplane specs.
+     */
+    private final Map<ViewKey, ViewKey> viewKeys = new ConcurrentHashMap<>();
     private final List<ChangeEvent> pending = new ArrayList<>();
     /** Every ZoneIngress (not mesh-scoped): other zones' ingresses are cross-zone endpoints in every mesh they serve. */
     private List<Resource> zoneIngresses = List.of();
@@ -428,14 +433,7 @@ public final class XdsEngine implements AutoCloseable {
     }
 
     private List<Resource> listAll(ResourceType type, String mesh) {
-        List<Resource> out = new ArrayList<>();
-        int offset = 0;
-        while (true) {
-            Page page = await(store.list(new ListQuery(type, mesh, Map.of(), offset, ListQuery.MAX_SIZE)));
-            out.addAll(page.items());
-            offset += page.items().size();
-            if (page.items().isEmpty() || offset >= page.total()) return out;
-        }
+        return await(store.listAll(ListQuery.inMesh(type, mesh)));
     }
 
     private List<NodeState> nodesIn(String mesh) {
@@ -458,7 +456,7 @@ public final class XdsEngine implements AutoCloseable {
             return;
         }
         Resource effective = registered ? dp : st.clientOnly();
-        ViewKey key = st.viewKey(effective, registered, ms.policiesNameDataplanes());
+        ViewKey key = st.viewKey(effective, registered, ms.policiesNameDataplanes(), this::canonical);
         // Once per key and mesh generation: a thousand identical clients cost one lookup each, not one render each.
         Prepared prepared = ms.prepared.computeIfAbsent(key, k -> prepare(ms, st, effective, registered, k));
         DataplaneView shared = prepared.view();
@@ -505,6 +503,12 @@ public final class XdsEngine implements AutoCloseable {
             return;
         }
         cache.setSnapshot(st.id.toString(), snapshot != null ? snapshot : snapshot(res));
+    }
+
+    private ViewKey canonical(ViewKey key) {
+        if (viewKeys.size() > 10_000) viewKeys.clear(); // keys of departed nodes; a cleared key only costs a deep compare
+        ViewKey existing = viewKeys.putIfAbsent(key, key);
+        return existing != null ? existing : key;
     }
 
     /** Snapshot.create hashes every resource; nodes with equal content share one immutable snapshot. */
@@ -754,9 +758,9 @@ public final class XdsEngine implements AutoCloseable {
             return clientOnly;
         }
 
-        ViewKey viewKey(Resource dp, boolean registered, boolean named) {
+        ViewKey viewKey(Resource dp, boolean registered, boolean named, java.util.function.UnaryOperator<ViewKey> canonical) {
             if (viewKey == null || viewKeyDataplane != dp || viewKeyNamed != named || viewKey.registered() != registered) {
-                viewKey = ViewKey.of(flavour, dp, named ? id.name() : "", registered);
+                viewKey = canonical.apply(ViewKey.of(flavour, dp, named ? id.name() : "", registered));
                 viewKeyDataplane = dp;
                 viewKeyNamed = named;
             }

@@ -108,30 +108,38 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
 
     @Override
     public CompletionStage<Page> list(ListQuery q) {
-        StringBuilder where = new StringBuilder(" from ursa_resource where type = :type");
-        if (q.mesh() != null) where.append(" and mesh = :mesh");
-        // Typed as text first: a parameter the server infers as jsonb would be sent by the Vert.x client as a JSON string.
-        if (!q.labels().isEmpty()) where.append(" and labels @> cast(cast(:labels as text) as jsonb)");
-        String selector = new JsonObject(Map.copyOf(q.labels())).encode();
+        String where = where(q);
         return read(s -> {
-            var count = s.createNativeQuery("select count(*)" + where, Long.class);
-            var page = s.createNativeQuery("select *" + where + " order by mesh, name limit :size offset :offset", ResourceRow.class);
-            count.setParameter("type", q.type().name());
-            page.setParameter("type", q.type().name());
-            if (q.mesh() != null) {
-                count.setParameter("mesh", q.mesh());
-                page.setParameter("mesh", q.mesh());
-            }
-            if (!q.labels().isEmpty()) {
-                count.setParameter("labels", selector);
-                page.setParameter("labels", selector);
-            }
+            var count = bind(s.createNativeQuery("select count(*)" + where, Long.class), q);
+            var page = bind(s.createNativeQuery("select *" + where + " order by mesh, name limit :size offset :offset", ResourceRow.class), q);
             page.setParameter("size", q.size());
             page.setParameter("offset", q.offset());
             return count.getSingleResult().chain(total -> total == 0 || q.offset() >= total
                     ? Uni.createFrom().item(new Page(List.of(), total))
                     : page.getResultList().map(rows -> new Page(rows.stream().map(PostgresStore::toResource).toList(), total)));
         });
+    }
+
+    /** One query: one consistent snapshot, where paging could skip a row deleted between pages. */
+    @Override
+    public CompletionStage<List<Resource>> listAll(ListQuery q) {
+        return read(s -> bind(s.createNativeQuery("select *" + where(q) + " order by mesh, name", ResourceRow.class), q)
+                .getResultList().map(rows -> rows.stream().map(PostgresStore::toResource).toList()));
+    }
+
+    private static String where(ListQuery q) {
+        StringBuilder where = new StringBuilder(" from ursa_resource where type = :type");
+        if (q.mesh() != null) where.append(" and mesh = :mesh");
+        // Typed as text first: a parameter the server infers as jsonb would be sent by the Vert.x client as a JSON string.
+        if (!q.labels().isEmpty()) where.append(" and labels @> cast(cast(:labels as text) as jsonb)");
+        return where.toString();
+    }
+
+    private static <T> Mutiny.SelectionQuery<T> bind(Mutiny.SelectionQuery<T> query, ListQuery q) {
+        query.setParameter("type", q.type().name());
+        if (q.mesh() != null) query.setParameter("mesh", q.mesh());
+        if (!q.labels().isEmpty()) query.setParameter("labels", new JsonObject(Map.copyOf(q.labels())).encode());
+        return query;
     }
 
     @Override

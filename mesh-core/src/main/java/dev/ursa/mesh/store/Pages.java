@@ -1,0 +1,22 @@
+package dev.ursa.mesh.store;
+
+import dev.ursa.mesh.model.Resource;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Reads a listing page after page ({@link ResourceStore#listAll}). */
+final class Pages {
+    private Pages() {
+    }
+
+    static CompletionStage<List<Resource>> collect(ResourceStore store, ListQuery query, List<Resource> into) {
+        return store.list(query).thenCompose(page -> {
+            into.addAll(page.items());
+            int next = query.offset() + page.items().size();
+            if (page.items().isEmpty() || next >= page.total()) return CompletableFuture.completedFuture(List.copyOf(into));
+            return collect(store, new ListQuery(query.type(), query.mesh(), query.labels(), next, query.size()), into);
+        });
+    }
+}
