@@ -5,7 +5,6 @@ import dev.ursa.mesh.model.ResourceKey;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.store.ChangeEvent;
 import dev.ursa.mesh.store.ListQuery;
-import dev.ursa.mesh.store.Page;
 import dev.ursa.mesh.store.ResourceStore;
 
 import java.time.Duration;

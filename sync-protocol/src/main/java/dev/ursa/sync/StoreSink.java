@@ -7,7 +7,6 @@ import dev.ursa.mesh.model.ResourceKey;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.ListQuery;
-import dev.ursa.mesh.store.Page;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.store.StoreException;

@@ -2,7 +2,6 @@ package dev.ursa.zone.ingress;
 
 import dev.ursa.zone.Blocking;
 import dev.ursa.mesh.codec.ResourceValidation;
-import dev.ursa.mesh.crosszone.IngressXds;
 import dev.ursa.mesh.model.Meta;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceKey;
@@ -12,7 +11,6 @@ import dev.ursa.mesh.resources.ZoneIngressSpec;
 import dev.ursa.mesh.resources.ZoneIngressSpec.AvailableService;
 import dev.ursa.mesh.store.ChangeEvent;
 import dev.ursa.mesh.store.ListQuery;
-import dev.ursa.mesh.store.Page;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.validation.ValidationException;

@@ -8,7 +8,6 @@ import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.store.ListQuery;
-import dev.ursa.mesh.store.Page;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.sync.KdsTypes;

@@ -15,7 +15,6 @@ import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.resources.DataplaneSpec;
 import dev.ursa.mesh.store.ChangeEvent;
 import dev.ursa.mesh.store.ListQuery;
-import dev.ursa.mesh.store.Page;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.validation.ValidationException;
