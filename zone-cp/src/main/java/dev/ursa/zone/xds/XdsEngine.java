@@ -128,7 +128,22 @@ public final class XdsEngine implements AutoCloseable {
     private final Counter fullRenders;
     private final Counter edsRenders;
 
+    /**
+     * Where one stream's responses are serialised and written, in order. Asked once per stream, on the thread that
+     * opens it: a transport can answer with that stream's own I/O thread, so a response costs no extra thread hop.
+     * Returns null to use one of the engine's sender threads.
+     */
+    public interface StreamExecutors {
+        StreamExecutors SENDER_THREADS = () -> null;
+
+        java.util.concurrent.Executor forNewStream();
+    }
+
     public XdsEngine(ResourceStore store, XdsSettings settings, MeterRegistry meters) {
+        this(store, settings, meters, StreamExecutors.SENDER_THREADS);
+    }
+
+    public XdsEngine(ResourceStore store, XdsSettings settings, MeterRegistry meters, StreamExecutors streamExecutors) {
         this.store = store;
         this.settings = settings;
         this.meters = meters;
@@ -148,7 +163,10 @@ public final class XdsEngine implements AutoCloseable {
             });
         }
         AtomicLong nextSender = new AtomicLong();
-        ExecutorGroup group = () -> senders[(int) (nextSender.getAndIncrement() % senders.length)];
+        ExecutorGroup group = () -> {
+            java.util.concurrent.Executor own = streamExecutors.forNewStream();
+            return own != null ? own : senders[(int) (nextSender.getAndIncrement() % senders.length)];
+        };
         this.server = new V3DiscoveryServer(List.of(new Callbacks()), new NackAwareWatcher(cache, this::lastSent), group,
                 new CachedProtoResourcesSerializer());
         this.fullRenders = Counter.builder("ursa_xds_renders").tag("kind", "full").description("dataplane configs recomputed").register(meters);
