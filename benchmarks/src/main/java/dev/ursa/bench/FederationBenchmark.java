@@ -41,7 +41,8 @@ public final class FederationBenchmark {
      * federation is measured the other's clients sit idle), so a slow figure can be told from a starved one.
      */
     public record ChangeAck(String batchWindow, int zones, int clients, int changes, LatencyStats latency, double connectSeconds,
-                            double globalCpuMsPerChange, double zonesCpuMsPerChange, double clientsJvmCpuMsPerChange) {
+                            double globalCpuMsPerChange, double zonesCpuMsPerChange, double clientsJvmCpuMsPerChange,
+                            double otherFederationsCpuMsPerChange) {
     }
 
     public record RestPut(int puts, double putsPerSecond, LatencyStats latency, int errors, String firstFailure, long globalCpuMicrosPerPut,
@@ -306,19 +307,22 @@ public final class FederationBenchmark {
                 config.warmupChanges(), config.changes(), runs.stream().map(Run::window).toList());
         out.flush();
         List<long[]> samples = new ArrayList<>();
-        long[][] cpuNanos = new long[runs.size()][3]; // global, zones, this JVM
+        long[][] cpuNanos = new long[runs.size()][4]; // global, zones, this JVM, the other (idle) federations' CPs
         for (Run run : runs) samples.add(new long[config.changes() * config.zones() * config.clientsPerZone()]);
         for (int change = 0; change < config.warmupChanges() + config.changes(); change++) {
             for (int r = 0; r < runs.size(); r++) {
                 List<AdsClient> clients = all(runs.get(r).fleets());
                 for (AdsClient c : clients) c.markChange(c.acked(AdsClient.RDS));
                 long[] cpu0 = cpu(runs.get(r).fed());
+                long others0 = othersCpu(runs, r);
                 long start = System.nanoTime();
                 runs.get(r).fed().put(runs.get(r).fed().global().baseUri(), "/meshes/default/meshtimeouts/bench", timeout(2 + change));
                 AdsClient.awaitAll(clients, c -> c.changeAckNanos() > 0, Duration.ofMinutes(1));
+                Thread.sleep(config.settle().toMillis()); // think time: the ACKs are processed before the next change
                 if (change >= config.warmupChanges()) {
                     long[] cpu1 = cpu(runs.get(r).fed());
                     for (int k = 0; k < 3; k++) cpuNanos[r][k] += cpu1[k] - cpu0[k];
+                    cpuNanos[r][3] += othersCpu(runs, r) - others0;
                     int base = (change - config.warmupChanges()) * clients.size();
                     for (int i = 0; i < clients.size(); i++) samples.get(r)[base + i] = clients.get(i).changeAckNanos() - start;
                 }
@@ -328,11 +332,23 @@ public final class FederationBenchmark {
         for (int r = 0; r < runs.size(); r++) {
             results.add(new ChangeAck(runs.get(r).window(), config.zones(), config.zones() * config.clientsPerZone(), config.changes(),
                     LatencyStats.ofNanos(samples.get(r)), runs.get(r).connectSeconds, round(cpuNanos[r][0] / 1e6 / config.changes()),
-                    round(cpuNanos[r][1] / 1e6 / config.changes()), round(cpuNanos[r][2] / 1e6 / config.changes())));
+                    round(cpuNanos[r][1] / 1e6 / config.changes()), round(cpuNanos[r][2] / 1e6 / config.changes()),
+                    round(cpuNanos[r][3] / 1e6 / config.changes())));
         }
         out.println(results.stream().map(a -> a.batchWindow() + ": p50 " + Math.round(a.latency().p50Ms()) + " ms, p99 "
                 + Math.round(a.latency().p99Ms()) + " ms").toList());
         return results;
+    }
+
+    /** CPU nanoseconds used so far by the control planes of every run but {@code measured} (idle while it is measured). */
+    private static long othersCpu(List<Run> runs, int measured) {
+        long sum = 0;
+        for (int r = 0; r < runs.size(); r++) {
+            if (r == measured) continue;
+            long[] c = cpu(runs.get(r).fed());
+            sum += c[0] + c[1];
+        }
+        return sum;
     }
 
     /** CPU nanoseconds used so far by the global, the zones together, and this JVM. */
@@ -376,8 +392,10 @@ public final class FederationBenchmark {
             out.printf("%-46s p50 %.1f / p90 %.1f / p99 %.1f / max %.1f ms over %d samples%s%n",
                     "change -> ACK by all (" + a.zones() + "x" + a.clients() / a.zones() + ", window " + a.batchWindow() + ")",
                     a.latency().p50Ms(), a.latency().p90Ms(), a.latency().p99Ms(), a.latency().maxMs(), a.latency().samples(), ratio);
-            out.printf("%-46s CPU per change: global %.0f ms, zones %.0f ms, clients (this JVM) %.0f ms; connect %.1f s%n", "",
-                    a.globalCpuMsPerChange(), a.zonesCpuMsPerChange(), a.clientsJvmCpuMsPerChange(), a.connectSeconds());
+            out.printf("%-46s CPU per change: global %.0f ms, zones %.0f ms, clients (this JVM) %.0f ms, idle other federation(s) %.0f ms;"
+                            + " connect %.1f s%n", "",
+                    a.globalCpuMsPerChange(), a.zonesCpuMsPerChange(), a.clientsJvmCpuMsPerChange(), a.otherFederationsCpuMsPerChange(),
+                    a.connectSeconds());
         }
         out.printf("%-46s target p99 < 200 ms at 3 x 1000: %s%n", "", main.zones() == 3 && main.clients() == 3000
                 ? (main.latency().p99Ms() < 200 ? "met" : "NOT met") : "(not this size)");

@@ -12,7 +12,9 @@ import java.util.TreeSet;
 /**
  * Parameters of {@link FederationBenchmark}: {@code --name=value} arguments or {@code -Dfed.<name>=value}. {@code --size}
  * picks a preset (small: 2 zones x 200 clients, the default, under 5 minutes on 2 cores; large: 3 x 1000;
- * single: 1 x 10 000); explicit {@code --zones} / {@code --clients} override it.
+ * single: 1 x 10 000); explicit {@code --zones} / {@code --clients} override it. {@code --settle} (200ms) is the pause
+ * after every client has ACKed a change and before the next one: the control planes process those ACKs meanwhile, so
+ * each change meets a quiet system, as an operator's isolated change does; its CPU is still counted with the change.
  */
 public record FederationConfig(
         String size,
@@ -26,13 +28,14 @@ public record FederationConfig(
         int concurrency,
         int kdsRepeats,
         List<Duration> batchWindows,
+        Duration settle,
         boolean storm,
         boolean zoneRestart,
         Path repoRoot,
         Path outDir) {
 
     private static final Set<String> NAMES = Set.of("size", "zones", "clients", "channels", "changes", "warmupChanges", "puts",
-            "putWarmup", "concurrency", "kdsRepeats", "batchWindows", "storm", "zoneRestart", "repoRoot", "out");
+            "putWarmup", "concurrency", "kdsRepeats", "batchWindows", "settle", "storm", "zoneRestart", "repoRoot", "out");
     private static final Map<String, int[]> SIZES = Map.of("small", new int[]{2, 200}, "large", new int[]{3, 1000}, "single", new int[]{1, 10_000});
 
     public FederationConfig {
@@ -69,6 +72,7 @@ public record FederationConfig(
                 intProp(p, "kdsRepeats", 3),
                 Arrays.stream(p.getProperty("batchWindows", "20ms,0ms").split(",")).map(String::trim).filter(s -> !s.isEmpty())
                         .map(FederationConfig::duration).toList(),
+                duration(p.getProperty("settle", "200ms")),
                 Boolean.parseBoolean(p.getProperty("storm", "true")),
                 Boolean.parseBoolean(p.getProperty("zoneRestart", "true")),
                 root,

@@ -40,12 +40,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * The zone side of KDS (the same {@link KdsZoneClient}, {@link StoreSink} and {@link ResourceIndex} a zone CP runs) in
  * this JVM against the real global, so a sync is timed by the protocol's own "every type applied once" event without a
  * zone CP's JVM start: a full resync (empty store) and a resume with no change (the store already holds everything,
- * sent as {@code initial_resource_versions}). Registers at the global as a zone of its own.
+ * sent as a digest of its versions). Registers at the global as a zone of its own.
  */
 public final class KdsProbe implements AutoCloseable {
     private final ManagedChannel channel;
     private final Channel authenticated;
     private InMemoryStore store = new InMemoryStore();
+    /** One sink per store, as a zone CP keeps one for its lifetime (its content versions stay cached across reconnects). */
+    private StoreSink sink = StoreSink.fromGlobal(store);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
     private final ExecutorService workers = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().factory());
 
@@ -71,6 +73,7 @@ public final class KdsProbe implements AutoCloseable {
     /** Starts over with an empty store: the next {@link #sync()} is a full resync. */
     public void forget() {
         store = new InMemoryStore();
+        sink = StoreSink.fromGlobal(store);
     }
 
     /** How many global-owned resources the probe's store holds. */
@@ -90,7 +93,7 @@ public final class KdsProbe implements AutoCloseable {
         AtomicLong received = new AtomicLong();
         ResourceIndex local = new ResourceIndex(store, KdsTypes.zoneToGlobal(),
                 r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL))).start();
-        try (KdsZoneClient client = new KdsZoneClient(authenticated, local, counting(StoreSink.fromGlobal(store), received), timer, workers, Clock.systemUTC(),
+        try (KdsZoneClient client = new KdsZoneClient(authenticated, local, counting(sink, received), timer, workers, Clock.systemUTC(),
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new SecureRandom()), Duration.ofMillis(20), 1 << 20,
                 new KdsZoneClient.Events() {
                     @Override

@@ -110,7 +110,11 @@ public final class XdsEngine implements AutoCloseable {
     private final Map<String, MeshState> meshes = new ConcurrentHashMap<>();
     private final Map<NodeId, NodeState> nodes = new ConcurrentHashMap<>();
     private final Map<Long, NodeId> streams = new ConcurrentHashMap<>();
-    private final Map<String, String> lastSent = new ConcurrentHashMap<>();
+    /**
+     * The version last sent, per node id and type URL (see {@link NackAwareWatcher}). Written on every response, with
+     * strings from parsed requests (their hash codes already computed); a node's entry goes when the node does.
+     */
+    private final Map<String, Map<String, String>> lastSent = new ConcurrentHashMap<>();
     private final Map<RenderKey, XdsResources> renders = new ConcurrentHashMap<>();
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     /**
@@ -618,6 +622,7 @@ public final class XdsEngine implements AutoCloseable {
             if (now != null && !now.streams.isEmpty()) return;
             nodes.remove(id);
             cache.clearSnapshot(id.toString());
+            lastSent.remove(id.toString());
             // Decided on the store's current state, deleted only at the version seen: an API write in between stays.
             store.get(ResourceKey.of(ResourceTypes.DATAPLANE, id.mesh(), id.name())).thenCompose(dp -> dp.isPresent() && selfRegistered(dp.get())
                     ? store.delete(dp.get().key(), Precondition.version(dp.get().meta().version()))
@@ -630,7 +635,7 @@ public final class XdsEngine implements AutoCloseable {
     }
 
     private String lastSent(String nodeId, String typeUrl) {
-        return lastSent.get(nodeId + "|" + typeUrl);
+        return lastSent.getOrDefault(nodeId, Map.of()).get(typeUrl);
     }
 
     /** Parses and checks a node's first request on a stream; a bad node gets a clear error, nobody else is affected. */
@@ -707,10 +712,9 @@ public final class XdsEngine implements AutoCloseable {
 
         @Override
         public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
-            NodeId id = streams.get(streamId);
-            String hooked = hookedStreams.get(streamId);
-            if (id != null) lastSent.put(id + "|" + response.getTypeUrl(), response.getVersionInfo());
-            else if (hooked != null) lastSent.put(hooked + "|" + response.getTypeUrl(), response.getVersionInfo());
+            if (streams.containsKey(streamId) || hookedStreams.containsKey(streamId)) {
+                lastSent.computeIfAbsent(request.getNode().getId(), n -> new ConcurrentHashMap<>()).put(response.getTypeUrl(), response.getVersionInfo());
+            }
         }
 
         @Override
