@@ -3,22 +3,31 @@ package dev.ursa.bench;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.store.InMemoryStore;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.sync.KdsGrpc;
 import dev.ursa.sync.KdsTypes;
 import dev.ursa.sync.ResourceIndex;
+import dev.ursa.sync.ResourceSink;
 import dev.ursa.sync.StoreSink;
 import dev.ursa.sync.peer.Backoff;
 import dev.ursa.sync.peer.KdsServerHandler;
 import dev.ursa.sync.peer.KdsZoneClient;
+import dev.ursa.sync.stream.DeltaReceiver;
 import dev.ursa.sync.stream.KdsListener;
+import dev.ursa.sync.stream.VersionDigest;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -34,6 +43,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -93,6 +103,13 @@ public final class KdsBenchmark {
         final List<StoreSink> zoneSinks = new ArrayList<>();
         final List<AutoCloseable> connections = new ArrayList<>();
         final AtomicLong bytes = new AtomicLong();
+        /**
+         * The protocol's own figure per connection: from the streams being opened to every type applied once (what a
+         * zone CP logs as its sync time), without building a channel and a local index as {@link #connect} does.
+         */
+        final java.util.concurrent.ConcurrentLinkedQueue<Long> syncTook = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        /** Serialized size of every request the zones sent (subscriptions, ACKs), HTTP/2 framing not counted. */
+        final AtomicLong requestBytes = new AtomicLong();
         final AtomicLong responses = new AtomicLong();
         final AtomicLong resourcesSent = new AtomicLong();
         final AtomicReference<CountDownLatch> acks = new AtomicReference<>(new CountDownLatch(0));
@@ -155,19 +172,31 @@ public final class KdsBenchmark {
             return connect(zone, store, StoreSink.fromGlobal(store), synced);
         }
 
-        AutoCloseable connect(String zone, InMemoryStore store, StoreSink sink, CountDownLatch synced) {
+        AutoCloseable connect(String zone, InMemoryStore store, ResourceSink sink, CountDownLatch synced) {
             ResourceIndex local = new ResourceIndex(store, KdsTypes.zoneToGlobal(),
                     r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL))).start();
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
                     .maxInboundMessageSize(4 * 1024 * 1024 + 64 * 1024).build();
             Metadata md = new Metadata();
             md.put(KdsGrpc.ZONE, zone);
-            Channel withZone = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md));
+            Channel withZone = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md), new ClientInterceptor() {
+                @Override
+                public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+                    return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                        @Override
+                        public void sendMessage(Q message) {
+                            if (message instanceof com.google.protobuf.MessageLite m) requestBytes.addAndGet(m.getSerializedSize());
+                            super.sendMessage(message);
+                        }
+                    };
+                }
+            });
             KdsZoneClient client = new KdsZoneClient(withZone, local, sink, timer, workers, Clock.systemUTC(),
                     new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(1)), Duration.ofMillis(20), 1 << 20,
                     new KdsZoneClient.Events() {
                         @Override
                         public void synced(Duration took) {
+                            syncTook.add(took.toNanos());
                             synced.countDown();
                         }
                     });
@@ -225,28 +254,76 @@ public final class KdsBenchmark {
             System.out.printf("full resync, %d resources -> 1 empty zone: %.0f ms%n", resources, (System.nanoTime() - t1) / 1e6);
             c.close();
 
-            long[] singles = new long[5];
-            for (int i = 0; i < singles.length; i++) {
-                CountDownLatch s1 = new CountDownLatch(1);
-                long t = System.nanoTime();
-                AutoCloseable one1 = connect("zone-1", zoneStores.getFirst(), zoneSinks.getFirst(), s1);
-                s1.await(2, TimeUnit.MINUTES);
-                singles[i] = System.nanoTime() - t;
-                one1.close();
+            // Baseline in the same run: a digest that never matches makes every resume send its full version list
+            // (what the protocol did before digests, plus one round trip; what a zone that missed changes does).
+            for (int round = 0; round < 2; round++) {
+                long q0 = requestBytes.get();
+                syncTook.clear();
+                LatencyStats digest = resumeOneZone(zoneSinks.getFirst(), 5);
+                LatencyStats digestStreams = LatencyStats.ofNanos(syncTook.stream().mapToLong(Long::longValue).toArray());
+                long digestBytes = (requestBytes.get() - q0) / 5;
+                q0 = requestBytes.get();
+                LatencyStats everyVersion = resumeOneZone(staleDigest(zoneSinks.getFirst()), 5);
+                long everyVersionBytes = (requestBytes.get() - q0) / 5;
+                if (round == 0) continue; // JIT warm-up of both paths
+                System.out.printf("resume with no change, 1 zone holding %d resources, 5 rounds: from the streams opening (protocol) p50 %.1f ms, max %.1f ms%n",
+                        resources, digestStreams.p50Ms(), digestStreams.maxMs());
+                System.out.printf("resume with no change, 1 zone holding %d resources (new channel each time), 5 rounds: until synced p50 %.1f ms, max %.1f ms, %d request bytes; "
+                                + "baseline with every version sent: p50 %.1f ms, max %.1f ms, %d request bytes (digest x%.1f faster)%n",
+                        resources, digest.p50Ms(), digest.maxMs(), digestBytes, everyVersion.p50Ms(), everyVersion.maxMs(), everyVersionBytes,
+                        everyVersion.p50Ms() / digest.p50Ms());
             }
-            LatencyStats rs = LatencyStats.ofNanos(singles);
-            System.out.printf("resume with no change, 1 zone holding %d resources (new channel each time), %d rounds: until synced p50 %.1f ms, max %.1f ms%n",
-                    resources, singles.length, rs.p50Ms(), rs.maxMs());
 
             long[] resumes = new long[5];
-            long rb0 = bytes.get(), rn0 = resourcesSent.get(), rr0 = responses.get();
+            long[] resumeStreams = new long[resumes.length];
+            long rb0 = bytes.get(), rn0 = resourcesSent.get(), rr0 = responses.get(), rq0 = requestBytes.get();
             for (int i = 0; i < resumes.length; i++) {
+                syncTook.clear();
                 resumes[i] = connectAll();
+                resumeStreams[i] = syncTook.stream().mapToLong(Long::longValue).max().orElseThrow();
                 disconnectAll();
             }
+            LatencyStats rp = LatencyStats.ofNanos(resumeStreams);
+            System.out.printf("resume with no change, %d zones at once, from the streams opening (protocol), slowest zone per round: p50 %.1f ms, max %.1f ms%n",
+                    zones, rp.p50Ms(), rp.maxMs());
             LatencyStats r = LatencyStats.ofNanos(resumes);
-            System.out.printf("resume with no change, %d zones holding %d resources, %d rounds: until every zone synced p50 %.1f ms, max %.1f ms; %d resources sent, %d bytes in %d responses (empty ACK-able responses)%n",
-                    zones, resources, resumes.length, r.p50Ms(), r.maxMs(), resourcesSent.get() - rn0, bytes.get() - rb0, responses.get() - rr0);
+            System.out.printf("resume with no change, %d zones holding %d resources, %d rounds: until every zone synced p50 %.1f ms, max %.1f ms; %d resources sent, %d bytes in %d responses (empty ACK-able responses); zones sent %d request bytes per zone per resume%n",
+                    zones, resources, resumes.length, r.p50Ms(), r.maxMs(), resourcesSent.get() - rn0, bytes.get() - rb0, responses.get() - rr0,
+                    (requestBytes.get() - rq0) / resumes.length / zones);
+        }
+
+        LatencyStats resumeOneZone(ResourceSink sink, int rounds) throws Exception {
+            long[] samples = new long[rounds];
+            for (int i = 0; i < rounds; i++) {
+                CountDownLatch synced = new CountDownLatch(1);
+                long t = System.nanoTime();
+                AutoCloseable c = connect("zone-1", zoneStores.getFirst(), sink, synced);
+                if (!synced.await(2, TimeUnit.MINUTES)) throw new IllegalStateException("zone-1 did not resume");
+                samples[i] = System.nanoTime() - t;
+                c.close();
+            }
+            return LatencyStats.ofNanos(samples);
+        }
+
+        /** {@code sink} with its digests off by one: every subscription is answered "send your versions". */
+        static ResourceSink staleDigest(ResourceSink sink) {
+            return new ResourceSink() {
+                @Override
+                public VersionDigest digest(ResourceType type) {
+                    VersionDigest d = sink.digest(type);
+                    return d.count() == 0 ? d : new VersionDigest(d.count(), d.high(), d.low() + 1);
+                }
+
+                @Override
+                public Map<String, String> versions(ResourceType type) {
+                    return sink.versions(type);
+                }
+
+                @Override
+                public Map<String, String> apply(ResourceType type, List<DeltaReceiver.Incoming> upserts, List<String> removals) {
+                    return sink.apply(type, upserts, removals);
+                }
+            };
         }
 
         void awaitIndexed(int resources) throws InterruptedException {
