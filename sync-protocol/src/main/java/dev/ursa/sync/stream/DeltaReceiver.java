@@ -79,7 +79,10 @@ public final class DeltaReceiver {
         for (var r : response.getResourcesList()) {
             upserts.add(decode(type, r.getName(), r.getVersion(), r.getResource()));
         }
-        return new Batch(typeUrl, type, response.getNonce(), upserts, List.copyOf(response.getRemovedResourcesList()), false);
+        // A sender from before digests took the subscription's digest for a resource this side holds, and removes it
+        // along with a full send: there is nothing to remove.
+        List<String> removals = response.getRemovedResourcesList().stream().filter(n -> !VersionDigest.WIRE_NAME.equals(n)).toList();
+        return new Batch(typeUrl, type, response.getNonce(), upserts, removals, false);
     }
 
     private static Incoming decode(ResourceType type, String name, String version, Any envelope) {

@@ -79,4 +79,17 @@ class DeltaReceiverTest {
         assertThat(ack.hasErrorDetail()).isFalse();
         assertThat(ack.getResponseNonce()).isEqualTo("7");
     }
+
+    @Test
+    void aSenderFromBeforeDigestsResendsEverythingAndItsRemovalOfTheDigestIsIgnored() throws Exception {
+        VersionedResource good = VersionedResource.of(Fixtures.timeout("default", "good", "10s"));
+        var response = DeltaDiscoveryResponse.newBuilder().setTypeUrl(TIMEOUTS).setNonce("7")
+                .addResources(proto(good)).addRemovedResources(VersionDigest.WIRE_NAME).build();
+
+        var batch = receiver.onResponse(response);
+        assertThat(batch.versionsWanted()).isFalse();
+        assertThat(batch.upserts()).extracting(DeltaReceiver.Incoming::name).containsExactly("default/good");
+        assertThat(batch.removals()).isEmpty();
+        assertThat(receiver.complete(batch, Map.of()).hasErrorDetail()).isFalse();
+    }
 }
