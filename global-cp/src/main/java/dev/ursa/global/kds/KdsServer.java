@@ -36,7 +36,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -113,7 +115,10 @@ public class KdsServer {
         index = new ResourceIndex(store, KdsTypes.globalToZone(), r -> true, config.resyncInterval()).start();
         ZoneInsights insights = new ZoneInsights(store, metrics, timer, config.insightInterval(), Clock.systemUTC(),
                 connectivity::fire);
-        handler = new KdsServerHandler(index, zone -> StoreSink.fromZone(store, zone), timer, workers, Clock.systemUTC(),
+        // One sink per zone for the server's lifetime: its content-version cache makes a reconnecting zone's resume
+        // cost no re-hashing of everything the zone published.
+        Map<String, StoreSink> sinks = new ConcurrentHashMap<>();
+        handler = new KdsServerHandler(index, zone -> sinks.computeIfAbsent(zone, z -> StoreSink.fromZone(store, z)), timer, workers, Clock.systemUTC(),
                 new KdsServerHandler.Settings(config.batchWindow(), config.maxResponseBytes()), insights);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
                 .addService(ServerInterceptors.intercept(KdsGrpc.service(handler), new KdsAuthInterceptor(config.auth(), tokens, store)))
