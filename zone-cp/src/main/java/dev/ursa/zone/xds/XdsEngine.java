@@ -98,7 +98,7 @@ public final class XdsEngine implements AutoCloseable {
     private final MeterRegistry meters;
     private final Renderer renderer;
     private final List<EndpointSource> endpointSources;
-    private final SimpleCache<String> cache = new SimpleCache<>(Node::getId);
+    private final SimpleCache<String> cache = new AdsSnapshotCache();
     private final V3DiscoveryServer server;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ursa-xds");
