@@ -3,18 +3,26 @@ package dev.ursa.zone.xds;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.zone.ZoneConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
+import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /** Builds the xDS engine from the app's configuration and runs it for the app's lifetime. */
 @ApplicationScoped
 public class XdsProducer {
+    private static final Logger LOG = Logger.getLogger(XdsProducer.class);
+
     @Produces
     @Singleton
     XdsEngine engine(ResourceStore store, XdsConfig xds, ZoneConfig zone, MeterRegistry meters) {
@@ -33,8 +41,17 @@ public class XdsProducer {
         return task -> context.runOnContext(ignored -> task.run());
     }
 
-    void start(@Observes StartupEvent event, XdsEngine engine) {
+    void start(@Observes StartupEvent event, XdsEngine engine, Instance<GrpcHealthStorage> grpcHealth,
+               @ConfigProperty(name = "quarkus.grpc.server.port") int xdsPort) {
         engine.start();
+        // Quarkus logs a gRPC server that failed to bind (port in use) and starts anyway, merely unready: a zone CP that
+        // cannot serve xDS is of no use, so it stops and its supervisor sees the failure.
+        if (grpcHealth.isResolvable()
+                && grpcHealth.get().statusForService(GrpcHealthStorage.DEFAULT_SERVICE_NAME).getStatus() != ServingStatus.SERVING) {
+            LOG.errorf("the xDS server could not start on port %d (quarkus.grpc.server.port; the gRPC error above says why, e.g."
+                    + " the port is in use): stopping", xdsPort);
+            Quarkus.asyncExit(1);
+        }
     }
 
     void stop(@Observes ShutdownEvent event, XdsEngine engine) throws Exception {
