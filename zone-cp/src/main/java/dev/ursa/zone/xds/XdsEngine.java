@@ -731,6 +731,7 @@ public final class XdsEngine implements AutoCloseable {
             String hooked = hookedStreams.remove(streamId);
             NodeHook h = hook;
             if (hooked != null && h != null) h.disconnected(streamId);
+            if (hooked != null && !hookedStreams.containsValue(hooked)) lastSent.remove(hooked); // its last stream: forget it
             NodeId id = streams.remove(streamId);
             if (id != null) worker.execute(() -> disconnected(id, streamId));
         }
