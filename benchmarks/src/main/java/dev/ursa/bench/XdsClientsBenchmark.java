@@ -30,7 +30,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class XdsClientsBenchmark {
     private static final int CHANNELS = 16;
-    private static final int CHANGES = Integer.getInteger("ursa.bench.changes", 10);
+    private static final int CHANGES = Integer.getInteger("ursa.bench.changes", 30);
+    /** Changes made first and not measured: the JIT needs about this many before the push path runs compiled. */
+    private static final int WARMUP = Integer.getInteger("ursa.bench.warmup", 20);
+    /** Pause after every client ACKed a change, as in the federation runner. */
+    private static final long SETTLE_MS = Long.getLong("ursa.bench.settle-ms", 100);
 
     public static void main(String[] args) throws Exception {
         logLikeTheZone();
@@ -70,12 +74,14 @@ public final class XdsClientsBenchmark {
 
         List<Long> latencies = new ArrayList<>();
         List<String> perChange = new ArrayList<>();
-        for (int change = 0; change < CHANGES; change++) {
+        for (int change = -WARMUP; change < CHANGES; change++) {
             String before = clients.getFirst().acked(AdsClient.RDS);
             for (AdsClient c : clients) c.markChange(before);
             long start = System.nanoTime();
-            put(store, timeout((2 + change) + "s"));
+            put(store, timeout((2 + WARMUP + change) + "s"));
             AdsClient.awaitAll(clients, c -> c.changeAckNanos() > 0, Duration.ofMinutes(1));
+            Thread.sleep(SETTLE_MS); // think time: the server processes the ACKs before the next change (isolated changes)
+            if (change < 0) continue;
             long slowest = 0;
             for (AdsClient c : clients) {
                 latencies.add(c.changeAckNanos() - start);
@@ -85,8 +91,8 @@ public final class XdsClientsBenchmark {
         }
         latencies.sort(null);
         System.out.printf("xds-clients n=%d connect+initial-config=%d ms heap/client=%.1f KB | policy change -> ACK by every client "
-                        + "(%d changes): p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
-                n, connectMs, perClientKb, CHANGES, ms(pct(latencies, 50)), ms(pct(latencies, 99)), ms(latencies.getLast()));
+                        + "(%d changes after %d warm-up, %d ms apart): p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
+                n, connectMs, perClientKb, CHANGES, WARMUP, SETTLE_MS, ms(pct(latencies, 50)), ms(pct(latencies, 99)), ms(latencies.getLast()));
         System.out.println("  slowest ACK per change (ms): " + String.join(" ", perChange));
         fleet.close();
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
