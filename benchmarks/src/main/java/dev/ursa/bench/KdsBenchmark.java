@@ -350,18 +350,6 @@ public final class KdsBenchmark {
     }
 
     static String timeout(String name, String idle) {
-        return """
-                type: MeshTimeout
-                mesh: default
-                name: %s
-                spec:
-                  targetRef:
-                    kind: Mesh
-                  to:
-                  - targetRef:
-                      kind: Mesh
-                    default:
-                      idleTimeout: %s
-                """.formatted(name, idle);
+        return PolicyBodies.meshWideIdleTimeout(name, idle);
     }
 }

@@ -72,6 +72,23 @@ public final class PolicyBodies {
         return "type: Mesh\nname: default\n".getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The smallest mesh-wide MeshTimeout in mesh {@code default}, varied by its idle timeout (the KDS runner's resources). */
+    public static String meshWideIdleTimeout(String name, String idleTimeout) {
+        return """
+                type: MeshTimeout
+                mesh: default
+                name: %s
+                spec:
+                  targetRef:
+                    kind: Mesh
+                  to:
+                  - targetRef:
+                      kind: Mesh
+                    default:
+                      idleTimeout: %s
+                """.formatted(name, idleTimeout);
+    }
+
     /**
      * The mesh-wide MeshTimeout the xDS and federation runners change to make every client's route config move:
      * {@code http.requestTimeout} to MeshService {@code backend}, named {@code bench}.

@@ -2,6 +2,7 @@ package dev.ursa.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ursa.mesh.testing.SampleResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -97,19 +98,7 @@ class MultiZoneIT {
     }
 
     static String timeout(String name, String idle) {
-        return """
-                type: MeshTimeout
-                mesh: default
-                name: %s
-                spec:
-                  targetRef:
-                    kind: Mesh
-                  to:
-                  - targetRef:
-                      kind: Mesh
-                    default:
-                      idleTimeout: %s
-                """.formatted(name, idle);
+        return SampleResources.meshTimeout("default", name, idle);
     }
 
     String zoneUrl(String zone) {

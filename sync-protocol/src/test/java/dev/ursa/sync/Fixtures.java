@@ -3,6 +3,7 @@ package dev.ursa.sync;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.testing.SampleResources;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,19 +26,7 @@ public final class Fixtures {
     }
 
     public static Resource timeout(String mesh, String name, String idle) {
-        return parse("""
-                type: MeshTimeout
-                mesh: %s
-                name: %s
-                spec:
-                  targetRef:
-                    kind: Mesh
-                  to:
-                  - targetRef:
-                      kind: Mesh
-                    default:
-                      idleTimeout: %s
-                """.formatted(mesh, name, idle));
+        return parse(SampleResources.meshTimeout(mesh, name, idle));
     }
 
     public static Resource dataplane(String mesh, String name, String address) {

@@ -6,6 +6,7 @@ import dev.ursa.cp.store.postgres.PostgresStore;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.testing.SampleResources;
 import dev.ursa.mesh.model.ResourceKey;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.ChangeEvent;
@@ -200,19 +201,7 @@ class PostgresFeedGapKdsTest {
     }
 
     private static Resource timeout(String name, String idle) {
-        return parse("""
-                type: MeshTimeout
-                mesh: default
-                name: %s
-                spec:
-                  targetRef:
-                    kind: Mesh
-                  to:
-                  - targetRef:
-                      kind: Mesh
-                    default:
-                      idleTimeout: %s
-                """.formatted(name, idle));
+        return parse(SampleResources.meshTimeout("default", name, idle));
     }
 
     private static Resource parse(String yaml) {

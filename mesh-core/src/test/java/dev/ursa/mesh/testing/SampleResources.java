@@ -206,6 +206,23 @@ public final class SampleResources {
     private SampleResources() {
     }
 
+    /** A mesh-wide MeshTimeout (YAML) with the given idle timeout: the smallest policy whose content can be varied. */
+    public static String meshTimeout(String mesh, String name, String idleTimeout) {
+        return """
+                type: MeshTimeout
+                mesh: %s
+                name: %s
+                spec:
+                  targetRef:
+                    kind: Mesh
+                  to:
+                  - targetRef:
+                      kind: Mesh
+                    default:
+                      idleTimeout: %s
+                """.formatted(mesh, name, idleTimeout);
+    }
+
     /** The YAML document of {@code type}. */
     public static String yaml(ResourceType type) {
         String doc = DOCS.get(type);

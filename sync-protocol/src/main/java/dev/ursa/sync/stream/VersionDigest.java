@@ -25,7 +25,7 @@ public record VersionDigest(int count, long high, long low) {
 
     public static VersionDigest of(Map<String, String> versions) {
         VersionDigest d = EMPTY;
-        for (Map.Entry<String, String> e : versions.entrySet()) d = d.plus(e.getKey(), e.getValue());
+        for (Map.Entry<String, String> e : versions.entrySet()) d = d.plus(entry(e.getKey(), e.getValue()));
         return d;
     }
 
@@ -33,10 +33,6 @@ public record VersionDigest(int count, long high, long low) {
     public static VersionDigest entry(String name, String version) {
         ByteBuffer h = ByteBuffer.wrap(sha256().digest((name + '\0' + version).getBytes(StandardCharsets.UTF_8)));
         return new VersionDigest(1, h.getLong(), h.getLong());
-    }
-
-    public VersionDigest plus(String name, String version) {
-        return plus(entry(name, version));
     }
 
     /** The digest of the union of two disjoint sets. */
