@@ -1,5 +1,6 @@
 package dev.ursa.sync;
 
+import dev.ursa.mesh.model.ReservedLabels;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 
@@ -15,8 +16,8 @@ import java.util.Optional;
 public final class KdsTypes {
     public static final String TYPE_URL_PREFIX = "type.ursa.dev/kds.v1.";
     /** Labels the sync sets on the receiving side. They are excluded from versions so both sides agree on them. */
-    public static final String ORIGIN_LABEL = "kuma.io/origin";
-    public static final String ZONE_LABEL = "kuma.io/zone";
+    public static final String ORIGIN_LABEL = ReservedLabels.ORIGIN;
+    public static final String ZONE_LABEL = ReservedLabels.ZONE;
     public static final String ORIGIN_GLOBAL = "global";
     public static final String ORIGIN_ZONE = "zone";
 

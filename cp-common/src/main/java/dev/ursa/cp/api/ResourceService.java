@@ -5,6 +5,7 @@ import dev.ursa.cp.ControlPlaneRole;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.codec.ResourceValidation;
+import dev.ursa.mesh.model.ReservedLabels;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceKey;
 import dev.ursa.mesh.model.ResourceType;
@@ -107,6 +108,17 @@ public class ResourceService {
             if (!bodyMesh.isEmpty() && !bodyMesh.equals(mesh)) {
                 out.add(FieldPath.of("mesh"), "mesh \"" + bodyMesh + "\" does not match the mesh in the path \"" + mesh + "\"");
             }
+        }
+        for (String label : resource.meta().labels().keySet()) {
+            if (ReservedLabels.ALL.contains(label)) {
+                out.add(FieldPath.of("labels").key(label), "label \"" + label + "\" is set by the control plane and cannot be written through the API");
+            }
+        }
+        if (name.startsWith("_")) {
+            out.add(FieldPath.of("name"), "names starting with '_' are reserved for API sub-paths such as _overview and _config");
+        }
+        if (type.meshScoped() && mesh != null && mesh.startsWith("_")) {
+            out.add(FieldPath.of("mesh"), "names starting with '_' are reserved for API sub-paths such as _overview and _config");
         }
         Violations checked = ResourceValidation.check(resource);
         out.addAll(checked.list());

@@ -216,7 +216,158 @@ public abstract class AdminApiContract {
                 new BadInput("body over 1 MiB", "PUT", tp, JSON, oversized(valid), null, 400, "", "1 MiB"),
                 new BadInput("If-Match not a version", "PUT", tp, JSON, valid.getBytes(StandardCharsets.UTF_8), "\"abc\"", 400, "If-Match", "version"),
                 bad("invalid mesh name", "/meshes/Not%20Valid", JSON, "{\"type\":\"Mesh\",\"name\":\"Not Valid\"}", "name", "lower case")));
+        list.addAll(fuzzRegressions(tp, valid));
         return list;
+    }
+
+    /**
+     * What a REST fuzz run once got through: a null list item was a 500 (or a stored resource that broke rendering),
+     * the rest were accepted and stored as something other than what was meant. Each case is only run where the
+     * control plane lets a user write its type.
+     */
+    private List<BadInput> fuzzRegressions(String tp, String valid) {
+        List<BadInput> list = new ArrayList<>();
+        String mtp = "/meshes/default/meshtrafficpermissions/p1";
+        String route = "/meshes/default/meshhttproutes/r1";
+        String retry = "/meshes/default/meshretries/r1";
+        String routeDoc = """
+                type: MeshHTTPRoute
+                mesh: default
+                name: r1
+                spec:
+                  targetRef: {kind: Mesh}
+                  to:
+                  - targetRef: {kind: MeshService, name: backend}
+                    rules: %s
+                """;
+        if (writableTypes().contains(ResourceTypes.MESH_TIMEOUT)) {
+            list.add(bad("null item in to", tp, JSON, valid.replace("\"to\":[", "\"to\":[null,"), "spec.to[0]", "must not be null"));
+            list.add(bad("duration overflowing to centuries", tp, JSON, valid.replace("\"10s\"", "\"2562048h\""),
+                    "spec.to[0].default.idleTimeout", "at most 87600h"));
+            list.add(bad("reserved label kuma.io/origin", tp, JSON, valid.replace("\"spec\"", "\"labels\":{\"kuma.io/origin\":\"zone\"},\"spec\""),
+                    "labels[\"kuma.io/origin\"]", "set by the control plane"));
+            list.add(bad("reserved label kuma.io/zone", tp, JSON, valid.replace("\"spec\"", "\"labels\":{\"kuma.io/zone\":\"east\"},\"spec\""),
+                    "labels[\"kuma.io/zone\"]", "set by the control plane"));
+            list.add(bad("YAML alias", tp, YAML, """
+                    type: MeshTimeout
+                    mesh: default
+                    name: t1
+                    spec:
+                      targetRef: &all {kind: Mesh}
+                      to:
+                      - targetRef: *all
+                        default: {idleTimeout: 10s}
+                    """, "", "YAML anchors are not supported"));
+            list.add(bad("YAML alias of an undefined anchor", tp, YAML, """
+                    type: MeshTimeout
+                    mesh: default
+                    name: t1
+                    spec:
+                      targetRef: {kind: Mesh}
+                      to:
+                      - targetRef: {kind: Mesh}
+                        default: {idleTimeout: *undefined}
+                    """, "", "YAML aliases are not supported (*undefined at line 8"));
+            list.add(bad("YAML custom tag", tp, YAML, """
+                    type: MeshTimeout
+                    mesh: default
+                    name: t1
+                    spec:
+                      targetRef: {kind: Mesh}
+                      to:
+                      - targetRef: {kind: Mesh}
+                        default: {idleTimeout: !secret 10s}
+                    """, "", "YAML tags are not supported (!secret at line 8"));
+            list.add(bad("YAML standard tag", tp, YAML, "type: !!str MeshTimeout\nmesh: default\nname: t1\nspec: {}\n", "", "YAML tags are not supported"));
+        }
+        if (writableTypes().contains(ResourceTypes.MESH_TRAFFIC_PERMISSION)) {
+            list.add(bad("null item in from", mtp, YAML, """
+                    type: MeshTrafficPermission
+                    mesh: default
+                    name: p1
+                    spec:
+                      targetRef: {kind: Mesh}
+                      from: [null]
+                    """, "spec.from[0]", "must not be null"));
+        }
+        if (writableTypes().contains(ResourceTypes.MESH_HTTP_ROUTE)) {
+            list.add(bad("null item in rules", route, YAML, routeDoc.formatted("[null]"), "spec.to[0].rules[0]", "must not be null"));
+            list.add(bad("null item in matches", route, YAML,
+                    routeDoc.formatted("[{matches: [null], default: {backendRefs: [{kind: MeshService, name: backend}]}}]"),
+                    "spec.to[0].rules[0].matches[0]", "must not be null"));
+        }
+        if (writableTypes().contains(ResourceTypes.MESH_RETRY)) {
+            list.add(bad("null item in retry to", retry, YAML, """
+                    type: MeshRetry
+                    mesh: default
+                    name: r1
+                    spec:
+                      targetRef: {kind: Mesh}
+                      to: [null]
+                    """, "spec.to[0]", "must not be null"));
+        }
+        if (writableTypes().contains(ResourceTypes.DATAPLANE)) {
+            list.add(bad("null item in inbound", "/meshes/default/dataplanes/dp1", YAML, """
+                    type: Dataplane
+                    mesh: default
+                    name: dp1
+                    networking:
+                      address: 10.0.0.1
+                      inbound: [null]
+                    """, "networking.inbound[0]", "must not be null"));
+            list.add(bad("null tag value", "/meshes/default/dataplanes/dp1", YAML, """
+                    type: Dataplane
+                    mesh: default
+                    name: dp1
+                    networking:
+                      address: 10.0.0.1
+                      inbound:
+                      - port: 8080
+                        tags: {kuma.io/service: null}
+                    """, "networking.inbound[0].tags[\"kuma.io/service\"]", "must not be null"));
+        }
+        if (writableTypes().contains(ResourceTypes.ZONE_INGRESS)) {
+            String zi = """
+                    type: ZoneIngress
+                    name: zi1
+                    networking: {address: 10.0.0.2, port: 10001}
+                    availableServices: %s
+                    """;
+            list.add(bad("null item in availableServices", "/zoneingresses/zi1", YAML, zi.formatted("[null]"), "availableServices[0]", "must not be null"));
+            list.add(bad("instances beyond any zone", "/zoneingresses/zi1", YAML,
+                    zi.formatted("[{tags: {kuma.io/service: backend}, instances: 2000000000}]"), "availableServices[0].instances", "at most"));
+        }
+        list.add(bad("null item in mtls.backends", "/meshes/m1", YAML, "type: Mesh\nname: m1\nmtls:\n  backends: [null]\n",
+                "mtls.backends[0]", "must not be null"));
+        list.add(bad("mesh named like an API sub-path", "/meshes/_overview", JSON, "{\"type\":\"Mesh\",\"name\":\"_overview\"}",
+                "name", "reserved for API sub-paths"));
+        if (writableTypes().contains(ResourceTypes.ZONE)) {
+            list.add(bad("zone named like an API sub-path", "/zones/_overview", JSON, "{\"type\":\"Zone\",\"name\":\"_overview\"}",
+                    "name", "reserved for API sub-paths"));
+        }
+        return list;
+    }
+
+    @Test
+    void diagnosticsEndpointsRefuseWrites() {
+        for (String path : List.of("/q/health", "/q/health/ready", "/q/metrics")) {
+            for (String method : List.of("PUT", "POST", "DELETE", "PATCH")) {
+                Response r = given().accept(JSON).contentType(JSON).body("{}").request(method, path);
+                assertThat(r.statusCode()).as("%s %s", method, path).isEqualTo(405);
+                assertThat(json(r).get("details").asText()).contains("read-only");
+            }
+        }
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void bodiesBeyondTheHttpLimitAreRefusedBeforeBuffering() {
+        String before = snapshot();
+        byte[] huge = new byte[3 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        Response r = given().contentType(JSON).body(huge).put("/meshes/default/meshtimeouts/t1");
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(snapshot()).isEqualTo(before);
     }
 
     private static byte[] oversized(String valid) {

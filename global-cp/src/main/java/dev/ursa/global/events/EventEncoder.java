@@ -1,5 +1,6 @@
 package dev.ursa.global.events;
 
+import dev.ursa.mesh.model.ReservedLabels;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +19,7 @@ import java.util.Optional;
  */
 final class EventEncoder {
     /** Label naming the zone a resource comes from (set on zone-synced resources). */
-    static final String ZONE_LABEL = "kuma.io/zone";
+    static final String ZONE_LABEL = ReservedLabels.ZONE;
     static final int SCHEMA = 1;
 
     /** One record to send: Kafka key, the event's id (for logs) and the JSON value. */

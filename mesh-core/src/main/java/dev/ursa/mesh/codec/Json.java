@@ -1,6 +1,8 @@
 package dev.ursa.mesh.codec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -38,11 +40,15 @@ public final class Json {
     }
 
     private static YAMLFactory yamlFactory() {
+        return YAMLFactory.builder().loaderOptions(yamlLoaderOptions()).build();
+    }
+
+    static LoaderOptions yamlLoaderOptions() {
         LoaderOptions loader = new LoaderOptions();
         loader.setAllowDuplicateKeys(false);
         loader.setMaxAliasesForCollections(10); // no "billion laughs"
         loader.setCodePointLimit(2 * 1024 * 1024);
-        return YAMLFactory.builder().loaderOptions(loader).build();
+        return loader;
     }
 
     private static ObjectMapper configure(ObjectMapper m) {
@@ -50,6 +56,8 @@ public final class Json {
         m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         m.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        // "to: [null]" or "tags: {a: null}" is never meant; left in, a null item breaks whatever reads the list later.
+        m.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
         m.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
         m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         m.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -44,6 +45,11 @@ public final class ResourceCodec {
     public static JsonNode parse(byte[] body, Format format) {
         if (body == null || body.length == 0) {
             throw ValidationException.of(TITLE, "", "request body is empty");
+        }
+        if (format == Format.YAML) {
+            YamlFeatures.firstUnsupported(body, Json.yamlLoaderOptions()).ifPresent(problem -> {
+                throw ValidationException.of("Could not parse the YAML body", "", problem);
+            });
         }
         try {
             JsonNode node = Json.mapper(format).readTree(body);
@@ -112,12 +118,32 @@ public final class ResourceCodec {
         if (!specNode.isObject()) {
             throw ValidationException.of(TITLE, path.value(), "must be an object");
         }
+        // Fields kept as raw JSON (Mesh.mtls, Dataplane.probes, ...) are not bound, so the binder cannot see their nulls.
+        List<Violation> nullItems = new ArrayList<>();
+        findNullItems(specNode, path, nullItems);
+        if (!nullItems.isEmpty()) {
+            throw new ValidationException(TITLE, nullItems);
+        }
         try {
             return Json.JSON.treeToValue(specNode, type.specClass());
         } catch (JsonMappingException e) {
             throw new ValidationException(TITLE, List.of(toViolation(e, path)));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw ValidationException.of(TITLE, path.value(), e.getMessage());
+        }
+    }
+
+    private static void findNullItems(JsonNode node, FieldPath path, List<Violation> out) {
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                if (node.get(i).isNull()) {
+                    out.add(new Violation(path.index(i).value(), "must not be null"));
+                } else {
+                    findNullItems(node.get(i), path.index(i), out);
+                }
+            }
+        } else if (node.isObject()) {
+            node.properties().forEach(e -> findNullItems(e.getValue(), path.field(e.getKey()), out));
         }
     }
 
@@ -158,14 +184,18 @@ public final class ResourceCodec {
     static Violation toViolation(JsonMappingException e, FieldPath base) {
         FieldPath path = base;
         for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
+            if (ref.getFieldName() != null && ref.getFrom() instanceof Map<?, ?>) {
+                path = path.key(ref.getFieldName());
+            } else if (ref.getFieldName() != null) {
                 path = path.field(ref.getFieldName());
             } else if (ref.getIndex() >= 0) {
                 path = path.index(ref.getIndex());
             }
         }
         String message;
-        if (e instanceof UnrecognizedPropertyException u) {
+        if (e instanceof InvalidNullException) {
+            message = "must not be null";
+        } else if (e instanceof UnrecognizedPropertyException u) {
             message = "unknown field \"" + u.getPropertyName() + "\"";
         } else if (e instanceof ValueInstantiationException v && v.getCause() != null) {
             message = v.getCause().getMessage();

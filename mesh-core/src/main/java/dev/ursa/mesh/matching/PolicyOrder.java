@@ -1,5 +1,6 @@
 package dev.ursa.mesh.matching;
 
+import dev.ursa.mesh.model.ReservedLabels;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.policy.common.TargetRef;
 import dev.ursa.mesh.policy.common.TargetRefKind;
@@ -10,7 +11,7 @@ import java.util.Map;
 
 /** Kuma 2.14's precedence keys, least specific first (see {@link PolicyMatcher} for the full rules). */
 final class PolicyOrder {
-    static final String ORIGIN_LABEL = "kuma.io/origin";
+    static final String ORIGIN_LABEL = ReservedLabels.ORIGIN;
     static final String ROLE_LABEL = "kuma.io/policy-role";
     static final String DISPLAY_NAME_LABEL = "kuma.io/display-name";
     private static final List<String> ROLES = List.of("system", "producer", "consumer", "workload-owner");

@@ -14,6 +14,8 @@ import java.util.List;
  * {@code availableService[i]}; we use the document's real field name, {@code availableServices[i]}.
  */
 public final class ZoneIngressValidator implements SpecValidator<ZoneIngressSpec> {
+    /** Far above any real zone; the count becomes an endpoint weight, so it must stay far from int overflow. */
+    public static final int MAX_INSTANCES = 1_000_000;
     @Override
     public void validate(ZoneIngressSpec spec, FieldPath path, Violations out) {
         FieldPath net = path.field("networking");
@@ -33,6 +35,7 @@ public final class ZoneIngressValidator implements SpecValidator<ZoneIngressSpec
             Tags.validateTags(s.tags(), p.field("tags"), out);
             if (!s.tagsOrEmpty().containsKey(Tags.SERVICE)) out.add(p.field("tags"), "mandatory tag \"kuma.io/service\" is missing");
             if (s.instances() != null && s.instances() < 0) out.add(p.field("instances"), "must not be negative");
+            if (s.instances() != null && s.instances() > MAX_INSTANCES) out.add(p.field("instances"), "must be at most " + MAX_INSTANCES);
             if (s.mesh() != null && !s.mesh().isEmpty() && !Tags.isValidName(s.mesh())) out.add(p.field("mesh"), Tags.NAME_RULE);
         }
     }

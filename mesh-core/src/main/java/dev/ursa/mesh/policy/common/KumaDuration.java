@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  */
 public record KumaDuration(String text, Duration value) {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+    /** No timeout, interval or delay in a mesh needs more; larger values are typos that would overflow Envoy's fields. */
+    public static final Duration MAX = Duration.ofDays(3650);
+    private static final String MAX_TEXT = "87600h (10 years)";
 
     @JsonCreator
     public static KumaDuration parse(String text) {
@@ -40,6 +43,9 @@ public record KumaDuration(String text, Duration value) {
                 default -> 3600e9;
             };
             pos = m.end();
+        }
+        if (nanos > MAX.toNanos()) {
+            throw new IllegalArgumentException("invalid duration \"" + text + "\": must be at most " + MAX_TEXT);
         }
         Duration d = Duration.ofNanos((long) nanos);
         return new KumaDuration(text, negative ? d.negated() : d);

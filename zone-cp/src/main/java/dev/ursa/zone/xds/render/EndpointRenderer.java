@@ -91,7 +91,7 @@ public final class EndpointRenderer {
                 groups.forEach((sub, members) -> out.add(new Placed(l.zone(), sub, priority.get(), weights.get(sub), merge(members))));
             } else {
                 List<Endpoint> members = merge(l.endpoints());
-                out.add(new Placed(l.zone(), "", priority.get(), members.stream().mapToInt(Endpoint::weight).sum(), members));
+                out.add(new Placed(l.zone(), "", priority.get(), Endpoint.sumWeights(members), members));
             }
         }
         // several localities of one zone (e.g. subsets offered by one ingress) are merged by place(); sort for stable output
@@ -104,7 +104,7 @@ public final class EndpointRenderer {
         Map<String, Endpoint> byAddress = new TreeMap<>();
         for (Endpoint e : endpoints) {
             String key = e.address() + "|" + e.port() + "|" + e.healthy();
-            byAddress.merge(key, e, (a, b) -> new Endpoint(a.address(), a.port(), Map.of(), a.weight() + b.weight(), a.healthy(), a.crossZone()));
+            byAddress.merge(key, e, (a, b) -> new Endpoint(a.address(), a.port(), Map.of(), Endpoint.addWeights(a.weight(), b.weight()), a.healthy(), a.crossZone()));
         }
         return byAddress.values().stream().sorted(Comparator.comparing(Endpoint::address).thenComparingInt(Endpoint::port)).toList();
     }
@@ -116,7 +116,7 @@ public final class EndpointRenderer {
             if (last != null && last.zone().equals(p.zone()) && last.subZone().equals(p.subZone()) && last.priority() == p.priority()) {
                 List<Endpoint> all = new ArrayList<>(last.endpoints());
                 all.addAll(p.endpoints());
-                out.set(out.size() - 1, new Placed(p.zone(), p.subZone(), p.priority(), last.weight() + p.weight(), merge(all)));
+                out.set(out.size() - 1, new Placed(p.zone(), p.subZone(), p.priority(), Endpoint.addWeights(last.weight(), p.weight()), merge(all)));
             } else {
                 out.add(p);
             }
@@ -175,7 +175,7 @@ public final class EndpointRenderer {
     /** A locality's weight counting only healthy endpoints (an affinity sub-zone keeps its configured weight). */
     private static int healthyWeight(Placed l) {
         if (!l.subZone().isEmpty()) return l.weight();
-        return l.healthy().stream().mapToInt(Endpoint::weight).sum();
+        return Endpoint.sumWeights(l.healthy());
     }
 
     private static LocalityLbEndpoints.Builder locality(Placed p, int priority, int weight, List<Endpoint> endpoints, boolean envoy) {

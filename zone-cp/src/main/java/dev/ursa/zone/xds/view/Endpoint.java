@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds.view;
 
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -15,6 +16,17 @@ public record Endpoint(String address, int port, Map<String, String> tags, int w
     public Endpoint {
         tags = Map.copyOf(tags);
         if (weight < 1) throw new IllegalArgumentException("endpoint weight must be >= 1");
+    }
+
+    /** Weights add up saturating: Envoy caps a locality's weight sum at uint32, and a wrapped int would be negative. */
+    public static int addWeights(long a, long b) {
+        return (int) Math.min(Integer.MAX_VALUE, a + b);
+    }
+
+    public static int sumWeights(Collection<Endpoint> endpoints) {
+        long sum = 0;
+        for (Endpoint e : endpoints) sum += e.weight();
+        return (int) Math.min(Integer.MAX_VALUE, sum);
     }
 
     /** A healthy local endpoint. */

@@ -13,6 +13,6 @@ public record LocalityEndpoints(String zone, int priority, List<Endpoint> endpoi
     }
 
     public int weight() {
-        return endpoints.stream().mapToInt(Endpoint::weight).sum();
+        return Endpoint.sumWeights(endpoints);
     }
 }
