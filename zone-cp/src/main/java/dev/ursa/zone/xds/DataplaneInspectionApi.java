@@ -11,6 +11,7 @@ import dev.ursa.mesh.matching.FromRules;
 import dev.ursa.mesh.matching.MergedConf;
 import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.zone.xds.render.RenderFailure;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.OutboundView;
@@ -53,6 +54,8 @@ public class DataplaneInspectionApi {
         body.put("node", mesh + "." + name);
         body.put("flavour", r.view() == null ? null : r.view().flavour().name().toLowerCase());
         body.put("connected", r.connected());
+        if (r.failure() != null) body.set("renderError", failure(r.failure()));
+        if (res == null) return body.toPrettyString(); // cannot be computed, and no last good config to show
         ObjectNode versions = body.putObject("versions");
         versions.put("listeners", res.listenersVersion());
         versions.put("routes", res.routesVersion());
@@ -68,10 +71,12 @@ public class DataplaneInspectionApi {
     @GET
     @Path("meshes/{mesh}/dataplanes/{name}/_policies")
     public String policies(@PathParam("mesh") String mesh, @PathParam("name") String name) {
-        DataplaneView view = rendered(mesh, name, null).view();
+        XdsEngine.Rendered r = rendered(mesh, name, null);
+        DataplaneView view = r.view();
         ObjectNode body = NODES.objectNode();
         body.put("dataplane", mesh + "." + name);
         body.put("registered", view != null && view.registered());
+        if (r.failure() != null) body.set("renderError", failure(r.failure()));
         ArrayNode items = body.putArray("policies");
         if (view == null) return body.toPrettyString();
         view.policies().forEach((type, rules) -> items.add(policy(type, rules, view)));
@@ -96,6 +101,18 @@ public class DataplaneInspectionApi {
             in.entries().forEach(e -> entries.addObject().put("policy", e.policy().name())
                     .set("item", Json.JSON.valueToTree(e.item())));
         }
+        return o;
+    }
+
+    /** Why the config cannot be computed; what is shown beside it is the last good config. */
+    private static ObjectNode failure(RenderFailure f) {
+        ObjectNode o = NODES.objectNode();
+        o.put("type", f.type());
+        ArrayNode names = o.putArray("resources");
+        f.resources().forEach(names::add);
+        o.put("message", f.message());
+        o.put("since", f.since().toString());
+        o.put("effect", "the dataplane keeps its last good configuration until this is fixed");
         return o;
     }
 

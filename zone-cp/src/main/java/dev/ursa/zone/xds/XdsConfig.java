@@ -2,8 +2,10 @@ package dev.ursa.zone.xds;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** {@code ursa.xds.*}: how the zone serves its data planes. */
 @ConfigMapping(prefix = "ursa.xds")
@@ -23,4 +25,11 @@ public interface XdsConfig {
     /** How long store changes are collected before dataplanes are recomputed (one push per burst of changes). */
     @WithDefault("10ms")
     Duration debounce();
+
+    /**
+     * For failure tests only, never in production: policies carrying this label fail to render on every dataplane they
+     * select, to show that the failure stays contained. Absent (off) by default; a WARN is logged at start when set.
+     */
+    @WithName("fault-injection.render-failure-label")
+    Optional<String> renderFailureLabel();
 }

@@ -19,6 +19,7 @@ import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.zone.xds.plugins.Plugins;
+import dev.ursa.zone.xds.render.RenderFailure;
 import dev.ursa.zone.xds.render.Renderer;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.CrossZoneEndpoints;
@@ -46,6 +47,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -151,7 +153,7 @@ public final class XdsEngine implements AutoCloseable {
         this.store = store;
         this.settings = settings;
         this.meters = meters;
-        this.renderer = new Renderer(Plugins.all(), settings.zone());
+        this.renderer = new Renderer(Plugins.all(), settings.zone(), settings.renderFaultLabel());
         this.endpointSources = List.of(new LocalEndpoints(settings.zone()), new CrossZoneEndpoints(settings.zone()));
         // Responses are serialised and sent on a few sender threads, each stream always on the same one (order per
         // stream is kept) rather than on the thread that sets a snapshot; packed resources are cached by identity,
@@ -304,19 +306,26 @@ public final class XdsEngine implements AutoCloseable {
     public Optional<Rendered> inspect(NodeId id, Flavour flavour) {
         return Optional.ofNullable(call(() -> {
             NodeState st = nodes.get(id);
-            if (st != null && st.resources != null) return new Rendered(st.view, st.resources, true);
+            if (st != null && st.resources != null) return new Rendered(st.view, st.resources, true, st.renderFailure);
             MeshState ms = meshes.get(id.mesh());
             if (ms == null) return null;
             Resource dp = ms.inputs.dataplanes().get(id.name());
             if (dp == null) return null;
-            DataplaneView view = ViewBuilder.build(id, flavour, dp, true, ms.inputs, ms.index);
-            XdsResources res = renderer.render(view, ms.index);
-            return new Rendered(view, res, false);
+            try {
+                DataplaneView view = ViewBuilder.build(id, flavour, dp, true, ms.inputs, ms.index);
+                return new Rendered(view, renderer.render(view, ms.index), false, null);
+            } catch (RuntimeException e) {
+                return new Rendered(null, null, false, RenderFailure.of(e, dp, Instant.now()));
+            }
         }));
     }
 
-    /** A dataplane's view and config; {@code connected} false when rendered on request for a node not connected. */
-    public record Rendered(DataplaneView view, XdsResources resources, boolean connected) {
+    /**
+     * A dataplane's view and config; {@code connected} false when rendered on request for a node not connected.
+     * {@code failure} is set when its config cannot be computed now: view and resources are then its last good ones
+     * (null when it never had any).
+     */
+    public record Rendered(DataplaneView view, XdsResources resources, boolean connected, RenderFailure failure) {
     }
 
     // ---- store changes
@@ -426,7 +435,11 @@ public final class XdsEngine implements AutoCloseable {
         List<Resource> versions = new ArrayList<>();
         if (change[0] != null) versions.add(change[0]);
         if (change[1] != null) versions.add(change[1]);
-        return !PolicyMatcher.matchingPolicies(input, versions).isEmpty();
+        try {
+            return !PolicyMatcher.matchingPolicies(input, versions).isEmpty();
+        } catch (RuntimeException e) {
+            return true; // re-render: the render then records the failure against this node
+        }
     }
 
     private void reloadMesh(String mesh) {
@@ -480,6 +493,11 @@ public final class XdsEngine implements AutoCloseable {
         ViewKey key = st.viewKey(effective, registered, ms.policiesNameDataplanes(), this::canonical);
         // Once per key and mesh generation: a thousand identical clients cost one lookup each, not one render each.
         Prepared prepared = ms.prepared.computeIfAbsent(key, k -> prepare(ms, st, effective, registered, k));
+        if (prepared.failure() != null) {
+            renderFailed(st, prepared.failure());
+            return;
+        }
+        renderRecovered(st);
         DataplaneView shared = prepared.view();
         DataplaneView view = shared.id().equals(st.id) ? shared
                 : new DataplaneView(st.id, shared.flavour(), effective, registered, shared.inbounds(), shared.outbounds(), shared.policies());
@@ -488,24 +506,60 @@ public final class XdsEngine implements AutoCloseable {
         setSnapshot(st, view, prepared.resources(), prepared.snapshot());
     }
 
-    /** View, config and snapshot for a view key in a mesh generation; shared by every node with that key. */
+    /**
+     * View, config and snapshot for a view key in a mesh generation; shared by every node with that key. A failure is
+     * kept like a result, so a thousand nodes of a key that cannot render cost one attempt per mesh generation.
+     */
     private Prepared prepare(MeshState ms, NodeState st, Resource dp, boolean registered, ViewKey key) {
-        DataplaneView view = ms.views.computeIfAbsent(key, k -> ViewBuilder.build(st.id, st.flavour, dp, registered, ms.inputs, ms.index));
-        XdsResources res = renders.computeIfAbsent(RenderKey.of(view), k -> renderer.render(view, ms.index));
-        if (renders.size() > 10_000) renders.clear(); // inputs that no longer exist; cheap to rebuild
-        MeshState.Eds eds = ms.eds(res.edsClusters());
-        res = res.withEndpoints(eds.assignments(), eds.version());
-        return new Prepared(view, res, snapshot(res));
+        try {
+            DataplaneView view = ms.views.computeIfAbsent(key, k -> ViewBuilder.build(st.id, st.flavour, dp, registered, ms.inputs, ms.index));
+            XdsResources res = renders.computeIfAbsent(RenderKey.of(view), k -> renderer.render(view, ms.index));
+            if (renders.size() > 10_000) renders.clear(); // inputs that no longer exist; cheap to rebuild
+            MeshState.Eds eds = ms.eds(res.edsClusters());
+            res = res.withEndpoints(eds.assignments(), eds.version());
+            return new Prepared(view, res, snapshot(res), null);
+        } catch (RuntimeException e) {
+            return new Prepared(null, null, null, RenderFailure.of(e, dp, Instant.now()));
+        }
     }
 
-    record Prepared(DataplaneView view, XdsResources resources, Snapshot snapshot) {
+    record Prepared(DataplaneView view, XdsResources resources, Snapshot snapshot, RenderFailure failure) {
+    }
+
+    /**
+     * The node keeps the config it has (its last good one, or none yet); the failure is logged once, counted, and shown
+     * in its status and {@code _config}. Other nodes are not affected: each key renders on its own.
+     */
+    private void renderFailed(NodeState st, RenderFailure failure) {
+        Counter.builder("ursa_xds_render_errors").description("dataplane configs that could not be computed (the node keeps its last good one)")
+                .tag("mesh", st.id.mesh()).tag("type", failure.type()).tag("name", failure.names()).register(meters).increment();
+        if (!failure.sameAs(st.renderFailure)) {
+            LOG.log(System.Logger.Level.WARNING, "xDS config of " + st.id + " cannot be computed because of " + failure.type() + " "
+                    + failure.resources() + ": " + failure.message() + "; it keeps its last good config ("
+                    + (st.resources == null ? "none yet" : "listeners " + st.resources.listenersVersion()) + ")");
+            st.renderFailure = failure;
+        }
+    }
+
+    private void renderRecovered(NodeState st) {
+        if (st.renderFailure == null) return;
+        LOG.log(System.Logger.Level.INFO, "xDS config of " + st.id + " computes again (it failed because of " + st.renderFailure.type() + " "
+                + st.renderFailure.resources() + ")");
+        st.renderFailure = null;
     }
 
     private void renderEndpoints(NodeState st) {
         MeshState ms = meshes.get(st.id.mesh());
         if (ms == null || st.resources == null) return;
-        MeshState.Eds eds = ms.eds(st.resources.edsClusters());
-        XdsResources res = st.resources.withEndpoints(eds.assignments(), eds.version());
+        XdsResources res;
+        try {
+            MeshState.Eds eds = ms.eds(st.resources.edsClusters());
+            res = st.resources.withEndpoints(eds.assignments(), eds.version());
+        } catch (RuntimeException e) {
+            Resource dp = ms.inputs.dataplanes().getOrDefault(st.id.name(), st.view == null ? st.clientOnly() : st.view.dataplane());
+            renderFailed(st, RenderFailure.of(e, dp, Instant.now()));
+            return;
+        }
         st.edsRenders++;
         edsRenders.increment();
         setSnapshot(st, st.view, res, null);
@@ -769,6 +823,7 @@ public final class XdsEngine implements AutoCloseable {
         long edsRenders;
         long nacks;
         String lastNack;
+        RenderFailure renderFailure;
 
         NodeState(NodeId id, Flavour flavour) {
             this.id = id;
@@ -790,7 +845,8 @@ public final class XdsEngine implements AutoCloseable {
         }
 
         NodeStatus status() {
-            return new NodeStatus(id, flavour, streams.size(), selfRegistration != null, view, resources, fullRenders, edsRenders, nacks, lastNack);
+            return new NodeStatus(id, flavour, streams.size(), selfRegistration != null, view, resources, fullRenders, edsRenders, nacks, lastNack,
+                    renderFailure);
         }
     }
 

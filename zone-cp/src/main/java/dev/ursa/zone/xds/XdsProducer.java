@@ -26,8 +26,10 @@ public class XdsProducer {
     @Produces
     @Singleton
     XdsEngine engine(ResourceStore store, XdsConfig xds, ZoneConfig zone, MeterRegistry meters) {
-        return new XdsEngine(store, new XdsSettings(zone.name(), xds.allowUnregisteredClients(), xds.selfRegistrationGrace(), xds.debounce()), meters,
-                XdsProducer::eventLoopOfNewStream);
+        xds.renderFailureLabel().ifPresent(label -> LOG.warnf("ursa.xds.fault-injection.render-failure-label=%s is set: policies with"
+                + " this label fail to render on purpose. This switch is for failure tests only; never set it in production", label));
+        return new XdsEngine(store, new XdsSettings(zone.name(), xds.allowUnregisteredClients(), xds.selfRegistrationGrace(), xds.debounce(),
+                xds.renderFailureLabel()), meters, XdsProducer::eventLoopOfNewStream);
     }
 
     /**

@@ -39,6 +39,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -52,6 +53,7 @@ public final class Renderer {
     private static final com.google.protobuf.Duration DEFAULT_CONNECT_TIMEOUT = com.google.protobuf.Duration.newBuilder().setSeconds(5).build();
 
     private final Map<ResourceType, PolicyPlugin> plugins;
+    private final Optional<String> faultLabel;
     private final List<ResourceType> order;
     private final String localZone;
 
@@ -60,7 +62,16 @@ public final class Renderer {
      * @param localZone the zone of the clients this renderer serves: its endpoints come first
      */
     public Renderer(List<PolicyPlugin> plugins, String localZone) {
+        this(plugins, localZone, Optional.empty());
+    }
+
+    /**
+     * @param faultLabel for failure tests only: a policy carrying this label makes its plugin fail on every dataplane it
+     *                   selects, so the containment of a render failure can be shown on real processes
+     */
+    public Renderer(List<PolicyPlugin> plugins, String localZone, Optional<String> faultLabel) {
         this.localZone = localZone;
+        this.faultLabel = faultLabel;
         this.plugins = new java.util.LinkedHashMap<>();
         plugins.forEach(p -> this.plugins.put(p.type(), p));
         this.order = plugins.stream().map(PolicyPlugin::type).toList();
@@ -70,9 +81,24 @@ public final class Renderer {
         ProxyConfig cfg = base(view);
         for (ResourceType type : order) {
             PolicyRules rules = view.policies().get(type);
-            if (rules != null) plugins.get(type).apply(cfg, rules);
+            if (rules == null) continue;
+            try {
+                injectFault(rules);
+                plugins.get(type).apply(cfg, rules);
+            } catch (RuntimeException e) {
+                throw new PolicyRenderException(type, rules.matches().stream().map(m -> m.policy().meta().mesh() + "/" + m.name()).toList(), e);
+            }
         }
         return pack(cfg, index);
+    }
+
+    private void injectFault(PolicyRules rules) {
+        if (faultLabel.isEmpty()) return;
+        for (var m : rules.matches()) {
+            if (m.policy().meta().labels().containsKey(faultLabel.get())) {
+                throw new IllegalStateException("fault injected for " + m.name() + " (label " + faultLabel.get() + ")");
+            }
+        }
     }
 
     // ---- base configuration
