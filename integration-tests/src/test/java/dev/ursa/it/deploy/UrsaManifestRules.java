@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 
 /**
  * Ursa's own rules for a rendered overlay, on top of schema validity: the process contract of
- * shared/ARCHITECTURE.md (env keys, ports, health paths), resources, security context and least-privilege RBAC.
+ * docs/architecture.md (env keys, ports, health paths), resources, security context and least-privilege RBAC.
  * {@link #check} reports every problem found (one line each), not only the first.
  */
 final class UrsaManifestRules {

@@ -5,8 +5,10 @@ import dev.ursa.mesh.resources.ZoneIngressSpec;
 import dev.ursa.mesh.resources.ZoneIngressSpec.AvailableService;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -14,31 +16,45 @@ import java.util.TreeMap;
  * offers service S in this mesh, one endpoint at the ingress's advertised address with weight = instance count, in
  * that zone's locality. This zone's own ingresses are never used (local traffic goes to local instances directly),
  * and an offer of 0 instances gives no endpoint: that is how a zone with no healthy instance tells the others to stop
- * sending (EDS has no weight 0).
+ * sending (EDS has no weight 0). An advertised host name is resolved to its IP ({@link IngressAddressResolver}): EDS
+ * endpoints must be IP literals; an ingress whose name does not resolve gives no endpoint.
  */
-public record CrossZoneEndpoints(String localZone) implements EndpointSource {
+public record CrossZoneEndpoints(String localZone, IngressAddressResolver addresses) implements EndpointSource {
     private static final System.Logger LOG = System.getLogger(CrossZoneEndpoints.class.getName());
+
+    /** With the system DNS resolver. */
+    public CrossZoneEndpoints(String localZone) {
+        this(localZone, IngressAddressResolver.system());
+    }
 
     @Override
     public Map<String, List<LocalityEndpoints>> endpoints(MeshInputs mesh) {
         // service -> zone -> endpoints (several ingresses in one zone share the zone's locality)
         Map<String, Map<String, List<Endpoint>>> byService = new TreeMap<>();
+        Set<String> advertised = new HashSet<>();
         for (Resource r : mesh.zoneIngresses()) {
             ZoneIngressSpec spec = r.spec(ZoneIngressSpec.class);
             String zone = spec.zone();
             if (zone == null || zone.isEmpty() || zone.equals(localZone)) continue;
-            String address = spec.reachableAddress();
+            String host = spec.reachableAddress();
             int port = spec.reachablePort();
-            if (address == null || address.isEmpty() || port == 0) {
+            if (host == null || host.isEmpty() || port == 0) {
                 LOG.log(System.Logger.Level.DEBUG, "ZoneIngress " + r.meta().name() + " of zone " + zone + " has no advertised address yet");
                 continue;
             }
-            for (AvailableService s : spec.services()) {
-                if (!mesh.mesh().equals(s.mesh()) || s.serviceName() == null || s.instancesOrZero() <= 0) continue;
+            advertised.add(host);
+            List<AvailableService> offers = spec.services().stream()
+                    .filter(s -> mesh.mesh().equals(s.mesh()) && s.serviceName() != null && s.instancesOrZero() > 0).toList();
+            if (offers.isEmpty()) continue;
+            String address = addresses.address("ZoneIngress " + r.meta().name() + " of zone " + zone, host);
+            if (address == null) continue; // does not resolve (logged by the resolver): only this ingress is left out
+            for (AvailableService s : offers) {
                 byService.computeIfAbsent(s.serviceName(), k -> new TreeMap<>()).computeIfAbsent(zone, k -> new ArrayList<>())
                         .add(new Endpoint(address, port, s.tagsOrEmpty(), s.instancesOrZero(), true, true));
             }
         }
+        // every mesh sees every ZoneIngress, so this is the whole set of names still advertised
+        addresses.retain(advertised);
         Map<String, List<LocalityEndpoints>> out = new TreeMap<>();
         byService.forEach((service, zones) -> {
             List<LocalityEndpoints> ls = new ArrayList<>();
