@@ -14,12 +14,14 @@ import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.resources.DataplaneSpec;
 import dev.ursa.mesh.store.ChangeEvent;
+import dev.ursa.mesh.store.ChangeKind;
 import dev.ursa.mesh.store.ListQuery;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.RenderFailure;
+import dev.ursa.zone.xds.view.IngressAddressResolver;
 import dev.ursa.zone.xds.render.Renderer;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.CrossZoneEndpoints;
@@ -100,6 +102,7 @@ public final class XdsEngine implements AutoCloseable {
     private final MeterRegistry meters;
     private final Renderer renderer;
     private final List<EndpointSource> endpointSources;
+    private final IngressAddressResolver ingressAddresses;
     private final SimpleCache<String> cache = new AdsSnapshotCache();
     private final V3DiscoveryServer server;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -154,7 +157,10 @@ public final class XdsEngine implements AutoCloseable {
         this.settings = settings;
         this.meters = meters;
         this.renderer = new Renderer(Plugins.all(), settings.zone(), settings.renderFaultLabel());
-        this.endpointSources = List.of(new LocalEndpoints(settings.zone()), new CrossZoneEndpoints(settings.zone()));
+        this.ingressAddresses = IngressAddressResolver.system();
+        this.endpointSources = List.of(new LocalEndpoints(settings.zone()), new CrossZoneEndpoints(settings.zone(), ingressAddresses));
+        // A changed or late DNS answer for another zone's ingress: the same path as a ZoneIngress change (equal configs push nothing).
+        ingressAddresses.onChange(() -> onChange(new ChangeEvent(ResourceKey.of(ResourceTypes.ZONE_INGRESS, "", ""), ChangeKind.UPDATED, 0, Instant.now())));
         // Responses are serialised and sent on a few sender threads, each stream always on the same one (order per
         // stream is kept) rather than on the thread that sets a snapshot; packed resources are cached by identity,
         // and renders are shared between nodes, so a thousand clients of one config pack it once.
@@ -262,6 +268,7 @@ public final class XdsEngine implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (subscription != null) subscription.close();
+        ingressAddresses.close();
         worker.shutdownNow();
         for (var s : senders) s.shutdownNow();
     }
