@@ -2,10 +2,21 @@ package dev.ursa.cp.api;
 
 import io.restassured.RestAssured;
 import io.restassured.config.EncoderConfig;
+import io.restassured.filter.Filter;
+import io.restassured.filter.FilterContext;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.FilterableRequestSpecification;
+import io.restassured.specification.FilterableResponseSpecification;
 
-/** Lets REST Assured send YAML bodies as they are (it only knows how to encode JSON and text by default). */
+/**
+ * REST Assured as every test of the admin API uses it: YAML bodies sent as they are (it only knows how to encode JSON
+ * and text by default), and a 500 from any call fails the test that made it, whatever that test asserts: no request may
+ * ever get one ({@link RestCallsGuardTest} checks every test that calls the API goes through here).
+ */
 public final class RestAssuredYaml {
+    private static final Filter NO_500 = new No500();
+
     private RestAssuredYaml() {
     }
 
@@ -14,5 +25,17 @@ public final class RestAssuredYaml {
         RestAssured.config = RestAssured.config().encoderConfig(EncoderConfig.encoderConfig()
                 .encodeContentTypeAs("application/yaml", ContentType.TEXT)
                 .appendDefaultContentCharsetToContentTypeIfUndefined(false));
+        if (!RestAssured.filters().contains(NO_500)) RestAssured.filters(NO_500);
+    }
+
+    private static final class No500 implements Filter {
+        @Override
+        public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification response, FilterContext ctx) {
+            Response r = ctx.next(request, response);
+            if (r.statusCode() == 500) {
+                throw new AssertionError(request.getMethod() + " " + request.getURI() + " answered 500: " + r.asString());
+            }
+            return r;
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.ursa.global.events;
 
+import dev.ursa.cp.api.RestAssuredYaml;
+import org.junit.jupiter.api.BeforeEach;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Without {@code ursa.events.kafka.bootstrap-servers} nothing of Kafka exists: no client, no thread, no metric, no check. */
 @QuarkusTest
 class EventsDisabledTest {
+    @BeforeEach
+    void failOnAny500() {
+        RestAssuredYaml.enable();
+    }
+
     @Inject
     EventExport export;
 

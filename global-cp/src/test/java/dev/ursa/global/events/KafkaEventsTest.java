@@ -1,5 +1,7 @@
 package dev.ursa.global.events;
 
+import dev.ursa.cp.api.RestAssuredYaml;
+import org.junit.jupiter.api.BeforeEach;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.global.events.KafkaBrokerResource.InjectBroker;
 import dev.ursa.global.events.TopicReader.Event;
@@ -40,6 +42,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @TestProfile(KafkaEventsProfile.class)
 class KafkaEventsTest {
+    @BeforeEach
+    void failOnAny500() {
+        RestAssuredYaml.enable();
+    }
+
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     @InjectBroker

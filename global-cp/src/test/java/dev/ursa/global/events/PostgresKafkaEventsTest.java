@@ -1,5 +1,7 @@
 package dev.ursa.global.events;
 
+import dev.ursa.cp.api.RestAssuredYaml;
+import org.junit.jupiter.api.BeforeEach;
 import dev.ursa.global.events.KafkaBrokerResource.InjectBroker;
 import dev.ursa.global.events.TopicReader.Event;
 import dev.ursa.mesh.codec.Json;
@@ -25,6 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @TestProfile(PostgresKafkaEventsProfile.class)
 class PostgresKafkaEventsTest {
+    @BeforeEach
+    void failOnAny500() {
+        RestAssuredYaml.enable();
+    }
+
     @InjectBroker
     KafkaTestBroker broker;
 

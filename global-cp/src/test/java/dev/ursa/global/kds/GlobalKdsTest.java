@@ -1,5 +1,7 @@
 package dev.ursa.global.kds;
 
+import dev.ursa.cp.api.RestAssuredYaml;
+import org.junit.jupiter.api.BeforeEach;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ursa.global.tokens.ZoneTokenService;
@@ -61,6 +63,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @TestProfile(GlobalKdsTest.Profile.class)
 class GlobalKdsTest {
+    @BeforeEach
+    void failOnAny500() {
+        RestAssuredYaml.enable();
+    }
+
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {

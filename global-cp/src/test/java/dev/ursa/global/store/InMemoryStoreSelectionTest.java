@@ -1,5 +1,7 @@
 package dev.ursa.global.store;
 
+import dev.ursa.cp.api.RestAssuredYaml;
+import org.junit.jupiter.api.BeforeEach;
 import dev.ursa.cp.store.StoreProducer;
 import dev.ursa.mesh.store.InMemoryStore;
 import dev.ursa.mesh.store.ResourceStore;
@@ -23,6 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @TestProfile(InMemoryStoreSelectionTest.MemoryWithDeadDatabase.class)
 class InMemoryStoreSelectionTest {
+    @BeforeEach
+    void failOnAny500() {
+        RestAssuredYaml.enable();
+    }
+
     public static class MemoryWithDeadDatabase implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {

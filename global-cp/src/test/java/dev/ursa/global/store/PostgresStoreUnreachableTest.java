@@ -1,5 +1,7 @@
 package dev.ursa.global.store;
 
+import dev.ursa.cp.api.RestAssuredYaml;
+import org.junit.jupiter.api.BeforeEach;
 import dev.ursa.cp.store.StoreProducer;
 import dev.ursa.mesh.model.Meta;
 import dev.ursa.mesh.model.Resource;
@@ -26,6 +28,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @QuarkusTest
 @TestProfile(PostgresStoreUnreachableTest.DeadPostgres.class)
 class PostgresStoreUnreachableTest {
+    @BeforeEach
+    void failOnAny500() {
+        RestAssuredYaml.enable();
+    }
+
     public static class DeadPostgres implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {

@@ -136,10 +136,13 @@ public final class ZoneCpClient implements AutoCloseable {
                 RoutingTable table;
                 try {
                     table = RoutingTableParser.parse(response.getVersionInfo(), response.getResourcesList());
-                } catch (IllegalArgumentException e) {
+                } catch (RuntimeException e) {
+                    // Not only the parser's own refusals: whatever the table cannot be built from is NACKed, never thrown
+                    // into gRPC (which would break the stream and re-fetch the same bad table in a loop).
+                    String reason = e instanceof IllegalArgumentException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
                     nacks++;
-                    LOG.log(System.Logger.Level.WARNING, "rejected routing table " + response.getVersionInfo() + " (keeping " + acceptedVersion + "): " + e.getMessage());
-                    send(request(acceptedVersion, response.getNonce(), e.getMessage()));
+                    LOG.log(System.Logger.Level.WARNING, "rejected routing table " + response.getVersionInfo() + " (keeping " + acceptedVersion + "): " + reason);
+                    send(request(acceptedVersion, response.getNonce(), reason));
                     return;
                 }
                 acceptedVersion = response.getVersionInfo();

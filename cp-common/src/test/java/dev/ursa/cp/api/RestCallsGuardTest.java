@@ -1,0 +1,54 @@
+package dev.ursa.cp.api;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every test that calls an admin API through REST Assured installs {@link RestAssuredYaml}'s filter, so a 500 answered
+ * to any of its calls fails it. A test class that forgot would let a 500 pass unseen: this lists such classes.
+ */
+class RestCallsGuardTest {
+    @Test
+    void everyRestAssuredTestFailsOnA500() throws IOException {
+        Path root = repositoryRoot();
+        List<String> unguarded;
+        try (Stream<Path> files = Files.walk(root)) {
+            unguarded = files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/test/"))
+                    .filter(p -> !p.toString().contains("/target/"))
+                    .filter(RestCallsGuardTest::callsRestAssured)
+                    .filter(p -> !read(p).contains("RestAssuredYaml.enable()") && !read(p).contains("extends AdminApiContract"))
+                    .map(p -> root.relativize(p).toString()).sorted().toList();
+        }
+        assertThat(unguarded).as("test classes calling REST Assured without RestAssuredYaml.enable()").isEmpty();
+    }
+
+    private static boolean callsRestAssured(Path p) {
+        String s = read(p);
+        return s.contains("import static io.restassured.RestAssured.given") || s.contains("RestAssured.given(");
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The folder holding the parent pom (with its modules), found upwards from the module the test runs in. */
+    static Path repositoryRoot() throws IOException {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path pom = d.resolve("pom.xml");
+            if (Files.isRegularFile(pom) && Files.readString(pom).contains("<modules>")) return d;
+        }
+        throw new AssertionError("no parent pom.xml with <modules> above " + Path.of("").toAbsolutePath());
+    }
+}
