@@ -40,6 +40,7 @@ public final class UrsaProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build with `./mvnw verify` from the repo root (the reactor packages the apps before these tests)");
         }
+        FreshBuild.check(repoRoot(), app);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");

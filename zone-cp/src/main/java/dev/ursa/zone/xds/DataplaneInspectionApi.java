@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import dev.ursa.cp.api.NotFoundException;
 import dev.ursa.mesh.codec.Json;
+import dev.ursa.mesh.codec.ResourceValidation;
 import dev.ursa.mesh.matching.FromRules;
 import dev.ursa.mesh.matching.MergedConf;
 import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.validation.Violation;
 import dev.ursa.zone.xds.render.RenderFailure;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.DataplaneView;
@@ -88,7 +90,13 @@ public class DataplaneInspectionApi {
         o.put("type", type.name());
         ArrayNode matched = o.putArray("matched");
         for (PolicyMatch m : rules.matches()) {
-            matched.addObject().put("name", m.name()).put("reason", m.reason());
+            ObjectNode entry = matched.addObject().put("name", m.name()).put("reason", m.reason());
+            // What the policy holds that has no effect (the API said so as a Warning header when it was written).
+            List<Violation> notApplied = ResourceValidation.check(m.policy()).warnings();
+            if (!notApplied.isEmpty()) {
+                ArrayNode w = entry.putArray("notApplied");
+                notApplied.forEach(v -> w.addObject().put("field", v.field()).put("message", v.message()));
+            }
         }
         ObjectNode to = o.putObject("to");
         rules.to().meshDefault().ifPresent(c -> to.set("*", conf(c)));

@@ -31,4 +31,21 @@ public final class Await {
             }
         }
     }
+
+    /**
+     * Asserts {@code condition} holds for the whole {@code window}: for a thing that must NOT happen, where no positive
+     * signal exists. The window is chosen many times longer than the delay the thing would come after.
+     */
+    public static void holds(String what, Duration window, BooleanSupplier condition) {
+        long end = System.nanoTime() + window.toNanos();
+        while (System.nanoTime() < end) {
+            if (!condition.getAsBoolean()) throw new AssertionError("no longer true within " + window + ": " + what);
+            try {
+                Thread.sleep(5); // polling interval: the condition is checked all along the window
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
 }

@@ -166,6 +166,10 @@ public final class MeshHTTPRouteValidator implements SpecValidator<MeshHTTPRoute
             case URLRewrite -> validateRewrite(filter.urlRewrite(), path.field("urlRewrite"), matches, gateway, out);
             case RequestMirror -> validateMirror(filter.requestMirror(), path.field("requestMirror"), out);
         }
+        // Nothing accepted is silently ignored: these are kept (Kuma accepts them) but no data plane config uses them yet.
+        if (filter.type() == FilterType.RequestRedirect || filter.type() == FilterType.URLRewrite || filter.type() == FilterType.RequestMirror) {
+            out.warn(path.field("type"), filter.type() + " filters are accepted but not applied yet: this rule routes as if the filter were absent");
+        }
     }
 
     private static void validateHeaderModifier(HeaderModifier modifier, FieldPath path, Violations out) {
