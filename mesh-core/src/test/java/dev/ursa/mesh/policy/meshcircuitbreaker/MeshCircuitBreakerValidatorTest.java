@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
-import dev.ursa.mesh.policy.common.KumaExampleCorpus;
-import dev.ursa.mesh.policy.common.KumaExampleCorpus.Example;
+import dev.ursa.mesh.policy.common.PolicyFixtures;
+import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.validation.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,30 +23,33 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class MeshCircuitBreakerValidatorTest {
     private static final String TYPE = "MeshCircuitBreaker";
 
-    static List<Example> examples() {
-        List<Example> examples = KumaExampleCorpus.ofType(TYPE);
-        assertThat(examples).as("Kuma examples of " + TYPE).isNotEmpty();
-        return examples;
+    static List<Fixture> fixtures() {
+        return PolicyFixtures.ofType(TYPE);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("examples")
-    void kumaExampleIsAccepted(Example example) {
-        String yaml = KumaExampleCorpus.read(example.file());
-        assertThat(example.valid()).as("INDEX marks it valid").isTrue();
-        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
-        assertThat(KumaExampleCorpus.decode(yaml).spec()).isInstanceOf(MeshCircuitBreakerSpec.class);
+    @MethodSource("fixtures")
+    void fixtureIsValid(Fixture fixture) {
+        String yaml = PolicyFixtures.read(fixture);
+        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
+        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshCircuitBreakerSpec.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
+        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
     }
 
     @Test
-    void inboundRulesExampleBindsItsDetectors() {
-        Example example = examples().stream().filter(e -> e.file().endsWith("backend-inbound-outlier-detection.yaml")).findFirst().orElseThrow();
-        var spec = KumaExampleCorpus.decode(KumaExampleCorpus.read(example.file())).spec(MeshCircuitBreakerSpec.class);
+    void inboundRulesFixtureBindsItsDetectors() {
+        Fixture fixture = PolicyFixtures.named(TYPE, "ledger-inbound-outlier-detection.yaml");
+        var spec = PolicyFixtures.decode(PolicyFixtures.read(fixture)).spec(MeshCircuitBreakerSpec.class);
         assertThat(spec.to()).isEmpty();
         var od = spec.rules().getFirst().conf().outlierDetection();
-        assertThat(od.maxEjectionPercent()).isEqualTo(20);
-        assertThat(od.detectors().successRate().standardDeviationFactor().decimal()).contains(new BigDecimal("1.9"));
-        assertThat(od.detectors().failurePercentage().threshold()).isEqualTo(85);
+        assertThat(od.maxEjectionPercent()).isEqualTo(30);
+        assertThat(od.detectors().successRate().standardDeviationFactor().decimal()).contains(new BigDecimal("2.1"));
+        assertThat(od.detectors().failurePercentage().threshold()).isEqualTo(70);
     }
 
     static Stream<Arguments> invalid() {
@@ -216,7 +219,7 @@ class MeshCircuitBreakerValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidDocumentReportsTheField(String name, String spec, String field, String message) {
-        List<Violation> violations = KumaExampleCorpus.violations(document(spec));
+        List<Violation> violations = PolicyFixtures.violations(document(spec));
         assertThat(violations).extracting(Violation::field).containsExactly(field);
         assertThat(violations.getFirst().message()).contains(message);
     }
@@ -254,8 +257,8 @@ class MeshCircuitBreakerValidatorTest {
                       detectors:
                         successRate: {standardDeviationFactor: 1.9}
                 """);
-        Resource first = KumaExampleCorpus.decode(yaml);
-        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
+        Resource first = PolicyFixtures.decode(yaml);
+        assertThat(PolicyFixtures.violations(yaml)).isEmpty();
 
         JsonNode encoded = ResourceCodec.encode(first);
         Resource second = ResourceCodec.decode(ResourceCodec.parse(ResourceCodec.write(encoded, Format.JSON), Format.JSON));
@@ -265,7 +268,7 @@ class MeshCircuitBreakerValidatorTest {
 
     @Test
     void absentListsAreNotWrittenBack() {
-        Resource r = KumaExampleCorpus.decode(document("""
+        Resource r = PolicyFixtures.decode(document("""
                 to:
                 - targetRef: {kind: Mesh}
                   default:

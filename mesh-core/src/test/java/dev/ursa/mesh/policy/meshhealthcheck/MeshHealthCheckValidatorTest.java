@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
-import dev.ursa.mesh.policy.common.KumaExampleCorpus;
-import dev.ursa.mesh.policy.common.KumaExampleCorpus.Example;
+import dev.ursa.mesh.policy.common.PolicyFixtures;
+import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.validation.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,30 +23,33 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class MeshHealthCheckValidatorTest {
     private static final String TYPE = "MeshHealthCheck";
 
-    static List<Example> examples() {
-        List<Example> examples = KumaExampleCorpus.ofType(TYPE);
-        assertThat(examples).as("Kuma examples of " + TYPE).isNotEmpty();
-        return examples;
+    static List<Fixture> fixtures() {
+        return PolicyFixtures.ofType(TYPE);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("examples")
-    void kumaExampleIsAccepted(Example example) {
-        String yaml = KumaExampleCorpus.read(example.file());
-        assertThat(example.valid()).as("INDEX marks it valid").isTrue();
-        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
-        assertThat(KumaExampleCorpus.decode(yaml).spec()).isInstanceOf(MeshHealthCheckSpec.class);
+    @MethodSource("fixtures")
+    void fixtureIsValid(Fixture fixture) {
+        String yaml = PolicyFixtures.read(fixture);
+        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
+        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshHealthCheckSpec.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
+        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
     }
 
     @Test
-    void httpExampleBindsItsValues() {
-        Example example = examples().stream().filter(e -> e.file().endsWith("web-to-backend-check.yaml")).findFirst().orElseThrow();
-        var spec = KumaExampleCorpus.decode(KumaExampleCorpus.read(example.file())).spec(MeshHealthCheckSpec.class);
+    void httpFixtureBindsItsValues() {
+        Fixture fixture = PolicyFixtures.named(TYPE, "checkout-to-ledger-http.yaml");
+        var spec = PolicyFixtures.decode(PolicyFixtures.read(fixture)).spec(MeshHealthCheckSpec.class);
         var conf = spec.to().getFirst().conf();
-        assertThat(conf.interval().value()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(conf.unhealthyThreshold()).isEqualTo(3);
-        assertThat(conf.http().path()).isEqualTo("/health");
-        assertThat(conf.http().expectedStatuses()).containsExactly(200, 201);
+        assertThat(conf.interval().value()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(conf.unhealthyThreshold()).isEqualTo(4);
+        assertThat(conf.http().path()).isEqualTo("/healthz");
+        assertThat(conf.http().expectedStatuses()).containsExactly(200, 204);
         assertThat(conf.tcp()).isNull();
     }
 
@@ -216,7 +219,7 @@ class MeshHealthCheckValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidDocumentReportsTheField(String name, String spec, String field, String message) {
-        List<Violation> violations = KumaExampleCorpus.violations(document(spec));
+        List<Violation> violations = PolicyFixtures.violations(document(spec));
         assertThat(violations).extracting(Violation::field).containsExactly(field);
         assertThat(violations.getFirst().message()).contains(message);
     }
@@ -256,8 +259,8 @@ class MeshHealthCheckValidatorTest {
                     healthyPanicThreshold: 0
                     tcp: {}
                 """);
-        Resource first = KumaExampleCorpus.decode(yaml);
-        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
+        Resource first = PolicyFixtures.decode(yaml);
+        assertThat(PolicyFixtures.violations(yaml)).isEmpty();
 
         JsonNode encoded = ResourceCodec.encode(first);
         Resource second = ResourceCodec.decode(ResourceCodec.parse(ResourceCodec.write(encoded, Format.JSON), Format.JSON));

@@ -1,7 +1,8 @@
 package dev.ursa.mesh.policy.meshhttproute;
 
-import dev.ursa.mesh.policy.common.KumaExampleCorpus;
-import dev.ursa.mesh.policy.common.KumaExampleCorpus.Expected;
+import dev.ursa.mesh.policy.common.PolicyFixtures;
+import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
+import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
 import dev.ursa.mesh.policy.common.KumaDecimal;
 import dev.ursa.mesh.policy.common.TargetRefKind;
 import org.junit.jupiter.api.Test;
@@ -9,53 +10,45 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static dev.ursa.mesh.policy.common.KumaExampleCorpus.at;
+import static dev.ursa.mesh.policy.common.PolicyFixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MeshHTTPRouteValidatorTest {
     private static final String TYPE = "MeshHTTPRoute";
 
     /**
-     * simple-http-2.yaml writes {@code path} beside {@code matches: null} in a rule (a documentation slip: path belongs
-     * inside a match). Kuma drops the unknown field silently, which would route every path; Ursa's strict decoding
-     * names it instead. Reported to the lead.
+     * path-beside-matches.yaml writes {@code path} beside {@code matches: null} in a rule, a slip found in Kuma's docs
+     * (path belongs inside a match). Kuma drops the unknown field silently, which would route every path; Ursa keeps it
+     * and names it in a warning instead.
      */
-    private static final Map<String, List<Expected>> DOC_EXAMPLES_WITH_WARNINGS = Map.of(
-            "simple-http-2.yaml", List.of(at("spec.to[0].rules[0].path", "not used for routing")));
+    private static final Map<String, List<Expected>> FIXTURES_WITH_WARNINGS = Map.of(
+            "path-beside-matches.yaml", List.of(at("spec.to[0].rules[0].path", "not used for routing")));
 
-    static Stream<Path> examples() {
-        return KumaExampleCorpus.validExamples(TYPE).stream();
-    }
-
-    static Stream<Path> decodableExamples() {
-        return examples();
+    static Stream<Fixture> fixtures() {
+        return PolicyFixtures.ofType(TYPE).stream();
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("examples")
-    void kumaDocumentationExampleIsValid(Path file) {
-        String yaml = KumaExampleCorpus.read(file);
-        assertThat(KumaExampleCorpus.violations(yaml)).as(file.toString()).isEmpty();
-        List<Expected> warned = DOC_EXAMPLES_WITH_WARNINGS.getOrDefault(file.getFileName().toString(), List.of());
-        assertThat(KumaExampleCorpus.warnings(yaml)).as("warnings of %s", file)
-                .extracting(v -> v.field()).containsExactlyInAnyOrderElementsOf(warned.stream().map(Expected::field).toList());
-        assertThat(KumaExampleCorpus.decode(yaml).spec()).isInstanceOf(MeshHTTPRouteSpec.class);
+    @MethodSource("fixtures")
+    void fixtureIsValid(Fixture fixture) {
+        String yaml = PolicyFixtures.read(fixture);
+        PolicyFixtures.assertAcceptedWithWarnings(yaml, FIXTURES_WITH_WARNINGS.getOrDefault(fixture.fileName(), List.of()));
+        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshHTTPRouteSpec.class);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("decodableExamples")
-    void exampleRoundTripsWithoutAddedFields(Path file) {
-        KumaExampleCorpus.assertRoundTrip(KumaExampleCorpus.read(file));
+    @MethodSource("fixtures")
+    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
+        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
     }
 
     @Test
     void fullDocumentBindsEveryFieldAndRoundTrips() {
-        String yaml = KumaExampleCorpus.document(TYPE, """
+        String yaml = PolicyFixtures.document(TYPE, """
                 targetRef:
                   kind: MeshGateway
                   name: edge
@@ -121,29 +114,29 @@ class MeshHTTPRouteValidatorTest {
                                   type: ReplaceFullPath
                                   replaceFullPath: /new
                 """);
-        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
-        var spec = (MeshHTTPRouteSpec) KumaExampleCorpus.decode(yaml).spec();
+        assertThat(PolicyFixtures.violations(yaml)).isEmpty();
+        var spec = (MeshHTTPRouteSpec) PolicyFixtures.decode(yaml).spec();
         var rule = spec.to().getFirst().conf().getFirst();
         assertThat(rule.matches().getFirst().method()).isEqualTo(MeshHTTPRouteSpec.Method.GET);
         assertThat(rule.defaults().filters().get(2).requestMirror().percentage()).isEqualTo(KumaDecimal.of("12.5"));
         assertThat(rule.defaults().backendRefs().getFirst().targetRef().kind()).isEqualTo(TargetRefKind.MeshService);
         assertThat(rule.defaults().backendRefs().getFirst().port()).isEqualTo(8080);
-        KumaExampleCorpus.assertRoundTrip(yaml);
+        PolicyFixtures.assertRoundTrip(yaml);
     }
 
     @Test
     void intOrStringKeepsTheTokenTypeTheUserWrote() {
-        String asInt = KumaExampleCorpus.document(TYPE, mirror("30"));
-        String asString = KumaExampleCorpus.document(TYPE, mirror("'30'"));
-        var intSpec = (MeshHTTPRouteSpec) KumaExampleCorpus.decode(asInt).spec();
-        var stringSpec = (MeshHTTPRouteSpec) KumaExampleCorpus.decode(asString).spec();
+        String asInt = PolicyFixtures.document(TYPE, mirror("30"));
+        String asString = PolicyFixtures.document(TYPE, mirror("'30'"));
+        var intSpec = (MeshHTTPRouteSpec) PolicyFixtures.decode(asInt).spec();
+        var stringSpec = (MeshHTTPRouteSpec) PolicyFixtures.decode(asString).spec();
         assertThat(intSpec.to().getFirst().rules().getFirst().defaults().filters().getFirst().requestMirror().percentage())
                 .isEqualTo(KumaDecimal.of(30));
         assertThat(stringSpec.to().getFirst().rules().getFirst().defaults().filters().getFirst().requestMirror().percentage())
                 .isEqualTo(KumaDecimal.of("30"));
-        KumaExampleCorpus.assertRoundTrip(asInt);
-        KumaExampleCorpus.assertRoundTrip(asString);
-        assertThat(KumaExampleCorpus.violations(asInt)).isEmpty();
+        PolicyFixtures.assertRoundTrip(asInt);
+        PolicyFixtures.assertRoundTrip(asString);
+        assertThat(PolicyFixtures.violations(asInt)).isEmpty();
     }
 
     private static String mirror(String percentage) {
@@ -472,7 +465,7 @@ class MeshHTTPRouteValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidDocumentReportsExactField(String name, String specBody, List<Expected> expected) {
-        KumaExampleCorpus.assertViolations(KumaExampleCorpus.document(TYPE, specBody), expected);
+        PolicyFixtures.assertViolations(PolicyFixtures.document(TYPE, specBody), expected);
     }
 
     private static Arguments bad(String name, String specBody, Expected... expected) {

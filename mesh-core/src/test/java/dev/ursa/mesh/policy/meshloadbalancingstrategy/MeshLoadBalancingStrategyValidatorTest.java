@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
-import dev.ursa.mesh.policy.common.KumaExampleCorpus;
-import dev.ursa.mesh.policy.common.KumaExampleCorpus.Example;
+import dev.ursa.mesh.policy.common.PolicyFixtures;
+import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.policy.common.TargetRefKind;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec.ToZoneType;
 import dev.ursa.mesh.validation.Violation;
@@ -24,32 +24,35 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class MeshLoadBalancingStrategyValidatorTest {
     private static final String TYPE = "MeshLoadBalancingStrategy";
 
-    static List<Example> examples() {
-        List<Example> examples = KumaExampleCorpus.ofType(TYPE);
-        assertThat(examples).as("Kuma examples of " + TYPE).isNotEmpty();
-        return examples;
+    static List<Fixture> fixtures() {
+        return PolicyFixtures.ofType(TYPE);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("examples")
-    void kumaExampleIsAccepted(Example example) {
-        String yaml = KumaExampleCorpus.read(example.file());
-        assertThat(example.valid()).as("INDEX marks it valid").isTrue();
-        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
-        assertThat(KumaExampleCorpus.decode(yaml).spec()).isInstanceOf(MeshLoadBalancingStrategySpec.class);
+    @MethodSource("fixtures")
+    void fixtureIsValid(Fixture fixture) {
+        String yaml = PolicyFixtures.read(fixture);
+        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
+        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshLoadBalancingStrategySpec.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
+        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
     }
 
     @Test
-    void crossZoneExampleBindsTheFailoverOrder() {
-        Example example = examples().stream().filter(e -> e.file().endsWith("cross-zone-backend.yaml")).findFirst().orElseThrow();
-        var spec = KumaExampleCorpus.decode(KumaExampleCorpus.read(example.file())).spec(MeshLoadBalancingStrategySpec.class);
+    void crossZoneFixtureBindsTheFailoverOrder() {
+        Fixture fixture = PolicyFixtures.named(TYPE, "cross-zone-ordered-failover.yaml");
+        var spec = PolicyFixtures.decode(PolicyFixtures.read(fixture)).spec(MeshLoadBalancingStrategySpec.class);
         var to = spec.to().getFirst();
         assertThat(to.targetRef().kind()).isEqualTo(TargetRefKind.MeshMultiZoneService);
-        assertThat(to.targetRef().port()).isEqualTo(8080);
+        assertThat(to.targetRef().port()).isEqualTo(9090);
         var crossZone = to.conf().localityAwareness().crossZone();
         assertThat(crossZone.failover()).extracting(f -> f.to().type()).containsExactly(ToZoneType.Only, ToZoneType.AnyExcept, ToZoneType.Any);
-        assertThat(crossZone.failover().get(1).to().zones()).containsExactly("us-2", "us-3");
-        assertThat(crossZone.failoverThreshold().percentage().decimal()).contains(BigDecimal.valueOf(25));
+        assertThat(crossZone.failover().get(1).to().zones()).containsExactly("ap-south", "ap-east");
+        assertThat(crossZone.failoverThreshold().percentage().decimal()).contains(BigDecimal.valueOf(40));
     }
 
     static Stream<Arguments> invalid() {
@@ -335,14 +338,14 @@ class MeshLoadBalancingStrategyValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidDocumentReportsTheField(String name, String spec, String field, String message) {
-        List<Violation> violations = KumaExampleCorpus.violations(document(spec));
+        List<Violation> violations = PolicyFixtures.violations(document(spec));
         assertThat(violations).extracting(Violation::field).containsExactly(field);
         assertThat(violations.getFirst().message()).contains(message);
     }
 
     @Test
     void reportsEveryViolationAtOnce() {
-        List<Violation> violations = KumaExampleCorpus.violations(document("""
+        List<Violation> violations = PolicyFixtures.violations(document("""
                 to:
                 - targetRef: {kind: Mesh}
                   default:
@@ -399,8 +402,8 @@ class MeshLoadBalancingStrategyValidatorTest {
                   default:
                     loadBalancer: {type: RoundRobin, roundRobin: {}}
                 """);
-        Resource first = KumaExampleCorpus.decode(yaml);
-        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
+        Resource first = PolicyFixtures.decode(yaml);
+        assertThat(PolicyFixtures.violations(yaml)).isEmpty();
 
         JsonNode encoded = ResourceCodec.encode(first);
         Resource second = ResourceCodec.decode(ResourceCodec.parse(ResourceCodec.write(encoded, Format.JSON), Format.JSON));

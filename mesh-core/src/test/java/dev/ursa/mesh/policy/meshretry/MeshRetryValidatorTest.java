@@ -1,63 +1,56 @@
 package dev.ursa.mesh.policy.meshretry;
 
 import dev.ursa.mesh.policy.common.HttpHeaderMatch;
-import dev.ursa.mesh.policy.common.KumaExampleCorpus;
-import dev.ursa.mesh.policy.common.KumaExampleCorpus.Expected;
+import dev.ursa.mesh.policy.common.PolicyFixtures;
+import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
+import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static dev.ursa.mesh.policy.common.KumaExampleCorpus.at;
+import static dev.ursa.mesh.policy.common.PolicyFixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MeshRetryValidatorTest {
     private static final String TYPE = "MeshRetry";
 
     /**
-     * Documentation examples Kuma 2.14 rejects as well (reported to the lead rather than accepted silently):
-     * the two "timeouts" examples put numRetries/backOff/retryOn directly under default instead of under http/grpc
-     * (Kuma ignores the unknown fields and then fails "at least one of 'tcp', 'http', 'grpc'"; dropping a user's
-     * {@code numRetries: 0} silently would leave retries on), and the gRPC example targets a Dataplane by tags.
+     * The unscoped form of Kuma's docs ("consumer/producer policies"): numRetries, backOff and retryOn straight under
+     * default instead of under http/grpc/tcp. Kuma ignores the unknown fields and then fails "at least one of 'tcp',
+     * 'http', 'grpc'"; Ursa keeps them and warns, because silently dropping a user's {@code numRetries: 0} would leave
+     * retries on.
      */
-    private static final Map<String, List<Expected>> DOC_EXAMPLES_WITH_WARNINGS = Map.of(
-            "backend-consumer-timeouts.yaml", List.of(at("spec.to[0].default.numRetries", "not applied")),
-            "backend-producer-timeouts.yaml", List.of(at("spec.to[0].default.numRetries", "not applied"),
+    private static final Map<String, List<Expected>> FIXTURES_WITH_WARNINGS = Map.of(
+            "unscoped-no-retries.yaml", List.of(at("spec.to[0].default.numRetries", "not applied")),
+            "unscoped-retries-with-backoff.yaml", List.of(at("spec.to[0].default.numRetries", "not applied"),
                     at("spec.to[0].default.backOff", "not applied"), at("spec.to[0].default.retryOn", "not applied")));
 
-    static Stream<Path> examples() {
-        return KumaExampleCorpus.validExamples(TYPE).stream();
-    }
-
-    static Stream<Path> decodableExamples() {
-        return examples();
+    static Stream<Fixture> fixtures() {
+        return PolicyFixtures.ofType(TYPE).stream();
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("examples")
-    void kumaDocumentationExampleIsValid(Path file) {
-        String yaml = KumaExampleCorpus.read(file);
-        assertThat(KumaExampleCorpus.violations(yaml)).as(file.toString()).isEmpty();
-        List<Expected> warned = DOC_EXAMPLES_WITH_WARNINGS.getOrDefault(file.getFileName().toString(), List.of());
-        assertThat(KumaExampleCorpus.warnings(yaml)).as("warnings of %s", file)
-                .extracting(v -> v.field()).containsExactlyInAnyOrderElementsOf(warned.stream().map(Expected::field).toList());
-        assertThat(KumaExampleCorpus.decode(yaml).spec()).isInstanceOf(MeshRetrySpec.class);
+    @MethodSource("fixtures")
+    void fixtureIsValid(Fixture fixture) {
+        String yaml = PolicyFixtures.read(fixture);
+        PolicyFixtures.assertAcceptedWithWarnings(yaml, FIXTURES_WITH_WARNINGS.getOrDefault(fixture.fileName(), List.of()));
+        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshRetrySpec.class);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("decodableExamples")
-    void exampleRoundTripsWithoutAddedFields(Path file) {
-        KumaExampleCorpus.assertRoundTrip(KumaExampleCorpus.read(file));
+    @MethodSource("fixtures")
+    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
+        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
     }
 
     @Test
     void fullDocumentBindsEveryFieldAndRoundTrips() {
-        String yaml = KumaExampleCorpus.document(TYPE, """
+        String yaml = PolicyFixtures.document(TYPE, """
                 targetRef:
                   kind: MeshSubset
                   tags:
@@ -99,8 +92,8 @@ class MeshRetryValidatorTest {
                         numRetries: 2
                         retryOn: [Unavailable, ResourceExhausted]
                 """);
-        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
-        var conf = ((MeshRetrySpec) KumaExampleCorpus.decode(yaml).spec()).to().getFirst().conf();
+        assertThat(PolicyFixtures.violations(yaml)).isEmpty();
+        var conf = ((MeshRetrySpec) PolicyFixtures.decode(yaml).spec()).to().getFirst().conf();
         assertThat(conf.tcp().maxConnectAttempt()).isEqualTo(3);
         assertThat(conf.http().numRetries()).isZero();
         assertThat(conf.http().retryOn()).containsExactly("5xx", "503", "HttpMethodGet");
@@ -108,7 +101,7 @@ class MeshRetryValidatorTest {
         assertThat(conf.http().retriableRequestHeaders().getFirst().typeOrDefault()).isEqualTo(HttpHeaderMatch.Type.Exact);
         assertThat(conf.http().rateLimitedBackOff().resetHeaders().getFirst().format()).isEqualTo(MeshRetrySpec.RateLimitFormat.Seconds);
         assertThat(conf.grpc().retryOn()).containsExactly(MeshRetrySpec.GrpcRetryOn.Unavailable, MeshRetrySpec.GrpcRetryOn.ResourceExhausted);
-        KumaExampleCorpus.assertRoundTrip(yaml);
+        PolicyFixtures.assertRoundTrip(yaml);
     }
 
     static Stream<Arguments> invalid() {
@@ -316,7 +309,7 @@ class MeshRetryValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidDocumentReportsExactField(String name, String specBody, List<Expected> expected) {
-        KumaExampleCorpus.assertViolations(KumaExampleCorpus.document(TYPE, specBody), expected);
+        PolicyFixtures.assertViolations(PolicyFixtures.document(TYPE, specBody), expected);
     }
 
     private static Arguments bad(String name, String specBody, Expected... expected) {

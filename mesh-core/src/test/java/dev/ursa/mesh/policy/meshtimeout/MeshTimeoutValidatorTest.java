@@ -1,56 +1,53 @@
 package dev.ursa.mesh.policy.meshtimeout;
 
 import dev.ursa.mesh.policy.common.KumaDuration;
-import dev.ursa.mesh.policy.common.KumaExampleCorpus;
-import dev.ursa.mesh.policy.common.KumaExampleCorpus.Expected;
+import dev.ursa.mesh.policy.common.PolicyFixtures;
+import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
+import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
 import dev.ursa.mesh.policy.common.TargetRefKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static dev.ursa.mesh.policy.common.KumaExampleCorpus.at;
+import static dev.ursa.mesh.policy.common.PolicyFixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MeshTimeoutValidatorTest {
     private static final String TYPE = "MeshTimeout";
 
     /**
-     * Kuma's docs examples that Ursa accepts unchanged but warns about: consumer-default.yaml selects
-     * {@code kind: MeshService} with neither name nor labels (treated as every service).
+     * Accepted but warned about: every-service-unnamed.yaml selects {@code kind: MeshService} with neither name nor
+     * labels (a form from Kuma's docs), which Ursa treats as every service.
      */
-    private static final Map<String, List<Expected>> DOC_EXAMPLES_WITH_WARNINGS = Map.of(
-            "consumer-default.yaml", List.of(at("spec.to[0].targetRef.name", "selects every service")));
+    private static final Map<String, List<Expected>> FIXTURES_WITH_WARNINGS = Map.of(
+            "every-service-unnamed.yaml", List.of(at("spec.to[0].targetRef.name", "selects every service")));
 
-    static Stream<Path> examples() {
-        return KumaExampleCorpus.validExamples(TYPE).stream();
+    static Stream<Fixture> fixtures() {
+        return PolicyFixtures.ofType(TYPE).stream();
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("examples")
-    void kumaDocumentationExampleIsValid(Path file) {
-        String yaml = KumaExampleCorpus.read(file);
-        assertThat(KumaExampleCorpus.violations(yaml)).as(file.toString()).isEmpty();
-        List<Expected> warned = DOC_EXAMPLES_WITH_WARNINGS.getOrDefault(file.getFileName().toString(), List.of());
-        assertThat(KumaExampleCorpus.warnings(yaml)).as("warnings of %s", file)
-                .extracting(v -> v.field()).containsExactlyInAnyOrderElementsOf(warned.stream().map(Expected::field).toList());
-        assertThat(KumaExampleCorpus.decode(yaml).spec()).isInstanceOf(MeshTimeoutSpec.class);
+    @MethodSource("fixtures")
+    void fixtureIsValid(Fixture fixture) {
+        String yaml = PolicyFixtures.read(fixture);
+        PolicyFixtures.assertAcceptedWithWarnings(yaml, FIXTURES_WITH_WARNINGS.getOrDefault(fixture.fileName(), List.of()));
+        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshTimeoutSpec.class);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("examples")
-    void exampleRoundTripsWithoutAddedFields(Path file) {
-        assertRoundTrip(KumaExampleCorpus.read(file));
+    @MethodSource("fixtures")
+    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
+        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
     }
 
     @Test
     void fullDocumentRoundTripsAndBindsEveryField() {
-        String yaml = KumaExampleCorpus.document(TYPE, """
+        String yaml = PolicyFixtures.document(TYPE, """
                 targetRef:
                   kind: MeshSubset
                   tags:
@@ -76,8 +73,8 @@ class MeshTimeoutValidatorTest {
                     default:
                       idleTimeout: 20s
                 """);
-        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
-        MeshTimeoutSpec spec = (MeshTimeoutSpec) KumaExampleCorpus.decode(yaml).spec();
+        assertThat(PolicyFixtures.violations(yaml)).isEmpty();
+        MeshTimeoutSpec spec = (MeshTimeoutSpec) PolicyFixtures.decode(yaml).spec();
         assertThat(spec.targetRef().kind()).isEqualTo(TargetRefKind.MeshSubset);
         MeshTimeoutSpec.Conf conf = spec.to().getFirst().conf();
         assertThat(conf.connectionTimeout()).isEqualTo(KumaDuration.of("1m30s"));
@@ -89,7 +86,7 @@ class MeshTimeoutValidatorTest {
     }
 
     static void assertRoundTrip(String yaml) {
-        KumaExampleCorpus.assertRoundTrip(yaml);
+        PolicyFixtures.assertRoundTrip(yaml);
     }
 
     static Stream<Arguments> invalid() {
@@ -325,7 +322,7 @@ class MeshTimeoutValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidDocumentReportsExactField(String name, String specBody, List<Expected> expected) {
-        KumaExampleCorpus.assertViolations(KumaExampleCorpus.document(TYPE, specBody), expected);
+        PolicyFixtures.assertViolations(PolicyFixtures.document(TYPE, specBody), expected);
     }
 
     private static Arguments bad(String name, String specBody, Expected... expected) {

@@ -1,7 +1,8 @@
 package dev.ursa.mesh.policy.meshtrafficpermission;
 
-import dev.ursa.mesh.policy.common.KumaExampleCorpus;
-import dev.ursa.mesh.policy.common.KumaExampleCorpus.Expected;
+import dev.ursa.mesh.policy.common.PolicyFixtures;
+import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
+import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec.Action;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec.SpiffeIdMatchType;
 import org.junit.jupiter.api.Test;
@@ -9,37 +10,36 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static dev.ursa.mesh.policy.common.KumaExampleCorpus.at;
+import static dev.ursa.mesh.policy.common.PolicyFixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MeshTrafficPermissionValidatorTest {
     private static final String TYPE = "MeshTrafficPermission";
 
-    static Stream<Path> examples() {
-        return KumaExampleCorpus.validExamples(TYPE).stream();
+    static Stream<Fixture> fixtures() {
+        return PolicyFixtures.ofType(TYPE).stream();
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("examples")
-    void kumaDocumentationExampleIsValid(Path file) {
-        String yaml = KumaExampleCorpus.read(file);
-        assertThat(KumaExampleCorpus.violations(yaml)).as(file.toString()).isEmpty();
-        assertThat(KumaExampleCorpus.decode(yaml).spec()).isInstanceOf(MeshTrafficPermissionSpec.class);
+    @MethodSource("fixtures")
+    void fixtureIsValid(Fixture fixture) {
+        String yaml = PolicyFixtures.read(fixture);
+        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
+        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshTrafficPermissionSpec.class);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("examples")
-    void exampleRoundTripsWithoutAddedFields(Path file) {
-        KumaExampleCorpus.assertRoundTrip(KumaExampleCorpus.read(file));
+    @MethodSource("fixtures")
+    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
+        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
     }
 
     @Test
     void rulesBindEveryList() {
-        String yaml = KumaExampleCorpus.document(TYPE, """
+        String yaml = PolicyFixtures.document(TYPE, """
                 targetRef:
                   kind: Dataplane
                   labels:
@@ -60,18 +60,18 @@ class MeshTrafficPermissionValidatorTest {
                             type: Prefix
                             value: spiffe://td
                 """);
-        assertThat(KumaExampleCorpus.violations(yaml)).isEmpty();
-        var spec = (MeshTrafficPermissionSpec) KumaExampleCorpus.decode(yaml).spec();
+        assertThat(PolicyFixtures.violations(yaml)).isEmpty();
+        var spec = (MeshTrafficPermissionSpec) PolicyFixtures.decode(yaml).spec();
         var conf = spec.rules().getFirst().defaults();
         assertThat(conf.deny().getFirst().spiffeID().type()).isEqualTo(SpiffeIdMatchType.Exact);
         assertThat(conf.allowWithShadowDeny().getFirst().spiffeID().value()).isEqualTo("spiffe://td/ns/test/");
         assertThat(spec.from()).isEmpty();
-        KumaExampleCorpus.assertRoundTrip(yaml);
+        PolicyFixtures.assertRoundTrip(yaml);
     }
 
     @Test
     void fromItemExposesItsActionAsConf() {
-        var spec = (MeshTrafficPermissionSpec) KumaExampleCorpus.decode(KumaExampleCorpus.document(TYPE, """
+        var spec = (MeshTrafficPermissionSpec) PolicyFixtures.decode(PolicyFixtures.document(TYPE, """
                 from:
                   - targetRef:
                       kind: Mesh
@@ -243,7 +243,7 @@ class MeshTrafficPermissionValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidDocumentReportsExactField(String name, String specBody, List<Expected> expected) {
-        KumaExampleCorpus.assertViolations(KumaExampleCorpus.document(TYPE, specBody), expected);
+        PolicyFixtures.assertViolations(PolicyFixtures.document(TYPE, specBody), expected);
     }
 
     private static Arguments bad(String name, String specBody, Expected... expected) {

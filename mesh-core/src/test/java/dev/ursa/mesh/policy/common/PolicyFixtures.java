@@ -10,81 +10,77 @@ import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.mesh.validation.Violation;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * Test access to the shared Kuma documentation examples ({@code shared/kuma-examples}, never copied into the repo) and
- * small decode/validate helpers the policy tests share.
+ * The team's policy fixtures ({@code src/test/resources/policy-fixtures/<PolicyType>/<name>.yaml}, listed in
+ * {@code policy-fixtures/index.txt}) and small decode/validate helpers the policy tests share. Fixtures are read from
+ * the classpath only, so they work the same from mesh-core's own tests and through its test-jar (global-cp).
  */
-public final class KumaExampleCorpus {
-    private KumaExampleCorpus() {
+public final class PolicyFixtures {
+    static final String ROOT = "policy-fixtures/";
+    static final String INDEX = ROOT + "index.txt";
+
+    private PolicyFixtures() {
     }
 
-    /** Walks up from the working directory until a {@code shared/kuma-examples} sibling exists; fails loudly if none. */
-    public static Path root() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            Path candidate = d.resolve("shared").resolve("kuma-examples");
-            if (Files.isRegularFile(candidate.resolve("INDEX.tsv"))) {
-                return candidate;
-            }
+    /** One fixture document: its policy type (the folder) and its file name (unique across types). */
+    public record Fixture(String type, String fileName) {
+        public String resource() {
+            return ROOT + type + "/" + fileName;
         }
-        throw new AssertionError("shared/kuma-examples (with INDEX.tsv) not found in " + dir + " or any parent directory; "
-                + "the policy tests need the Kuma example corpus next to the repository");
-    }
 
-    /** One row of {@code INDEX.tsv}. */
-    public record Example(String type, boolean valid, Path file) {
         @Override
         public String toString() {
-            return file.getFileName().toString();
+            return type + "/" + fileName;
         }
     }
 
-    /** Every example of {@code type} that INDEX.tsv lists, valid or not. */
-    public static List<Example> ofType(String type) {
-        Path root = root();
-        try {
-            return Files.readAllLines(root.resolve("INDEX.tsv"), UTF_8).stream()
-                    .map(line -> line.split("\t", -1))
-                    .filter(cols -> cols.length >= 3 && cols[0].equals(type))
-                    .map(cols -> new Example(cols[0], cols[1].equals("valid"), root.resolve(cols[2])))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Every fixture the index lists, in index order. */
+    public static List<Fixture> all() {
+        return readResource(INDEX).lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .map(line -> {
+                    int slash = line.indexOf('/');
+                    if (slash < 1 || line.indexOf('/', slash + 1) >= 0 || !line.endsWith(".yaml")) {
+                        throw new AssertionError(INDEX + ": expected <PolicyType>/<file>.yaml, got: " + line);
+                    }
+                    return new Fixture(line.substring(0, slash), line.substring(slash + 1));
+                })
+                .toList();
     }
 
-    /** Files INDEX.tsv lists as valid examples of {@code type}, in index order. */
-    public static List<Path> validExamples(String type) {
-        Path root = root();
-        List<Path> files = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(root.resolve("INDEX.tsv"), UTF_8)) {
-                String[] cols = line.split("\t", -1);
-                if (cols.length >= 3 && cols[0].equals(type) && cols[1].equals("valid")) {
-                    files.add(root.resolve(cols[2]));
-                }
+    /** Fixtures of {@code type}; fails when there is none, so a type cannot silently lose its coverage. */
+    public static List<Fixture> ofType(String type) {
+        List<Fixture> fixtures = all().stream().filter(f -> f.type().equals(type)).toList();
+        if (fixtures.isEmpty()) {
+            throw new AssertionError(INDEX + " lists no " + type + " fixture");
+        }
+        return fixtures;
+    }
+
+    /** The fixture of {@code type} named {@code fileName}; fails when the index does not list it. */
+    public static Fixture named(String type, String fileName) {
+        return ofType(type).stream().filter(f -> f.fileName().equals(fileName)).findFirst()
+                .orElseThrow(() -> new AssertionError(INDEX + " lists no " + type + "/" + fileName));
+    }
+
+    public static String read(Fixture fixture) {
+        return readResource(fixture.resource());
+    }
+
+    static String readResource(String name) {
+        try (InputStream in = PolicyFixtures.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new AssertionError("classpath resource " + name + " not found");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (files.isEmpty()) {
-            throw new AssertionError("INDEX.tsv lists no valid " + type + " example");
-        }
-        return files;
-    }
-
-    public static String read(Path file) {
-        try {
-            return Files.readString(file, UTF_8);
+            return new String(in.readAllBytes(), UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -107,12 +103,12 @@ public final class KumaExampleCorpus {
         }
     }
 
-    /** A copy of {@code node} without explicit nulls, i.e. what a writer that omits absent fields should produce. */
     /** Warnings of a document that validates: accepted, but reported to the user. */
     public static List<Violation> warnings(String yaml) {
         return ResourceValidation.check(decode(yaml)).warnings();
     }
 
+    /** A copy of {@code node} without explicit nulls, i.e. what a writer that omits absent fields should produce. */
     public static JsonNode withoutNulls(JsonNode node) {
         JsonNode copy = node.deepCopy();
         strip(copy);
@@ -130,7 +126,7 @@ public final class KumaExampleCorpus {
                 }
             }
         } else if (node.isArray()) {
-            node.forEach(KumaExampleCorpus::strip);
+            node.forEach(PolicyFixtures::strip);
         }
     }
 
@@ -153,9 +149,18 @@ public final class KumaExampleCorpus {
 
     /** Asserts the document reports exactly the expected violations (any order), each at its exact path. */
     public static void assertViolations(String yaml, List<Expected> expected) {
-        List<Violation> actual = violations(yaml);
+        assertExactly("violations", violations(yaml), expected, yaml);
+    }
+
+    /** Asserts the document is accepted (no violation) with exactly the expected warnings, each at its exact path. */
+    public static void assertAcceptedWithWarnings(String yaml, List<Expected> expected) {
+        assertExactly("violations", violations(yaml), List.of(), yaml);
+        assertExactly("warnings", warnings(yaml), expected, yaml);
+    }
+
+    private static void assertExactly(String what, List<Violation> actual, List<Expected> expected, String yaml) {
         org.assertj.core.api.Assertions.assertThat(actual)
-                .as("violations of%n%s", yaml)
+                .as("%s of%n%s", what, yaml)
                 .extracting(Violation::field)
                 .containsExactlyInAnyOrderElementsOf(expected.stream().map(Expected::field).toList());
         for (Expected e : expected) {

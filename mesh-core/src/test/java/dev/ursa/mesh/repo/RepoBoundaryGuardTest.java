@@ -1,0 +1,148 @@
+package dev.ursa.mesh.repo;
+
+import dev.ursa.mesh.repo.RepoBoundaryGuard.Finding;
+import dev.ursa.mesh.repo.RepoBoundaryGuard.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The repository's tests read nothing outside it (see {@link RepoBoundaryGuard} for the rule), and the guard itself
+ * reports what it should. The throwaway sources below spell the forbidden paths in pieces ({@link #UP},
+ * {@link #SHARED_FOLDER_NAME}, {@link #HOME}) so that this file's own literals pass the guard it tests.
+ */
+class RepoBoundaryGuardTest {
+    private static final String UP = "..";
+    private static final String SHARED_FOLDER_NAME = "kuma" + "-examples";
+    private static final String HOME = "/" + "home";
+    private static final String AGGREGATOR_POM = "<project><modules><module>demo</module></modules></project>\n";
+
+    @Test
+    void noTestSourceOrResourceOfAnyModuleReadsOutsideTheRepository() {
+        Path root = RepoBoundaryGuard.repositoryRoot(Path.of(""));
+        Result result = RepoBoundaryGuard.scan(root);
+
+        // Not vacuous: the scan saw the tests of several modules, this file included.
+        assertThat(result.scanned()).contains("mesh-core/src/test/java/dev/ursa/mesh/repo/RepoBoundaryGuardTest.java");
+        assertThat(result.scanned()).anyMatch(f -> f.startsWith("global-cp/src/test/"))
+                .anyMatch(f -> f.startsWith("mesh-core/src/test/resources/policy-fixtures/"));
+        assertThat(result.findings())
+                .as("test files reading outside the repository (a fresh clone has nothing beside it):%n%s",
+                        result.findings().stream().map(Finding::toString).collect(Collectors.joining("\n")))
+                .isEmpty();
+    }
+
+    @Test
+    void theAllowlistedFileExists() {
+        Path root = RepoBoundaryGuard.repositoryRoot(Path.of(""));
+        assertThat(root.resolve(RepoBoundaryGuard.SHARED_EXAMPLES_TEST)).isRegularFile();
+    }
+
+    @Test
+    void reportsTheFileAndLineOfASourceReadingTheSharedFolder(@TempDir Path root) throws IOException {
+        Files.writeString(root.resolve("pom.xml"), AGGREGATOR_POM);
+        write(root, "demo/src/test/java/demo/ReaderTest.java", """
+                package demo;
+
+                class ReaderTest {
+                    // Reads the team's folder next to the checkout.
+                    java.nio.file.Path index = java.nio.file.Path.of("%s/shared/policies/INDEX.tsv");
+                }
+                """.formatted(UP));
+
+        Result result = RepoBoundaryGuard.scan(root);
+
+        assertThat(result.findings()).singleElement().satisfies(f -> {
+            assertThat(f.file()).isEqualTo("demo/src/test/java/demo/ReaderTest.java");
+            assertThat(f.line()).isEqualTo(5);
+            assertThat(f.reason()).contains("shared folder");
+            assertThat(f.toString()).startsWith("demo/src/test/java/demo/ReaderTest.java:5: ");
+        });
+    }
+
+    @Test
+    void reportsNothingForACleanTree(@TempDir Path root) throws IOException {
+        Files.writeString(root.resolve("pom.xml"), AGGREGATOR_POM);
+        write(root, "demo/src/test/java/demo/CleanTest.java", """
+                package demo;
+
+                /** Mentions %1$s/shared and %2$s in a comment only. */
+                class CleanTest {
+                    String policy = \"""
+                            eventLogPath: /var/log/envoy/health.log
+                            \""";
+                    String mount = "%1$s/%1$s/" + "global-cp/target/quarkus-app:/opt/ursa/global-cp:ro";
+                    char quote = '"';
+                    String fixture = "policy-fixtures/MeshTimeout/outbound-tcp-defaults.yaml";
+                }
+                """.formatted(UP, SHARED_FOLDER_NAME));
+        write(root, "demo/src/test/resources/deploy/ursa.service", "EnvironmentFile=/etc/ursa/global.env\nExecStart=/usr/bin/java\n");
+        // Main sources are out of scope: only tests must run on a bare clone.
+        write(root, "demo/src/main/java/demo/Main.java", "class Main { String p = \"%s/shared/x\"; }\n".formatted(UP));
+
+        Result result = RepoBoundaryGuard.scan(root);
+
+        assertThat(result.scanned()).containsExactlyInAnyOrder(
+                "demo/src/test/java/demo/CleanTest.java", "demo/src/test/resources/deploy/ursa.service");
+        assertThat(result.findings()).isEmpty();
+    }
+
+    @Test
+    void reportsMachinePathsAndTheFolderNameBuiltFromSegments(@TempDir Path root) throws IOException {
+        Files.writeString(root.resolve("pom.xml"), AGGREGATOR_POM);
+        write(root, "demo/src/test/java/demo/PathsTest.java", """
+                package demo;
+
+                class PathsTest {
+                    java.nio.file.Path jdk = java.nio.file.Path.of("%1$s/dev/jdk-25");
+                    java.nio.file.Path corpus = java.nio.file.Path.of("").resolve("shared").resolve("%2$s");
+                    String script = \"""
+                            set -e
+                            %1$s/dev/run.sh
+                            \""";
+                }
+                """.formatted(HOME, SHARED_FOLDER_NAME));
+        write(root, "demo/src/test/resources/application.properties", "# test config\ndata.dir=file:%s/dev/data\n".formatted(HOME));
+
+        Result result = RepoBoundaryGuard.scan(root);
+
+        assertThat(result.findings()).extracting(Finding::file, Finding::line).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("demo/src/test/java/demo/PathsTest.java", 4),
+                org.assertj.core.groups.Tuple.tuple("demo/src/test/java/demo/PathsTest.java", 5),
+                org.assertj.core.groups.Tuple.tuple("demo/src/test/java/demo/PathsTest.java", 8),
+                org.assertj.core.groups.Tuple.tuple("demo/src/test/resources/application.properties", 2));
+    }
+
+    @Test
+    void skipsOnlyTheAllowlistedSharedExamplesTest(@TempDir Path root) throws IOException {
+        Files.writeString(root.resolve("pom.xml"), AGGREGATOR_POM);
+        String reader = "class X { String p = \"%s/shared/INDEX.tsv\"; }\n".formatted(UP);
+        write(root, RepoBoundaryGuard.SHARED_EXAMPLES_TEST, reader);
+        write(root, "mesh-core/src/test/java/dev/ursa/mesh/policy/OtherTest.java", reader);
+
+        assertThat(RepoBoundaryGuard.scan(root).findings()).extracting(Finding::file)
+                .containsExactly("mesh-core/src/test/java/dev/ursa/mesh/policy/OtherTest.java");
+    }
+
+    @Test
+    void theRepositoryRootIsTheDirectoryWhosePomListsModules(@TempDir Path root) throws IOException {
+        Files.writeString(root.resolve("pom.xml"), AGGREGATOR_POM);
+        write(root, "demo/pom.xml", "<project><artifactId>demo</artifactId></project>\n");
+        Files.createDirectories(root.resolve("demo/src/test"));
+
+        assertThat(RepoBoundaryGuard.repositoryRoot(root.resolve("demo/src/test"))).isEqualTo(root.toAbsolutePath());
+    }
+
+    private static void write(Path root, String relative, String content) throws IOException {
+        Path file = root.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content, UTF_8);
+    }
+}
