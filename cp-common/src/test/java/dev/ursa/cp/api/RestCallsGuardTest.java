@@ -1,5 +1,6 @@
 package dev.ursa.cp.api;
 
+import dev.ursa.mesh.repo.RepoBoundaryGuard;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RestCallsGuardTest {
     @Test
     void everyRestAssuredTestFailsOnA500() throws IOException {
-        Path root = repositoryRoot();
+        Path root = RepoBoundaryGuard.repositoryRoot(Path.of("").toAbsolutePath());
         List<String> unguarded;
         try (Stream<Path> files = Files.walk(root)) {
             unguarded = files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/test/"))
@@ -41,14 +42,5 @@ class RestCallsGuardTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The folder holding the parent pom (with its modules), found upwards from the module the test runs in. */
-    static Path repositoryRoot() throws IOException {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path pom = d.resolve("pom.xml");
-            if (Files.isRegularFile(pom) && Files.readString(pom).contains("<modules>")) return d;
-        }
-        throw new AssertionError("no parent pom.xml with <modules> above " + Path.of("").toAbsolutePath());
     }
 }
