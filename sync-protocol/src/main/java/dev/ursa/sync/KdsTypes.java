@@ -45,6 +45,6 @@ public final class KdsTypes {
 
     /** Zone to global. */
     public static List<ResourceType> zoneToGlobal() {
-        return List.of(ResourceTypes.ZONE_INGRESS, ResourceTypes.DATAPLANE);
+        return List.of(ResourceTypes.ZONE_INGRESS, ResourceTypes.DATAPLANE, ResourceTypes.DATAPLANE_INSIGHT);
     }
 }

@@ -7,12 +7,12 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import java.util.List;
 
-/** A standalone zone (no global address) is its own authority: every type but ZoneInsight is writable. */
+/** A standalone zone (no global address) is its own authority: every type but the insights is writable. */
 @QuarkusTest
 class StandaloneZoneAdminApiTest extends AdminApiContract {
     @Override
     protected List<ResourceType> writableTypes() {
-        return ResourceTypes.all().stream().filter(t -> t != ResourceTypes.ZONE_INSIGHT).toList();
+        return ResourceTypes.all().stream().filter(t -> t != ResourceTypes.ZONE_INSIGHT && t != ResourceTypes.DATAPLANE_INSIGHT).toList();
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutSpec;
 import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutValidator;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionValidator;
+import dev.ursa.mesh.resources.DataplaneInsightSpec;
 import dev.ursa.mesh.resources.DataplaneSpec;
 import dev.ursa.mesh.resources.DataplaneValidator;
 import dev.ursa.mesh.resources.GlobalSecretSpec;
@@ -46,6 +47,9 @@ public final class ResourceTypes {
             GlobalSecretSpec.class, SpecValidator.<GlobalSecretSpec>none());
     public static final ResourceType DATAPLANE = new ResourceType("Dataplane", "dataplanes", Scope.MESH, Layout.INLINE, Owner.ZONE, false,
             DataplaneSpec.class, new DataplaneValidator());
+    /** Computed by the zone, read-only through the API. */
+    public static final ResourceType DATAPLANE_INSIGHT = new ResourceType("DataplaneInsight", "dataplane-insights", Scope.MESH, Layout.INLINE,
+            Owner.ZONE, false, DataplaneInsightSpec.class, SpecValidator.<DataplaneInsightSpec>none());
 
     public static final ResourceType MESH_TRAFFIC_PERMISSION = ResourceType.policy("MeshTrafficPermission", "meshtrafficpermissions",
             MeshTrafficPermissionSpec.class, new MeshTrafficPermissionValidator());
@@ -63,7 +67,7 @@ public final class ResourceTypes {
             MeshHTTPRouteSpec.class, new MeshHTTPRouteValidator());
 
     private static final List<ResourceType> ALL = List.of(
-            MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, DATAPLANE,
+            MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, DATAPLANE, DATAPLANE_INSIGHT,
             MESH_TRAFFIC_PERMISSION, MESH_TIMEOUT, MESH_RETRY, MESH_LOAD_BALANCING_STRATEGY,
             MESH_HEALTH_CHECK, MESH_CIRCUIT_BREAKER, MESH_HTTP_ROUTE);
     private static final Map<String, ResourceType> BY_NAME = java.util.stream.Stream.concat(ALL.stream(), java.util.stream.Stream.of(GLOBAL_SECRET)).collect(Collectors.toUnmodifiableMap(ResourceType::name, Function.identity()));

@@ -28,6 +28,17 @@ public final class SampleResources {
                 name: sample
                 enabled: true
                 """);
+        DOCS.put(ResourceTypes.DATAPLANE_INSIGHT, """
+                type: DataplaneInsight
+                mesh: default
+                name: sample
+                renderError:
+                  type: MeshTimeout
+                  resources:
+                  - default/broken
+                  message: 'IllegalStateException: example'
+                  since: '2026-12-06T20:00:00Z'
+                """);
         DOCS.put(ResourceTypes.ZONE_INSIGHT, """
                 type: ZoneInsight
                 name: sample

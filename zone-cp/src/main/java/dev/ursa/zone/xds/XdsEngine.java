@@ -103,6 +103,7 @@ public final class XdsEngine implements AutoCloseable {
     private final Renderer renderer;
     private final List<EndpointSource> endpointSources;
     private final IngressAddressResolver ingressAddresses;
+    private final DataplaneInsights insights;
     private final SimpleCache<String> cache = new AdsSnapshotCache();
     private final V3DiscoveryServer server;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -157,6 +158,7 @@ public final class XdsEngine implements AutoCloseable {
         this.settings = settings;
         this.meters = meters;
         this.renderer = new Renderer(Plugins.all(), settings.zone(), settings.renderFaultLabel());
+        this.insights = new DataplaneInsights(store);
         this.ingressAddresses = IngressAddressResolver.system();
         this.endpointSources = List.of(new LocalEndpoints(settings.zone()), new CrossZoneEndpoints(settings.zone(), ingressAddresses));
         // A changed or late DNS answer for another zone's ingress: the same path as a ZoneIngress change (equal configs push nothing).
@@ -545,6 +547,7 @@ public final class XdsEngine implements AutoCloseable {
                     + failure.resources() + ": " + failure.message() + "; it keeps its last good config ("
                     + (st.resources == null ? "none yet" : "listeners " + st.resources.listenersVersion()) + ")");
             st.renderFailure = failure;
+            if (hasDataplane(st)) insights.renderFailing(st.id, failure);
         }
     }
 
@@ -553,6 +556,13 @@ public final class XdsEngine implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "xDS config of " + st.id + " computes again (it failed because of " + st.renderFailure.type() + " "
                 + st.renderFailure.resources() + ")");
         st.renderFailure = null;
+        insights.clear(st.id);
+    }
+
+    /** Insights belong to dataplanes: a client-only node (no Dataplane) has none. */
+    private boolean hasDataplane(NodeState st) {
+        MeshState ms = meshes.get(st.id.mesh());
+        return st.selfRegistration != null || (ms != null && ms.inputs.dataplanes().containsKey(st.id.name()));
     }
 
     private void renderEndpoints(NodeState st) {
@@ -681,7 +691,8 @@ public final class XdsEngine implements AutoCloseable {
         Runnable remove = () -> {
             NodeState now = nodes.get(id);
             if (now != null && !now.streams.isEmpty()) return;
-            nodes.remove(id);
+            NodeState gone = nodes.remove(id);
+            if (gone != null && gone.renderFailure != null) insights.clear(id);
             cache.clearSnapshot(id.toString());
             lastSent.remove(id.toString());
             // Decided on the store's current state, deleted only at the version seen: an API write in between stays.
