@@ -336,6 +336,15 @@ class RenderContainmentIT {
         assertThat(b.has("renderError")).as("client B is not touched: " + b.path("renderError")).isFalse();
         assertThat(Versions.of(b)).as("a policy for client A does not change client B").isEqualTo(clientBBefore);
         callsSucceed(clientB, "beta", 20);
+
+        // The zone's DataplaneInsight carries it up over KDS: the global shows it, labelled with the zone.
+        String insightAtGlobal = global.baseUrl() + "/meshes/default/dataplane-insights/zone-1.client-a";
+        Await.until("client A's insight at the global", WAIT, () -> Http.get(insightAtGlobal).status() == 200);
+        JsonNode insight = JSON.readTree(Http.get(insightAtGlobal).body());
+        assertThat(insight.path("renderError").path("type").asText()).as(insight.toPrettyString()).isEqualTo("MeshTimeout");
+        assertThat(texts(insight.path("renderError").path("resources"))).contains("default/" + FAILING_POLICY);
+        assertThat(insight.path("labels").path("kuma.io/zone").asText()).isEqualTo("zone-1");
+        assertThat(Http.get(global.baseUrl() + "/meshes/default/dataplane-insights/zone-1.client-b").status()).isEqualTo(404);
     }
 
     @Test
@@ -369,6 +378,8 @@ class RenderContainmentIT {
         JsonNode a = config("client-a");
         assertThat(hasRouteDeadline(a, "7s")).as("client A's config now carries the fixed policy").isTrue();
         assertThat(policies("client-a").has("renderError")).isFalse();
+        Await.until("client A's insight cleared at the global", WAIT,
+                () -> Http.get(global.baseUrl() + "/meshes/default/dataplane-insights/zone-1.client-a").status() == 404);
         callsSucceed(clientA, "alpha", 20);
         callsSucceed(clientB, "beta", 20);
     }

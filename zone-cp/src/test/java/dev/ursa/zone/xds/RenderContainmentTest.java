@@ -3,6 +3,9 @@ package dev.ursa.zone.xds;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.model.ResourceKey;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.resources.DataplaneInsightSpec;
 import dev.ursa.mesh.store.InMemoryStore;
 import dev.ursa.mesh.store.Precondition;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
@@ -76,6 +79,11 @@ class RenderContainmentTest {
         assertThat(engine.inspect(new NodeId("default", "node-a"), Flavour.ENVOY).orElseThrow().failure()).isEqualTo(failure);
         assertThat(renderErrors("breaks-a")).isGreaterThan(0);
         assertThat(failure("node-b")).isNull();
+        Await.until("node-a's DataplaneInsight written", WAIT, () -> insight("node-a") != null);
+        var insight = insight("node-a").spec(DataplaneInsightSpec.class).renderError();
+        assertThat(insight.type()).isEqualTo("MeshTimeout");
+        assertThat(insight.resources()).containsExactly("default/breaks-a");
+        assertThat(insight("node-b")).isNull();
 
         // node-b keeps being configured: a change for it is pushed while node-a is failing.
         put(timeout("for-b", "svc-b", "12s", false));
@@ -88,6 +96,7 @@ class RenderContainmentTest {
         // Fixed at the source: node-a computes again and gets the policy.
         put(timeout("breaks-a", "svc-a", "11s", false));
         Await.until("node-a recovered", WAIT, () -> failure("node-a") == null && !listenersVersion("node-a").equals(aListeners));
+        Await.until("node-a's DataplaneInsight cleared", WAIT, () -> insight("node-a") == null);
         assertThat(nextListeners(a).getVersionInfo()).isEqualTo(listenersVersion("node-a"));
     }
 
@@ -133,6 +142,10 @@ class RenderContainmentTest {
 
     dev.ursa.zone.xds.render.RenderFailure failure(String name) {
         return engine.status(new NodeId("default", name)).map(NodeStatus::renderFailure).orElse(null);
+    }
+
+    Resource insight(String name) {
+        return store.get(ResourceKey.of(ResourceTypes.DATAPLANE_INSIGHT, "default", name)).toCompletableFuture().join().orElse(null);
     }
 
     double renderErrors(String policy) {
