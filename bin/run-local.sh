@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds Ursa and runs a demo federation on this machine, on the in-memory store: a global CP, two zone CPs, an
 # ingress per zone, and demo gRPC services (`hello` only in zone-2, `echo` in both zones) registered as Dataplanes.
-# Ctrl-C stops every process it started.
+# Ctrl-C stops every process it started; so does the death of any of them (the script then says which one died and
+# where its log is, and exits 1).
 #
 # Environment (defaults in brackets); set the ports to run a second copy next to a running one:
 #   GLOBAL_HTTP_PORT [5681]   GLOBAL_KDS_PORT [5685]
 #   ZONE1_HTTP_PORT [5691]    ZONE1_XDS_PORT [5678]      ZONE2_HTTP_PORT [5692]    ZONE2_XDS_PORT [5679]
 #   INGRESS1_PORT [10001]     INGRESS1_HTTP_PORT [9901]  INGRESS2_PORT [10002]     INGRESS2_HTTP_PORT [9902]
-#   SKIP_BUILD=1 reuses the last build; URSA_LOG_DIR [target/local] holds logs and zone tokens;
+#   SKIP_BUILD=1 reuses the last build; URSA_LOG_DIR [target/local] holds the logs (Maven's in build.log) and zone tokens;
 #   START_TIMEOUT [120] seconds allowed for each step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,12 +29,39 @@ DEMO_JAR=demo-services/target/demo-services.jar
 # JDK 23+ warns when grpc-netty-shaded uses sun.misc.Unsafe; older JDKs do not know the flag.
 quiet_unsafe=(); "$JAVA" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 && quiet_unsafe=(--sun-misc-unsafe-memory-access=allow)
 
+logs="${URSA_LOG_DIR:-target/local}"; mkdir -p "$logs"
+
+# Reads Maven's output and shows one line per module as it starts, plus a dot per 20 downloaded files (a first build
+# spends minutes downloading), so that a long build visibly moves.
+module_progress() {
+  local line downloads=0 open=0 re='^\[INFO\] Building (.+) [^ ]+ +\[([0-9]+/[0-9]+)\]$'
+  while IFS= read -r line; do
+    if [[ $line =~ $re ]]; then
+      [ "$open" = 0 ] || echo
+      printf '    [%s] %s ' "${BASH_REMATCH[2]}" "${BASH_REMATCH[1]}"; open=1
+    elif [[ $line == 'Downloaded from '* || $line == '[INFO] Downloaded from '* ]] && (( ++downloads % 20 == 0 )); then
+      [ "$open" = 1 ] || { printf '    downloading Maven plugins '; open=1; }
+      printf '.'
+    fi
+  done
+  [ "$open" = 0 ] || echo
+}
+
 if [ "${SKIP_BUILD:-}" != "1" ]; then
-  echo "==> building (tests skipped; set SKIP_BUILD=1 to reuse the last build)"
-  ./mvnw -B -q package -DskipTests -pl global-cp,zone-cp,ingress-gateway,demo-services -am
+  build_log="$logs/build.log"
+  echo "==> building (tests skipped; set SKIP_BUILD=1 to reuse the last build; Maven's output: $build_log)"
+  t0=$SECONDS
+  if ./mvnw -B package -DskipTests -pl global-cp,zone-cp,ingress-gateway,demo-services -am 2>&1 \
+       | tee "$build_log" | module_progress; then
+    echo "==> built in $((SECONDS - t0)) s"
+  else
+    # What `mvn -q` would have shown: from Maven's first error to its end (the failed module, the causes, the hints).
+    echo "==> build FAILED (Maven's whole output: $build_log)"
+    if grep -q '^\[ERROR\]' "$build_log"; then sed -n '/^\[ERROR\]/,$p' "$build_log"; else tail -n 40 "$build_log"; fi
+    exit 1
+  fi
 fi
 
-logs="${URSA_LOG_DIR:-target/local}"; mkdir -p "$logs"
 rm -rf "$logs"/zone-*-data # in-memory store: every run starts empty
 
 pids=(); names=()
@@ -48,17 +76,37 @@ launch() { # name args-for-java...
   printf '==> started %-9s pid %-7s log %s\n' "$name" "$!" "$logs/$name.log"
 }
 
-pid_of() { local i; for i in "${!names[@]}"; do if [ "${names[i]}" = "$1" ]; then echo "${pids[i]}"; fi; done; }
+# Sets $dead to the index of a started process that is no longer running; fails while all of them run. (bash reaps
+# its exited children at once, so kill -0 fails for them; their exit status stays available to `wait`.)
+find_dead() {
+  for dead in "${!pids[@]}"; do kill -0 "${pids[dead]}" 2>/dev/null || return 0; done
+  return 1
+}
 
-# Waits until "$@" succeeds, printing a dot per attempt; fails when $proc dies or after START_TIMEOUT seconds.
+# Says which started process died, how, and where its log is (with its last lines), then exits 1: the EXIT trap stops
+# all the others.
+died() { # index
+  local pid=${pids[$1]} name=${names[$1]} code=0 how
+  wait "$pid" 2>/dev/null || code=$?
+  how="exit code $code"
+  if (( code > 128 )); then how+=", killed by SIG$(kill -l $((code - 128)) 2>/dev/null || echo "nal $((code - 128))")"; fi
+  echo "==> $name (pid $pid) died ($how); its log: $logs/$name.log"
+  echo "    last lines of $logs/$name.log:"
+  tail -n 15 "$logs/$name.log" | sed 's/^/    | /'
+  # Its pid is gone and may be reused: it is not signalled again, only what may remain of its process group.
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  unset 'pids[$1]' 'names[$1]'
+  exit 1
+}
+
+# Waits until "$@" succeeds, printing a dot per attempt; fails when any started process dies or after START_TIMEOUT
+# seconds (then showing the end of $proc's log).
 await() { # proc what command...
   local proc=$1 what=$2; shift 2
-  local t0=$SECONDS pid; pid=$(pid_of "$proc")
+  local t0=$SECONDS
   printf '==> waiting for %s ' "$what"
   until "$@" >/dev/null 2>&1; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo " FAILED: $proc exited"; tail -20 "$logs/$proc.log"; exit 1
-    fi
+    if find_dead; then echo " FAILED"; died "$dead"; fi
     if (( SECONDS - t0 >= START_TIMEOUT )); then
       echo " FAILED after $START_TIMEOUT s"; tail -20 "$logs/$proc.log"; exit 1
     fi
@@ -103,6 +151,7 @@ stop() {
 trap stop EXIT
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
+trap 'stop; exit 129' HUP # a closed terminal: the processes run in groups of their own, its SIGHUP would miss them
 
 launch global -Dquarkus.http.port="$GLOBAL_HTTP_PORT" -Dursa.kds.port="$GLOBAL_KDS_PORT" \
   -jar global-cp/target/quarkus-app/quarkus-run.jar
@@ -110,8 +159,9 @@ await global "global CP on :$GLOBAL_HTTP_PORT" ready "$GLOBAL_HTTP_PORT"
 
 # Zones federate with the global over KDS, each with a zone token issued by the global's REST API.
 for z in 1 2; do
-  curl -sf -XPOST "$global/tokens/zone" -H 'content-type: application/json' \
-       -d "{\"zone\":\"zone-$z\",\"validFor\":\"24h\"}" > "$logs/zone-$z.token"
+  # A token is a credential: readable by this user only, and never printed.
+  (umask 077; curl -sf -XPOST "$global/tokens/zone" -H 'content-type: application/json' \
+       -d "{\"zone\":\"zone-$z\",\"validFor\":\"24h\"}" > "$logs/zone-$z.token")
   launch "zone-$z" -Dquarkus.http.port="${zone_http[z]}" -Dquarkus.grpc.server.port="${zone_xds[z]}" \
     -Dursa.zone.name="zone-$z" -Dursa.zone.global-address="grpc://127.0.0.1:$GLOBAL_KDS_PORT" \
     -Dursa.zone.token-file="$logs/zone-$z.token" -Dursa.zone.data-dir="$logs/zone-$z-data" \
@@ -154,9 +204,7 @@ Ursa is running (in-memory store; nothing is kept after Ctrl-C).
   zone-2 CP admin API : http://127.0.0.1:$ZONE2_HTTP_PORT/        (xDS on :$ZONE2_XDS_PORT, ingress :$INGRESS2_PORT, ingress metrics :$INGRESS2_HTTP_PORT)
   demo services       : echo in zone-1 and zone-2, hello in zone-2 only (mesh default)
   logs                : $logs/*.log
-Zone tokens the zones dial the global with ($logs/zone-*.token):
-  zone-1: $(cat "$logs/zone-1.token")
-  zone-2: $(cat "$logs/zone-2.token")
+  zone tokens         : $logs/zone-1.token, $logs/zone-2.token (the credentials the zones dial the global with)
 
 Try:
   bin/demo-client.sh --xds 127.0.0.1:$ZONE1_XDS_PORT hello   # a zone-1 client; hello runs only in zone-2: through zone-2's ingress
@@ -167,6 +215,12 @@ Try:
   curl -s http://127.0.0.1:$INGRESS2_HTTP_PORT/q/metrics | grep ursa_ingress_connections_total
 Then apply a policy on the global: docs/quickstart.md.
 
-Press Ctrl-C to stop.
+Press Ctrl-C to stop. If any process dies, the others are stopped too.
 MSG
-wait
+
+# Until Ctrl-C (the traps): block until a started process exits (wait -n, bash 4.3+; older bash polls each second),
+# then say which one and stop the rest.
+while ! find_dead; do
+  if (( BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 403 )); then wait -n 2>/dev/null || true; else sleep 1; fi
+done
+died "$dead"

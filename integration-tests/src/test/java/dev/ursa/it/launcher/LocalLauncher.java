@@ -11,7 +11,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code bin/run-local.sh} as a user runs it (SKIP_BUILD=1: the reactor packaged the apps), on free ports so it never
@@ -31,6 +35,8 @@ final class LocalLauncher implements AutoCloseable {
     final Process process;
     private final StringBuffer output = new StringBuffer();
     private final Thread reader;
+    /** Every descendant ever listed: once the script has exited, its leftovers are no longer its descendants. */
+    private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
 
     private LocalLauncher(Map<String, Integer> ports, Path logDir, Process process) {
         this.ports = ports;
@@ -71,6 +77,24 @@ final class LocalLauncher implements AutoCloseable {
         return ports.get(var);
     }
 
+    /** The script's processes now (remembered for {@link #close()}). */
+    List<ProcessHandle> descendants() {
+        List<ProcessHandle> now = process.descendants().toList();
+        seen.addAll(now);
+        return now;
+    }
+
+    List<ProcessHandle> javaProcesses() {
+        return descendants().stream().filter(p -> p.info().command().orElse("").endsWith("/java")).toList();
+    }
+
+    /** The pid of a process the script started, from its {@code ==> started <name> pid <pid> log <file>} line. */
+    long startedPid(String name) {
+        Matcher m = Pattern.compile("^==> started " + Pattern.quote(name) + " +pid (\\d+) ", Pattern.MULTILINE).matcher(output());
+        if (!m.find()) throw new AssertionError("no '==> started " + name + "' line in:\n" + output());
+        return Long.parseLong(m.group(1));
+    }
+
     /** Waits for the banner the script prints once every process is ready; fails early if the script exits. */
     void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -87,9 +111,10 @@ final class LocalLauncher implements AutoCloseable {
         if (kill.waitFor() != 0) throw new IOException("kill -INT " + process.pid() + " failed");
     }
 
+    /** Waits for the script to exit and returns its exit code; fails if it still runs after {@code timeout}. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("bin/run-local.sh still running " + timeout + " after Ctrl-C:\n" + output());
+            throw new AssertionError("bin/run-local.sh still running after " + timeout + ":\n" + output());
         }
         reader.join(Duration.ofSeconds(5));
         return process.exitValue();
@@ -98,8 +123,9 @@ final class LocalLauncher implements AutoCloseable {
     /** Safety net for a failed test: nothing may outlive the test class, whatever happened. */
     @Override
     public void close() throws InterruptedException {
-        List<ProcessHandle> all = process.descendants().toList();
-        all.forEach(ProcessHandle::destroyForcibly);
+        descendants();
+        List<ProcessHandle> all = List.copyOf(seen);
+        all.forEach(ProcessHandle::destroyForcibly); // a handle checks the start time: a reused pid is not hit
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
         for (ProcessHandle p : all) p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> p).join();
