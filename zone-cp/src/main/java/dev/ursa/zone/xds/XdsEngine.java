@@ -121,13 +121,13 @@ public final class XdsEngine implements AutoCloseable {
      * strings from parsed requests (their hash codes already computed); a node's entry goes when the node does.
      */
     private final Map<String, Map<String, String>> lastSent = new ConcurrentHashMap<>();
-    private final Map<RenderKey, XdsResources> renders = new ConcurrentHashMap<>();
-    private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+    private final RenderMemo<RenderKey, XdsResources> renders;
+    private final RenderMemo<String, Snapshot> snapshots;
     /**
      * One instance per distinct view key: nodes of equal content hold the same key object, so the per-change lookup of
      * each node's prepared config is an identity match, not a deep comparison of dataplane specs.
      */
-    private final Map<ViewKey, ViewKey> viewKeys = new ConcurrentHashMap<>();
+    private final RenderMemo<ViewKey, ViewKey> viewKeys;
     private final List<ChangeEvent> pending = new ArrayList<>();
     /** Every ZoneIngress (not mesh-scoped): other zones' ingresses are cross-zone endpoints in every mesh they serve. */
     private List<Resource> zoneIngresses = List.of();
@@ -159,6 +159,10 @@ public final class XdsEngine implements AutoCloseable {
         this.meters = meters;
         this.renderer = new Renderer(Plugins.all(), settings.zone(), settings.renderFaultLabel());
         this.insights = new DataplaneInsights(store);
+        // Bounded by entries: a render or snapshot is a few KB to a few hundred KB, so 10 000 stays well inside a zone's heap.
+        this.renders = RenderMemo.bounded("renders", 10_000, meters);
+        this.snapshots = RenderMemo.bounded("snapshots", 10_000, meters);
+        this.viewKeys = RenderMemo.bounded("view_keys", 50_000, meters);
         this.ingressAddresses = IngressAddressResolver.system();
         this.endpointSources = List.of(new LocalEndpoints(settings.zone()), new CrossZoneEndpoints(settings.zone(), ingressAddresses));
         // A changed or late DNS answer for another zone's ingress: the same path as a ZoneIngress change (equal configs push nothing).
@@ -522,8 +526,7 @@ public final class XdsEngine implements AutoCloseable {
     private Prepared prepare(MeshState ms, NodeState st, Resource dp, boolean registered, ViewKey key) {
         try {
             DataplaneView view = ms.views.computeIfAbsent(key, k -> ViewBuilder.build(st.id, st.flavour, dp, registered, ms.inputs, ms.index));
-            XdsResources res = renders.computeIfAbsent(RenderKey.of(view), k -> renderer.render(view, ms.index));
-            if (renders.size() > 10_000) renders.clear(); // inputs that no longer exist; cheap to rebuild
+            XdsResources res = renders.get(RenderKey.of(view), k -> renderer.render(view, ms.index));
             MeshState.Eds eds = ms.eds(res.edsClusters());
             res = res.withEndpoints(eds.assignments(), eds.version());
             return new Prepared(view, res, snapshot(res), null);
@@ -598,17 +601,14 @@ public final class XdsEngine implements AutoCloseable {
     }
 
     private ViewKey canonical(ViewKey key) {
-        if (viewKeys.size() > 10_000) viewKeys.clear(); // keys of departed nodes; a cleared key only costs a deep compare
-        ViewKey existing = viewKeys.putIfAbsent(key, key);
-        return existing != null ? existing : key;
+        return viewKeys.get(key, k -> k); // an evicted key only costs a deep compare later
     }
 
     /** Snapshot.create hashes every resource; nodes with equal content share one immutable snapshot. */
     private Snapshot snapshot(XdsResources r) {
         String key = r.listenersVersion() + r.routesVersion() + r.clustersVersion() + r.endpointsVersion();
-        Snapshot snapshot = snapshots.computeIfAbsent(key, k -> Snapshot.create(r.clusters(), r.clustersVersion(), r.endpoints(),
+        Snapshot snapshot = snapshots.get(key, k -> Snapshot.create(r.clusters(), r.clustersVersion(), r.endpoints(),
                 r.endpointsVersion(), r.listeners(), r.listenersVersion(), r.routes(), r.routesVersion(), List.of(), ""));
-        if (snapshots.size() > 10_000) snapshots.clear();
         return snapshot;
     }
 
