@@ -1,5 +1,6 @@
 package dev.ursa.cp.api;
 
+import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.ChangeEvent;
 import dev.ursa.mesh.store.ResourceStore;
 import io.smallrye.mutiny.Multi;
@@ -39,7 +40,9 @@ public class EventsApi {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<Event> events() {
         return Multi.createFrom().<Event>emitter(emitter -> {
-            AutoCloseable subscription = store.changes().subscribe(e -> emitter.emit(Event.of(e)));
+            AutoCloseable subscription = store.changes().subscribe(e -> {
+                if (ResourceTypes.isPublic(e.key().type())) emitter.emit(Event.of(e)); // never internal secrets
+            });
             emitter.onTermination(() -> {
                 try {
                     subscription.close();

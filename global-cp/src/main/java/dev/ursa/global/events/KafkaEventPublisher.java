@@ -4,6 +4,7 @@ import dev.ursa.global.events.EventEncoder.Outgoing;
 import dev.ursa.global.events.SourceEvent.StoreChange;
 import dev.ursa.global.events.SourceEvent.ZoneTransition;
 import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.ChangeEvent;
 import dev.ursa.mesh.store.ChangeKind;
 import dev.ursa.mesh.store.ResourceStore;
@@ -99,6 +100,7 @@ public final class KafkaEventPublisher implements AutoCloseable {
 
     /** Store feed listener: never blocks. */
     public void onChange(ChangeEvent change) {
+        if (!ResourceTypes.isPublic(change.key().type())) return; // internal secrets never leave the control plane
         enqueue(new StoreChange(change));
     }
 

@@ -89,6 +89,15 @@ public final class ResourceTypes {
         return Optional.ofNullable(BY_NAME.get(name));
     }
 
+    /**
+     * Whether changes of this type may leave the control plane (change events, Kafka export): false for the internal
+     * types, which hold secrets (signing keys, revocations), and for names this build does not know.
+     */
+    public static boolean isPublic(String typeName) {
+        ResourceType t = BY_NAME.get(typeName);
+        return t != null && ALL.contains(t);
+    }
+
     public static Optional<ResourceType> byPlural(String plural) {
         return Optional.ofNullable(BY_PLURAL.get(plural));
     }
