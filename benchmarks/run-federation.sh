@@ -5,8 +5,9 @@
 #   benchmarks/run-federation.sh --size=large         # 3 zones x 1000 clients
 #   benchmarks/run-federation.sh --size=single        # 10 000 clients on one zone
 #   benchmarks/run-federation.sh --zones=2 --clients=500 --changes=100 --batchWindows=20ms,0ms
-# Set SKIP_BUILD=1 to reuse the last build. Figures: stdout and benchmarks/target/benchmarks/federation-*.json
-# (see docs/benchmarks.md, "Federation").
+# Set SKIP_BUILD=1 to reuse the last build. Figures: stdout, benchmarks/target/results/federation-<timestamp>.json (the
+# whole run, one file per run) and benchmarks/target/benchmarks/federation-*.json (per figure, overwritten by the next run);
+# see docs/benchmarks.md, "Federation".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

@@ -31,6 +31,13 @@ public final class AdsClient implements StreamObserver<DiscoveryResponse> {
     private volatile long changeAckNanos;
     private volatile long configuredNanos;
     private volatile Throwable error;
+    private volatile RouteListener routeListener;
+
+    /** Told of every RDS response carrying a version other than the one last ACKed, after its ACK has been sent. */
+    @FunctionalInterface
+    public interface RouteListener {
+        void acked(DiscoveryResponse routes, long ackNanos);
+    }
 
     /** Opens the stream and subscribes; the responses arrive on gRPC's threads. */
     public AdsClient(String nodeId, String service, Channel channel) {
@@ -69,6 +76,11 @@ public final class AdsClient implements StreamObserver<DiscoveryResponse> {
         return changeAckNanos;
     }
 
+    /** Sets (or, with null, clears) the listener of new route configurations (the churn phases of the federation runner). */
+    public void onNewRoutes(RouteListener listener) {
+        this.routeListener = listener;
+    }
+
     /** The stream's error, if the server or the transport ended it. */
     public Throwable error() {
         return error;
@@ -78,12 +90,16 @@ public final class AdsClient implements StreamObserver<DiscoveryResponse> {
     public synchronized void onNext(DiscoveryResponse r) {
         requests.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(r.getTypeUrl()).addResourceNames(service)
                 .setVersionInfo(r.getVersionInfo()).setResponseNonce(r.getNonce()).build());
-        acked[index(r.getTypeUrl())] = r.getVersionInfo();
+        int i = index(r.getTypeUrl());
+        String previous = acked[i];
+        acked[i] = r.getVersionInfo();
         if (configuredNanos == 0 && configured()) configuredNanos = System.nanoTime();
         if (r.getTypeUrl().equals(RDS) && changeFrom != null && !r.getVersionInfo().equals(changeFrom)) {
             changeAckNanos = System.nanoTime();
             changeFrom = null;
         }
+        RouteListener listener = routeListener;
+        if (listener != null && i == 1 && !r.getVersionInfo().equals(previous)) listener.acked(r, System.nanoTime());
     }
 
     @Override

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +14,8 @@ import java.util.Map;
 
 /**
  * Runs the global-cp benchmarks against real processes in one go and writes {@code rest-put.json} and
- * {@code startup.json}. Exits 1 when a measurement failed or a request errored, so a script can tell.
+ * {@code startup.json} (in {@code --out}), and both in one file per run, {@code benchmarks/target/results/benchmarks-<timestamp>.json}
+ * ({@link Results}). Exits 1 when a measurement failed or a request errored, so a script can tell.
  * Parameters: see {@link BenchConfig}; how to read the figures: docs/benchmarks.md.
  */
 public final class Benchmarks {
@@ -31,13 +30,15 @@ public final class Benchmarks {
             System.exit(2);
             return;
         }
-        Machine machine = Machine.current();
+        Results run = Results.start("benchmarks");
+        Map<String, Object> all = new LinkedHashMap<>();
+        Machine machine = run.machine();
         PrintStream out = System.out;
-        String when = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String when = run.date();
         out.printf("Ursa global-cp benchmarks, %s%n", when);
         out.printf("machine: %d cores (shared by the global-cp, Postgres and this load generator), %.1f GiB, %s; %s; Java %s (%s)%n",
                 machine.cores(), machine.memoryGiB(), machine.cpuModel(), machine.os(), machine.javaVersion(), machine.javaVendor());
-        String loadAverage = loadAverage();
+        String loadAverage = run.loadBefore();
         out.printf("load average before the run (1, 5, 15 min): %s; anything else running skews the figures%n", loadAverage);
         out.printf("global-cp: %s%n", config.globalCpJar());
         Files.createDirectories(config.outDir());
@@ -62,6 +63,7 @@ public final class Benchmarks {
             }
             printPutTable(out, results, config);
             write(config.outDir().resolve("rest-put.json"), document("rest-put", when, machine, loadAverage, config, results));
+            all.put("restPut", results);
         }
 
         if (config.suites().contains(BenchConfig.Suite.startup)) {
@@ -82,8 +84,11 @@ public final class Benchmarks {
             }
             printStartupTable(out, results);
             write(config.outDir().resolve("startup.json"), document("startup", when, machine, loadAverage, config, results));
+            all.put("startup", results);
         }
-        out.printf("%nJSON: %s%n", config.outDir());
+        Path file = run.write("the load generator, the global-cp and Postgres share the machine's " + machine.cores() + " cores",
+                parameters(config), all);
+        out.printf("%nJSON: %s (whole run); %s/*.json (per suite, overwritten by the next run)%n", file, config.outDir());
         System.exit(allOk ? 0 : 1);
     }
 
@@ -124,6 +129,18 @@ public final class Benchmarks {
 
     private static Map<String, Object> document(String benchmark, String when, Machine machine, String loadAverage, BenchConfig config,
                                                 List<?> results) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("benchmark", benchmark);
+        doc.put("date", when);
+        doc.put("machine", machine);
+        doc.put("note", "the load generator, the global-cp and Postgres share the machine's " + machine.cores() + " cores");
+        doc.put("loadAverageBeforeRun", loadAverage);
+        doc.put("parameters", parameters(config));
+        doc.put("results", results);
+        return doc;
+    }
+
+    private static Map<String, Object> parameters(BenchConfig config) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("resources", config.resources());
         parameters.put("warmup", config.warmup());
@@ -133,15 +150,7 @@ public final class Benchmarks {
         parameters.put("bodyFormat", config.format());
         parameters.put("httpClient", "java.net.http.HttpClient, HTTP/1.1, one client (one keep-alive connection) per worker thread, closed loop");
         parameters.put("globalCpJar", config.repoRoot().relativize(config.globalCpJar()).toString());
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("benchmark", benchmark);
-        doc.put("date", when);
-        doc.put("machine", machine);
-        doc.put("note", "the load generator, the global-cp and Postgres share the machine's " + machine.cores() + " cores");
-        doc.put("loadAverageBeforeRun", loadAverage);
-        doc.put("parameters", parameters);
-        doc.put("results", results);
-        return doc;
+        return parameters;
     }
 
     /** The 1, 5 and 15 minute load averages (Linux), to tell a quiet machine from a busy one. */

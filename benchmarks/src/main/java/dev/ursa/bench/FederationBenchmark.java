@@ -8,8 +8,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,16 +18,22 @@ import java.util.regex.Pattern;
 /**
  * The whole federation in one run: a real global-cp and Z zone-cps as processes (fast-jars, in-memory store, zone tokens),
  * N simulated ADS clients per zone in this JVM (real gRPC streams, {@link AdsClientFleet}), and these figures, each to
- * {@code <out>/federation-*.json} with the machine and its load:
+ * {@code <out>/federation-*.json} with the machine and its load, and all of them in one file per run,
+ * {@code benchmarks/target/results/federation-<timestamp>.json} ({@link Results}):
  * <ol>
  *   <li>REST PUT at the global while the zones are connected ({@link PutLoad}, into a mesh without clients);</li>
  *   <li>KDS full resync and resume-with-no-change ({@link KdsProbe}), and a zone CP restart with and without its data dir;</li>
  *   <li>zone CP heap per connected client (after GC, {@link ZoneHeap});</li>
  *   <li>policy change at the global until every client has ACKed the new route config: p50/p90/p99 (the headline), once
- *       per KDS batch window ({@code ursa.kds.batch-window}; the first is the main run, the others baselines);</li>
+ *       per KDS batch window ({@code ursa.kds.batch-window}; the first is the main run, the others baselines); isolated
+ *       changes (each waits for every ACK, then a settle pause);</li>
+ *   <li>the same under sustained churn: changes at a fixed rate (e.g. 5 and 20 per second) for a fixed time, not waiting
+ *       for ACKs; change -> ACK per (change, client), and the backlog when the churn stops (changes not yet ACKed by
+ *       every client) and how long it takes to drain ({@link ChurnRecorder});</li>
  *   <li>reconnect storm: every client drops its stream and connection and reconnects at once.</li>
  * </ol>
  * Usage: {@code benchmarks/run-federation.sh [--size=small|large|single] [--name=value ...]} (see {@link FederationConfig}).
+ * Exits 1 when a PUT failed, a reconnecting client failed, or a churn phase did not drain.
  */
 public final class FederationBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -43,6 +47,21 @@ public final class FederationBenchmark {
     public record ChangeAck(String batchWindow, int zones, int clients, int changes, LatencyStats latency, double connectSeconds,
                             double globalCpuMsPerChange, double zonesCpuMsPerChange, double clientsJvmCpuMsPerChange,
                             double otherFederationsCpuMsPerChange) {
+    }
+
+    /**
+     * One sustained-churn phase: {@code changes} written at {@code ratePerSecond} (open loop: the next change is due at a
+     * fixed time whatever the ACKs; the PUTs themselves are sequential, so a slow PUT delays the next one, see
+     * {@code maxSendLagMs}). {@code changeToAck}: over every (change, client) pair, from the change's PUT to the first
+     * ACK of a route config holding it or a later change. At the stop (the last PUT answered): changes not yet ACKed by
+     * every client, (change, client) pairs pending, clients behind; then the time until every client holds the last
+     * change ({@code drainMs}, null if some did not within 2 minutes).
+     */
+    public record Churn(String batchWindow, double ratePerSecond, double durationSeconds, int clients, int changes,
+                        double achievedRatePerSecond, double maxSendLagMs, LatencyStats putLatency, LatencyStats changeToAck,
+                        long samplesMissing, int changesNotAckedByAllAtStop, long clientChangesPendingAtStop, long clientsBehindAtStop,
+                        Double drainMs, long clientsNotDrained, double globalCpuMsPerChange, double zonesCpuMsPerChange,
+                        double clientsJvmCpuMsPerChange) {
     }
 
     public record RestPut(int puts, double putsPerSecond, LatencyStats latency, int errors, String firstFailure, long globalCpuMicrosPerPut,
@@ -121,11 +140,15 @@ public final class FederationBenchmark {
 
     private boolean run() throws Exception {
         Files.createDirectories(logDir);
-        Machine machine = Machine.current();
-        String when = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        String loadBefore = Benchmarks.loadAverage();
-        out.printf("Ursa federation benchmark, %s: %d zone(s) x %d clients, %d changes, batch windows %s%n", when, config.zones(),
-                config.clientsPerZone(), config.changes(), config.batchWindows());
+        Results results = Results.start("federation");
+        Machine machine = results.machine();
+        String when = results.date();
+        String loadBefore = results.loadBefore();
+        out.printf("Ursa federation benchmark, %s: %d zone(s) x %d clients, %d isolated changes (+%d warm-up, %d ms settle), batch windows %s;"
+                        + " sustained churn %s changes/s for %.1f s each (%s)%n", when, config.zones(), config.clientsPerZone(), config.changes(),
+                config.warmupChanges(), config.settle().toMillis(), config.batchWindows().stream().map(d -> d.toMillis() + "ms").toList(),
+                config.churnRates().isEmpty() ? "none" : config.churnRates().stream().map(FederationBenchmark::fmt).toList(),
+                config.churnDuration().toMillis() / 1000.0, config.churnAllFederations() ? "every federation" : "first federation only");
         out.printf("machine: %d cores (shared by the global, the zones and this JVM's clients), %.1f GiB, %s; Java %s%n",
                 machine.cores(), machine.memoryGiB(), machine.cpuModel(), machine.javaVersion());
         out.printf("load average before the run (1, 5, 15 min): %s%n", loadBefore);
@@ -136,6 +159,7 @@ public final class FederationBenchmark {
         List<Heap> heaps = new ArrayList<>();
         Storm storm = null;
         List<ChangeAck> changeAcks;
+        List<Churn> churn;
         // One federation per batch window, all up at once; the changes alternate between them, so the baseline sees the
         // same machine state as the main run (the others sit idle while one is measured).
         List<Run> runs = new ArrayList<>();
@@ -160,6 +184,7 @@ public final class FederationBenchmark {
                         round((after - before.get(z.name())) / 1024.0 / config.clientsPerZone())));
             }
             changeAcks = changes(runs);
+            churn = churn(runs);
             if (config.storm()) storm = storm(main.fed(), main.fleets());
             for (Run run : runs) run.closeFleets();
             if (config.zoneRestart()) kds = zoneRestart(main.fed(), kds);
@@ -169,16 +194,27 @@ public final class FederationBenchmark {
         double totalSeconds = (System.nanoTime() - t0) / 1e9;
         String loadAfter = Benchmarks.loadAverage();
 
-        printTable(changeAcks, restPut, kds, heaps, storm);
+        printTable(changeAcks, churn, restPut, kds, heaps, storm);
         out.printf("%nwall time %.0f s; load average before %s, after %s%n", totalSeconds, loadBefore, loadAfter);
         Map<String, Object> params = parameters();
-        write("federation-change-ack", when, machine, loadBefore, loadAfter, params, changeAcks);
+        Map<String, Object> changeAck = new LinkedHashMap<>();
+        changeAck.put("isolated", changeAcks);
+        changeAck.put("sustainedChurn", churn);
+        write("federation-change-ack", when, machine, loadBefore, loadAfter, params, changeAck);
         write("federation-rest-put", when, machine, loadBefore, loadAfter, params, restPut);
         write("federation-kds", when, machine, loadBefore, loadAfter, params, kds);
         write("federation-heap", when, machine, loadBefore, loadAfter, params, heaps);
         if (storm != null) write("federation-storm", when, machine, loadBefore, loadAfter, params, storm);
-        out.printf("JSON: %s/federation-*.json, logs: %s%n", config.outDir(), logDir);
-        boolean ok = restPut.errors() == 0 && (storm == null || storm.streamErrors() + storm.notConfigured() == 0);
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("changeAck", changeAck);
+        all.put("restPut", restPut);
+        all.put("kds", kds);
+        all.put("heap", heaps);
+        all.put("storm", storm);
+        Path file = results.write("the global, the zones and the simulated clients share the machine's " + machine.cores() + " cores", params, all);
+        out.printf("JSON: %s (whole run); %s/federation-*.json (per figure, overwritten by the next run); logs: %s%n", file, config.outDir(), logDir);
+        boolean ok = restPut.errors() == 0 && (storm == null || storm.streamErrors() + storm.notConfigured() == 0)
+                && churn.stream().allMatch(c -> c.clientsNotDrained() == 0);
         return ok;
     }
 
@@ -340,6 +376,83 @@ public final class FederationBenchmark {
         return results;
     }
 
+    /**
+     * Sustained churn after the isolated changes: for each rate, a phase on each federation in turn (or the first only;
+     * the federation that goes first rotates from one rate to the next), each phase writing {@code rate x churnDuration}
+     * changes without waiting for ACKs.
+     */
+    private List<Churn> churn(List<Run> runs) throws Exception {
+        List<Churn> results = new ArrayList<>();
+        if (config.churnRates().isEmpty()) return results;
+        List<Run> targets = config.churnAllFederations() ? runs : List.of(runs.getFirst());
+        long base = 100_000; // requestTimeout seconds, far from the isolated changes' (2 + change)
+        for (int i = 0; i < config.churnRates().size(); i++) {
+            double rate = config.churnRates().get(i);
+            for (int j = 0; j < targets.size(); j++) {
+                Run run = targets.get((i + j) % targets.size()); // which federation goes first rotates from rate to rate
+                int n = config.churnChanges(rate);
+                results.add(churnPhase(run, rate, n, base));
+                base += n + 1_000;
+            }
+        }
+        return results;
+    }
+
+    private Churn churnPhase(Run run, double rate, int n, long base) throws Exception {
+        out.printf("sustained churn, window %s: %s changes/s for %.1f s (%d changes, no settle) ... ", run.window(), fmt(rate),
+                config.churnDuration().toMillis() / 1000.0, n);
+        out.flush();
+        Federation fed = run.fed();
+        List<AdsClient> clients = all(run.fleets());
+        ChurnRecorder rec = new ChurnRecorder(base, n, clients);
+        try {
+            long[] cpu0 = cpu(fed);
+            long interval = Math.round(1e9 / rate);
+            long[] putNanos = new long[n];
+            long maxLag = 0;
+            long t0 = System.nanoTime();
+            long lastSent = t0;
+            for (int k = 0; k < n; k++) {
+                long due = t0 + k * interval;
+                long now;
+                while ((now = System.nanoTime()) < due) java.util.concurrent.locks.LockSupport.parkNanos(due - now);
+                maxLag = Math.max(maxLag, now - due);
+                rec.sending(k, now);
+                lastSent = now;
+                fed.put(fed.global().baseUri(), "/meshes/default/meshtimeouts/bench", PolicyBodies.backendRequestTimeout(rec.timeoutSeconds(k) + "s"));
+                putNanos[k] = System.nanoTime() - now;
+            }
+            long stop = System.nanoTime();
+            int last = n - 1;
+            int notAckedByAll = last - rec.minNewest();
+            long pending = rec.pending(last);
+            long behind = rec.clientsBehind(last);
+            long deadline = stop + Duration.ofMinutes(2).toNanos();
+            while (rec.minNewest() < last && System.nanoTime() < deadline) Thread.sleep(1); // polling a deadline-bounded condition
+            long drained = System.nanoTime();
+            long notDrained = rec.clientsBehind(last);
+            long[] cpu1 = cpu(fed);
+            long[] samples = rec.samples(last);
+            double achieved = n < 2 ? rate : (n - 1) / ((lastSent - t0) / 1e9);
+            Churn c = new Churn(run.window(), rate, round(config.churnDuration().toMillis() / 1000.0), clients.size(), n, round(achieved),
+                    round(maxLag / 1e6), LatencyStats.ofNanos(putNanos), samples.length == 0 ? null : LatencyStats.ofNanos(samples),
+                    (long) n * clients.size() - samples.length, notAckedByAll, pending, behind,
+                    notDrained == 0 ? round((drained - stop) / 1e6) : null, notDrained,
+                    round((cpu1[0] - cpu0[0]) / 1e6 / n), round((cpu1[1] - cpu0[1]) / 1e6 / n), round((cpu1[2] - cpu0[2]) / 1e6 / n));
+            out.printf("p50 %s / p99 %s ms; at stop %d changes not ACKed by all, drained in %s%n",
+                    c.changeToAck() == null ? "-" : Math.round(c.changeToAck().p50Ms()), c.changeToAck() == null ? "-" : Math.round(c.changeToAck().p99Ms()),
+                    notAckedByAll, c.drainMs() == null ? "NOT within 2 min (" + notDrained + " clients behind)" : Math.round(c.drainMs()) + " ms");
+            return c;
+        } finally {
+            ChurnRecorder.detach(clients);
+            Thread.sleep(config.settle().toMillis()); // the last ACKs are processed before whatever comes next
+        }
+    }
+
+    private static String fmt(double rate) {
+        return rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate);
+    }
+
     /** CPU nanoseconds used so far by the control planes of every run but {@code measured} (idle while it is measured). */
     private static long othersCpu(List<Run> runs, int measured) {
         long sum = 0;
@@ -382,16 +495,17 @@ public final class FederationBenchmark {
         return s;
     }
 
-    private void printTable(List<ChangeAck> acks, RestPut put, Kds kds, List<Heap> heaps, Storm storm) {
+    private void printTable(List<ChangeAck> acks, List<Churn> churn, RestPut put, Kds kds, List<Heap> heaps, Storm storm) {
         out.println();
         out.printf("%-46s %s%n", "figure", "value");
         ChangeAck main = acks.getFirst();
         for (ChangeAck a : acks) {
             String ratio = a == main ? "" : String.format("  (p50 x%.2f, p99 x%.2f of %s)", a.latency().p50Ms() / main.latency().p50Ms(),
                     a.latency().p99Ms() / main.latency().p99Ms(), main.batchWindow());
-            out.printf("%-46s p50 %.1f / p90 %.1f / p99 %.1f / max %.1f ms over %d samples%s%n",
+            out.printf("%-46s p50 %.1f / p90 %.1f / p99 %.1f / max %.1f ms over %d samples (%d isolated changes x %d clients, %s settle)%s%n",
                     "change -> ACK by all (" + a.zones() + "x" + a.clients() / a.zones() + ", window " + a.batchWindow() + ")",
-                    a.latency().p50Ms(), a.latency().p90Ms(), a.latency().p99Ms(), a.latency().maxMs(), a.latency().samples(), ratio);
+                    a.latency().p50Ms(), a.latency().p90Ms(), a.latency().p99Ms(), a.latency().maxMs(), a.latency().samples(), a.changes(),
+                    a.clients(), config.settle().toMillis() + " ms", ratio);
             out.printf("%-46s CPU per change: global %.0f ms, zones %.0f ms, clients (this JVM) %.0f ms, idle other federation(s) %.0f ms;"
                             + " connect %.1f s%n", "",
                     a.globalCpuMsPerChange(), a.zonesCpuMsPerChange(), a.clientsJvmCpuMsPerChange(), a.otherFederationsCpuMsPerChange(),
@@ -399,6 +513,18 @@ public final class FederationBenchmark {
         }
         out.printf("%-46s target p99 < 200 ms at 3 x 1000: %s%n", "", main.zones() == 3 && main.clients() == 3000
                 ? (main.latency().p99Ms() < 200 ? "met" : "NOT met") : "(not this size)");
+        for (Churn c : churn) {
+            String lat = c.changeToAck() == null ? "no samples" : String.format("p50 %.1f / p90 %.1f / p99 %.1f / max %.1f ms over %d samples",
+                    c.changeToAck().p50Ms(), c.changeToAck().p90Ms(), c.changeToAck().p99Ms(), c.changeToAck().maxMs(), c.changeToAck().samples());
+            out.printf("%-46s %s (%d changes x %d clients%s)%n", "churn " + fmt(c.ratePerSecond()) + "/s for " + fmt(c.durationSeconds()) + " s (window "
+                    + c.batchWindow() + ")", lat, c.changes(), c.clients(), c.samplesMissing() == 0 ? "" : ", " + c.samplesMissing() + " missing");
+            out.printf("%-46s at stop: %d changes not ACKed by all (%d client-changes pending, %d clients behind); drained in %s;"
+                            + " sent %.1f/s (max lag %.0f ms, PUT p99 %.1f ms); CPU per change: global %.0f, zones %.0f, clients %.0f ms%n", "",
+                    c.changesNotAckedByAllAtStop(), c.clientChangesPendingAtStop(), c.clientsBehindAtStop(),
+                    c.drainMs() == null ? "NOT within 2 min (" + c.clientsNotDrained() + " clients)" : String.format("%.0f ms", c.drainMs()),
+                    c.achievedRatePerSecond(), c.maxSendLagMs(), c.putLatency().p99Ms(), c.globalCpuMsPerChange(), c.zonesCpuMsPerChange(),
+                    c.clientsJvmCpuMsPerChange());
+        }
         out.printf("%-46s %.0f PUT/s, p50 %.2f / p99 %.2f ms, %d errors, global CPU %d us/PUT; all zones had them %.2f s after the last%n",
                 "REST PUT at the global (" + put.puts() + ")", put.putsPerSecond(), put.latency().p50Ms(), put.latency().p99Ms(),
                 put.errors(), put.globalCpuMicrosPerPut(), put.zonesHaveAllSeconds());
@@ -428,6 +554,11 @@ public final class FederationBenchmark {
         p.put("connectionsPerZone", config.channelsPerZone());
         p.put("changes", config.changes());
         p.put("warmupChanges", config.warmupChanges());
+        p.put("settle", config.settle().toMillis() + "ms");
+        p.put("churnRatesPerSecond", config.churnRates());
+        p.put("churnDuration", config.churnDuration().toMillis() + "ms");
+        p.put("churnFederations", config.churnAllFederations() ? "all" : "main");
+        p.put("kdsRepeats", config.kdsRepeats());
         p.put("puts", config.puts());
         p.put("putWarmup", config.putWarmup());
         p.put("putConcurrency", config.concurrency());

@@ -17,6 +17,9 @@ import java.util.TreeSet;
  * each change meets a quiet system, as an operator's isolated change does; its CPU is still counted with the change.
  * {@code --warmupChanges} (30) are made and not measured: the JIT needs about that many before the push path runs
  * compiled (with 5, the slowest ACK per change still fell from ~290 to ~90 ms over the measured changes).
+ * {@code --churnRates} (5,20 changes per second) and {@code --churnDuration} (30s): after the isolated changes, the same
+ * run writes changes at each rate for that long without waiting for ACKs or settling (sustained churn), on every
+ * federation ({@code --churnFederations=all}) or the first only ({@code main}); {@code --churnRates=none} skips it.
  */
 public record FederationConfig(
         String size,
@@ -31,19 +34,25 @@ public record FederationConfig(
         int kdsRepeats,
         List<Duration> batchWindows,
         Duration settle,
+        List<Double> churnRates,
+        Duration churnDuration,
+        boolean churnAllFederations,
         boolean storm,
         boolean zoneRestart,
         Path repoRoot,
         Path outDir) {
 
     private static final Set<String> NAMES = Set.of("size", "zones", "clients", "channels", "changes", "warmupChanges", "puts",
-            "putWarmup", "concurrency", "kdsRepeats", "batchWindows", "settle", "storm", "zoneRestart", "repoRoot", "out");
+            "putWarmup", "concurrency", "kdsRepeats", "batchWindows", "settle", "churnRates", "churnDuration", "churnFederations", "storm", "zoneRestart", "repoRoot", "out");
     private static final Map<String, int[]> SIZES = Map.of("small", new int[]{2, 200}, "large", new int[]{3, 1000}, "single", new int[]{1, 10_000});
 
     public FederationConfig {
         if (zones < 1 || clientsPerZone < 1 || changes < 1) throw new IllegalArgumentException("zones, clients and changes must be >= 1");
         if (batchWindows.isEmpty()) throw new IllegalArgumentException("batchWindows names no window");
         batchWindows = List.copyOf(batchWindows);
+        churnRates = List.copyOf(churnRates);
+        for (double r : churnRates) if (!(r > 0 && r <= 1000)) throw new IllegalArgumentException("churnRates must be in (0, 1000] per second, got " + r);
+        if (!churnRates.isEmpty() && churnDuration.toMillis() < 100) throw new IllegalArgumentException("churnDuration must be at least 100ms");
     }
 
     public static FederationConfig from(String[] args) {
@@ -75,6 +84,9 @@ public record FederationConfig(
                 Arrays.stream(p.getProperty("batchWindows", "20ms,0ms").split(",")).map(String::trim).filter(s -> !s.isEmpty())
                         .map(FederationConfig::duration).toList(),
                 duration(p.getProperty("settle", "200ms")),
+                rates(p.getProperty("churnRates", "5,20")),
+                duration(p.getProperty("churnDuration", "30s")),
+                churnFederations(p.getProperty("churnFederations", "all")),
                 Boolean.parseBoolean(p.getProperty("storm", "true")),
                 Boolean.parseBoolean(p.getProperty("zoneRestart", "true")),
                 root,
@@ -89,10 +101,32 @@ public record FederationConfig(
         return repoRoot.resolve("zone-cp/target/quarkus-app/quarkus-run.jar");
     }
 
+    private static List<Double> rates(String s) {
+        if (s.isBlank() || s.trim().equals("none")) return List.of();
+        try {
+            return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(Double::parseDouble).toList();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("churnRates is a list of changes per second (e.g. 5,20) or none, got " + s);
+        }
+    }
+
+    private static boolean churnFederations(String s) {
+        return switch (s.trim()) {
+            case "all" -> true;
+            case "main" -> false;
+            default -> throw new IllegalArgumentException("churnFederations is all or main, got " + s);
+        };
+    }
+
+    /** The number of changes a churn phase at {@code rate} per second writes. */
+    public int churnChanges(double rate) {
+        return Math.max(1, (int) Math.round(rate * churnDuration.toMillis() / 1000.0));
+    }
+
     private static Duration duration(String s) {
         if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
         if (s.endsWith("s")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
-        throw new IllegalArgumentException("a batch window is written 20ms or 1s, got " + s);
+        throw new IllegalArgumentException("a duration is written 20ms or 1s, got " + s);
     }
 
     private static int intProp(Properties p, String name, int dflt) {

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * Measures (1) heap per connected client after GC (server and client side together, so an upper bound for the
  * server), (2) from a policy change to the ACK of the new route config by every client: p50 / p99 / max.
  *
+ * Raw figures: {@code benchmarks/target/results/xds-clients-<timestamp>.json} ({@link Results}).
+ *
  * <pre>java -cp ... dev.ursa.bench.XdsClientsBenchmark 1000 5000</pre>
  */
 public final class XdsClientsBenchmark {
@@ -36,13 +38,29 @@ public final class XdsClientsBenchmark {
     /** Pause after every client ACKed a change, as in the federation runner. */
     private static final long SETTLE_MS = Long.getLong("ursa.bench.settle-ms", 100);
 
-    public static void main(String[] args) throws Exception {
-        logLikeTheZone();
-        int[] sizes = args.length == 0 ? new int[]{1000, 5000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        for (int n : sizes) run(n);
+    /** One size: {@code latency} is over clients x changes, each from the store write to that client's ACK of the new routes. */
+    public record Result(int clients, long connectAndConfigureMs, double heapPerClientKb, int changes, int warmupChanges, long settleMs,
+                         LatencyStats latency, List<Long> slowestAckPerChangeMs) {
     }
 
-    static void run(int n) throws Exception {
+    public static void main(String[] args) throws Exception {
+        logLikeTheZone();
+        Results results = Results.start("xds-clients");
+        int[] sizes = args.length == 0 ? new int[]{1000, 5000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        List<Result> out = new ArrayList<>();
+        for (int n : sizes) out.add(run(n));
+        java.util.Map<String, Object> params = new java.util.LinkedHashMap<>();
+        params.put("clients", Arrays.stream(sizes).boxed().toList());
+        params.put("changes", CHANGES);
+        params.put("warmupChanges", WARMUP);
+        params.put("settleMs", SETTLE_MS);
+        params.put("connections", CHANNELS);
+        params.put("clientsAre", "SotW ADS streams (LDS, RDS, CDS, EDS for one service), ACK every response, in the same JVM as the xDS engine");
+        System.out.println("JSON: " + results.write("the xDS engine and its simulated clients share one JVM on the machine's "
+                + Runtime.getRuntime().availableProcessors() + " cores", params, out));
+    }
+
+    static Result run(int n) throws Exception {
         InMemoryStore store = new InMemoryStore();
         put(store, "type: Mesh\nname: default\n");
         for (int i = 1; i <= 3; i++) {
@@ -74,6 +92,7 @@ public final class XdsClientsBenchmark {
 
         List<Long> latencies = new ArrayList<>();
         List<String> perChange = new ArrayList<>();
+        List<Long> slowestMs = new ArrayList<>();
         for (int change = -WARMUP; change < CHANGES; change++) {
             String before = clients.getFirst().acked(AdsClient.RDS);
             for (AdsClient c : clients) c.markChange(before);
@@ -88,6 +107,7 @@ public final class XdsClientsBenchmark {
                 slowest = Math.max(slowest, c.changeAckNanos() - start);
             }
             perChange.add(String.format("%.0f", ms(slowest)));
+            slowestMs.add(Math.round(ms(slowest)));
         }
         latencies.sort(null);
         System.out.printf("xds-clients n=%d connect+initial-config=%d ms heap/client=%.1f KB | policy change -> ACK by every client "
@@ -97,6 +117,8 @@ public final class XdsClientsBenchmark {
         fleet.close();
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         engine.close();
+        return new Result(n, connectMs, Math.round(perClientKb * 10) / 10.0, CHANGES, WARMUP, SETTLE_MS,
+                LatencyStats.ofNanos(latencies.stream().mapToLong(Long::longValue).toArray()), slowestMs);
     }
 
     /**
