@@ -116,6 +116,17 @@ class RenderContainmentTest {
         assertThat(failure("node-a")).isNull();
     }
 
+    @Test
+    void ofSeveralPoliciesOfOneTypeOnlyTheOneThatFailsIsBlamed() throws Exception {
+        connect("node-a");
+        put(timeout("fine-a", "svc-a", "13s", false));
+        put(timeout("breaks-a", "svc-a", "11s", true));
+        Await.until("node-a's render failure recorded", WAIT, () -> failure("node-a") != null);
+        assertThat(failure("node-a").resources()).containsExactly("default/breaks-a");
+        assertThat(renderErrors("breaks-a")).isPositive();
+        assertThat(renderErrors("fine-a")).isZero();
+    }
+
     // ---- helpers
 
     AdsTestClient.SotwStream connect(String name) throws Exception {

@@ -2,6 +2,10 @@ package dev.ursa.zone.xds.render;
 
 import com.google.protobuf.Any;
 import dev.ursa.mesh.crosszone.CrossZoneNames;
+import dev.ursa.mesh.matching.MatchInput;
+import dev.ursa.mesh.matching.PolicyMatch;
+import dev.ursa.mesh.matching.PolicyMatcher;
+import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec;
@@ -86,10 +90,37 @@ public final class Renderer {
                 injectFault(rules);
                 plugins.get(type).apply(cfg, rules);
             } catch (RuntimeException e) {
-                throw new PolicyRenderException(type, rules.matches().stream().map(m -> m.policy().meta().mesh() + "/" + m.name()).toList(), e);
+                throw new PolicyRenderException(type, culprits(view, type, rules), e);
             }
         }
         return pack(cfg, index);
+    }
+
+    /**
+     * The policies to blame when a plugin failed with {@code rules}: of several policies of one type, those that fail on
+     * their own (each applied alone to a fresh base config); all of them when none fails alone, i.e. only their
+     * combination does. Runs on failures only.
+     */
+    private List<String> culprits(DataplaneView view, ResourceType type, PolicyRules rules) {
+        List<String> all = rules.matches().stream().map(Renderer::blameName).toList();
+        if (rules.matches().size() < 2) return all;
+        MatchInput input = MatchInput.of(view.dataplane());
+        List<String> alone = new ArrayList<>();
+        for (PolicyMatch m : rules.matches()) {
+            List<Resource> one = List.of(m.policy());
+            PolicyRules single = new PolicyRules(List.of(m), PolicyMatcher.toRules(input, one), PolicyMatcher.fromRules(input, one));
+            try {
+                injectFault(single);
+                plugins.get(type).apply(base(view), single);
+            } catch (RuntimeException e) {
+                alone.add(blameName(m));
+            }
+        }
+        return alone.isEmpty() ? all : alone;
+    }
+
+    private static String blameName(PolicyMatch m) {
+        return m.policy().meta().mesh() + "/" + m.name();
     }
 
     private void injectFault(PolicyRules rules) {
