@@ -6,6 +6,7 @@ import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.store.ChangeEvent;
 import dev.ursa.mesh.store.ListQuery;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.mesh.store.StoreException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,10 @@ import java.util.function.Predicate;
  * {@code resyncInterval} (a safety net) the worker re-lists the store and diffs it against the index; what differs
  * reaches listeners like any change. A name the listing lacks is removed only after a {@code get} confirms it is gone
  * (offset paging can skip a row when another is deleted meanwhile, and a spurious removal would delete it in zones).
+ * <p>
+ * A resource whose stored row stops decoding ({@link StoreException.Unreadable}; the store logs and counts it) keeps
+ * its last good version here, so peers keep it too, and the other changes keep flowing; its next readable version
+ * replaces it as usual. One that was never readable since the index started is not offered at all.
  */
 public final class ResourceIndex implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ResourceIndex.class.getName());
@@ -211,7 +216,12 @@ public final class ResourceIndex implements AutoCloseable {
             }
             for (var e : List.copyOf(target.entrySet())) {
                 if (listed.contains(e.getKey())) continue;
-                Optional<Resource> current = await(store.get(e.getValue().resource().key()));
+                Optional<Resource> current;
+                try {
+                    current = await(store.get(e.getValue().resource().key()));
+                } catch (StoreException.Unreadable unreadable) {
+                    continue; // listings leave an unreadable row out: it is not gone, keep its last good version
+                }
                 if (current.isPresent() && include.test(current.get())) {
                     VersionedResource v = VersionedResource.of(current.get()); // skipped by paging, still there
                     if (!v.version().equals(e.getValue().version())) {
@@ -253,7 +263,12 @@ public final class ResourceIndex implements AutoCloseable {
             ResourceType type = types.get(typeUrl);
             Map<String, VersionedResource> target = byType.get(typeUrl);
             String name = Envelope.deltaName(type, key.mesh(), key.name());
-            Optional<Resource> current = await(store.get(key));
+            Optional<Resource> current;
+            try {
+                current = await(store.get(key));
+            } catch (StoreException.Unreadable unreadable) {
+                continue; // keep its last good version, and apply the rest of the batch
+            }
             VersionedResource before = target.get(name);
             if (current.isPresent() && include.test(current.get())) {
                 VersionedResource now = VersionedResource.of(current.get());

@@ -67,7 +67,20 @@ public final class StoreSink implements ResourceSink {
     }
 
     public boolean owns(Resource stored) {
-        return ownLabels.entrySet().stream().allMatch(e -> e.getValue().equals(stored.meta().labels().get(e.getKey())));
+        return owns(stored.meta().labels());
+    }
+
+    private boolean owns(Map<String, String> storedLabels) {
+        return ownLabels.entrySet().stream().allMatch(e -> e.getValue().equals(storedLabels.get(e.getKey())));
+    }
+
+    /** The labels of what is stored under {@code key}; empty when nothing is. A row that cannot be decoded still has readable labels. */
+    private Optional<Map<String, String>> storedLabels(ResourceKey key) {
+        try {
+            return await(store.get(key)).map(r -> r.meta().labels());
+        } catch (StoreException.Unreadable e) {
+            return Optional.of(e.stored().labels());
+        }
     }
 
     @Override
@@ -135,9 +148,10 @@ public final class StoreSink implements ResourceSink {
         Map<String, String> labels = new TreeMap<>(incoming.meta().labels());
         labels.putAll(ownLabels);
         Resource adopted = incoming.withMeta(Meta.fresh(incoming.meta().mesh(), namePrefix + incoming.meta().name(), labels));
-        Optional<Resource> existing = await(store.get(adopted.key()));
+        // Also when the stored row cannot be decoded: what the peer sends replaces it, if the peer sent it.
+        Optional<Map<String, String>> existing = storedLabels(adopted.key());
         if (existing.isPresent() && !owns(existing.get())
-                && (existing.get().meta().labels().containsKey(KdsTypes.ORIGIN_LABEL) || incoming.type().owner() == Owner.ZONE)) {
+                && (existing.get().containsKey(KdsTypes.ORIGIN_LABEL) || incoming.type().owner() == Owner.ZONE)) {
             throw new IllegalArgumentException(adopted.key() + " exists here and was not synced from this peer; it is left as it is");
         }
         Resource stored = await(store.put(adopted, Precondition.ANY)).resource();
@@ -157,7 +171,7 @@ public final class StoreSink implements ResourceSink {
             name = deltaName.substring(slash + 1);
         }
         ResourceKey key = ResourceKey.of(type, mesh, namePrefix + name);
-        Optional<Resource> existing = await(store.get(key));
+        Optional<Map<String, String>> existing = storedLabels(key);
         if (existing.isEmpty() || !owns(existing.get())) return; // gone already, or not ours to delete
         if (type == ResourceTypes.MESH && removeSyncedContent(key.name())) {
             return;

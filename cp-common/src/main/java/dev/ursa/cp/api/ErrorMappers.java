@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 /** One place that turns every refusal into Kuma's error body with the right status. */
 public class ErrorMappers {
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+    static final String UNAVAILABLE_DETAILS = "the store is unavailable; nothing was written, retry later";
 
     @ServerExceptionMapper
     public Response validation(ValidationException e, HttpHeaders headers) {
@@ -41,9 +42,14 @@ public class ErrorMappers {
             case StoreException.MeshNotFound mnf -> error(400, new ApiError("Resource is not valid", "Mesh not found",
                     List.of(new Violation("mesh", e.getMessage()))), headers);
             case StoreException.Unavailable u -> {
+                // The cause (driver text, host names) stays in the log: a client gets a fixed text.
                 LOG.warnf(e, "store unavailable: %s", e.getMessage());
-                yield error(503, ApiError.of("Store unavailable", e.getMessage() + "; nothing was written, retry later"), headers);
+                yield error(503, ApiError.of("Store unavailable", UNAVAILABLE_DETAILS), headers);
             }
+            // The store logged the decode error once for this row version; the client learns which resource and the remedy.
+            case StoreException.Unreadable u -> error(500, ApiError.of("Stored resource unreadable", StoreException.describe(u.key())
+                    + " is stored but this control plane cannot read it (see its log); a PUT of a valid document replaces it,"
+                    + " a DELETE removes it"), headers);
         };
     }
 

@@ -178,7 +178,8 @@ public class ResourceApi {
             body.put("total", page.total());
             ArrayNode items = body.putArray("items");
             page.items().forEach(r -> items.add(ResourceCodec.encode(r)));
-            long nextOffset = (long) offset + page.items().size();
+            // By size, not by items: the store leaves out rows it cannot decode, and the next page must not repeat any.
+            long nextOffset = (long) offset + size;
             if (nextOffset < page.total()) {
                 body.put("next", uri.getRequestUriBuilder()
                         .replaceQueryParam("offset", nextOffset)

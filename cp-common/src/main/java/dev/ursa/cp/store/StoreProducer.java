@@ -4,6 +4,7 @@ import dev.ursa.cp.store.postgres.PgChangeFeed;
 import dev.ursa.cp.store.postgres.PostgresStore;
 import dev.ursa.mesh.store.InMemoryStore;
 import dev.ursa.mesh.store.ResourceStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
@@ -32,7 +33,7 @@ public class StoreProducer {
     @Produces
     @ApplicationScoped
     @Startup
-    ResourceStore store(StoreConfig config, Instance<Mutiny.SessionFactory> sessions, Vertx vertx, Config all) {
+    ResourceStore store(StoreConfig config, Instance<Mutiny.SessionFactory> sessions, Vertx vertx, Config all, MeterRegistry meters) {
         return switch (config.type()) {
             case memory -> {
                 LOG.info("store: in memory (ursa.store.type=memory); nothing survives a restart");
@@ -40,8 +41,9 @@ public class StoreProducer {
             }
             case postgres -> {
                 PgConnectOptions listen = listenOptions(all);
-                LOG.infof("store: Postgres at %s:%d/%s", listen.getHost(), listen.getPort(), listen.getDatabase());
-                yield new PostgresStore(sessions.get(), vertx, new PgChangeFeed(vertx, listen), Clock.systemUTC()).start();
+                LOG.infof("store: Postgres at %s:%d/%s (sslmode %s)", listen.getHost(), listen.getPort(), listen.getDatabase(),
+                        listen.getSslMode().value);
+                yield new PostgresStore(sessions.get(), vertx, new PgChangeFeed(vertx, listen), Clock.systemUTC(), meters).start();
             }
         };
     }
@@ -55,7 +57,10 @@ public class StoreProducer {
         return ClientProxy.unwrap(injected);
     }
 
-    /** The LISTEN connection uses the datasource's own settings, on a connection of its own (not from the pool). */
+    /**
+     * The LISTEN connection uses the datasource's own settings, TLS included ({@link DatasourceTls}), on a connection of
+     * its own (not from the pool).
+     */
     public static PgConnectOptions listenOptions(Config config) {
         String url = config.getOptionalValue("quarkus.datasource.reactive.url", String.class)
                 .orElseThrow(() -> new IllegalStateException("ursa.store.type=postgres needs quarkus.datasource.reactive.url"));
@@ -66,6 +71,6 @@ public class StoreProducer {
         PgConnectOptions options = PgConnectOptions.fromUri(url);
         config.getOptionalValue("quarkus.datasource.username", String.class).ifPresent(options::setUser);
         config.getOptionalValue("quarkus.datasource.password", String.class).ifPresent(options::setPassword);
-        return options;
+        return DatasourceTls.apply(config, options);
     }
 }

@@ -7,15 +7,24 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Ready = the store answers: always for memory; for Postgres a {@code SELECT 1} within two seconds. */
+/**
+ * Ready = the store answers: always for memory; for Postgres a {@code SELECT 1} within two seconds. A failing check
+ * answers a fixed text: the driver's error (host names, addresses) goes to the log, once per outage, not into the body.
+ */
 @Readiness
 @ApplicationScoped
 public class StoreReadinessCheck implements AsyncHealthCheck {
     static final String NAME = "store";
+    static final String DOWN = "the store does not answer; the cause is in the control plane's log";
+    private static final Logger LOG = Logger.getLogger(StoreReadinessCheck.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** Probes run every few seconds: log a change of state, not every failed probe. */
+    private final AtomicBoolean down = new AtomicBoolean();
 
     private final ResourceStore store;
     private final StoreConfig config;
@@ -32,7 +41,14 @@ public class StoreReadinessCheck implements AsyncHealthCheck {
             return Uni.createFrom().item(response.up().build());
         }
         return Uni.createFrom().completionStage(() -> postgres.ping(TIMEOUT))
-                .map(ok -> response.up().build())
-                .onFailure().recoverWithItem(e -> response.down().withData("error", String.valueOf(e.getMessage())).build());
+                .map(ok -> {
+                    if (down.compareAndSet(true, false)) LOG.info("store readiness: the store answers again");
+                    return response.up().build();
+                })
+                .onFailure().recoverWithItem(e -> {
+                    if (down.compareAndSet(false, true)) LOG.warnf(e, "store readiness: DOWN, %s", e.getMessage());
+                    else LOG.debugf("store readiness: still DOWN, %s", e.getMessage());
+                    return response.down().withData("error", DOWN).build();
+                });
     }
 }

@@ -14,9 +14,10 @@ final class Pages {
     static CompletionStage<List<Resource>> collect(ResourceStore store, ListQuery query, List<Resource> into) {
         return store.list(query).thenCompose(page -> {
             into.addAll(page.items());
-            int next = query.offset() + page.items().size();
-            if (page.items().isEmpty() || next >= page.total()) return CompletableFuture.completedFuture(List.copyOf(into));
-            return collect(store, new ListQuery(query.type(), query.mesh(), query.labels(), next, query.size()), into);
+            // By size, not by items: a page may leave out resources the store could not decode.
+            long next = (long) query.offset() + query.size();
+            if (next >= page.total()) return CompletableFuture.completedFuture(List.copyOf(into));
+            return collect(store, new ListQuery(query.type(), query.mesh(), query.labels(), (int) next, query.size()), into);
         });
     }
 }

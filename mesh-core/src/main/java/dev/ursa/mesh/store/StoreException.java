@@ -1,10 +1,12 @@
 package dev.ursa.mesh.store;
 
+import dev.ursa.mesh.model.Meta;
 import dev.ursa.mesh.model.ResourceKey;
 
 /** The ways a store operation can be refused. Each maps to one HTTP status in the REST layer. */
 public abstract sealed class StoreException extends RuntimeException
-        permits StoreException.NotFound, StoreException.AlreadyExists, StoreException.Conflict, StoreException.MeshNotFound, StoreException.Unavailable {
+        permits StoreException.NotFound, StoreException.AlreadyExists, StoreException.Conflict, StoreException.MeshNotFound, StoreException.Unavailable,
+                StoreException.Unreadable {
 
     private final ResourceKey key;
 
@@ -17,9 +19,14 @@ public abstract sealed class StoreException extends RuntimeException
         return key;
     }
 
+    /** {@code MeshTimeout "t1" in mesh "default"}, {@code Zone "z1"}: how messages name a resource. */
+    public static String describe(ResourceKey key) {
+        return key.type() + " \"" + key.name() + "\"" + (key.mesh().isEmpty() ? "" : " in mesh \"" + key.mesh() + "\"");
+    }
+
     public static final class NotFound extends StoreException {
         public NotFound(ResourceKey key) {
-            super(key, key.type() + " \"" + key.name() + "\"" + (key.mesh().isEmpty() ? "" : " in mesh \"" + key.mesh() + "\"") + " not found", null);
+            super(key, describe(key) + " not found", null);
         }
     }
 
@@ -59,6 +66,27 @@ public abstract sealed class StoreException extends RuntimeException
     public static final class Unavailable extends StoreException {
         public Unavailable(String message, Throwable cause) {
             super(null, message, cause);
+        }
+    }
+
+    /**
+     * The resource is stored but its stored form cannot be decoded (written by another version of Ursa, or edited by
+     * hand): a fault of the data, not of the connection. A write of a valid document replaces it and a delete removes
+     * it. The message names the resource and the remedy only (it may reach API clients and peers); the decode error is
+     * the cause, logged by the store.
+     */
+    public static final class Unreadable extends StoreException {
+        private final Meta stored;
+
+        /** @param stored what could still be read of the stored row: labels, times and version */
+        public Unreadable(ResourceKey key, Meta stored, Throwable cause) {
+            super(key, describe(key) + " is stored but cannot be read by this control plane; writing a valid document replaces it, "
+                    + "deleting it removes it", cause);
+            this.stored = stored;
+        }
+
+        public Meta stored() {
+            return stored;
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.ursa.mesh.store.ChangeEvent;
 import dev.ursa.mesh.store.ListQuery;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.mesh.store.StoreException;
 import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.sync.KdsTypes;
 import dev.ursa.zone.xds.NodeHook;
@@ -240,7 +241,12 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
 
     /** Writes a ZoneIngress unless the stored one already has this content. */
     private void write(Resource zi) {
-        Resource stored = await(store.get(zi.key())).orElse(null);
+        Resource stored;
+        try {
+            stored = await(store.get(zi.key())).orElse(null);
+        } catch (StoreException.Unreadable e) {
+            stored = null; // its stored row does not decode: this write replaces it
+        }
         if (stored != null && Objects.equals(stored.spec(), zi.spec()) && stored.meta().labels().equals(zi.meta().labels())) return;
         writes.increment();
         try {

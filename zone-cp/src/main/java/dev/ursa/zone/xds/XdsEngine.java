@@ -18,6 +18,7 @@ import dev.ursa.mesh.store.ChangeKind;
 import dev.ursa.mesh.store.ListQuery;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.mesh.store.StoreException;
 import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.RenderFailure;
@@ -401,7 +402,12 @@ public final class XdsEngine implements AutoCloseable {
         Set<String> changedDataplanes = new HashSet<>();
         List<Resource[]> changedPolicies = new ArrayList<>(); // {old, new}, either may be null
         for (ResourceKey key : new java.util.LinkedHashSet<>(keys)) {
-            Resource now = await(store.get(key)).orElse(null);
+            Resource now;
+            try {
+                now = await(store.get(key)).orElse(null);
+            } catch (StoreException.Unreadable e) {
+                continue; // its stored row does not decode (the store logs it): keep the version held, apply the rest
+            }
             if (key.type().equals(ResourceTypes.DATAPLANE.name())) {
                 if (now == null) dataplanes.remove(key.name()); else dataplanes.put(key.name(), now);
                 changedDataplanes.add(key.name());

@@ -1,6 +1,7 @@
 package dev.ursa.cp.store.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.codec.Json;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Meta;
@@ -18,6 +19,8 @@ import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.store.StoreException;
 import dev.ursa.mesh.store.WriteResult;
 import dev.ursa.mesh.validation.FieldPath;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -35,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +60,10 @@ import java.util.function.Supplier;
  * <p>
  * Events come back through {@link PgChangeFeed} (LISTEN), for writes of this instance and of every other one.
  * Failures of the database itself surface as {@link StoreException.Unavailable}.
+ * <p>
+ * A row whose spec no longer decodes (written by another Ursa version, or edited by hand) is contained: listings leave
+ * it out, {@code get} of it fails with {@link StoreException.Unreadable}, a put replaces it and a delete removes it.
+ * {@link UnreadableRows} logs and counts such rows.
  */
 public final class PostgresStore implements ResourceStore, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PostgresStore.class);
@@ -66,14 +74,22 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
     private final Vertx vertx;
     private final PgChangeFeed feed;
     private final Clock clock;
+    private final UnreadableRows unreadable;
     /** Completed schema creation; retried by the next call after a failure (e.g. database down at start). */
     private final AtomicReference<Uni<Void>> schema = new AtomicReference<>();
 
-    public PostgresStore(Mutiny.SessionFactory sessions, Vertx vertx, PgChangeFeed feed, Clock clock) {
+    /** @param meters where the {@value UnreadableRows#GAUGE} gauge goes */
+    public PostgresStore(Mutiny.SessionFactory sessions, Vertx vertx, PgChangeFeed feed, Clock clock, MeterRegistry meters) {
         this.sessions = sessions;
         this.vertx = vertx;
         this.feed = feed;
         this.clock = clock;
+        this.unreadable = new UnreadableRows(meters);
+    }
+
+    /** A store whose metrics are not exported (tests, tools): the app's one is made by {@code StoreProducer}. */
+    public PostgresStore(Mutiny.SessionFactory sessions, Vertx vertx, PgChangeFeed feed, Clock clock) {
+        this(sessions, vertx, feed, clock, new SimpleMeterRegistry());
     }
 
     /** Starts the LISTEN connection and creates the schema in the background; never blocks and never fails. */
@@ -103,7 +119,13 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
 
     @Override
     public CompletionStage<Optional<Resource>> get(ResourceKey key) {
-        return read(s -> find(s, key, null).map(row -> Optional.ofNullable(row).map(PostgresStore::toResource)));
+        return read(s -> find(s, key, null).map(row -> {
+            if (row == null) {
+                unreadable.gone(key);
+                return Optional.empty();
+            }
+            return Optional.of(decode(row));
+        }));
     }
 
     @Override
@@ -111,20 +133,62 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
         String where = where(q);
         return read(s -> {
             var count = bind(s.createNativeQuery("select count(*)" + where, Long.class), q);
-            var page = bind(s.createNativeQuery("select *" + where + " order by mesh, name limit :size offset :offset", ResourceRow.class), q);
+            var page = bind(s.createNativeQuery("select " + ResourceRow.COLUMNS + where + " order by mesh, name limit :size offset :offset",
+                    ResourceRow.class), q);
             page.setParameter("size", q.size());
             page.setParameter("offset", q.offset());
             return count.getSingleResult().chain(total -> total == 0 || q.offset() >= total
                     ? Uni.createFrom().item(new Page(List.of(), total))
-                    : page.getResultList().map(rows -> new Page(rows.stream().map(PostgresStore::toResource).toList(), total)));
+                    // total still counts rows left out as unreadable: paging goes by offset + size, not by items.
+                    : page.getResultList().map(rows -> new Page(readable(rows), total)));
         });
     }
 
     /** One query: one consistent snapshot, where paging could skip a row deleted between pages. */
     @Override
     public CompletionStage<List<Resource>> listAll(ListQuery q) {
-        return read(s -> bind(s.createNativeQuery("select *" + where(q) + " order by mesh, name", ResourceRow.class), q)
-                .getResultList().map(rows -> rows.stream().map(PostgresStore::toResource).toList()));
+        return read(s -> bind(s.createNativeQuery("select " + ResourceRow.COLUMNS + where(q) + " order by mesh, name", ResourceRow.class), q)
+                .getResultList().map(rows -> {
+                    List<Resource> resources = readable(rows);
+                    unreadable.reconcile(q, rows.stream().map(PostgresStore::key).toList());
+                    return resources;
+                }));
+    }
+
+    /** The rows that decode; the others are recorded (logged once, counted) and left out, so one bad row fails no listing. */
+    private List<Resource> readable(List<ResourceRow> rows) {
+        List<Resource> out = new ArrayList<>(rows.size());
+        for (ResourceRow row : rows) {
+            try {
+                out.add(decode(row));
+            } catch (StoreException.Unreadable e) {
+                // logged by decode, once per row version
+            }
+        }
+        return out;
+    }
+
+    /** Decodes a row read for a caller, or records it as unreadable and throws {@link StoreException.Unreadable}. */
+    private Resource decode(ResourceRow row) {
+        ResourceKey key = key(row);
+        try {
+            Resource resource = toResource(row);
+            unreadable.readable(key);
+            return resource;
+        } catch (RuntimeException e) {
+            Meta stored = storedMeta(row);
+            unreadable.found(key, stored, e);
+            throw new StoreException.Unreadable(key, stored, e);
+        }
+    }
+
+    /** A row's resource, or empty when it does not decode: a write over it replaces or removes it all the same. */
+    private static Optional<Resource> decodeIfPossible(ResourceRow row) {
+        try {
+            return Optional.of(toResource(row));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static String where(ListQuery q) {
@@ -148,22 +212,27 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
                 .onFailure(PostgresStore::isUniqueViolation).recoverWithUni(e -> precondition instanceof Precondition.Absent
                         ? Uni.createFrom().failure(new StoreException.AlreadyExists(resource.key()))
                         // Another instance created the key between our lookup and insert: now it is an update.
-                        : attemptPut(resource, precondition)));
+                        : attemptPut(resource, precondition))
+                .invoke(() -> unreadable.readable(resource.key())));
     }
 
+    /** Deletes the row whether or not it decodes; returns the deleted resource, or null when its row could not be decoded. */
     @Override
     public CompletionStage<Resource> delete(ResourceKey key, Precondition precondition) {
         return write(() -> inTransaction(s -> find(s, key, LockModeType.PESSIMISTIC_WRITE).chain(row -> {
             if (row == null) return Uni.createFrom().failure(new StoreException.NotFound(key));
             precondition.check(key, row.version);
-            Resource stored = toResource(row);
+            Resource stored = decodeIfPossible(row).orElse(null);
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             Uni<?> cascade = key.type().equals(MESH) ? deleteMeshContents(s, key.name(), now) : Uni.createFrom().voidItem();
             return cascade
                     .chain(() -> s.remove(row))
                     .chain(() -> notify(s, key, ChangeKind.DELETED, row.version, now))
-                    .replaceWith(stored);
-        })));
+                    .map(ignored -> stored);
+        })).invoke(() -> {
+            unreadable.gone(key);
+            if (key.type().equals(MESH)) unreadable.meshGone(key.name());
+        }));
     }
 
     @Override
@@ -183,9 +252,10 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
                 .chain(row -> {
                     precondition.check(key, row == null ? null : row.version);
                     if (row == null) return insert(s, resource);
-                    Resource stored = toResource(row);
-                    if (InMemoryStore.sameContent(stored, resource)) {
-                        return Uni.createFrom().item(new WriteResult(stored, null));
+                    // A row that does not decode is simply replaced.
+                    Optional<Resource> stored = decodeIfPossible(row);
+                    if (stored.isPresent() && InMemoryStore.sameContent(stored.get(), resource)) {
+                        return Uni.createFrom().item(new WriteResult(stored.get(), null));
                     }
                     return update(s, row, resource);
                 }));
@@ -209,7 +279,7 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
         row.name = resource.meta().name();
         row.version = 1;
         row.spec = specJson(resource);
-        row.labels = new JsonObject(Map.copyOf(resource.meta().labels()));
+        row.labels = labelsJson(resource);
         row.creationTime = now;
         row.modificationTime = now;
         return s.persist(row)
@@ -225,7 +295,7 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
         if (!now.isAfter(row.modificationTime)) now = row.modificationTime.plus(1, ChronoUnit.MICROS);
         row.version += 1;
         row.spec = specJson(resource);
-        row.labels = new JsonObject(Map.copyOf(resource.meta().labels()));
+        row.labels = labelsJson(resource);
         row.modificationTime = now;
         Instant at = now;
         return s.flush()
@@ -266,21 +336,47 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
         return query.getSingleResultOrNull();
     }
 
-    private static JsonObject specJson(Resource resource) {
-        return new JsonObject(ResourceCodec.specToJson(resource.spec()).toString());
+    private static String specJson(Resource resource) {
+        return ResourceCodec.specToJson(resource.spec()).toString();
     }
 
+    private static String labelsJson(Resource resource) {
+        return new JsonObject(Map.copyOf(resource.meta().labels())).encode();
+    }
+
+    private static ResourceKey key(ResourceRow row) {
+        return new ResourceKey(row.type, row.mesh, row.name);
+    }
+
+    /** What can be read of a row besides its spec; labels that do not decode read as none. */
+    private static Meta storedMeta(ResourceRow row) {
+        Map<String, String> labels;
+        try {
+            labels = labels(row);
+        } catch (RuntimeException | JsonProcessingException e) {
+            labels = Map.of();
+        }
+        return new Meta(row.mesh, row.name, labels, row.creationTime, row.modificationTime, row.version);
+    }
+
+    /** Throws when the row does not decode: callers reading for a client go through {@link #decode}. */
     static Resource toResource(ResourceRow row) {
         ResourceType type = ResourceTypes.byName(row.type)
                 .orElseThrow(() -> new IllegalStateException("unknown type " + row.type + " in " + Schema.TABLE));
         try {
-            var spec = ResourceCodec.decodeSpec(type, Json.JSON.readTree(row.spec.encode()), FieldPath.of("spec"));
-            Map<String, String> labels = new TreeMap<>();
-            row.labels.forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
-            return new Resource(type, new Meta(row.mesh, row.name, labels, row.creationTime, row.modificationTime, row.version), spec);
+            var spec = ResourceCodec.decodeSpec(type, Json.JSON.readTree(row.spec), FieldPath.of("spec"));
+            return new Resource(type, new Meta(row.mesh, row.name, labels(row), row.creationTime, row.modificationTime, row.version), spec);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable spec of " + row.type + "/" + row.mesh + "/" + row.name, e);
+            throw new IllegalStateException("the stored JSON does not parse: " + e.getOriginalMessage(), e);
         }
+    }
+
+    private static Map<String, String> labels(ResourceRow row) throws JsonProcessingException {
+        JsonNode node = Json.JSON.readTree(row.labels);
+        if (!node.isObject()) throw new IllegalStateException("labels: must be a JSON object, is " + node.getNodeType());
+        Map<String, String> labels = new TreeMap<>();
+        node.properties().forEach(e -> labels.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+        return labels;
     }
 
     // ---- plumbing: Vert.x context, transactions, error mapping ----------------------------------------------------
