@@ -92,7 +92,7 @@ public final class ResourceCodec {
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (!META_FIELDS.contains(f) && !f.equals("spec")) {
-                    errors.add(new Violation(f, "unknown field \"" + f + "\""));
+                    errors.add(new Violation(FieldPath.of(f).value(), "unknown field \"" + f + "\""));
                 }
             }
             if (specNode == null || specNode.isNull()) {

@@ -151,7 +151,7 @@ public final class DataplaneValidator implements SpecValidator<DataplaneSpec> {
         BackendRef ref = o.backendRef();
         if (ref != null) {
             FieldPath p = path.field("backendRef");
-            if (!BACKEND_KINDS.contains(ref.kind())) {
+            if (!knownBackendKind(ref.kind())) {
                 out.add(p.field("kind"), "invalid value. Available values are: " + String.join(",", BACKEND_KINDS));
             }
             if (!set(ref.name()) && (ref.labels() == null || ref.labels().isEmpty())) {
@@ -179,7 +179,7 @@ public final class DataplaneValidator implements SpecValidator<DataplaneSpec> {
         for (int i = 0; i < refs.size(); i++) {
             var ref = refs.get(i);
             FieldPath p = path.field("reachableBackends").field("refs").index(i);
-            if (!BACKEND_KINDS.contains(ref.kind())) {
+            if (!knownBackendKind(ref.kind())) {
                 out.add(p.field("kind"), "invalid value. Available values are: " + String.join(",", BACKEND_KINDS));
             }
             boolean labels = ref.labels() != null && !ref.labels().isEmpty();
@@ -190,6 +190,11 @@ public final class DataplaneValidator implements SpecValidator<DataplaneSpec> {
                 out.add(p.field("labels"), "labels cannot be defined when name is specified");
             }
         }
+    }
+
+    /** An absent kind is not a kind (and {@code List.of(...).contains(null)} throws). */
+    private static boolean knownBackendKind(String kind) {
+        return kind != null && BACKEND_KINDS.contains(kind);
     }
 
     private static void redirectPort(Integer port, FieldPath path, Violations out) {

@@ -10,9 +10,16 @@ public record FieldPath(String value) {
         return ROOT.field(first);
     }
 
+    /**
+     * A field. A name that cannot be written as a path segment (a user's unknown field such as {@code ""} or
+     * {@code "a.b"}) is written as a key, {@code spec[""]}, so the path still says where the problem is.
+     */
     public FieldPath field(String name) {
+        if (!PLAIN_NAME.matcher(name).matches()) return key(name);
         return new FieldPath(value.isEmpty() ? name : value + "." + name);
     }
+
+    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_$-]+");
 
     public FieldPath index(int i) {
         return new FieldPath(value + "[" + i + "]");

@@ -377,6 +377,21 @@ class DataplaneSpecTest {
                           outbound: [{port: 33033, backendRef: {kind: Service, name: db, port: 5432}}]
                         """, "networking.outbound[0].backendRef.kind",
                         "invalid value. Available values are: MeshExternalService,MeshMultiZoneService,MeshService"),
+                // found by AcceptedResourcesRenderPropertyTest: an empty backendRef made the validator throw (a 500)
+                Arguments.of("backendRef without kind", """
+                        networking:
+                          address: 10.0.0.1
+                          inbound: [{port: 80, tags: {kuma.io/service: web}}]
+                          outbound: [{port: 33033, backendRef: {}}]
+                        """, "networking.outbound[0].backendRef.kind",
+                        "invalid value. Available values are: MeshExternalService,MeshMultiZoneService,MeshService"),
+                Arguments.of("reachable backend without kind", """
+                        networking:
+                          address: 10.0.0.1
+                          inbound: [{port: 80, tags: {kuma.io/service: web}}]
+                          transparentProxying: {reachableBackends: {refs: [{name: db}]}}
+                        """, "networking.transparentProxying.reachableBackends.refs[0].kind",
+                        "invalid value. Available values are: MeshExternalService,MeshMultiZoneService,MeshService"),
                 Arguments.of("backendRef and tags", """
                         networking:
                           address: 10.0.0.1

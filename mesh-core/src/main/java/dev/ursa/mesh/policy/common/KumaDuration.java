@@ -17,6 +17,11 @@ public record KumaDuration(String text, Duration value) {
     public static final Duration MAX = Duration.ofDays(3650);
     private static final String MAX_TEXT = "87600h (10 years)";
 
+    /** Not a JSON creator: without this, an object ({@code {}}) would bind to the components and leave value null. */
+    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
+    public KumaDuration {
+    }
+
     @JsonCreator
     public static KumaDuration parse(String text) {
         if (text == null || text.isBlank()) {

@@ -8,12 +8,14 @@ import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckSpec.Conf;
 import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckSpec.HeaderKeyValue;
 import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckSpec.HeaderModifier;
 import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckSpec.HttpHealthCheck;
+import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckSpec.TcpHealthCheck;
 import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckSpec.To;
 import dev.ursa.mesh.validation.FieldPath;
 import dev.ursa.mesh.validation.SpecValidator;
 import dev.ursa.mesh.validation.Violations;
 
 import java.math.BigDecimal;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -67,6 +69,9 @@ public final class MeshHealthCheckValidator implements SpecValidator<MeshHealthC
         if (conf.http() != null) {
             validateHttp(conf.http(), path.field("http"), out);
         }
+        if (conf.tcp() != null) {
+            validateTcp(conf.tcp(), path.field("tcp"), out);
+        }
         if (conf.http() == null && conf.tcp() == null && conf.grpc() == null) {
             out.add(path, "must have at least one defined: http, tcp, grpc");
         }
@@ -87,6 +92,27 @@ public final class MeshHealthCheckValidator implements SpecValidator<MeshHealthC
         if (headers != null) {
             headerList(headers.set(), path.field("requestHeadersToAdd").field("set"), out);
             headerList(headers.add(), path.field("requestHeadersToAdd").field("add"), out);
+        }
+    }
+
+    /**
+     * Not a Kuma rule (Kuma checks nothing in tcp), but the payloads are Base64 blocks that are decoded into the
+     * health check: a payload that does not decode could not be rendered, so it is refused here, at its field.
+     */
+    private static void validateTcp(TcpHealthCheck tcp, FieldPath path, Violations out) {
+        base64(tcp.send(), path.field("send"), out);
+        List<String> receive = tcp.receive() == null ? List.of() : tcp.receive();
+        for (int i = 0; i < receive.size(); i++) {
+            base64(receive.get(i), path.field("receive").index(i), out);
+        }
+    }
+
+    private static void base64(String payload, FieldPath path, Violations out) {
+        if (payload == null) return;
+        try {
+            Base64.getDecoder().decode(payload);
+        } catch (IllegalArgumentException e) {
+            out.add(path, "must be Base64, e.g. \"cGluZw==\" for \"ping\"");
         }
     }
 

@@ -194,13 +194,23 @@ public final class MeshRetryValidator implements SpecValidator<MeshRetrySpec> {
         }
     }
 
+    /** Kuma's rule: Go's {@code strconv.Atoi} (an optional sign and ASCII digits, so "+503" and "0503" are 503) names a known status. */
     private static boolean isKnownStatusCode(String item) {
+        Integer code = statusCode(item);
+        return code != null && KNOWN_STATUS.contains(code);
+    }
+
+    /** The status code a numeric retryOn item stands for, read as Kuma reads it; null when it is not a number. */
+    public static Integer statusCode(String item) {
+        if (item == null || !ATOI.matcher(item).matches()) return null;
         try {
-            return KNOWN_STATUS.contains(Integer.parseInt(item));
+            return Integer.parseInt(item);
         } catch (NumberFormatException e) {
-            return false;
+            return null;
         }
     }
+
+    private static final java.util.regex.Pattern ATOI = java.util.regex.Pattern.compile("[+-]?[0-9]+");
 
     private static void notNegative(Number n, FieldPath path, Violations out) {
         if (n != null && n.longValue() < 0) {

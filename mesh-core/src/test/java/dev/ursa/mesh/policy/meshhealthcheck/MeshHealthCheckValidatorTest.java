@@ -195,6 +195,21 @@ class MeshHealthCheckValidatorTest {
                               requestHeadersToAdd:
                                 set: [{name: "", value: x}]
                         """, "spec.to[0].default.http.requestHeadersToAdd.set[0].name", "must not be empty"),
+                // found by AcceptedResourcesRenderPropertyTest: accepted, then the renderer failed decoding it
+                arguments("tcp send not Base64", """
+                        to:
+                        - targetRef: {kind: Mesh}
+                          default:
+                            tcp:
+                              send: "ping?"
+                        """, "spec.to[0].default.tcp.send", "must be Base64"),
+                arguments("tcp receive item not Base64", """
+                        to:
+                        - targetRef: {kind: Mesh}
+                          default:
+                            tcp:
+                              receive: [cG9uZw==, "\u202EcG9uZw=="]
+                        """, "spec.to[0].default.tcp.receive[1]", "must be Base64"),
                 arguments("unsupported top-level kind", """
                         targetRef: {kind: MeshHTTPRoute, name: route}
                         to:

@@ -228,6 +228,15 @@ class MeshRetryValidatorTest {
                                 hostSelection:
                                   - predicate: OmitEverything
                         """, at("spec.to[0].default.http.hostSelection[0].predicate", "must be one of")),
+                // Kuma reads status codes with Go's strconv.Atoi: ASCII digits only ("+503" and "0503" are accepted)
+                bad("status code in other digits", """
+                        to:
+                          - targetRef:
+                              kind: Mesh
+                            default:
+                              http:
+                                retryOn: ["503", "+503", "0503", "\u0665\u0660\u0663"]
+                        """, at("spec.to[0].default.http.retryOn[3]", "unknown item")),
                 bad("negative retries", """
                         to:
                           - targetRef:

@@ -300,6 +300,24 @@ class MeshTimeoutValidatorTest {
                               http:
                                 maxStreamDuration: -1m
                         """, at("spec.rules[0].default.http.maxStreamDuration", "must not be negative")),
+                // found by AcceptedResourcesRenderPropertyTest: {} bound to the duration record's components (a null
+                // value) and the validator threw a NullPointerException (a 500) instead of reporting the field
+                bad("duration written as an object", """
+                        to:
+                          - targetRef:
+                              kind: Mesh
+                            default:
+                              http:
+                                requestTimeout: 1s
+                                maxStreamDuration: {}
+                        """, at("spec.to[0].default.http.maxStreamDuration", "wrong value type: must be a duration like \"10s\"")),
+                bad("duration written as an object of its Java fields", """
+                        to:
+                          - targetRef:
+                              kind: Mesh
+                            default:
+                              idleTimeout: {text: 1s, value: PT1S}
+                        """, at("spec.to[0].default.idleTimeout", "must be a duration like")),
                 bad("to item without targetRef", """
                         to:
                           - default:

@@ -113,8 +113,15 @@ public record LocalityPolicy(String localZone, boolean disabled, List<AffinityGr
      */
     static int factor(BigDecimal thresholdPercent) {
         BigDecimal p = thresholdPercent.min(BigDecimal.valueOf(100));
-        return BigDecimal.valueOf(10_000).divide(p, 0, RoundingMode.HALF_UP).intValueExact();
+        // A tiny threshold (validation only asks for > 0) means "stay on a priority while anything in it is healthy":
+        // the factor saturates (it is a uint32 in Envoy) rather than overflowing an int, and is never divided out.
+        if (p.compareTo(SATURATING_THRESHOLD) < 0) return Integer.MAX_VALUE;
+        BigDecimal factor = BigDecimal.valueOf(10_000).divide(p, 0, RoundingMode.HALF_UP);
+        return factor.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0 ? Integer.MAX_VALUE : factor.intValueExact();
     }
+
+    /** Below this threshold (percent) the factor exceeds an int anyway. */
+    private static final BigDecimal SATURATING_THRESHOLD = new BigDecimal("0.000001");
 
     /** The priority of a zone's endpoints, or empty when the client sends that zone nothing. */
     public Optional<Integer> priorityOf(String zone) {

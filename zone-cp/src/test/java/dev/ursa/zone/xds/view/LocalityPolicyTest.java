@@ -58,6 +58,19 @@ class LocalityPolicyTest {
         assertThat(p.overprovisioningFactor()).isEqualTo(143);
     }
 
+    /** Found by AcceptedResourcesRenderPropertyTest: a valid tiny threshold overflowed the factor and broke the render. */
+    @Test
+    void aTinyFailoverThresholdSaturatesTheFactorInsteadOfOverflowing() {
+        assertThat(LocalityPolicy.of("zone-1", conf("crossZone: {failoverThreshold: {percentage: 0.000001}}\n"), Map.of())
+                .overprovisioningFactor()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(LocalityPolicy.of("zone-1", conf("crossZone: {failoverThreshold: {percentage: \"1e-999999\"}}\n"), Map.of())
+                .overprovisioningFactor()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(LocalityPolicy.of("zone-1", conf("crossZone: {failoverThreshold: {percentage: \"0.0001\"}}\n"), Map.of())
+                .overprovisioningFactor()).isEqualTo(100_000_000);
+        assertThat(LocalityPolicy.of("zone-1", conf("crossZone: {failoverThreshold: {percentage: 100}}\n"), Map.of())
+                .overprovisioningFactor()).isEqualTo(100);
+    }
+
     @Test
     void noneAloneKeepsTrafficLocal() {
         LocalityPolicy p = LocalityPolicy.of("zone-1", conf("""

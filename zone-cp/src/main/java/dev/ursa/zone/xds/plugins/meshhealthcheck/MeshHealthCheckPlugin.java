@@ -92,7 +92,8 @@ public final class MeshHealthCheckPlugin implements PolicyPlugin {
     }
 
     private static HeaderValueOption header(String name, String value, boolean append) {
-        return HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(name).setValue(value))
+        // an absent value is "" (as Kuma reads it): validation lets it through, protobuf setters take no null
+        return HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(name).setValue(value == null ? "" : value))
                 .setAppendAction(append ? HeaderValueOption.HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD
                         : HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD).build();
     }

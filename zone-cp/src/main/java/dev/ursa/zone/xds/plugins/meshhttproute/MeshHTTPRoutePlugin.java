@@ -151,9 +151,9 @@ public final class MeshHTTPRoutePlugin implements PolicyPlugin {
             for (var q : m.queryParams()) {
                 StringMatcher.Builder sm = StringMatcher.newBuilder();
                 if (q.type() == MeshHTTPRouteSpec.QueryParamsMatchType.RegularExpression) {
-                    sm.setSafeRegex(RegexMatcher.newBuilder().setRegex(q.value()));
+                    sm.setSafeRegex(RegexMatcher.newBuilder().setRegex(orEmpty(q.value())));
                 } else {
-                    sm.setExact(q.value());
+                    sm.setExact(orEmpty(q.value()));
                 }
                 rm.addQueryParameters(QueryParameterMatcher.newBuilder().setName(q.name()).setStringMatch(sm));
             }
@@ -167,9 +167,9 @@ public final class MeshHTTPRoutePlugin implements PolicyPlugin {
         switch (type) {
             case "Present" -> hm.setPresentMatch(true);
             case "Absent" -> hm.setPresentMatch(false);
-            case "Prefix" -> hm.setStringMatch(StringMatcher.newBuilder().setPrefix(h.value()));
-            case "RegularExpression" -> hm.setStringMatch(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(h.value())));
-            default -> hm.setStringMatch(StringMatcher.newBuilder().setExact(h.value() == null ? "" : h.value()));
+            case "Prefix" -> hm.setStringMatch(StringMatcher.newBuilder().setPrefix(orEmpty(h.value())));
+            case "RegularExpression" -> hm.setStringMatch(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(orEmpty(h.value()))));
+            default -> hm.setStringMatch(StringMatcher.newBuilder().setExact(orEmpty(h.value())));
         }
         return hm.build();
     }
@@ -198,6 +198,14 @@ public final class MeshHTTPRoutePlugin implements PolicyPlugin {
     private static List<HeaderValueOption> headers(List<HeaderKeyValue> kvs, HeaderValueOption.HeaderAppendAction action) {
         if (kvs == null) return List.of();
         return kvs.stream().map(kv -> HeaderValueOption.newBuilder().setAppendAction(action)
-                .setHeader(HeaderValue.newBuilder().setKey(kv.name()).setValue(kv.value())).build()).toList();
+                .setHeader(HeaderValue.newBuilder().setKey(kv.name()).setValue(orEmpty(kv.value()))).build()).toList();
+    }
+
+    /**
+     * An absent value is the empty string, as in Kuma (Go reads a missing string field as ""); validation lets it
+     * through, so the renderer must not pass a null to a protobuf setter.
+     */
+    static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 }

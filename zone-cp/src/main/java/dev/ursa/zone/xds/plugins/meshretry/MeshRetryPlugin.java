@@ -7,6 +7,7 @@ import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.Conf;
 import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.Grpc;
 import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.GrpcRetryOn;
 import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.Http;
+import dev.ursa.mesh.policy.meshretry.MeshRetryValidator;
 import dev.ursa.zone.xds.render.OutboundConfig;
 import dev.ursa.zone.xds.render.PolicyPlugin;
 import dev.ursa.zone.xds.render.ProxyConfig;
@@ -78,8 +79,9 @@ public final class MeshRetryPlugin implements PolicyPlugin {
         List<Integer> codes = new ArrayList<>();
         List<String> methods = new ArrayList<>();
         for (String on : h.retryOn() == null ? List.<String>of() : h.retryOn()) {
-            if (on.chars().allMatch(Character::isDigit)) {
-                codes.add(Integer.parseInt(on));
+            Integer code = MeshRetryValidator.statusCode(on); // read as validation read it: "+503" and "0503" are 503
+            if (code != null) {
+                codes.add(code);
             } else if (on.startsWith("HttpMethod")) {
                 methods.add(on.substring("HttpMethod".length()).toUpperCase(Locale.ROOT)); // retry only requests with this method
             } else {

@@ -11,4 +11,9 @@ class MeshHealthCheckPluginTest {
         Golden.check(getClass(), "health-checks", Flavour.ENVOY);
     }
 
+    @Test
+    void absentHeaderValue_envoy() throws Exception {
+        Golden.check(getClass(), "absent-header-value", Flavour.ENVOY);
+    }
+
 }

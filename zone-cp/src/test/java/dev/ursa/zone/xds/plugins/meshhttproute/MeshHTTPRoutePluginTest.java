@@ -16,4 +16,14 @@ class MeshHTTPRoutePluginTest {
         Golden.check(getClass(), "split", Flavour.PROXYLESS);
     }
 
+    @Test
+    void absentValues_envoy() throws Exception {
+        Golden.check(getClass(), "absent-values", Flavour.ENVOY);
+    }
+
+    @Test
+    void absentValues_proxyless() throws Exception {
+        Golden.check(getClass(), "absent-values", Flavour.PROXYLESS);
+    }
+
 }

@@ -16,4 +16,9 @@ class MeshRetryPluginTest {
         Golden.check(getClass(), "retries", Flavour.PROXYLESS);
     }
 
+    @Test
+    void statusCodes_envoy() throws Exception {
+        Golden.check(getClass(), "status-codes", Flavour.ENVOY);
+    }
+
 }

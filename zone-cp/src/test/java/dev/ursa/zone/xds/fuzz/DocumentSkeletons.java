@@ -1,0 +1,739 @@
+package dev.ursa.zone.xds.fuzz;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.model.ResourceTypes;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.ursa.zone.xds.fuzz.Nodes.F;
+import static dev.ursa.zone.xds.fuzz.Nodes.arr;
+import static dev.ursa.zone.xds.fuzz.Nodes.obj;
+
+/**
+ * Random documents of every type that are valid by construction (Kuma 2.14's rules as Ursa's validators implement
+ * them), written in Kuma's universal format. They vary over every field a type has and lean on valid edge values
+ * (the longest duration, port 65535, weight 0, tiny and huge percentages) because that is where a renderer breaks on
+ * something validation let through. {@link DocumentMutator} then makes them hostile.
+ *
+ * <p>Names point at the fixed mesh of {@link RenderFixture} (services backend/web/db/remote, dataplanes dp-backend,
+ * dp-web, dp-db, zones zone-1 and zone-2) so that most policies actually select and shape something.
+ */
+public final class DocumentSkeletons {
+    static final List<String> SERVICES = List.of("backend", "web", "db", "remote");
+    private static final List<String> TOP_KINDS_ALL = List.of("Mesh", "MeshSubset", "MeshGateway", "MeshService", "MeshServiceSubset",
+            "MeshHTTPRoute", "Dataplane");
+
+    private DocumentSkeletons() {
+    }
+
+    /** A valid document of {@code type}. */
+    public static ObjectNode of(ResourceType type, Rand r) {
+        return switch (type.name()) {
+            case "Mesh" -> mesh(r);
+            case "Zone" -> obj("type", "Zone", "name", r.pick("zone-2", "zone-3", "sample"), "enabled", r.chance(0.7) ? r.chance(0.8) : null);
+            case "ZoneInsight" -> obj("type", "ZoneInsight", "name", r.pick("zone-2", "sample"),
+                    "subscriptions", r.chance(0.6) ? arr(obj("id", "1", "connectTime", "2024-01-01T00:00:00Z")) : arr());
+            case "ZoneIngress" -> zoneIngress(r);
+            case "Dataplane" -> dataplane(r);
+            case "MeshTrafficPermission" -> policy(type, r, meshTrafficPermission(r));
+            case "MeshTimeout" -> policy(type, r, meshTimeout(r));
+            case "MeshRetry" -> policy(type, r, meshRetry(r));
+            case "MeshLoadBalancingStrategy" -> policy(type, r, meshLoadBalancingStrategy(r));
+            case "MeshHealthCheck" -> policy(type, r, meshHealthCheck(r));
+            case "MeshCircuitBreaker" -> policy(type, r, meshCircuitBreaker(r));
+            case "MeshHTTPRoute" -> policy(type, r, meshHttpRoute(r));
+            default -> throw new IllegalArgumentException("no skeleton for " + type.name() + ": add one to " + DocumentSkeletons.class.getSimpleName());
+        };
+    }
+
+    // ---- shared pieces
+
+    static String meshName(Rand r) {
+        return r.chance(0.9) ? "default" : r.pick("other", "m.e.s.h", "-", "a".repeat(253));
+    }
+
+    static String resourceName(Rand r) {
+        return r.pick("fuzz", "p-1", "a.b_c-d", "z", "backend", "_x", "a".repeat(253), "0");
+    }
+
+    static ObjectNode labels(Rand r) {
+        if (r.chance(0.6)) return null;
+        ObjectNode l = F.objectNode();
+        int n = r.between(0, 3);
+        for (int i = 0; i < n; i++) {
+            switch (r.below(6)) {
+                case 0 -> l.put("team", r.pick("core", "edge"));
+                case 1 -> l.put("kuma.io/origin", r.pick("zone", "global"));
+                case 2 -> l.put("kuma.io/policy-role", r.pick("consumer", "producer", "system", "workload-owner"));
+                case 3 -> l.put("kuma.io/display-name", r.pick("a", "zz", "fuzz"));
+                case 4 -> l.put("k8s.kuma.io/namespace", r.pick("kuma-demo", "ns"));
+                default -> l.put("app", r.pick(SERVICES));
+            }
+        }
+        return l;
+    }
+
+    static String duration(Rand r) {
+        return r.pick("1s", "500ms", "10s", "1m30s", "2h", "15s", "100ms", "1h30m", "0.5s", "1ns", "250us", "3\u00B5s",
+                "87600h", "87599h59m59.999999999s", "5256000m", "1.5h");
+    }
+
+    static String nonNegativeDuration(Rand r) {
+        return r.chance(0.15) ? r.pick("0", "0s", "0ms") : duration(r);
+    }
+
+    static String service(Rand r) {
+        return r.chance(0.9) ? r.pick(SERVICES) : r.pick("unknown-svc", "a.b", "backend_v2");
+    }
+
+    static ObjectNode tags(Rand r, boolean selector) {
+        ObjectNode t = F.objectNode();
+        int n = r.between(1, 3);
+        for (int i = 0; i < n; i++) {
+            switch (r.below(5)) {
+                case 0 -> t.put("kuma.io/service", selector && r.chance(0.2) ? "*" : service(r));
+                case 1 -> t.put("version", selector && r.chance(0.2) ? "*" : r.pick("v1", "v2"));
+                case 2 -> t.put("kuma.io/zone", r.pick("zone-1", "zone-2"));
+                case 3 -> t.put("team", r.pick("core", "edge"));
+                default -> t.put("kuma.io/protocol", r.pick("http", "grpc", "tcp"));
+            }
+        }
+        return t;
+    }
+
+    /** A top-level targetRef of one of {@code kinds}, or null (absent: the whole mesh). */
+    static ObjectNode topRef(Rand r, List<String> kinds, boolean inbound) {
+        if (r.chance(0.15)) return null;
+        String kind = r.chance(0.3) && kinds.contains("Mesh") ? "Mesh" : r.pick(kinds);
+        ObjectNode ref = obj("kind", kind);
+        switch (kind) {
+            case "Mesh" -> {
+                if (r.chance(0.15)) ref.set("proxyTypes", r.chance(0.5) ? arr("Sidecar") : arr("Sidecar", "Gateway"));
+            }
+            case "MeshSubset" -> ref.set("tags", tags(r, true));
+            case "MeshService" -> ref.put("name", service(r));
+            case "MeshServiceSubset" -> {
+                ref.put("name", service(r));
+                ref.set("tags", obj("version", r.pick("v1", "v2", "*")));
+            }
+            case "Dataplane" -> {
+                switch (r.below(5)) {
+                    case 0 -> ref.put("name", r.pick("dp-backend", "dp-web", "dp-db", "dp-gone"));
+                    case 1 -> ref.set("labels", obj("app", r.pick(SERVICES)));
+                    case 2 -> ref.set("tags", obj("kuma.io/service", r.pick(SERVICES)));
+                    case 3 -> {
+                        ref.put("name", r.pick("dp-backend", "dp-web"));
+                        ref.put("namespace", "kuma-demo");
+                    }
+                    default -> {
+                        ref.put("name", r.pick("dp-backend", "dp-web", "dp-db"));
+                        if (inbound) ref.put("sectionName", r.pick("8080", "9090", "5432", "main", "1"));
+                    }
+                }
+            }
+            case "MeshGateway" -> ref.put("name", r.pick("edge-gateway", "gw"));
+            case "MeshHTTPRoute" -> ref.put("name", r.pick("route-1", "fuzz"));
+            default -> throw new IllegalStateException(kind);
+        }
+        return ref;
+    }
+
+    /** A {@code to} targetRef of one of {@code kinds}. */
+    static ObjectNode toRef(Rand r, List<String> kinds) {
+        String kind = r.pick(kinds);
+        ObjectNode ref = obj("kind", kind);
+        switch (kind) {
+            case "Mesh" -> { }
+            case "MeshService" -> {
+                if (r.chance(0.08)) {
+                    ref.set("labels", obj("kuma.io/display-name", r.pick(SERVICES)));
+                } else {
+                    ref.put("name", service(r));
+                    if (r.chance(0.1)) ref.put("sectionName", r.pick("http", "8080"));
+                    if (r.chance(0.05)) ref.put("namespace", "kuma-demo");
+                }
+            }
+            case "MeshExternalService" -> ref.put("name", r.pick("httpbin", "backend"));
+            case "MeshMultiZoneService" -> ref.put("name", r.pick("backend", "remote", "backend-mz"));
+            case "MeshHTTPRoute" -> ref.put("name", r.pick("route-1", "fuzz"));
+            case "MeshSubset" -> ref.set("tags", tags(r, false));
+            case "MeshServiceSubset" -> {
+                ref.put("name", service(r));
+                ref.set("tags", obj("version", r.pick("v1", "v2")));
+            }
+            default -> throw new IllegalStateException(kind);
+        }
+        return ref;
+    }
+
+    static ObjectNode policy(ResourceType type, Rand r, ObjectNode spec) {
+        return obj("type", type.name(), "mesh", meshName(r), "name", resourceName(r), "labels", labels(r), "spec", spec);
+    }
+
+    /** A few items (at least one). */
+    static ArrayNode some(Rand r, int max, java.util.function.Supplier<JsonNode> item) {
+        ArrayNode a = F.arrayNode();
+        int n = r.chance(0.6) ? 1 : r.between(1, max);
+        for (int i = 0; i < n; i++) a.add(item.get());
+        return a;
+    }
+
+    static JsonNode decimal(Rand r, String... texts) {
+        String t = r.pick(texts);
+        if (r.chance(0.5)) return F.textNode(t);
+        BigDecimal d = new BigDecimal(t);
+        return d.scale() <= 0 && d.abs().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) < 0 ? F.numberNode(d.intValueExact()) : F.numberNode(d);
+    }
+
+    // ---- Mesh, Dataplane, ZoneIngress
+
+    static ObjectNode mesh(Rand r) {
+        ObjectNode m = obj("type", "Mesh", "name", meshName(r), "labels", labels(r));
+        if (r.chance(0.3)) {
+            m.set("mtls", obj("enabledBackend", "ca-1", "backends", arr(obj("name", "ca-1", "type", "builtin",
+                    "dpCert", obj("rotation", obj("expiration", "1d")), "conf", obj("caCert", obj("RSAbits", 2048, "expiration", "10y"))))));
+        }
+        if (r.chance(0.2)) m.set("networking", obj("outbound", obj("passthrough", r.chance(0.5))));
+        if (r.chance(0.2)) m.set("routing", obj("zoneEgress", r.chance(0.5), "localityAwareLoadBalancing", r.chance(0.5)));
+        if (r.chance(0.15)) m.set("tracing", obj("defaultBackend", "zipkin", "backends", arr(obj("name", "zipkin", "type", "zipkin"))));
+        if (r.chance(0.15)) m.set("logging", obj("backends", arr(obj("name", "file", "type", "file", "conf", obj("path", "/tmp/access.log")))));
+        if (r.chance(0.1)) m.set("metrics", obj("enabledBackend", "prom", "backends", arr(obj("name", "prom", "type", "prometheus"))));
+        if (r.chance(0.1)) m.set("constraints", obj("dataplaneProxy", obj("requirements", arr(obj("tags", obj("kuma.io/zone", "zone-1"))))));
+        if (r.chance(0.1)) m.set("meshServices", obj("mode", r.pick("Disabled", "Everywhere", "Exclusive")));
+        if (r.chance(0.15)) m.set("skipCreatingInitialPolicies", r.chance(0.5) ? arr("*") : arr("MeshTimeout", "MeshRetry"));
+        return m;
+    }
+
+    static String ip(Rand r) {
+        return r.pick("10.0.0.9", "192.168.1.20", "127.0.0.2", "fd00::9", "2001:db8::1", "255.255.255.254", "1.1.1.1");
+    }
+
+    static ObjectNode dataplane(Rand r) {
+        ObjectNode networking = obj("address", r.chance(0.85) ? ip(r) : r.pick("dp.example", "my-host_1", "a".repeat(63) + ".b"));
+        if (r.chance(0.2)) networking.put("advertisedAddress", r.chance(0.5) ? ip(r) : "adv.example");
+        boolean gateway = r.chance(0.08);
+        if (gateway) {
+            boolean builtin = r.chance(0.4);
+            networking.set("gateway", obj("type", builtin ? "BUILTIN" : r.chance(0.5) ? "DELEGATED" : null,
+                    "tags", obj("kuma.io/service", r.pick("edge-gateway", "backend"), "kuma.io/protocol", r.chance(0.3) ? "tcp" : null)));
+            if (!builtin && r.chance(0.7)) networking.set("outbound", outbounds(r));
+        } else {
+            ArrayNode inbound = F.arrayNode();
+            int n = r.between(1, 3);
+            Set<Integer> ports = new LinkedHashSet<>();
+            for (int i = 0; i < n; i++) {
+                int port = r.pick(8080, 9090, 5432, 1, 65535, 80, 15000 + i);
+                ports.add(port);
+                inbound.add(inbound(r, port));
+            }
+            networking.set("inbound", inbound);
+            if (r.chance(0.8)) networking.set("outbound", outbounds(r));
+            if (r.chance(0.2)) {
+                int admin = r.pick(9901, 30001, 65534);
+                if (!ports.contains(admin)) networking.set("admin", obj("port", admin));
+            }
+        }
+        if (r.chance(0.15)) {
+            networking.set("transparentProxying", obj("redirectPortInbound", r.pick(15006, 0, 65535), "redirectPortOutbound", 15001,
+                    "directAccessServices", r.chance(0.3) ? arr("*") : null, "reachableServices", r.chance(0.3) ? arr("backend", "web") : null,
+                    "ipFamilyMode", r.chance(0.3) ? r.pick("DualStack", "IPv4", "IPv6", "UnSpecified") : null,
+                    "reachableBackends", r.chance(0.3) ? obj("refs", arr(obj("kind", "MeshService", "name", "backend"),
+                            obj("kind", "MeshExternalService", "labels", obj("team", "core")))) : null));
+        }
+        ObjectNode dp = obj("type", "Dataplane", "mesh", meshName(r), "name", r.pick("dp-new", "dp-backend", "dp-web", "dp-db", "dp.with.dots", "_x", "-"),
+                "labels", r.chance(0.5) ? obj("app", r.pick(SERVICES)) : labels(r), "networking", networking);
+        if (r.chance(0.1)) dp.set("metrics", obj("type", "prometheus", "conf", obj("port", 5670, "path", "/metrics")));
+        if (r.chance(0.05) && !gateway) dp.set("probes", obj("port", 9000, "endpoints", arr(obj("inboundPort", 8080, "inboundPath", "/h", "path", "/8080/h"))));
+        if (r.chance(0.05)) dp.set("envoy", obj("bootstrap", obj()));
+        return dp;
+    }
+
+    static ObjectNode inbound(Rand r, int port) {
+        Map<String, Object> tags = new LinkedHashMap<>();
+        tags.put("kuma.io/service", r.chance(0.9) ? r.pick(SERVICES) : r.pick("new-svc", "b.c", "x_1"));
+        if (r.chance(0.85)) tags.put("kuma.io/protocol", r.pick("http", "grpc", "tcp", "http2", "tls", "kafka"));
+        if (r.chance(0.5)) tags.put("version", r.pick("v1", "v2", "v3"));
+        if (r.chance(0.2)) tags.put("kuma.io/zone", r.pick("zone-1", "zone-2"));
+        if (r.chance(0.2)) tags.put("k8s.io/node", r.pick("node-a", "node-b"));
+        ObjectNode in = obj("port", port, "tags", tags);
+        if (r.chance(0.3)) in.put("servicePort", r.pick(18080, 65535, port, 1));
+        if (r.chance(0.15)) in.put("serviceAddress", r.pick("127.0.0.1", "10.9.9.9", "::1"));
+        if (r.chance(0.1)) in.put("address", r.pick("10.0.0.10", "fd00::10"));
+        if (r.chance(0.2)) in.put("name", r.pick("main", "http", "grpc-port"));
+        if (r.chance(0.15)) in.set("health", r.chance(0.5) ? obj("ready", r.chance(0.5)) : obj());
+        if (r.chance(0.15)) in.put("state", r.pick("Ready", "NotReady", "Ignored"));
+        if (r.chance(0.1)) {
+            in.set("serviceProbe", obj("interval", r.chance(0.5) ? duration(r) : null, "timeout", r.chance(0.5) ? duration(r) : null,
+                    "unhealthyThreshold", r.chance(0.5) ? r.pick(1, 3, Integer.MAX_VALUE) : null, "healthyThreshold", r.chance(0.5) ? 1 : null,
+                    "tcp", r.chance(0.5) ? obj() : null));
+        }
+        return in;
+    }
+
+    static ArrayNode outbounds(Rand r) {
+        ArrayNode out = F.arrayNode();
+        int n = r.between(0, 4);
+        for (int i = 0; i < n; i++) {
+            int port = r.pick(10001, 10002, 10003, 1, 65535, 20000 + i);
+            switch (r.below(4)) {
+                case 0 -> out.add(obj("port", port, "tags", obj("kuma.io/service", service(r))));
+                case 1 -> out.add(obj("port", port, "address", r.pick("127.0.0.1", "127.0.0.5", "240.0.0.1", "::1"),
+                        "tags", obj("kuma.io/service", service(r), "version", r.chance(0.3) ? "v1" : null)));
+                case 2 -> out.add(obj("port", port, "backendRef", r.chance(0.8)
+                        ? obj("kind", r.pick("MeshService", "MeshMultiZoneService"), "name", service(r), "port", r.pick(80, 8080, 65535))
+                        : obj("kind", "MeshExternalService", "name", "httpbin")));
+                default -> out.add(obj("port", port, "service", service(r)));
+            }
+        }
+        return out;
+    }
+
+    static ObjectNode zoneIngress(Rand r) {
+        ObjectNode net = obj("address", r.chance(0.8) ? ip(r) : "ingress.local", "port", r.pick(10001, 1, 65535));
+        if (r.chance(0.85)) {
+            net.put("advertisedAddress", r.chance(0.6) ? r.pick("192.0.2.50", "198.51.100.7", "2001:db8::50") : r.pick("ingress.zone-2.example", "unresolvable.example", "lb-1.example"));
+            net.put("advertisedPort", r.pick(10001, 1, 65535));
+        }
+        if (r.chance(0.15)) net.set("admin", obj("port", 9902));
+        ArrayNode services = F.arrayNode();
+        int n = r.between(0, 4);
+        for (int i = 0; i < n; i++) {
+            ObjectNode tags = obj("kuma.io/service", r.chance(0.85) ? r.pick(SERVICES) : r.pick("only-remote", "x.y"));
+            if (r.chance(0.7)) tags.put("kuma.io/protocol", r.pick("http", "grpc", "tcp", "http2"));
+            if (r.chance(0.4)) tags.put("version", r.pick("v1", "v2"));
+            if (r.chance(0.3)) tags.put("kuma.io/zone", r.pick("zone-2", "zone-3"));
+            services.add(obj("tags", tags, "instances", r.chance(0.9) ? r.pick(0, 1, 2, 3, 1_000_000) : null,
+                    "mesh", r.chance(0.9) ? "default" : r.pick("other", ""), "externalService", r.chance(0.1) ? Boolean.TRUE : null));
+        }
+        return obj("type", "ZoneIngress", "name", r.pick("zone-2.ingress", "ing-new", "zone-1.ingress"),
+                "zone", r.chance(0.9) ? r.pick("zone-2", "zone-3", "zone-1") : null, "networking", net, "availableServices", services);
+    }
+
+    // ---- policies
+
+    static ObjectNode meshTrafficPermission(Rand r) {
+        ObjectNode spec = obj("targetRef", topRef(r, List.of("Mesh", "MeshSubset", "MeshService", "MeshServiceSubset", "Dataplane"), true));
+        if (r.chance(0.8)) {
+            spec.set("from", some(r, 4, () -> obj("targetRef", toRef(r, List.of("Mesh", "MeshSubset", "MeshService", "MeshServiceSubset")),
+                    "default", obj("action", r.pick("Allow", "Deny", "AllowWithShadowDeny")))));
+        } else {
+            spec.set("rules", some(r, 2, () -> {
+                ObjectNode d = F.objectNode();
+                for (String list : List.of("allow", "deny", "allowWithShadowDeny")) {
+                    if (r.chance(0.5) || (list.equals("allowWithShadowDeny") && d.isEmpty())) {
+                        d.set(list, some(r, 3, () -> obj("spiffeID", obj("type", r.pick("Exact", "Prefix"),
+                                "value", r.pick("spiffe://default/backend", "spiffe://default/", "spiffe://td.example/ns/a/sa/b", "spiffe://x")))));
+                    }
+                }
+                return obj("default", d);
+            }));
+        }
+        return spec;
+    }
+
+    static ObjectNode meshTimeout(Rand r) {
+        ObjectNode top = topRef(r, TOP_KINDS_ALL, true);
+        String kind = top == null ? "Mesh" : top.get("kind").asText();
+        boolean route = kind.equals("MeshHTTPRoute");
+        boolean routeOrGateway = route || kind.equals("MeshGateway");
+        ObjectNode spec = obj("targetRef", top);
+        if (!routeOrGateway && r.chance(0.15)) {
+            spec.set("rules", some(r, 2, () -> obj("default", timeoutConf(r, false))));
+            return spec;
+        }
+        boolean from = !routeOrGateway && r.chance(0.4);
+        if (!from || r.chance(0.6)) {
+            List<String> kinds = routeOrGateway ? List.of("Mesh", "MeshExternalService")
+                    : List.of("Mesh", "MeshService", "MeshExternalService", "MeshMultiZoneService", "MeshHTTPRoute");
+            spec.set("to", some(r, 3, () -> obj("targetRef", toRef(r, kinds), "default", timeoutConf(r, route))));
+        }
+        if (from) spec.set("from", some(r, 2, () -> obj("targetRef", obj("kind", "Mesh"), "default", timeoutConf(r, false))));
+        if (top != null && top.has("sectionName") && !from && !spec.has("rules")) top.remove("sectionName");
+        return spec;
+    }
+
+    static ObjectNode timeoutConf(Rand r, boolean route) {
+        ObjectNode c = F.objectNode();
+        if (!route && r.chance(0.5)) c.put("connectionTimeout", duration(r));
+        if (!route && r.chance(0.5)) c.put("idleTimeout", nonNegativeDuration(r));
+        if (route || c.isEmpty() || r.chance(0.5)) {
+            ObjectNode http = F.objectNode();
+            List<String> fields = route ? List.of("requestTimeout", "streamIdleTimeout")
+                    : List.of("requestTimeout", "streamIdleTimeout", "maxStreamDuration", "maxConnectionDuration");
+            for (String f : fields) if (r.chance(0.4)) http.put(f, nonNegativeDuration(r));
+            if (http.isEmpty()) http.put(r.pick(fields), nonNegativeDuration(r));
+            if (r.chance(0.3)) http.put("requestHeadersTimeout", nonNegativeDuration(r));
+            c.set("http", http);
+        }
+        return c;
+    }
+
+    static ObjectNode meshRetry(Rand r) {
+        ObjectNode top = topRef(r, TOP_KINDS_ALL, false);
+        String kind = top == null ? "Mesh" : top.get("kind").asText();
+        List<String> kinds = kind.equals("MeshGateway") || kind.equals("MeshHTTPRoute") ? List.of("Mesh")
+                : List.of("Mesh", "MeshService", "MeshExternalService", "MeshMultiZoneService", "MeshHTTPRoute");
+        return obj("targetRef", top, "to", some(r, 3, () -> obj("targetRef", toRef(r, kinds), "default", retryConf(r))));
+    }
+
+    static ObjectNode retryConf(Rand r) {
+        ObjectNode c = F.objectNode();
+        if (r.chance(0.3)) c.set("tcp", obj("maxConnectAttempt", r.pick(0, 1, 5, Integer.MAX_VALUE)));
+        if (r.chance(0.6)) c.set("http", retryHttp(r));
+        if (r.chance(0.4)) c.set("grpc", retryGrpc(r));
+        if (c.isEmpty()) c.set(r.pick("http", "grpc"), r.chance(0.5) ? retryHttp(r) : obj("numRetries", 1));
+        if (c.has("grpc") && c.get("grpc").has("hostSelection")) c.set("grpc", retryGrpc(r));
+        if (r.chance(0.05)) c.put("numRetries", 3); // Kuma's docs' unscoped fields: kept, warned about, not applied
+        return c;
+    }
+
+    static ObjectNode retryHttp(Rand r) {
+        ObjectNode h = F.objectNode();
+        if (r.chance(0.5)) h.put("numRetries", r.pick(0, 1, 3, Integer.MAX_VALUE));
+        if (r.chance(0.4)) h.put("perTryTimeout", nonNegativeDuration(r));
+        if (r.chance(0.3)) h.set("backOff", backOff(r));
+        if (r.chance(0.5)) {
+            ArrayNode on = F.arrayNode();
+            int n = r.between(1, 4);
+            for (int i = 0; i < n; i++) {
+                on.add(r.pick("5xx", "GatewayError", "Reset", "Retriable4xx", "ConnectFailure", "EnvoyRatelimited", "RefusedStream",
+                        "Http3PostConnectFailure", "HttpMethodGet", "HttpMethodPost", "HttpMethodConnect", "503", "429", "100", "511", "0503", "+503", "\u0665\u0660\u0663"));
+            }
+            h.set("retryOn", on);
+        }
+        if (r.chance(0.2)) h.set("retriableResponseHeaders", arr(headerMatch(r)));
+        if (r.chance(0.2)) h.set("retriableRequestHeaders", arr(headerMatch(r), headerMatch(r)));
+        if (r.chance(0.2)) h.set("rateLimitedBackOff", rateLimited(r));
+        if (r.chance(0.2)) {
+            ArrayNode hs = F.arrayNode();
+            hs.add(obj("predicate", "OmitPreviousHosts"));
+            if (r.chance(0.5)) hs.add(obj("predicate", "OmitHostsWithTags", "tags", obj("version", "v1")));
+            if (r.chance(0.5)) hs.add(obj("predicate", "OmitPreviousPriorities", "updateFrequency", r.pick(1, 2, Integer.MAX_VALUE)));
+            h.set("hostSelection", hs);
+            if (r.chance(0.5)) h.put("hostSelectionMaxAttempts", r.chance(0.5) ? 3L : Long.MAX_VALUE);
+        }
+        if (h.isEmpty()) h.put("numRetries", 2);
+        return h;
+    }
+
+    static ObjectNode retryGrpc(Rand r) {
+        ObjectNode g = F.objectNode();
+        if (r.chance(0.5)) g.put("numRetries", r.pick(0, 1, 3, Integer.MAX_VALUE));
+        if (r.chance(0.4)) g.put("perTryTimeout", nonNegativeDuration(r));
+        if (r.chance(0.3)) g.set("backOff", backOff(r));
+        if (r.chance(0.5)) {
+            ArrayNode on = F.arrayNode();
+            int n = r.between(0, 3);
+            for (int i = 0; i < n; i++) on.add(r.pick("Canceled", "DeadlineExceeded", "Internal", "ResourceExhausted", "Unavailable"));
+            g.set("retryOn", on);
+        }
+        if (r.chance(0.2)) g.set("rateLimitedBackOff", rateLimited(r));
+        if (g.isEmpty()) g.put("numRetries", 1);
+        return g;
+    }
+
+    static ObjectNode backOff(Rand r) {
+        ObjectNode b = F.objectNode();
+        if (r.chance(0.7)) b.put("baseInterval", duration(r));
+        if (b.isEmpty() || r.chance(0.5)) b.put("maxInterval", duration(r));
+        return b;
+    }
+
+    static ObjectNode rateLimited(Rand r) {
+        return obj("resetHeaders", r.chance(0.1) ? arr() : arr(obj("name", r.pick("retry-after", "x-ratelimit-reset"), "format", r.pick("Seconds", "UnixTimestamp"))),
+                "maxInterval", r.chance(0.5) ? duration(r) : null);
+    }
+
+    static ObjectNode headerMatch(Rand r) {
+        String type = r.chance(0.2) ? null : r.pick("Exact", "Present", "RegularExpression", "Absent", "Prefix");
+        boolean valueless = "Present".equals(type) || "Absent".equals(type);
+        String value = valueless ? null : r.pick("1", "abc", "^v[0-9]+$", "a b", "\u00E9t\u00E9", "");
+        return obj("type", type, "name", r.pick("x-retry", "x-user", "content-type", ":authority", "a".repeat(256)), "value", value);
+    }
+
+    static ObjectNode meshLoadBalancingStrategy(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshGateway", "MeshService", "MeshServiceSubset", "Dataplane"), false);
+        boolean gateway = top != null && top.get("kind").asText().equals("MeshGateway");
+        return obj("targetRef", top, "to", some(r, 3, () -> {
+            ObjectNode conf = F.objectNode();
+            List<String> kinds = gateway ? List.of("Mesh", "MeshService", "MeshMultiZoneService") : List.of("Mesh", "MeshService", "MeshMultiZoneService", "MeshHTTPRoute");
+            ObjectNode ref = toRef(r, kinds);
+            if (ref.get("kind").asText().equals("MeshHTTPRoute")) {
+                conf.set("hashPolicies", hashPolicies(r));
+                return obj("targetRef", ref, "default", conf);
+            }
+            boolean rootHash = r.chance(0.3);
+            if (rootHash) conf.set("hashPolicies", hashPolicies(r));
+            if (r.chance(0.6)) {
+                if (gateway) ref = obj("kind", "Mesh");
+                conf.set("loadBalancer", loadBalancer(r, !rootHash));
+            }
+            boolean local = ref.has("sectionName") || ref.has("labels");
+            if (r.chance(0.5)) conf.set("localityAwareness", localityAwareness(r, !local));
+            return obj("targetRef", ref, "default", conf);
+        }));
+    }
+
+    static ArrayNode hashPolicies(Rand r) {
+        return some(r, 3, () -> {
+            ObjectNode h = switch (r.below(6)) {
+                case 0 -> obj("type", "Header", "header", obj("name", r.pick("x-user", "cookie", "a".repeat(300))));
+                case 1 -> obj("type", "Cookie", "cookie", obj("name", r.pick("session", "id"), "ttl", r.chance(0.5) ? nonNegativeDuration(r) : null,
+                        "path", r.chance(0.5) ? r.pick("/", "/app") : null));
+                case 2 -> obj("type", "Connection", "connection", obj("sourceIP", r.chance(0.8)));
+                case 3 -> obj("type", "SourceIP", "connection", obj("sourceIP", true));
+                case 4 -> obj("type", "QueryParameter", "queryParameter", obj("name", r.pick("user", "q")));
+                default -> obj("type", "FilterState", "filterState", obj("key", r.pick("io.istio.peer", "x")));
+            };
+            if (r.chance(0.3)) h.put("terminal", r.chance(0.5));
+            return h;
+        });
+    }
+
+    static ObjectNode loadBalancer(Rand r, boolean nestedHashAllowed) {
+        String type = r.pick("RoundRobin", "LeastRequest", "RingHash", "Random", "Maglev");
+        ObjectNode lb = obj("type", type);
+        switch (type) {
+            case "RoundRobin" -> {
+                if (r.chance(0.3)) lb.set("roundRobin", obj());
+            }
+            case "Random" -> {
+                if (r.chance(0.3)) lb.set("random", obj());
+            }
+            case "LeastRequest" -> {
+                if (r.chance(0.7)) lb.set("leastRequest", obj("choiceCount", r.chance(0.7) ? r.pick(2, 3, 100, Integer.MAX_VALUE) : null,
+                        "activeRequestBias", r.chance(0.5) ? decimal(r, "0", "1", "1.5", "0.000001", "1000000000000") : null));
+            }
+            case "RingHash" -> {
+                if (r.chance(0.7)) lb.set("ringHash", obj("hashFunction", r.chance(0.5) ? r.pick("XXHash", "MurmurHash2") : null,
+                        "minRingSize", r.chance(0.5) ? r.pick(1, 1024, 8_000_000) : null, "maxRingSize", r.chance(0.5) ? r.pick(1, 1024, 8_000_000) : null,
+                        "hashPolicies", nestedHashAllowed && r.chance(0.4) ? hashPolicies(r) : null));
+            }
+            case "Maglev" -> {
+                if (r.chance(0.7)) lb.set("maglev", obj("tableSize", r.chance(0.6) ? r.pick(1, 65537, 5_000_011) : null,
+                        "hashPolicies", nestedHashAllowed && r.chance(0.4) ? hashPolicies(r) : null));
+            }
+            default -> throw new IllegalStateException(type);
+        }
+        return lb;
+    }
+
+    static ObjectNode localityAwareness(Rand r, boolean crossZoneAllowed) {
+        ObjectNode la = F.objectNode();
+        if (r.chance(0.2)) la.put("disabled", r.chance(0.5));
+        if (r.chance(0.5)) {
+            boolean weights = r.chance(0.5);
+            la.set("localZone", obj("affinityTags", some(r, 4, () -> obj("key", r.pick("k8s.io/node", "version", "kuma.io/zone", "team"),
+                    "weight", weights ? r.pick(1, 9, 100, Integer.MAX_VALUE) : null))));
+        }
+        if (crossZoneAllowed && r.chance(0.6)) {
+            ObjectNode cz = F.objectNode();
+            if (r.chance(0.7)) {
+                cz.set("failover", some(r, 4, () -> {
+                    String type = r.pick("Any", "None", "Only", "AnyExcept");
+                    boolean zones = type.equals("Only") || type.equals("AnyExcept");
+                    return obj("from", r.chance(0.3) ? obj("zones", arr(r.pick("zone-1", "zone-2"))) : null,
+                            "to", obj("type", type, "zones", zones ? (r.chance(0.5) ? arr("zone-2") : arr("zone-2", "zone-3", "zone-1")) : null));
+                }));
+            }
+            if (r.chance(0.5)) cz.set("failoverThreshold", obj("percentage", decimal(r, "50", "100", "1", "99.9", "0.5", "0.0001", "0.000001", "1e-20")));
+            la.set("crossZone", cz);
+        }
+        return la;
+    }
+
+    static ObjectNode meshHealthCheck(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshGateway", "MeshService", "MeshServiceSubset", "Dataplane"), false);
+        return obj("targetRef", top, "to", some(r, 3, () -> obj("targetRef", toRef(r, List.of("Mesh", "MeshService", "MeshMultiZoneService")),
+                "default", healthCheckConf(r))));
+    }
+
+    static ObjectNode healthCheckConf(Rand r) {
+        ObjectNode c = F.objectNode();
+        if (r.chance(0.5)) c.put("interval", duration(r));
+        if (r.chance(0.5)) c.put("timeout", duration(r));
+        if (r.chance(0.3)) c.put("unhealthyThreshold", r.pick(1, 3, Integer.MAX_VALUE));
+        if (r.chance(0.3)) c.put("healthyThreshold", r.pick(1, 2, Integer.MAX_VALUE));
+        if (r.chance(0.2)) c.put("initialJitter", duration(r));
+        if (r.chance(0.2)) c.put("intervalJitter", duration(r));
+        if (r.chance(0.2)) c.put("intervalJitterPercent", r.pick(0, 10, 100));
+        if (r.chance(0.2)) c.set("healthyPanicThreshold", decimal(r, "0", "50", "100", "12.5", "0.000001"));
+        if (r.chance(0.1)) c.put("failTrafficOnPanic", r.chance(0.5));
+        if (r.chance(0.1)) c.put("eventLogPath", r.pick("/tmp/hc.log", "C:\\logs\\hc.log", "/"));
+        if (r.chance(0.1)) c.put("alwaysLogHealthCheckFailures", r.chance(0.5));
+        if (r.chance(0.1)) c.put("noTrafficInterval", duration(r));
+        if (r.chance(0.1)) c.put("reuseConnection", r.chance(0.5));
+        if (r.chance(0.5)) {
+            c.set("http", obj("disabled", r.chance(0.2) ? r.chance(0.5) : null, "path", r.chance(0.6) ? r.pick("/health", "/", "/a?b=c") : null,
+                    "expectedStatuses", r.chance(0.4) ? arr(r.pick(200, 100, 599), 204) : null,
+                    "requestHeadersToAdd", r.chance(0.3) ? obj("set", r.chance(0.7) ? arr(obj("name", "x-check", "value", "1")) : null,
+                            "add", r.chance(0.5) ? arr(obj("name", "x-add", "value", r.pick("a", ""))) : null) : null));
+        }
+        if (r.chance(0.4) || c.get("http") == null) {
+            c.set("tcp", obj("disabled", r.chance(0.2) ? r.chance(0.5) : null, "send", r.chance(0.4) ? r.pick("cGluZw==", "", "AA==", "cGluZw", "ping?") : null,
+                    "receive", r.chance(0.4) ? arr(r.pick("cG9uZw==", "", "/w==")) : null));
+        }
+        if (r.chance(0.3)) {
+            c.set("grpc", obj("disabled", r.chance(0.2) ? r.chance(0.5) : null, "serviceName", r.chance(0.5) ? r.pick("grpc.health.v1.Health", "") : null,
+                    "authority", r.chance(0.3) ? "web.mesh" : null));
+        }
+        return c;
+    }
+
+    static ObjectNode meshCircuitBreaker(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshService", "MeshGateway", "MeshServiceSubset", "Dataplane"), false);
+        boolean meshTop = top == null || top.get("kind").asText().equals("Mesh");
+        ObjectNode spec = obj("targetRef", top);
+        if (r.chance(0.15)) {
+            spec.set("rules", some(r, 2, () -> obj("default", circuitBreakerConf(r))));
+        }
+        if (spec.get("rules") == null || r.chance(0.3)) {
+            List<String> kinds = meshTop ? List.of("Mesh", "MeshService", "MeshExternalService", "MeshMultiZoneService")
+                    : List.of("Mesh", "MeshService", "MeshMultiZoneService");
+            spec.set("to", some(r, 3, () -> obj("targetRef", toRef(r, kinds), "default", circuitBreakerConf(r))));
+        }
+        if (r.chance(0.3)) spec.set("from", some(r, 2, () -> obj("targetRef", obj("kind", "Mesh"), "default", circuitBreakerConf(r))));
+        return spec;
+    }
+
+    static ObjectNode circuitBreakerConf(Rand r) {
+        ObjectNode c = F.objectNode();
+        if (r.chance(0.5)) {
+            ObjectNode l = F.objectNode();
+            for (String f : List.of("maxConnections", "maxConnectionPools", "maxPendingRequests", "maxRetries", "maxRequests")) {
+                if (r.chance(0.4)) l.put(f, r.pick(1, 1024, Integer.MAX_VALUE));
+            }
+            c.set("connectionLimits", l);
+        }
+        if (c.isEmpty() || r.chance(0.5)) {
+            ObjectNode d = F.objectNode();
+            if (r.chance(0.4)) d.set("totalFailures", obj("consecutive", r.chance(0.8) ? r.pick(1, 5, Integer.MAX_VALUE) : null));
+            if (r.chance(0.3)) d.set("gatewayFailures", obj("consecutive", r.pick(1, 5)));
+            if (r.chance(0.3)) d.set("localOriginFailures", obj("consecutive", r.pick(1, 5)));
+            if (r.chance(0.3)) {
+                d.set("successRate", obj("minimumHosts", r.chance(0.5) ? r.pick(1, 5) : null, "requestVolume", r.chance(0.5) ? r.pick(1, 100) : null,
+                        "standardDeviationFactor", r.chance(0.6) ? decimal(r, "1", "1.9", "0.001", "1900", "3000000") : null));
+            }
+            if (r.chance(0.3)) {
+                d.set("failurePercentage", obj("minimumHosts", r.chance(0.5) ? 5 : null, "requestVolume", r.chance(0.5) ? 50 : null,
+                        "threshold", r.chance(0.7) ? r.pick(0, 85, 100) : null));
+            }
+            if (d.isEmpty()) d.set("totalFailures", obj("consecutive", 5));
+            c.set("outlierDetection", obj("disabled", r.chance(0.2) ? r.chance(0.5) : null, "interval", r.chance(0.4) ? duration(r) : null,
+                    "baseEjectionTime", r.chance(0.4) ? duration(r) : null, "maxEjectionPercent", r.chance(0.4) ? r.pick(0, 20, 100) : null,
+                    "splitExternalAndLocalErrors", r.chance(0.2) ? r.chance(0.5) : null, "detectors", d));
+        }
+        return c;
+    }
+
+    static ObjectNode meshHttpRoute(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshGateway", "MeshService", "MeshServiceSubset", "Dataplane"), false);
+        boolean gateway = top != null && top.get("kind").asText().equals("MeshGateway");
+        ObjectNode spec = obj("targetRef", top);
+        if (r.chance(0.05)) return spec; // no to: accepted, applies nothing
+        spec.set("to", some(r, 2, () -> {
+            ObjectNode ref = gateway ? obj("kind", "Mesh") : toRef(r, List.of("MeshService", "MeshService", "MeshExternalService", "MeshMultiZoneService"));
+            return obj("targetRef", ref, "hostnames", gateway && r.chance(0.5) ? arr("example.com", "*.example.com") : null,
+                    "rules", r.chance(0.05) ? null : some(r, 3, () -> httpRule(r, gateway)));
+        }));
+        return spec;
+    }
+
+    static ObjectNode httpRule(Rand r, boolean gateway) {
+        ArrayNode matches = F.arrayNode();
+        int n = r.between(0, 3);
+        boolean allPrefix = true;
+        for (int i = 0; i < n; i++) {
+            ObjectNode m = F.objectNode();
+            if (r.chance(0.7)) {
+                String type = r.pick("Exact", "PathPrefix", "RegularExpression");
+                String value = switch (type) {
+                    case "Exact" -> r.pick("/", "/api", "/a/b", "/\u00E9t\u00E9", "/" + "x".repeat(2000));
+                    case "PathPrefix" -> r.pick("/", "/api", "/v2");
+                    default -> r.pick("^/api/.*$", "/(a|b)+", "[", ".*", "(?i)x");
+                };
+                m.set("path", obj("type", type, "value", value));
+                if (!type.equals("PathPrefix")) allPrefix = false;
+            } else {
+                allPrefix = false;
+            }
+            if (r.chance(0.3)) m.put("method", r.pick("GET", "POST", "CONNECT", "TRACE", "PATCH"));
+            if (r.chance(0.2)) m.set("queryParams", arr(obj("type", r.pick("Exact", "RegularExpression"), "name", r.pick("user", "q"),
+                    "value", r.pick("1", "^a+$", "", "x y"))));
+            if (r.chance(0.3)) m.set("headers", arr(headerMatch(r)));
+            matches.add(m);
+        }
+        if (n == 0) allPrefix = false;
+        ArrayNode filters = F.arrayNode();
+        boolean redirect = false;
+        int f = r.chance(0.5) ? 0 : r.between(1, 3);
+        Set<String> usedTypes = new LinkedHashSet<>();
+        for (int i = 0; i < f; i++) {
+            String type = r.pick("RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite", "RequestMirror");
+            if (!usedTypes.add(type)) continue;
+            switch (type) {
+                case "RequestHeaderModifier", "ResponseHeaderModifier" -> {
+                    ObjectNode mod = F.objectNode();
+                    if (r.chance(0.6)) mod.set("set", arr(obj("name", "x-set", "value", r.pick("1", "", "a,b"))));
+                    if (r.chance(0.5)) mod.set("add", arr(obj("name", "x-add", "value", r.pick("v", "\u00E9"))));
+                    if (mod.isEmpty() || r.chance(0.3)) mod.set("remove", arr("x-remove"));
+                    String field = type.equals("RequestHeaderModifier") ? "requestHeaderModifier" : "responseHeaderModifier";
+                    filters.add(obj("type", type, field, mod));
+                }
+                case "RequestRedirect" -> {
+                    redirect = true;
+                    ObjectNode path = !r.chance(0.4) ? null : allPrefix && r.chance(0.5)
+                            ? obj("type", "ReplacePrefixMatch", "replacePrefixMatch", r.pick("/", "/new"))
+                            : obj("type", "ReplaceFullPath", "replaceFullPath", r.pick("/", "/moved"));
+                    filters.add(obj("type", type, "requestRedirect", obj("scheme", r.chance(0.5) ? r.pick("http", "https") : null,
+                            "hostname", r.chance(0.5) ? r.pick("example.com", "a-b.c") : null, "port", r.chance(0.3) ? r.pick(1, 443, 65535) : null,
+                            "statusCode", r.chance(0.5) ? r.pick(301, 302, 303, 307, 308) : null, "path", path)));
+                }
+                case "URLRewrite" -> {
+                    ObjectNode path = !r.chance(0.6) ? null : allPrefix && r.chance(0.5)
+                            ? obj("type", "ReplacePrefixMatch", "replacePrefixMatch", r.pick("/", "/new"))
+                            : obj("type", "ReplaceFullPath", "replaceFullPath", "/rewritten");
+                    boolean hostToBackend = gateway && r.chance(0.3);
+                    filters.add(obj("type", type, "urlRewrite", obj("hostname", !hostToBackend && r.chance(0.4) ? "rewritten.example" : null,
+                            "path", path, "hostToBackendHostname", hostToBackend ? Boolean.TRUE : null)));
+                }
+                default -> filters.add(obj("type", type, "requestMirror", obj("backendRef", r.chance(0.8)
+                                ? obj("kind", "MeshService", "name", service(r), "port", r.chance(0.3) ? 8080 : null)
+                                : obj("kind", "MeshServiceSubset", "name", service(r), "tags", obj("version", "v2")),
+                        "percentage", r.chance(0.5) ? decimal(r, "0", "50", "100", "0.01", "99.99") : null)));
+            }
+        }
+        ArrayNode backends = F.arrayNode();
+        int b = gateway && !redirect ? r.between(1, 3) : r.chance(0.3) ? 0 : r.between(1, 3);
+        for (int i = 0; i < b; i++) {
+            Integer weight = r.chance(0.6) ? r.pick(0, 1, 10, 90, Integer.MAX_VALUE) : null;
+            Integer port = r.chance(0.2) ? r.pick(1, 8080, 65535) : null;
+            backends.add(switch (r.below(4)) {
+                case 0 -> obj("kind", "MeshServiceSubset", "name", service(r), "tags", obj("version", r.pick("v1", "v2")), "weight", weight);
+                case 1 -> obj("kind", "MeshExternalService", "name", "httpbin", "weight", weight);
+                case 2 -> obj("kind", "MeshMultiZoneService", "name", r.pick("backend", "remote"), "weight", weight, "port", port);
+                default -> obj("kind", "MeshService", "name", service(r), "weight", weight, "port", port);
+            });
+        }
+        ObjectNode rule = obj("matches", n == 0 && r.chance(0.5) ? null : matches);
+        ObjectNode conf = F.objectNode();
+        if (!filters.isEmpty()) conf.set("filters", filters);
+        if (!backends.isEmpty() || r.chance(0.2)) conf.set("backendRefs", backends);
+        rule.set("default", conf);
+        return rule;
+    }
+
+    /** Every type this class has a skeleton for (all of {@link ResourceTypes#all()}). */
+    static List<ResourceType> types() {
+        return new ArrayList<>(ResourceTypes.all());
+    }
+}
