@@ -7,9 +7,12 @@ import dev.ursa.mesh.codec.Json;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.codec.ResourceValidation;
 import dev.ursa.mesh.model.Layout;
+import dev.ursa.mesh.model.Meta;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.store.InMemoryStore;
+import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.mesh.validation.Violation;
 import dev.ursa.mesh.validation.Violations;
@@ -17,9 +20,12 @@ import dev.ursa.zone.xds.fuzz.DocumentMutator;
 import dev.ursa.zone.xds.fuzz.DocumentSkeletons;
 import dev.ursa.zone.xds.fuzz.Rand;
 import dev.ursa.zone.xds.fuzz.RenderFixture;
+import dev.ursa.zone.xds.render.XdsResources;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.PrintWriter;
@@ -31,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -80,6 +87,7 @@ class AcceptedResourcesRenderPropertyTest {
         int rejectedAtValidation;
         int accepted;
         int renders;
+        int companions;
         long millis;
     }
 
@@ -96,9 +104,10 @@ class AcceptedResourcesRenderPropertyTest {
         StringBuilder s = new StringBuilder("\nAcceptedResourcesRenderPropertyTest: seed " + SEED + ", " + (CASE != null ? "case " + CASE : TRIES + " documents per type")
                 + ": " + (System.nanoTime() - started) / 1_000_000 + " ms wall, " + (processCpuNanos() - startedCpu) / 1_000_000
                 + " ms CPU (all threads, JIT included)\n");
-        s.append(String.format("  %-26s %9s %9s %9s %9s %9s %7s%n", "type", "generated", "rej.decode", "rej.valid", "accepted", "renders", "ms"));
-        COUNTS.forEach((type, c) -> s.append(String.format("  %-26s %9d %9d %9d %9d %9d %7d%n", type, c.generated, c.rejectedAtDecode,
-                c.rejectedAtValidation, c.accepted, c.renders, c.millis)));
+        s.append(String.format("  %-26s %9s %10s %9s %9s %10s %9s %7s%n", "type", "generated", "rej.decode", "rej.valid", "accepted",
+                "+companion", "renders", "ms"));
+        COUNTS.forEach((type, c) -> s.append(String.format("  %-26s %9d %10d %9d %9d %10d %9d %7d%n", type, c.generated, c.rejectedAtDecode,
+                c.rejectedAtValidation, c.accepted, c.companions, c.renders, c.millis)));
         System.out.println(s);
     }
 
@@ -134,32 +143,49 @@ class AcceptedResourcesRenderPropertyTest {
         }
     }
 
-    /** One document: null when the property holds, else what went wrong (with the document). */
+    /**
+     * The fixture renders the way the engine does ({@link XdsEngine#inspect} of a dataplane that is not connected): the
+     * fixed mesh loaded into a real engine gives the same listeners, routes and clusters. (Host-name ingresses are left
+     * out: the engine resolves them through the system's DNS, the fixture through a fake.)
+     */
+    @Test
+    void theFixtureRendersWhatTheEngineRenders() throws Exception {
+        InMemoryStore store = new InMemoryStore();
+        for (Resource r : fixture.fixedResources(true)) store.put(r, Precondition.ANY).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        try (XdsEngine engine = new XdsEngine(store, XdsSettings.defaults(RenderFixture.ZONE), new SimpleMeterRegistry())) {
+            engine.start();
+            for (String dp : List.of("dp-backend", "dp-web", "dp-db")) {
+                for (Flavour flavour : Flavour.values()) {
+                    XdsResources direct = fixture.renderFixed(dp, flavour, true);
+                    XdsEngine.Rendered viaEngine = engine.inspect(new NodeId("default", dp), flavour).orElseThrow();
+                    assertThat(viaEngine.failure()).as("%s %s", dp, flavour).isNull();
+                    assertThat(List.of(viaEngine.resources().listenersVersion(), viaEngine.resources().routesVersion(),
+                            viaEngine.resources().clustersVersion(), viaEngine.resources().endpointsVersion()))
+                            .as("%s %s: listeners, routes, clusters, endpoints", dp, flavour)
+                            .containsExactly(direct.listenersVersion(), direct.routesVersion(), direct.clustersVersion(), direct.endpointsVersion());
+                }
+            }
+        }
+    }
+
+    /**
+     * One case: a document, and for half of the cases a second one of the same type (a companion, from the same seed) that
+     * is rendered together with it when both are accepted, so that two fuzzed policies are merged with each other. Null
+     * when the property holds, else what went wrong (with the documents).
+     */
     private static String runCase(ResourceType type, long caseSeed, Counts c) {
         Rand r = new Rand(caseSeed);
         ObjectNode doc = DocumentSkeletons.of(type, r);
         DocumentMutator.mutate(doc, r);
         c.generated++;
-        Resource resource;
-        try {
-            resource = ResourceCodec.decode(doc.deepCopy());
-        } catch (ValidationException e) {
-            c.rejectedAtDecode++;
-            return rejection(doc, type, e.violations());
-        } catch (RuntimeException | StackOverflowError e) {
-            return "decode threw " + e.getClass().getName() + " instead of a ValidationException (a 500 at the API)" + document(doc) + trace(e);
-        }
-        Violations violations;
-        try {
-            violations = ResourceValidation.check(resource);
-        } catch (RuntimeException | StackOverflowError e) {
-            return "validation threw " + e.getClass().getName() + " (validators must report, never throw)" + document(doc) + trace(e);
-        }
-        if (!violations.isEmpty()) {
-            c.rejectedAtValidation++;
-            return rejection(doc, type, violations.list());
+        Judged first = judge(type, doc);
+        if (first.failure() != null) return first.failure();
+        if (first.accepted() == null) {
+            if (first.atDecode()) c.rejectedAtDecode++; else c.rejectedAtValidation++;
+            return null;
         }
         c.accepted++;
+        Resource resource = first.accepted();
         try {
             // What a store writes must read back as accepted and write the same again. (Not spec equality: a Zone
             // without "enabled" is written with its default, "enabled": true, and reads back as explicitly enabled.)
@@ -173,12 +199,51 @@ class AcceptedResourcesRenderPropertyTest {
         } catch (RuntimeException e) {
             return "accepted, but the store's round trip (encode, decode) threw " + e + document(doc) + trace(e);
         }
+        Resource companion = null;
+        ObjectNode companionDoc = null;
+        if (r.chance(0.5)) {
+            companionDoc = DocumentSkeletons.of(type, r);
+            DocumentMutator.mutate(companionDoc, r);
+            Judged second = judge(type, companionDoc);
+            if (second.failure() != null) return "(companion document) " + second.failure();
+            if (second.accepted() != null && second.accepted().type() == resource.type()) {
+                Resource b = second.accepted();
+                companion = b.withMeta(Meta.fresh(b.meta().mesh(), "fuzz-companion", b.meta().labels()));
+                c.companions++;
+            }
+        }
         try {
-            c.renders += fixture.renderWith(resource);
+            c.renders += fixture.renderWith(resource, companion);
         } catch (RenderFixture.RenderCrash e) {
-            return "accepted, but rendering failed: " + e.getMessage() + document(doc) + trace(e.getCause());
+            return "accepted, but rendering failed: " + e.getMessage() + document(doc)
+                    + (companion == null ? "" : "\n  together with the accepted companion (renamed fuzz-companion):" + document(companionDoc))
+                    + trace(e.getCause());
         }
         return null;
+    }
+
+    /** How decoding and validation took a document: a failure of the property, a clean rejection, or the accepted resource. */
+    record Judged(String failure, boolean atDecode, Resource accepted) {
+    }
+
+    private static Judged judge(ResourceType type, ObjectNode doc) {
+        Resource resource;
+        try {
+            resource = ResourceCodec.decode(doc.deepCopy());
+        } catch (ValidationException e) {
+            return new Judged(rejection(doc, type, e.violations()), true, null);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Judged("decode threw " + e.getClass().getName() + " instead of a ValidationException (a 500 at the API)"
+                    + document(doc) + trace(e), true, null);
+        }
+        Violations violations;
+        try {
+            violations = ResourceValidation.check(resource);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Judged("validation threw " + e.getClass().getName() + " (validators must report, never throw)" + document(doc) + trace(e), false, null);
+        }
+        if (!violations.isEmpty()) return new Judged(rejection(doc, type, violations.list()), false, null);
+        return new Judged(null, false, resource);
     }
 
     /** A rejection must name fields of the document and speak to the user, not in Java. */

@@ -12,6 +12,7 @@ import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.NodeId;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.Renderer;
+import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.CrossZoneEndpoints;
 import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.EndpointIndex;
@@ -102,25 +103,42 @@ public final class RenderFixture implements AutoCloseable {
      * {@link RenderCrash} naming the step that failed.
      */
     public int renderWith(Resource accepted) {
+        return renderWith(accepted, null);
+    }
+
+    /**
+     * As {@link #renderWith(Resource)}, with a second accepted resource of the same type beside it (another policy to
+     * merge with, another dataplane, another ingress), or null. It is left out where it does not fit (another mesh).
+     */
+    public int renderWith(Resource accepted, Resource companion) {
         ResourceType type = accepted.type();
         String meshName = type == ResourceTypes.MESH ? accepted.meta().name() : type.meshScoped() ? accepted.meta().mesh() : "default";
         Base base = bases.computeIfAbsent(meshName, RenderFixture::base);
         Resource mesh = type == ResourceTypes.MESH ? accepted : base.mesh();
+        List<Resource> added = new ArrayList<>();
+        added.add(accepted);
+        if (companion != null && companion.type() == type && (!type.meshScoped() || companion.meta().mesh().equals(meshName))) {
+            added.add(companion);
+        }
         Map<String, Resource> dataplanes = new TreeMap<>(base.dataplanes());
-        if (type == ResourceTypes.DATAPLANE) dataplanes.put(accepted.meta().name(), accepted);
         Map<ResourceType, List<Resource>> policies = new LinkedHashMap<>();
         for (ResourceType t : ViewBuilder.POLICY_TYPES) {
             List<Resource> list = new ArrayList<>(base.policies().getOrDefault(t, List.of()));
-            if (t == type) {
-                list.removeIf(p -> p.meta().name().equals(accepted.meta().name()));
-                list.add(accepted);
-            }
             if (!list.isEmpty()) policies.put(t, list);
         }
         List<Resource> ingresses = new ArrayList<>(zoneIngresses);
-        if (type == ResourceTypes.ZONE_INGRESS) {
-            ingresses.removeIf(i -> i.meta().name().equals(accepted.meta().name()));
-            ingresses.add(accepted);
+        for (Resource r : added) {
+            if (type == ResourceTypes.DATAPLANE) {
+                dataplanes.put(r.meta().name(), r);
+            } else if (ViewBuilder.POLICY_TYPES.contains(type)) {
+                List<Resource> list = new ArrayList<>(policies.getOrDefault(type, List.of()));
+                list.removeIf(p -> p.meta().name().equals(r.meta().name()));
+                list.add(r);
+                policies.put(type, list);
+            } else if (type == ResourceTypes.ZONE_INGRESS) {
+                ingresses.removeIf(i -> i.meta().name().equals(r.meta().name()));
+                ingresses.add(r);
+            }
         }
 
         MeshInputs inputs = new MeshInputs(meshName, Optional.of(mesh), dataplanes, policies, ingresses);
@@ -141,11 +159,32 @@ public final class RenderFixture implements AutoCloseable {
         return rendered + 1;
     }
 
-    private void render(NodeId id, Flavour flavour, Resource dp, boolean registered, MeshInputs inputs, EndpointIndex index) {
-        step("render of " + id + " (" + flavour + ")", () -> {
+    private XdsResources render(NodeId id, Flavour flavour, Resource dp, boolean registered, MeshInputs inputs, EndpointIndex index) {
+        return step("render of " + id + " (" + flavour + ")", () -> {
             DataplaneView view = ViewBuilder.build(id, flavour, dp, registered, inputs, index);
             return renderer.render(view, index);
         });
+    }
+
+    /** The fixed resources of mesh "default", to load a real engine with ({@code ipOnly}: leave out host-name ingresses). */
+    public List<Resource> fixedResources(boolean ipOnly) {
+        Base base = bases.computeIfAbsent("default", RenderFixture::base);
+        List<Resource> out = new ArrayList<>();
+        out.add(base.mesh());
+        out.addAll(base.dataplanes().values());
+        base.policies().values().forEach(out::addAll);
+        zoneIngresses.stream().filter(i -> !ipOnly || !i.spec(dev.ursa.mesh.resources.ZoneIngressSpec.class).reachableAddress().endsWith(".example"))
+                .forEach(out::add);
+        return out;
+    }
+
+    /** One dataplane of the fixed mesh "default" rendered the way {@link #renderWith} renders it. */
+    public XdsResources renderFixed(String dataplane, Flavour flavour, boolean ipOnly) {
+        Base base = bases.computeIfAbsent("default", RenderFixture::base);
+        List<Resource> ingresses = fixedResources(ipOnly).stream().filter(r -> r.type() == ResourceTypes.ZONE_INGRESS).toList();
+        MeshInputs inputs = new MeshInputs("default", Optional.of(base.mesh()), base.dataplanes(), base.policies(), ingresses);
+        EndpointIndex index = EndpointIndex.build(inputs, sources);
+        return render(new NodeId("default", dataplane), flavour, base.dataplanes().get(dataplane), true, inputs, index);
     }
 
     private static <T> T step(String where, java.util.function.Supplier<T> work) {
