@@ -44,6 +44,10 @@ public final class DocumentSkeletons {
                     "subscriptions", r.chance(0.6) ? arr(obj("id", "1", "connectTime", "2024-01-01T00:00:00Z")) : arr());
             case "ZoneIngress" -> zoneIngress(r);
             case "Dataplane" -> dataplane(r);
+            case "DataplaneInsight" -> obj("type", "DataplaneInsight", "mesh", meshName(r), "name", r.pick("dp-backend", "dp-new", "zone-2.dp-web"),
+                    "subscriptions", r.chance(0.5) ? arr(obj("id", "1", "controlPlaneInstanceId", "cp-1")) : null,
+                    "renderError", r.chance(0.5) ? obj("type", r.pick("MeshTimeout", "Dataplane"), "resources", arr("default/broken"),
+                            "message", "IllegalStateException: example", "since", "2026-12-06T20:00:00Z") : null);
             case "MeshTrafficPermission" -> policy(type, r, meshTrafficPermission(r));
             case "MeshTimeout" -> policy(type, r, meshTimeout(r));
             case "MeshRetry" -> policy(type, r, meshRetry(r));
