@@ -52,10 +52,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <ul>
  *   <li>reject the document with violations that each name a field of the document (never a Java exception text),
  *   and nothing but a {@link ValidationException} escapes (anything else would be a 500 at the REST API); or</li>
- *   <li>accept it: then it survives the store's round trip (encode, decode, validate) unchanged, and every dataplane of
- *   a small fixed mesh ({@link RenderFixture}) renders with it, in both flavours (Envoy and proxyless), as do an
- *   unregistered client and the zone ingress's routing table.</li>
+ *   <li>accept it: then it survives the store's round trip (what is written reads back as accepted and is written the
+ *   same again), and every dataplane of a small fixed mesh ({@link RenderFixture}) renders with it, in both flavours
+ *   (Envoy and proxyless), as do an unregistered client and the zone ingress's routing table. Half of the cases add a
+ *   second accepted document of the same type (another policy to merge with, another dataplane or ingress).</li>
  * </ul>
+ * Rendering goes the way {@link XdsEngine#inspect} renders a dataplane that is not connected (checked against a real
+ * engine by {@link #theFixtureRendersWhatTheEngineRenders}), without the engine's store, threads and debounce.
  * Seeded and reproducible: {@code -Dursa.fuzz.seed=N} (default {@value #DEFAULT_SEED}), {@code -Dursa.fuzz.tries=N}
  * documents per type (default {@value #DEFAULT_TRIES}), {@code -Dursa.fuzz.types=MeshRetry,Dataplane} to narrow, and
  * {@code -Dursa.fuzz.case=N} to replay the single case a failure names. Failures print the seeds and the document.
