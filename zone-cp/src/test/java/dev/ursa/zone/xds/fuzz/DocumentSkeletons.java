@@ -209,7 +209,7 @@ public final class DocumentSkeletons {
         if (r.chance(0.2)) m.set("networking", obj("outbound", obj("passthrough", r.chance(0.5))));
         if (r.chance(0.2)) m.set("routing", obj("zoneEgress", r.chance(0.5), "localityAwareLoadBalancing", r.chance(0.5)));
         if (r.chance(0.15)) m.set("tracing", obj("defaultBackend", "zipkin", "backends", arr(obj("name", "zipkin", "type", "zipkin"))));
-        if (r.chance(0.15)) m.set("logging", obj("backends", arr(obj("name", "file", "type", "file", "conf", obj("path", "/tmp/access.log")))));
+        if (r.chance(0.15)) m.set("logging", obj("backends", arr(obj("name", "file", "type", "file", "conf", obj("path", "/var/log/access.log")))));
         if (r.chance(0.1)) m.set("metrics", obj("enabledBackend", "prom", "backends", arr(obj("name", "prom", "type", "prometheus"))));
         if (r.chance(0.1)) m.set("constraints", obj("dataplaneProxy", obj("requirements", arr(obj("tags", obj("kuma.io/zone", "zone-1"))))));
         if (r.chance(0.1)) m.set("meshServices", obj("mode", r.pick("Disabled", "Everywhere", "Exclusive")));
@@ -572,7 +572,7 @@ public final class DocumentSkeletons {
         if (r.chance(0.2)) c.put("intervalJitterPercent", r.pick(0, 10, 100));
         if (r.chance(0.2)) c.set("healthyPanicThreshold", decimal(r, "0", "50", "100", "12.5", "0.000001"));
         if (r.chance(0.1)) c.put("failTrafficOnPanic", r.chance(0.5));
-        if (r.chance(0.1)) c.put("eventLogPath", r.pick("/tmp/hc.log", "C:\\logs\\hc.log", "/"));
+        if (r.chance(0.1)) c.put("eventLogPath", r.pick("/var/log/hc.log", "C:\\logs\\hc.log", "/"));
         if (r.chance(0.1)) c.put("alwaysLogHealthCheckFailures", r.chance(0.5));
         if (r.chance(0.1)) c.put("noTrafficInterval", duration(r));
         if (r.chance(0.1)) c.put("reuseConnection", r.chance(0.5));
