@@ -1,5 +1,7 @@
 package dev.ursa.mesh.validation;
 
+import java.util.regex.Pattern;
+
 /**
  * An immutable JSON field path as users see it in error bodies: {@code spec.to[0].default.http.requestTimeout}.
  */
@@ -19,7 +21,7 @@ public record FieldPath(String value) {
         return new FieldPath(value.isEmpty() ? name : value + "." + name);
     }
 
-    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_$-]+");
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_$-]+");
 
     public FieldPath index(int i) {
         return new FieldPath(value + "[" + i + "]");

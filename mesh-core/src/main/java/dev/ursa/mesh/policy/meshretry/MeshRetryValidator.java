@@ -18,6 +18,7 @@ import dev.ursa.mesh.validation.Violations;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import static dev.ursa.mesh.policy.common.TargetRefKind.Dataplane;
 import static dev.ursa.mesh.policy.common.TargetRefKind.Mesh;
@@ -210,7 +211,7 @@ public final class MeshRetryValidator implements SpecValidator<MeshRetrySpec> {
         }
     }
 
-    private static final java.util.regex.Pattern ATOI = java.util.regex.Pattern.compile("[+-]?[0-9]+");
+    private static final Pattern ATOI = Pattern.compile("[+-]?[0-9]+");
 
     private static void notNegative(Number n, FieldPath path, Violations out) {
         if (n != null && n.longValue() < 0) {
