@@ -18,8 +18,8 @@ public final class KdsTypes {
     /** Labels the sync sets on the receiving side. They are excluded from versions so both sides agree on them. */
     public static final String ORIGIN_LABEL = ReservedLabels.ORIGIN;
     public static final String ZONE_LABEL = ReservedLabels.ZONE;
-    public static final String ORIGIN_GLOBAL = "global";
-    public static final String ORIGIN_ZONE = "zone";
+    public static final String ORIGIN_GLOBAL = ReservedLabels.ORIGIN_GLOBAL;
+    public static final String ORIGIN_ZONE = ReservedLabels.ORIGIN_ZONE;
 
     private KdsTypes() {
     }

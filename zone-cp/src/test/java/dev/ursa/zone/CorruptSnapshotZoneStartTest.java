@@ -1,5 +1,7 @@
 package dev.ursa.zone;
 
+import dev.ursa.cp.api.RestAssuredYaml;
+import org.junit.jupiter.api.BeforeEach;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -21,6 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @TestProfile(CorruptSnapshotZoneStartTest.CorruptSnapshot.class)
 class CorruptSnapshotZoneStartTest {
+    @BeforeEach
+    void failOnAny500() {
+        RestAssuredYaml.enable();
+    }
+
     static final byte[] GARBAGE = "{\"items\":[{\"type\":\"Mesh\",\"na".getBytes(StandardCharsets.UTF_8);
 
     public static class CorruptSnapshot implements QuarkusTestProfile {

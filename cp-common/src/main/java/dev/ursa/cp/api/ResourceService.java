@@ -85,6 +85,22 @@ public class ResourceService {
         return role.refuseWrite(type);
     }
 
+    /**
+     * Why a label the control plane sets itself cannot be written here. A zone may be told what it is (Kuma's policies
+     * for a zone CP carry {@code kuma.io/origin: zone}, and that is true of a write to a zone); nothing may claim to be
+     * another zone's, and nothing written at the global came from a zone.
+     */
+    private Optional<String> reservedLabel(String label, String value) {
+        if (!ReservedLabels.ALL.contains(label)) return Optional.empty();
+        Optional<String> zone = role.zone();
+        boolean truthfulAtZone = role.mode() == ControlPlaneRole.Mode.zone && zone.isPresent()
+                && (label.equals(ReservedLabels.ORIGIN) ? value.equals(ReservedLabels.ORIGIN_ZONE) : value.equals(zone.get()));
+        if (truthfulAtZone) return Optional.empty();
+        return Optional.of("label \"" + label + "\" is set by the control plane" + (role.mode() == ControlPlaneRole.Mode.zone
+                ? "; on this zone it may only be \"" + (label.equals(ReservedLabels.ORIGIN) ? ReservedLabels.ORIGIN_ZONE : zone.orElse("")) + "\""
+                : " and cannot be written through the global's API"));
+    }
+
     /** Parses and checks a PUT body against its path; throws on the first refusal with every violation found. */
     private Accepted accept(ResourceType type, String mesh, String name, byte[] body, Format format) {
         refusal(type).ifPresent(reason -> {
@@ -112,11 +128,7 @@ public class ResourceService {
                 out.add(FieldPath.of("mesh"), "mesh \"" + bodyMesh + "\" does not match the mesh in the path \"" + mesh + "\"");
             }
         }
-        for (String label : resource.meta().labels().keySet()) {
-            if (ReservedLabels.ALL.contains(label)) {
-                out.add(FieldPath.of("labels").key(label), "label \"" + label + "\" is set by the control plane and cannot be written through the API");
-            }
-        }
+        resource.meta().labels().forEach((label, value) -> reservedLabel(label, value).ifPresent(reason -> out.add(FieldPath.of("labels").key(label), reason)));
         if (name.startsWith("_")) {
             out.add(FieldPath.of("name"), "names starting with '_' are reserved for API sub-paths such as _overview and _config");
         }

@@ -244,7 +244,7 @@ public abstract class AdminApiContract {
             list.add(bad("null item in to", tp, JSON, valid.replace("\"to\":[", "\"to\":[null,"), "spec.to[0]", "must not be null"));
             list.add(bad("duration overflowing to centuries", tp, JSON, valid.replace("\"10s\"", "\"2562048h\""),
                     "spec.to[0].default.idleTimeout", "at most 87600h"));
-            list.add(bad("reserved label kuma.io/origin", tp, JSON, valid.replace("\"spec\"", "\"labels\":{\"kuma.io/origin\":\"zone\"},\"spec\""),
+            list.add(bad("reserved label kuma.io/origin", tp, JSON, valid.replace("\"spec\"", "\"labels\":{\"kuma.io/origin\":\"global\"},\"spec\""),
                     "labels[\"kuma.io/origin\"]", "set by the control plane"));
             list.add(bad("reserved label kuma.io/zone", tp, JSON, valid.replace("\"spec\"", "\"labels\":{\"kuma.io/zone\":\"east\"},\"spec\""),
                     "labels[\"kuma.io/zone\"]", "set by the control plane"));
@@ -346,6 +346,20 @@ public abstract class AdminApiContract {
                     "name", "reserved for API sub-paths"));
         }
         return list;
+    }
+
+    /** A zone may be told the truth about itself (Kuma's zone-CP policies carry it); the global never came from a zone. */
+    @Test
+    void originZoneLabelIsAcceptedOnlyByAZone() {
+        if (!writableTypes().contains(ResourceTypes.MESH_TIMEOUT)) return;
+        String doc = SampleResources.yaml(ResourceTypes.MESH_TIMEOUT).replaceFirst("mesh: default\n", "mesh: default\nlabels:\n  kuma.io/origin: zone\n");
+        Response r = put(ResourceTypes.MESH_TIMEOUT, SampleResources.path(ResourceTypes.MESH_TIMEOUT), doc, YAML);
+        if (expectedMode().equals("zone")) {
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+        } else {
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(400);
+            assertThat(json(r).get("causes").get(0).get("field").asText()).isEqualTo("labels[\"kuma.io/origin\"]");
+        }
     }
 
     @Test
