@@ -59,17 +59,19 @@ public final class UnreadableRowsStore implements ResourceStore {
 
     @Override
     public CompletionStage<WriteResult> put(Resource resource, Precondition precondition) {
-        return delegate.put(resource, precondition).thenApply(written -> {
-            unreadable.remove(resource.key());
-            return written;
+        // Readable before the change event goes out (as a committed Postgres row is before its NOTIFY): a listener that
+        // reads it on the event must see the new row. A refused write leaves the row as it was.
+        boolean wasUnreadable = unreadable.remove(resource.key());
+        return delegate.put(resource, precondition).whenComplete((written, error) -> {
+            if (error != null && wasUnreadable) unreadable.add(resource.key());
         });
     }
 
     @Override
     public CompletionStage<Resource> delete(ResourceKey key, Precondition precondition) {
-        return delegate.delete(key, precondition).thenApply(deleted -> {
-            unreadable.remove(key);
-            return deleted;
+        boolean wasUnreadable = unreadable.remove(key);
+        return delegate.delete(key, precondition).whenComplete((deleted, error) -> {
+            if (error != null && wasUnreadable) unreadable.add(key);
         });
     }
 
