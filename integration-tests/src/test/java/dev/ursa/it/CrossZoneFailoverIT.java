@@ -93,8 +93,12 @@ class CrossZoneFailoverIT {
     }
 
     static Map<String, Integer> spread(ManagedChannel ch, int calls) {
+        return spread(ch, calls, "hi");
+    }
+
+    static Map<String, Integer> spread(ManagedChannel ch, int calls, String request) {
         Map<String, Integer> out = new HashMap<>();
-        for (int i = 0; i < calls; i++) out.merge(zoneOf(EchoBackend.call(ch, 2000)), 1, Integer::sum);
+        for (int i = 0; i < calls; i++) out.merge(zoneOf(EchoBackend.call(ch, 2000, request)), 1, Integer::sum);
         return out;
     }
 
@@ -155,17 +159,23 @@ class CrossZoneFailoverIT {
                 """.formatted(service, service);
     }
 
-    /** The ingress's {@code ursa_ingress_connections_total} for {@code service} (its Prometheus endpoint). */
-    long ingressConnections(String zone, String service) throws Exception {
-        Http.Reply metrics = Http.getText(federation.ingressUrl(zone) + "/q/metrics");
-        assertThat(metrics.status()).as("ingress metrics of " + zone).isEqualTo(200);
-        long n = 0;
-        for (String line : metrics.body().split("\n")) {
-            if (line.startsWith("ursa_ingress_connections_total{") && line.contains("service=\"" + service + "\"")) {
-                n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
+    /** Bytes {@code zone}'s ingress relayed from clients to {@code service}. */
+    long ingressBytesIn(String zone, String service) throws Exception {
+        return Federation.ingressBytesIn(federation.ingressUrl(zone), service);
+    }
+
+    /**
+     * What zone-1's CP gives the client for {@code service}: in each of {@code zones} exactly that zone's ingress (its
+     * advertised address and port), no other locality, and none of {@code backends}' own addresses.
+     */
+    void assertClientEndpointsAreOnlyTheIngresses(String service, List<String> zones, List<Instance> backends) throws Exception {
+        Map<String, List<String>> eds = federation.endpointsOf("zone-1", "client-zone-1", service);
+        assertThat(eds).as("localities of %s in the zone-1 client's EDS", service).containsOnlyKeys(zones);
+        for (String zone : zones) {
+            assertThat(eds.get(zone)).as("%s's endpoints for %s", zone, service).containsExactly("127.0.0.1:" + federation.ingressPort(zone));
         }
-        return n;
+        List<String> backendAddresses = backends.stream().map(i -> "127.0.0.1:" + i.backend().port()).toList();
+        assertThat(eds.values().stream().flatMap(List::stream).toList()).doesNotContainAnyElementsOf(backendAddresses);
     }
 
     // ---- issue 6: a service offered only by other zones
@@ -174,8 +184,8 @@ class CrossZoneFailoverIT {
     @Order(1)
     void zone1SplitsTwoToOneBetweenZone2AndZone3IngressesAndFollowsScaling() throws Exception {
         String svc = "split";
-        instances("zone-2", svc, "a", "b");
-        instances("zone-3", svc, "a");
+        List<Instance> zone2 = instances("zone-2", svc, "a", "b");
+        List<Instance> zone3 = instances("zone-3", svc, "a");
         federation.awaitOffered("zone-1", "zone-2", svc, 2);
         federation.awaitOffered("zone-1", "zone-3", svc, 1);
         ManagedChannel ch = channel(svc);
@@ -184,15 +194,28 @@ class CrossZoneFailoverIT {
             return m.containsKey("zone-2") && m.containsKey("zone-3");
         });
 
+        // Through the ingresses, first by construction: the client is given the two ingresses and no backend address.
+        List<Instance> remote = new ArrayList<>(zone2);
+        remote.addAll(zone3);
+        assertClientEndpointsAreOnlyTheIngresses(svc, List.of("zone-2", "zone-3"), remote);
+
+        // Then by the calls: each carries a 4 KiB request, and each ingress must have relayed at least that much (plus
+        // framing) per call its zone answered. A call that reached a backend another way adds nothing to the ingress's
+        // count; headers make up for at most ~1% of such calls, and the endpoints above leave the client no other way.
+        String request = "x".repeat(4096);
+        long in2 = ingressBytesIn("zone-2", svc);
+        long in3 = ingressBytesIn("zone-3", svc);
         int n = 1500;
-        Map<String, Integer> split = spread(ch, n);
-        double zone2 = (double) split.getOrDefault("zone-2", 0) / n;
+        Map<String, Integer> split = spread(ch, n, request);
+        double zone2Share = (double) split.getOrDefault("zone-2", 0) / n;
         System.out.printf("[e2e] split: both zones reached after %d ms; %d calls %s: zone-2 %.1f%%, ratio %.2f:1 (expected 2:1)%n",
-                first.toMillis(), n, split, 100 * zone2, zone2 / (1 - zone2));
+                first.toMillis(), n, split, 100 * zone2Share, zone2Share / (1 - zone2Share));
         assertThat(split).containsOnlyKeys("zone-2", "zone-3");
-        assertThat(zone2).isBetween(2.0 / 3 * 0.9, 2.0 / 3 * 1.1);
-        assertThat(ingressConnections("zone-2", svc)).as("connections through zone-2's ingress").isPositive();
-        assertThat(ingressConnections("zone-3", svc)).as("connections through zone-3's ingress").isPositive();
+        assertThat(zone2Share).isBetween(2.0 / 3 * 0.9, 2.0 / 3 * 1.1);
+        assertThat(ingressBytesIn("zone-2", svc) - in2).as("request bytes relayed by zone-2's ingress")
+                .isGreaterThanOrEqualTo(split.get("zone-2") * Federation.leastRequestBytes(request.length()));
+        assertThat(ingressBytesIn("zone-3", svc) - in3).as("request bytes relayed by zone-3's ingress")
+                .isGreaterThanOrEqualTo(split.get("zone-3") * Federation.leastRequestBytes(request.length()));
 
         try (Traffic t = new Traffic(ch)) {
             // zone-2 scaled 2 -> 4 instances: 4:1 = 80% (from 67%)

@@ -180,7 +180,11 @@ class CrossZoneIngressIT {
     }
 
     static String call(ManagedChannel ch) {
-        return ClientCalls.blockingUnaryCall(ch, CALL, CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS), "");
+        return call(ch, "");
+    }
+
+    static String call(ManagedChannel ch, String request) {
+        return ClientCalls.blockingUnaryCall(ch, CALL, CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS), request);
     }
 
     @Test
@@ -273,12 +277,25 @@ class CrossZoneIngressIT {
         ManagedChannel ch = io.grpc.Grpc.newChannelBuilder("xds:///backend", io.grpc.InsecureChannelCredentials.create()).build();
         try {
             await("zone-1 client reaches backend", () -> call(ch).equals("backend-1"));
+            // What zone-1 gave the client for backend: zone-2's ingress (its advertised address) and nothing else, in
+            // particular not backend-1's own address.
+            Map<String, List<String>> eds = Federation.endpointsAt(zoneUrl("zone-1"), "client-zone-1", "backend");
+            assertThat(eds).as("localities of backend in the zone-1 client's EDS").containsOnlyKeys("zone-2");
+            assertThat(eds.get("zone-2")).containsExactly("127.0.0.1:" + ingressPorts.get("zone-2"));
+            assertThat(eds.get("zone-2")).doesNotContain("127.0.0.1:" + backends.getFirst().getPort());
+
+            // What the calls did: each carries a 4 KiB request, and zone-2's ingress relayed at least that much (plus
+            // framing) for every one of them; a call that went another way would add nothing to its count.
+            String request = "x".repeat(4096);
+            String ingressUrl = "http://127.0.0.1:" + ingressHttpPorts.get("zone-2");
+            long before = Federation.ingressBytesIn(ingressUrl, "backend");
             int ok = 0;
             for (int i = 0; i < 200; i++) {
-                // backend runs only in zone-2: every answer crossed zone-2's ingress
-                if (call(ch).equals("backend-1")) ok++;
+                if (call(ch, request).equals("backend-1")) ok++;
             }
             assertThat(ok).as("successful calls out of 200").isEqualTo(200);
+            assertThat(Federation.ingressBytesIn(ingressUrl, "backend") - before).as("request bytes relayed by zone-2's ingress")
+                    .isGreaterThanOrEqualTo(200 * Federation.leastRequestBytes(request.length()));
         } finally {
             ch.shutdownNow();
         }

@@ -54,7 +54,12 @@ public final class EchoBackend implements AutoCloseable {
     }
 
     public static String call(Channel channel, long timeoutMs) {
-        return ClientCalls.blockingUnaryCall(channel, CALL, CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS), "hi");
+        return call(channel, timeoutMs, "hi");
+    }
+
+    /** A call carrying {@code request} (the answer is the backend's name whatever it is). */
+    public static String call(Channel channel, long timeoutMs, String request) {
+        return ClientCalls.blockingUnaryCall(channel, CALL, CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS), request);
     }
 
     public String name() {

@@ -154,6 +154,62 @@ final class Federation implements AutoCloseable {
         return xdsPorts.get(zone);
     }
 
+    /** The port {@code zone}'s ingress listens on and advertises (on 127.0.0.1). */
+    int ingressPort(String zone) {
+        return ingressPorts.get(zone);
+    }
+
+    /**
+     * The endpoints {@code zone}'s CP gives the xDS node {@code default.<node>} for {@code service}, per locality zone, as
+     * "address:port" (its {@code _config}, i.e. the EDS the node was sent).
+     */
+    Map<String, List<String>> endpointsOf(String zone, String node, String service) throws IOException, InterruptedException {
+        return endpointsAt(zoneUrl(zone), node, service);
+    }
+
+    /** As {@link #endpointsOf(String, String, String)}, for the zone CP at {@code zoneUrl}. */
+    static Map<String, List<String>> endpointsAt(String zoneUrl, String node, String service) throws IOException, InterruptedException {
+        Http.Reply r = Http.get(zoneUrl + "/meshes/default/dataplanes/" + node + "/_config");
+        if (r.status() != 200) throw new IllegalStateException("_config of " + node + " at " + zoneUrl + ": " + r);
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (JsonNode cla : JSON.readTree(r.body()).path("endpoints")) {
+            if (!service.equals(cla.path("clusterName").asText())) continue;
+            for (JsonNode locality : cla.path("endpoints")) {
+                List<String> addresses = out.computeIfAbsent(locality.path("locality").path("zone").asText(), z -> new ArrayList<>());
+                for (JsonNode lb : locality.path("lbEndpoints")) {
+                    JsonNode sa = lb.path("endpoint").path("address").path("socketAddress");
+                    addresses.add(sa.path("address").asText() + ":" + sa.path("portValue").asInt());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Bytes the ingress at {@code ingressUrl} relayed from clients to {@code service} of mesh default
+     * ({@code ursa_ingress_bytes_total{direction="in"}} on its {@code /q/metrics}; 0 before the first connection).
+     */
+    static long ingressBytesIn(String ingressUrl, String service) throws IOException, InterruptedException {
+        Http.Reply metrics = Http.getText(ingressUrl + "/q/metrics");
+        if (metrics.status() != 200) throw new IllegalStateException("metrics of " + ingressUrl + ": " + metrics);
+        long n = 0;
+        for (String line : metrics.body().split("\n")) {
+            if (line.startsWith("ursa_ingress_bytes_total{") && line.contains("direction=\"in\"") && line.contains("mesh=\"default\"")
+                    && line.contains("service=\"" + service + "\"")) {
+                n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The least a unary gRPC request with a {@code payload}-byte message puts on the wire besides its headers: the message,
+     * its 5-byte gRPC prefix and at least one 9-byte HTTP/2 DATA frame header.
+     */
+    static long leastRequestBytes(int payload) {
+        return payload + 5 + 9;
+    }
+
     /** Registers {@code backend} as Dataplane {@code name} of {@code zone}, one ready inbound of {@code service} (grpc). */
     void register(String zone, String name, String service, EchoBackend backend) throws IOException, InterruptedException {
         Http.Reply r = Http.putYaml(zoneUrl(zone) + "/meshes/default/dataplanes/" + name, """

@@ -83,7 +83,7 @@ class KafkaEventsTest {
         List<Event> events;
         try (TopicReader reader = new TopicReader(broker.bootstrapServers(), KafkaTestBroker.TOPIC)) {
             events = reader.await(e -> e.text("type").equals("MeshTimeout") && e.text("mesh").equals(mesh),
-                    resources * changesPerResource, DEADLINE);
+                    resources * changesPerResource, DEADLINE, idle(export.publisher().orElseThrow()));
         }
 
         assertThat(events).hasSize(1000);
@@ -127,7 +127,7 @@ class KafkaEventsTest {
         WarnCapture warnings = WarnCapture.on(KafkaEventPublisher.class.getName());
         try (TopicReader reader = new TopicReader(broker.bootstrapServers(), KafkaTestBroker.TOPIC)) {
             putMesh(mesh);
-            assertThat(reader.await(e -> e.key().equals("Mesh//" + mesh), 1, DEADLINE)).hasSize(1);
+            assertThat(reader.await(e -> e.key().equals("Mesh//" + mesh), 1, DEADLINE, idle(publisher))).hasSize(1);
             double droppedBefore = metrics.get("ursa.events.dropped").counter().count();
 
             broker.createTopic(LOSS_TOPIC, 1);
@@ -135,19 +135,20 @@ class KafkaEventsTest {
             LossBoundProbe probe;
             int resources = 20;
             int versions = 10;
-            long slowestMs = 0;
             try {
+                // Kafka never sits on the write path. A write waiting on it would take the producer's max.block (5 s)
+                // each: 200 of them at least 1000 s. The bound is ten times under that and far above what 200 writes
+                // take on a loaded machine: a correctness bound, not a speed figure (speed: benchmarks/).
+                Instant writesDeadline = Instant.now().plusSeconds(100);
                 for (int v = 1; v <= versions; v++) {
                     for (int i = 0; i < resources; i++) {
-                        long start = System.nanoTime();
                         given().contentType(ContentType.JSON).body(timeout(mesh, "o" + i, v)).put("/meshes/" + mesh + "/meshtimeouts/o" + i)
                                 .then().statusCode(v == 1 ? 201 : 200);
-                        slowestMs = Math.max(slowestMs, Duration.ofNanos(System.nanoTime() - start).toMillis());
+                        assertThat(Instant.now()).as("writes while Kafka is away still done by").isBefore(writesDeadline);
                     }
                 }
-                // Kafka never sits on the write path: a write waiting on it would take the producer's 5 s max.block.
-                assertThat(slowestMs).as("slowest write while Kafka is away (ms)").isLessThan(2_000);
-                awaitTrue(() -> publisher.lag() >= resources * versions, "events waiting for Kafka");
+                // Every write returned while every one of its events is still unacknowledged: none waited for Kafka.
+                assertThat(publisher.lag()).as("events waiting for Kafka when the last write returned").isGreaterThanOrEqualTo(resources * versions);
                 awaitTrue(() -> warnings.count() >= 1, "a WARN that Kafka is unreachable");
                 probe = LossBoundProbe.overflowWhileAway(broker.bootstrapServers());
             } finally {
@@ -155,7 +156,7 @@ class KafkaEventsTest {
             }
 
             List<Event> events = reader.await(e -> e.text("mesh").equals(mesh) && e.text("type").equals("MeshTimeout"),
-                    resources * versions, DEADLINE);
+                    resources * versions, DEADLINE, idle(publisher));
             Map<String, List<Long>> versionsByKey = events.stream().collect(Collectors.groupingBy(Event::key,
                     Collectors.mapping(e -> e.value().path("version").asLong(), Collectors.toList())));
             assertThat(versionsByKey).hasSize(resources);
@@ -180,7 +181,7 @@ class KafkaEventsTest {
 
         List<Event> events;
         try (TopicReader reader = new TopicReader(broker.bootstrapServers(), KafkaTestBroker.TOPIC)) {
-            events = reader.await(e -> e.key().equals("ZoneConnectivity//zone-ev"), 2, DEADLINE);
+            events = reader.await(e -> e.key().equals("ZoneConnectivity//zone-ev"), 2, DEADLINE, idle(export.publisher().orElseThrow()));
         }
         assertThat(events).hasSize(2);
         assertThat(events).allMatch(e -> e.text("event").equals("ZoneConnectivityChanged") && e.text("zone").equals("zone-ev"));
@@ -221,7 +222,7 @@ class KafkaEventsTest {
 
             List<Event> events;
             try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topic)) {
-                events = reader.await(e -> true, 2 * changes, DEADLINE);
+                events = reader.await(e -> true, 2 * changes, DEADLINE, () -> publishers.stream().allMatch(p -> p.lag() == 0));
             }
             assertThat(events).hasSize(2 * changes);
             Map<String, Long> copies = events.stream().collect(Collectors.groupingBy(e -> e.text("id"), Collectors.counting()));
@@ -278,7 +279,7 @@ class KafkaEventsTest {
                 assertThat(dropped).isBetween(CHANGES - BUFFER - 1, CHANGES - BUFFER);
                 List<Event> events;
                 try (TopicReader reader = new TopicReader(bootstrapServers, LOSS_TOPIC)) {
-                    events = reader.await(e -> true, CHANGES - dropped, DEADLINE);
+                    events = reader.await(e -> true, CHANGES - dropped, DEADLINE, idle(publisher));
                 }
                 assertThat(events).hasSize(CHANGES - dropped);
                 // The newest BUFFER changes (MeshTimeout versions 150..199) arrive, in order, after whatever was held.
@@ -290,6 +291,11 @@ class KafkaEventsTest {
                 publisher.close();
             }
         }
+    }
+
+    /** The publisher has every event it accepted acknowledged by Kafka (nothing buffered, held or in flight). */
+    private static BooleanSupplier idle(KafkaEventPublisher publisher) {
+        return () -> publisher.lag() == 0;
     }
 
     private static void putMesh(String mesh) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
@@ -37,6 +38,9 @@ class PostgresKafkaEventsTest {
 
     @Inject
     ResourceStore store;
+
+    @Inject
+    EventExport export;
 
     @Test
     void changesOnThePostgresStoreArriveInOrderWithTheirSpec() throws Exception {
@@ -60,7 +64,8 @@ class PostgresKafkaEventsTest {
         List<Event> events;
         try (TopicReader reader = new TopicReader(broker.bootstrapServers(), KafkaTestBroker.TOPIC)) {
             // Seen on the topic before anything else touches it, so it was read in time: state and origin zone included.
-            List<Event> fromEast = reader.await(e -> e.key().equals("MeshTimeout/" + mesh + "/from-east"), 1, Duration.ofSeconds(60));
+            BooleanSupplier idle = () -> export.publisher().orElseThrow().lag() == 0;
+            List<Event> fromEast = reader.await(e -> e.key().equals("MeshTimeout/" + mesh + "/from-east"), 1, Duration.ofSeconds(60), idle);
             assertThat(fromEast).hasSize(1);
             assertThat(fromEast.get(0).text("kind")).isEqualTo("CREATED");
             assertThat(fromEast.get(0).text("zone")).isEqualTo("east");
@@ -68,7 +73,7 @@ class PostgresKafkaEventsTest {
 
             given().delete("/meshes/" + mesh).then().statusCode(200);
             events = reader.await(e -> e.text("mesh").equals(mesh) && e.text("type").equals("MeshTimeout")
-                    && !e.text("name").equals("from-east"), 20, Duration.ofSeconds(60));
+                    && !e.text("name").equals("from-east"), 20, Duration.ofSeconds(60), idle);
         }
         // Deleting the mesh deletes its policies: each key ends with a DELETED event of version 3.
         Map<String, List<String>> byKey = events.stream().collect(Collectors.groupingBy(Event::key,

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /** Reads a whole topic from the beginning with a real consumer (no group: partitions assigned directly). */
@@ -41,16 +42,32 @@ final class TopicReader implements AutoCloseable {
     }
 
     /**
-     * Polls until {@code count} events matching {@code filter} have been read (or the deadline passes), then reads on
-     * briefly so that surplus events (duplicates, extras) would be seen too. Returns the matching events in partition order.
+     * Polls until {@code count} events matching {@code filter} have been read (or the deadline passes), then waits for
+     * {@code producerIdle} (the publisher holds no event it has not had acknowledged: its lag is 0) and reads on to the
+     * end offsets the topic has at that moment. Every event the publisher wrote before going idle, surplus ones
+     * (duplicates, extras) included, is then in what was read: no fixed tail is guessed. Returns the matching events in
+     * partition order.
      */
-    List<Event> await(Predicate<Event> filter, int count, Duration timeout) {
+    List<Event> await(Predicate<Event> filter, int count, Duration timeout, BooleanSupplier producerIdle) {
         Instant deadline = Instant.now().plus(timeout);
         while (matching(filter).size() < count && Instant.now().isBefore(deadline)) {
             poll(Duration.ofMillis(200));
         }
-        poll(Duration.ofMillis(300));
+        while (!producerIdle.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) throw new AssertionError("the publisher still has unacknowledged events after " + timeout);
+            poll(Duration.ofMillis(50));
+        }
+        readToEnd(deadline);
         return matching(filter);
+    }
+
+    /** Reads until this consumer's position reaches the end offset every partition has now. */
+    private void readToEnd(Instant deadline) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            if (Instant.now().isAfter(deadline)) throw new AssertionError("topic not read to its end offsets " + end + " in time");
+            poll(Duration.ofMillis(200));
+        }
     }
 
     private List<Event> matching(Predicate<Event> filter) {

@@ -87,12 +87,31 @@ class LocalLauncherIT {
                 .orElseThrow(() -> new AssertionError("no demo client command for hello in:\n" + launcher.output()));
         assertThat(command).contains("--xds 127.0.0.1:" + launcher.port("ZONE1_XDS_PORT"));
 
+        double connectionsBefore = ingressConnections(launcher.port("INGRESS2_HTTP_PORT"), "hello");
         ShellBlock.Result r = ShellBlock.run(command, UrsaProcess.repoRoot());
 
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("5/5 calls ok; answered by: zone-2 x5");
-        // hello has no zone-1 instance: the answers crossed zone-2's ingress, which counted the connection
-        assertThat(ingressConnections(launcher.port("INGRESS2_HTTP_PORT"), "hello")).isPositive();
+        // hello has no zone-1 instance. What zone-1 gives a proxyless client for it is zone-2's ingress and nothing else
+        // (rendered here for echo-zone-1 as a proxyless node of zone-1: the demo client's node is gone with its process,
+        // and the endpoints of a service are the same for every proxyless node of the zone) ...
+        JsonNode config = JSON.readTree(Http.get(url("ZONE1_HTTP_PORT", "/meshes/default/dataplanes/echo-zone-1/_config?flavour=proxyless")).body());
+        Map<String, List<String>> hello = new HashMap<>();
+        for (JsonNode cla : config.path("endpoints")) {
+            if (!cla.path("clusterName").asText().equals("hello")) continue;
+            for (JsonNode locality : cla.path("endpoints")) {
+                for (JsonNode lb : locality.path("lbEndpoints")) {
+                    JsonNode sa = lb.path("endpoint").path("address").path("socketAddress");
+                    hello.computeIfAbsent(locality.path("locality").path("zone").asText(), z -> new java.util.ArrayList<>())
+                            .add(sa.path("address").asText() + ":" + sa.path("portValue").asInt());
+                }
+            }
+        }
+        assertThat(hello).as("hello's endpoints for a proxyless client in zone-1").isEqualTo(
+                Map.of("zone-2", List.of("127.0.0.1:" + launcher.port("INGRESS2_PORT"))));
+        // ... and the command's own client connected through it: a new process cannot reuse anyone's connection.
+        assertThat(ingressConnections(launcher.port("INGRESS2_HTTP_PORT"), "hello") - connectionsBefore)
+                .as("hello connections through zone-2's ingress made by the command").isGreaterThanOrEqualTo(1);
     }
 
     static double ingressConnections(int metricsPort, String service) throws Exception {

@@ -20,6 +20,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,8 @@ public final class KdsZoneClient implements AutoCloseable {
     private Connection current;
     private boolean closed;
     private int attempts;
+    /** Why the last connection ended (see {@link #lastFailure()}); cleared when a connection syncs. */
+    private volatile String lastFailure;
 
     public KdsZoneClient(Channel channel, ResourceIndex local, ResourceSink sink, ScheduledExecutorService timer, Executor workers, Clock clock,
                          Backoff backoff, Duration batchWindow, int maxResponseBytes, Events events) {
@@ -105,10 +108,38 @@ public final class KdsZoneClient implements AutoCloseable {
             if (Duration.between(dead.openedAt, clock.instant()).compareTo(STABLE) > 0) backoff.reset();
         }
         Duration delay = backoff.next();
-        LOG.log(System.Logger.Level.INFO, "KDS connection to the global lost (" + status.getCode()
-                + (status.getDescription() == null ? "" : ": " + status.getDescription()) + "); reconnecting in " + delay.toMillis() + " ms");
+        lastFailure = describe(status);
+        LOG.log(System.Logger.Level.INFO, "KDS connection to the global lost (" + lastFailure + "); reconnecting in " + delay.toMillis() + " ms");
         events.disconnected(status, delay);
         timer.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Why the last connection to the global ended or could not be made: the gRPC status and its root cause (for a TLS
+     * handshake the zone refused, the certificate problem, e.g. "PKIX path building failed"). Empty before the first
+     * failure and once a connection has synced again.
+     */
+    public Optional<String> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
+    /**
+     * "CODE: description (Cause: message; root RootCause: message)": gRPC's description alone often says only "io
+     * exception"; the cause says what failed (for TLS, the SSLHandshakeException and its PKIX reason) and the root what
+     * exactly (e.g. a signature that does not match). Only the description's first line: Netty appends its pipeline.
+     */
+    static String describe(Status status) {
+        StringBuilder out = new StringBuilder(status.getCode().name());
+        if (status.getDescription() != null) out.append(": ").append(status.getDescription().lines().findFirst().orElse(""));
+        Throwable cause = status.getCause();
+        if (cause != null) {
+            out.append(" (").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+            Throwable root = cause;
+            for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 20; depth++) root = root.getCause();
+            if (root != cause) out.append("; root ").append(root.getClass().getSimpleName()).append(": ").append(root.getMessage());
+            out.append(')');
+        }
+        return out.toString();
     }
 
     /** Drops the current connection (as a partition would) and reconnects after the backoff. For tests and operators. */
@@ -167,7 +198,10 @@ public final class KdsZoneClient implements AutoCloseable {
             ReceiverSession receiver = new ReceiverSession(KdsTypes.globalToZone(), sink, toGlobal, workers, events.listener(Direction.GLOBAL_TO_ZONE));
             fromGlobal.receiver = receiver;
             receiver.synced().thenRun(() -> {
-                if (gen == generation.get()) events.synced(Duration.between(openedAt, clock.instant()));
+                if (gen == generation.get()) {
+                    lastFailure = null;
+                    events.synced(Duration.between(openedAt, clock.instant()));
+                }
             });
             receiver.start(KdsTypes.globalToZone());
 

@@ -17,6 +17,7 @@ import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.Status;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
@@ -26,14 +27,19 @@ import org.junit.jupiter.api.Test;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** KDS over TLS with a certificate generated here: a zone trusting the CA syncs; one trusting another CA never does. */
+/**
+ * KDS over TLS with a certificate generated here: a zone trusting the CA syncs; one trusting another CA refuses the
+ * handshake and reports the certificate problem as the reason it is not connected.
+ */
 class KdsTlsTest {
     @Test
     void zoneVerifiesTheGlobalsCertificateAgainstItsCa() throws Exception {
@@ -57,8 +63,25 @@ class KdsTlsTest {
                 .sslContext(GrpcSslContexts.forServer(cert.certificate(), cert.privateKey()).build())
                 .addService(ServerInterceptors.intercept(KdsGrpc.service(handler), zone)).build().start();
         try {
-            assertThat(sync(server.getPort(), cert, timer, workers)).as("trusted CA").isTrue();
-            assertThat(sync(server.getPort(), otherCa, timer, workers)).as("untrusted CA").isFalse();
+            // Trusted CA: the zone syncs (the mesh arrives).
+            try (Zone trusting = Zone.dial(server.getPort(), cert, timer, workers)) {
+                trusting.synced.get(30, TimeUnit.SECONDS);
+                Await.until(Duration.ofSeconds(30), "mesh at zone", () -> trusting.store.get(ResourceKey.of(ResourceTypes.MESH, "", "default"))
+                        .toCompletableFuture().join().isPresent());
+                assertThat(trusting.client.lastFailure()).isEmpty();
+            }
+            // Another CA: the zone refuses the handshake and says why (the positive signal, not "no sync for a while").
+            try (Zone distrusting = Zone.dial(server.getPort(), otherCa, timer, workers)) {
+                Await.until(Duration.ofSeconds(30), "the zone's connect failure",
+                        () -> distrusting.client.lastFailure().isPresent() && !distrusting.disconnects.isEmpty());
+                String failure = distrusting.client.lastFailure().orElseThrow();
+                // Both certificates name "localhost": the zone finds a path to its CA by name and the signature check
+                // fails ("PKIX path validation failed"); a CA of another name gives "PKIX path building failed".
+                assertThat(failure).startsWith("UNAVAILABLE").contains("SSLHandshakeException").contains("PKIX path");
+                assertThat(distrusting.disconnects.getFirst().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(distrusting.synced).isNotDone();
+                assertThat(distrusting.store.get(ResourceKey.of(ResourceTypes.MESH, "", "default")).toCompletableFuture().join()).isEmpty();
+            }
         } finally {
             server.shutdownNow();
             index.close();
@@ -67,31 +90,35 @@ class KdsTlsTest {
         }
     }
 
-    /** Whether a zone trusting {@code ca} gets the mesh within a few seconds. */
-    private static boolean sync(int port, SelfSignedCertificate ca, java.util.concurrent.ScheduledExecutorService timer,
-                                java.util.concurrent.ExecutorService workers) throws Exception {
-        InMemoryStore zoneStore = new InMemoryStore();
-        ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port)
-                .sslContext(GrpcSslContexts.forClient().trustManager(ca.certificate()).build()).build();
-        ResourceIndex local = new ResourceIndex(zoneStore, KdsTypes.zoneToGlobal(), r -> true).start();
-        CompletableFuture<Void> synced = new CompletableFuture<>();
-        KdsZoneClient client = new KdsZoneClient(channel, local, StoreSink.fromGlobal(zoneStore), timer, workers, Clock.systemUTC(),
-                new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), new Random()), Duration.ofMillis(10), 1 << 20, new KdsZoneClient.Events() {
-            @Override
-            public void synced(Duration took) {
-                synced.complete(null);
-            }
-        });
-        try {
+    /** A zone's KDS client trusting {@code ca}, with what it reports. */
+    private record Zone(InMemoryStore store, ManagedChannel channel, ResourceIndex local, KdsZoneClient client,
+                        CompletableFuture<Void> synced, List<Status> disconnects) implements AutoCloseable {
+        static Zone dial(int port, SelfSignedCertificate ca, java.util.concurrent.ScheduledExecutorService timer,
+                         java.util.concurrent.ExecutorService workers) throws Exception {
+            InMemoryStore zoneStore = new InMemoryStore();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port)
+                    .sslContext(GrpcSslContexts.forClient().trustManager(ca.certificate()).build()).build();
+            ResourceIndex local = new ResourceIndex(zoneStore, KdsTypes.zoneToGlobal(), r -> true).start();
+            CompletableFuture<Void> synced = new CompletableFuture<>();
+            List<Status> disconnects = new CopyOnWriteArrayList<>();
+            KdsZoneClient client = new KdsZoneClient(channel, local, StoreSink.fromGlobal(zoneStore), timer, workers, Clock.systemUTC(),
+                    new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), new Random()), Duration.ofMillis(10), 1 << 20, new KdsZoneClient.Events() {
+                @Override
+                public void synced(Duration took) {
+                    synced.complete(null);
+                }
+
+                @Override
+                public void disconnected(Status status, Duration retryIn) {
+                    disconnects.add(status);
+                }
+            });
             client.start();
-            try {
-                synced.get(3, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                return false;
-            }
-            Await.until(Duration.ofSeconds(5), "mesh at zone", () -> zoneStore.get(ResourceKey.of(ResourceTypes.MESH, "", "default")).toCompletableFuture().join().isPresent());
-            return true;
-        } finally {
+            return new Zone(zoneStore, channel, local, client, synced, disconnects);
+        }
+
+        @Override
+        public void close() throws Exception {
             client.close();
             local.close();
             channel.shutdownNow();

@@ -120,6 +120,20 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
         return call(() -> tableVersion);
     }
 
+    /**
+     * Ingresses whose ZoneIngress removal is scheduled and neither cancelled (a stream came back) nor run yet: no stream
+     * left, grace period running. For inspection and tests.
+     */
+    public Set<String> pendingRemovals() {
+        return call(() -> {
+            Set<String> out = new java.util.TreeSet<>();
+            ingresses.forEach((name, st) -> {
+                if (st.removal != null && !st.removal.isDone()) out.add(name);
+            });
+            return out;
+        });
+    }
+
     // ---- NodeHook (gRPC threads: parse and hand over)
 
     @Override

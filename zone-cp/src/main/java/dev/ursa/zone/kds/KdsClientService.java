@@ -210,6 +210,12 @@ public class KdsClientService {
         return connected.get();
     }
 
+    /** Why the last connection to the global ended or failed (TLS and token problems included), while not connected. */
+    public java.util.Optional<String> lastFailure() {
+        KdsZoneClient c = client;
+        return c == null || connected.get() ? java.util.Optional.empty() : c.lastFailure();
+    }
+
     /** Drops the connection and reconnects after the backoff (operators; tests simulate partitions with it). */
     public void reconnect() {
         if (client != null) client.reconnect();

@@ -17,6 +17,8 @@ public class KdsReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("kds").status(kds.ready()).withData("connected", kds.connected()).build();
+        var response = HealthCheckResponse.named("kds").status(kds.ready()).withData("connected", kds.connected());
+        kds.lastFailure().ifPresent(f -> response.withData("lastFailure", f));
+        return response.build();
     }
 }

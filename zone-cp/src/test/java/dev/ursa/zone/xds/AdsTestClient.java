@@ -109,6 +109,13 @@ final class AdsTestClient implements AutoCloseable {
                     .setVersionInfo(r.getVersionInfo()).setResponseNonce(r.getNonce()).build());
         }
 
+        /** Rejects {@code r}: the version last accepted stays (none here), the nonce names what is rejected, with a reason. */
+        synchronized void nack(DiscoveryResponse r, List<String> names, String reason) {
+            requests.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(r.getTypeUrl()).addAllResourceNames(names)
+                    .setResponseNonce(r.getNonce())
+                    .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage(reason)).build());
+        }
+
         @Override
         public synchronized void close() {
             requests.onCompleted();

@@ -39,13 +39,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Golden-file checks for policy plugins: {@code testdata/<case>.input.yaml} (policies, added to the shared
  * {@code plugins/testdata/base.yaml} mesh of dataplanes) is rendered for the dataplane {@code web-1} and compared with
- * {@code testdata/<case>.<flavour>.golden.json}. Regenerate with {@code -Dursa.updateGolden=true}.
+ * {@code testdata/<case>.<flavour>.golden.json}.
+ *
+ * <p>A check only compares: a missing golden file fails it. Golden files are written by one explicit command that never
+ * runs in {@code verify}, {@value #UPDATE_COMMAND} ({@link UpdateGoldens}); review the diff it leaves before committing.
  */
 public final class Golden {
     static final Path RESOURCES = Path.of("src/test/resources");
     /** The zone web-1 runs in; ZoneIngresses of other zones in a case's input are cross-zone endpoints. */
     public static final String ZONE = "zone-1";
     static final Path BASE = RESOURCES.resolve("dev/ursa/zone/xds/plugins/testdata/base.yaml");
+    static final String UPDATE_PROPERTY = "ursa.updateGolden";
+    static final String UPDATE_COMMAND = "./mvnw -B -pl zone-cp -am test -Dtest=UpdateGoldens -Dursa.updateGolden=true "
+            + "-Dsurefire.failIfNoSpecifiedTests=false";
+
+    /** Set only by {@link UpdateGoldens} while it runs the plugin tests: checks write instead of comparing. */
+    static volatile List<Path> writing;
 
     private Golden() {
     }
@@ -56,14 +65,23 @@ public final class Golden {
         resources.addAll(read(dir.resolve(caseName + ".input.yaml")));
         JsonNode actual = render(resources, flavour);
         Path golden = dir.resolve(caseName + "." + flavour.name().toLowerCase() + ".golden.json");
-        if (Boolean.getBoolean("ursa.updateGolden") || !Files.exists(golden)) {
+        List<Path> written = writing;
+        if (written != null) {
             Files.writeString(golden, actual.toPrettyString() + "\n");
-            if (!Boolean.getBoolean("ursa.updateGolden")) {
-                throw new AssertionError("golden file " + golden + " did not exist; written, check it in");
-            }
+            written.add(golden);
+            return;
+        }
+        if (Boolean.getBoolean(UPDATE_PROPERTY)) {
+            throw new AssertionError("-D" + UPDATE_PROPERTY + " does not rewrite golden files in a test run (nothing was written): "
+                    + "run only " + UPDATE_COMMAND);
+        }
+        if (!Files.exists(golden)) {
+            throw new AssertionError("golden file " + golden + " is missing (nothing was written). Write it with " + UPDATE_COMMAND
+                    + ", review it against Envoy's documentation and commit it");
         }
         JsonNode expected = Json.JSON.readTree(Files.readString(golden));
-        assertThat(actual.toPrettyString()).as("%s (regenerate with -Dursa.updateGolden=true)", golden).isEqualTo(expected.toPrettyString());
+        assertThat(actual.toPrettyString()).as("%s (if the change is intended: %s, then review the diff)", golden, UPDATE_COMMAND)
+                .isEqualTo(expected.toPrettyString());
     }
 
     static JsonNode render(List<Resource> resources, Flavour flavour) {

@@ -6,11 +6,17 @@ import org.junit.jupiter.api.Test;
 
 /** Golden files: input YAML in testdata/ rendered for web-1 (see {@link Golden}). */
 class MeshHTTPRoutePluginTest {
+    // split, Envoy: backend's outbound route table: route-0 matches prefix /api AND :method GET AND header x-canary=yes,
+    // goes to subset cluster backend_version=v2 and sets x-routed: canary (request_headers_to_add, OVERWRITE_IF_EXISTS_OR_ADD);
+    // route-1 prefix / splits weighted_clusters backend_version=v1 90 / backend_version=v2 10; a default route to the
+    // whole backend cluster last. Subset clusters get their own EDS (one endpoint each).
     @Test
     void split_envoy() throws Exception {
         Golden.check(getClass(), "split", Flavour.ENVOY);
     }
 
+    // split, proxyless: the same matches and 90/10 weighted_clusters in the RDS route config named "backend" (one
+    // apiListener per service), without the header modifier (grpc-java does not apply request_headers_to_add).
     @Test
     void split_proxyless() throws Exception {
         Golden.check(getClass(), "split", Flavour.PROXYLESS);

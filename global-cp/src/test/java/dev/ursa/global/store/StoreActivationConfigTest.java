@@ -10,8 +10,11 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How {@code ursa.store.type} decides {@code quarkus.datasource.active} and {@code quarkus.hibernate-orm.active}. */
-class PostgresStoreActivationTest {
+/**
+ * How {@code ursa.store.type} decides {@code quarkus.datasource.active} and {@code quarkus.hibernate-orm.active}: the
+ * {@link StoreActivation} config source alone, on plain SmallRye config (no app started, no database contacted).
+ */
+class StoreActivationConfigTest {
     private static SmallRyeConfig config(Map<String, String> userSettings) {
         return new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(userSettings, "user", 250))

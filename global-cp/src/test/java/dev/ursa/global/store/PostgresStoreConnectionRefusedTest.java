@@ -25,10 +25,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@code ursa.store.type=postgres} with a database that refuses connections: the app starts, is not ready, and store calls fail with Unavailable. */
+/** {@code ursa.store.type=postgres} pointed at a port that refuses connections (no server there): the app starts, is not ready, and store calls fail with Unavailable. */
 @QuarkusTest
-@TestProfile(PostgresStoreUnreachableTest.DeadPostgres.class)
-class PostgresStoreUnreachableTest {
+@TestProfile(PostgresStoreConnectionRefusedTest.DeadPostgres.class)
+class PostgresStoreConnectionRefusedTest {
     public static class DeadPostgres implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
