@@ -38,27 +38,22 @@ class RenderContainmentTest {
     InMemoryStore store;
     SimpleMeterRegistry meters;
     XdsEngine engine;
-    Server server;
-    AdsTestClient client;
+    EngineOverAds ads;
 
     @BeforeEach
     void start() throws Exception {
         store = new InMemoryStore();
+        EngineOverAds.write(store, "type: Mesh\nname: default\n");
+        EngineOverAds.write(store, dataplane("node-a", "svc-a", 18080));
+        EngineOverAds.write(store, dataplane("node-b", "svc-b", 18081));
         meters = new SimpleMeterRegistry();
-        put("type: Mesh\nname: default\n");
-        put(dataplane("node-a", "svc-a", 18080));
-        put(dataplane("node-b", "svc-b", 18081));
         engine = new XdsEngine(store, XdsSettings.defaults("zone-1").withRenderFaultLabel(FAULT_LABEL), meters);
-        engine.start();
-        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(engine.ads()).build().start();
-        client = new AdsTestClient(server.getPort());
+        ads = new EngineOverAds(store, engine);
     }
 
     @AfterEach
     void stop() throws Exception {
-        client.close();
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        engine.close();
+        ads.close();
     }
 
     @Test
@@ -105,8 +100,7 @@ class RenderContainmentTest {
         put(timeout("breaks-a", "svc-a", "11s", true));
         // Inspection renders on request: once it fails, the engine's mirror holds the policy (it lags the store a little).
         Await.until("the policy mirrored", WAIT, () -> engine.inspect(new NodeId("default", "node-a"), Flavour.ENVOY).orElseThrow().failure() != null);
-        var a = client.sotw(AdsTestClient.node("default.node-a", Map.of()));
-        a.request(AdsTestClient.LDS, List.of());
+        var a = ads.open("node-a");
         Await.until("node-a's render failure recorded", WAIT, () -> failure("node-a") != null);
         connect("node-b"); // still served
         assertThat(engine.status(new NodeId("default", "node-a")).orElseThrow().resources()).as("node-a has no config").isNull();
@@ -130,25 +124,15 @@ class RenderContainmentTest {
     // ---- helpers
 
     AdsTestClient.SotwStream connect(String name) throws Exception {
-        var s = client.sotw(AdsTestClient.node("default." + name, Map.of()));
-        s.request(AdsTestClient.LDS, List.of());
-        DiscoveryResponse first = nextListeners(s);
-        assertThat(first.getResourcesCount()).as("%s configured", name).isPositive();
-        return s;
+        return ads.connect(name);
     }
 
     static DiscoveryResponse nextListeners(AdsTestClient.SotwStream s) throws InterruptedException {
-        while (true) {
-            DiscoveryResponse r = s.next("listeners", WAIT);
-            if (r.getTypeUrl().equals(AdsTestClient.LDS)) {
-                s.ack(r, List.of());
-                return r;
-            }
-        }
+        return EngineOverAds.nextListeners(s);
     }
 
     String listenersVersion(String name) {
-        return engine.status(new NodeId("default", name)).orElseThrow().resources().listenersVersion();
+        return ads.listenersVersion(name);
     }
 
     dev.ursa.zone.xds.render.RenderFailure failure(String name) {
@@ -165,21 +149,11 @@ class RenderContainmentTest {
     }
 
     void put(String yaml) throws Exception {
-        Resource r = ResourceCodec.decode(ResourceCodec.parse(yaml.getBytes(StandardCharsets.UTF_8), Format.YAML));
-        store.put(r, Precondition.ANY).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        ads.put(yaml);
     }
 
     static String dataplane(String name, String service, int port) {
-        return """
-                type: Dataplane
-                mesh: default
-                name: %s
-                networking:
-                  address: 127.0.0.1
-                  inbound:
-                  - port: %d
-                    tags: {kuma.io/service: %s, kuma.io/protocol: http}
-                """.formatted(name, port, service);
+        return EngineOverAds.dataplane(name, service, port);
     }
 
     static String timeout(String name, String service, String idle, boolean faulty) {

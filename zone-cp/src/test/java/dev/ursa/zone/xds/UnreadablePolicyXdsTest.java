@@ -33,27 +33,22 @@ class UnreadablePolicyXdsTest {
 
     UnreadableRowsStore store;
     XdsEngine engine;
-    Server server;
-    AdsTestClient client;
+    EngineOverAds ads;
 
     @BeforeEach
     void start() throws Exception {
         store = new UnreadableRowsStore();
-        put("type: Mesh\nname: default\n");
-        put(RenderContainmentTest.dataplane("node-a", "svc-a", 18080));
-        put(RenderContainmentTest.dataplane("node-b", "svc-b", 18081));
-        put(RenderContainmentTest.timeout("for-a", "svc-a", "11s", false));
+        EngineOverAds.write(store, "type: Mesh\nname: default\n");
+        EngineOverAds.write(store, EngineOverAds.dataplane("node-a", "svc-a", 18080));
+        EngineOverAds.write(store, EngineOverAds.dataplane("node-b", "svc-b", 18081));
+        EngineOverAds.write(store, RenderContainmentTest.timeout("for-a", "svc-a", "11s", false));
         engine = new XdsEngine(store, new XdsSettings("zone-1", true, Duration.ofSeconds(30), DEBOUNCE), new SimpleMeterRegistry());
-        engine.start();
-        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(engine.ads()).build().start();
-        client = new AdsTestClient(server.getPort());
+        ads = new EngineOverAds(store, engine);
     }
 
     @AfterEach
     void stop() throws Exception {
-        client.close();
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        engine.close();
+        ads.close();
     }
 
     @Test
@@ -77,25 +72,22 @@ class UnreadablePolicyXdsTest {
     }
 
     AdsTestClient.SotwStream connect(String name) throws Exception {
-        var s = client.sotw(AdsTestClient.node("default." + name, Map.of()));
-        s.request(AdsTestClient.LDS, List.of());
-        assertThat(nextListeners(s).getResourcesCount()).as("%s configured", name).isPositive();
-        return s;
+        return ads.connect(name);
     }
 
     static DiscoveryResponse nextListeners(AdsTestClient.SotwStream s) throws InterruptedException {
-        return RenderContainmentTest.nextListeners(s);
+        return EngineOverAds.nextListeners(s);
     }
 
     String listenersVersion(String name) {
-        return engine.status(new NodeId("default", name)).orElseThrow().resources().listenersVersion();
+        return ads.listenersVersion(name);
     }
 
     void put(String yaml) throws Exception {
-        store.put(parse(yaml), Precondition.ANY).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        ads.put(yaml);
     }
 
     static Resource parse(String yaml) {
-        return ResourceCodec.decode(ResourceCodec.parse(yaml.getBytes(StandardCharsets.UTF_8), Format.YAML));
+        return EngineOverAds.parse(yaml);
     }
 }
