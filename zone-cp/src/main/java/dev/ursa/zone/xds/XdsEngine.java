@@ -66,6 +66,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.grpc.stub.StreamObserver;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The zone's xDS server: keeps a mirror of the store's meshes, dataplanes and policies, a state per connected node,
@@ -113,7 +126,7 @@ public final class XdsEngine implements AutoCloseable {
         return t;
     });
 
-    private final java.util.concurrent.ExecutorService[] senders;
+    private final ExecutorService[] senders;
     private final Map<String, MeshState> meshes = new ConcurrentHashMap<>();
     private final Map<NodeId, NodeState> nodes = new ConcurrentHashMap<>();
     private final Map<Long, NodeId> streams = new ConcurrentHashMap<>();
@@ -147,7 +160,7 @@ public final class XdsEngine implements AutoCloseable {
     public interface StreamExecutors {
         StreamExecutors SENDER_THREADS = () -> null;
 
-        java.util.concurrent.Executor forNewStream();
+        Executor forNewStream();
     }
 
     public XdsEngine(ResourceStore store, XdsSettings settings, MeterRegistry meters) {
@@ -172,7 +185,7 @@ public final class XdsEngine implements AutoCloseable {
         // stream is kept) rather than on the thread that sets a snapshot; packed resources are cached by identity,
         // and renders are shared between nodes, so a thousand clients of one config pack it once.
         int n = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.senders = new java.util.concurrent.ExecutorService[n];
+        this.senders = new ExecutorService[n];
         for (int i = 0; i < n; i++) {
             int id = i;
             senders[i] = Executors.newSingleThreadExecutor(r -> {
@@ -183,7 +196,7 @@ public final class XdsEngine implements AutoCloseable {
         }
         AtomicLong nextSender = new AtomicLong();
         ExecutorGroup group = () -> {
-            java.util.concurrent.Executor own = streamExecutors.forNewStream();
+            Executor own = streamExecutors.forNewStream();
             return own != null ? own : senders[(int) (nextSender.getAndIncrement() % senders.length)];
         };
         this.server = new V3DiscoveryServer(List.of(new Callbacks()), new NackAwareWatcher(cache, this::lastSent), group,
@@ -198,14 +211,14 @@ public final class XdsEngine implements AutoCloseable {
         AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase inner = server.getAggregatedDiscoveryServiceImpl();
         return new AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase() {
             @Override
-            public io.grpc.stub.StreamObserver<DiscoveryRequest> streamAggregatedResources(io.grpc.stub.StreamObserver<DiscoveryResponse> out) {
+            public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> out) {
                 return new NodeOnEveryRequest<>(inner.streamAggregatedResources(out), DiscoveryRequest::hasNode, DiscoveryRequest::getNode,
                         (r, n) -> r.toBuilder().setNode(n).build());
             }
 
             @Override
-            public io.grpc.stub.StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(
-                    io.grpc.stub.StreamObserver<io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse> out) {
+            public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(
+                    StreamObserver<DeltaDiscoveryResponse> out) {
                 return new NodeOnEveryRequest<>(inner.deltaAggregatedResources(out), DeltaDiscoveryRequest::hasNode, DeltaDiscoveryRequest::getNode,
                         (r, n) -> r.toBuilder().setNode(n).build());
             }
@@ -218,15 +231,15 @@ public final class XdsEngine implements AutoCloseable {
      * subscription or ACK would wait under the empty id and never be answered. Requests are delivered one at a time
      * per stream, so the remembered node needs no lock.
      */
-    private static final class NodeOnEveryRequest<R> implements io.grpc.stub.StreamObserver<R> {
-        private final io.grpc.stub.StreamObserver<R> delegate;
-        private final java.util.function.Predicate<R> hasNode;
-        private final java.util.function.Function<R, Node> node;
-        private final java.util.function.BiFunction<R, Node, R> withNode;
+    private static final class NodeOnEveryRequest<R> implements StreamObserver<R> {
+        private final StreamObserver<R> delegate;
+        private final Predicate<R> hasNode;
+        private final Function<R, Node> node;
+        private final BiFunction<R, Node, R> withNode;
         private Node first;
 
-        NodeOnEveryRequest(io.grpc.stub.StreamObserver<R> delegate, java.util.function.Predicate<R> hasNode,
-                           java.util.function.Function<R, Node> node, java.util.function.BiFunction<R, Node, R> withNode) {
+        NodeOnEveryRequest(StreamObserver<R> delegate, Predicate<R> hasNode,
+                           Function<R, Node> node, BiFunction<R, Node, R> withNode) {
             this.delegate = delegate;
             this.hasNode = hasNode;
             this.node = node;
@@ -401,7 +414,7 @@ public final class XdsEngine implements AutoCloseable {
         Map<ResourceType, List<Resource>> policies = new HashMap<>(old.inputs.policies());
         Set<String> changedDataplanes = new HashSet<>();
         List<Resource[]> changedPolicies = new ArrayList<>(); // {old, new}, either may be null
-        for (ResourceKey key : new java.util.LinkedHashSet<>(keys)) {
+        for (ResourceKey key : new LinkedHashSet<>(keys)) {
             Resource now;
             try {
                 now = await(store.get(key)).orElse(null);
@@ -625,7 +638,7 @@ public final class XdsEngine implements AutoCloseable {
     record ViewKey(Flavour flavour, Object spec, Map<String, String> labels, String name, boolean registered, int hash) {
         static ViewKey of(Flavour flavour, Resource dp, String name, boolean registered) {
             return new ViewKey(flavour, dp.spec(), dp.meta().labels(), name, registered,
-                    java.util.Objects.hash(flavour, dp.spec(), dp.meta().labels(), name, registered));
+                    Objects.hash(flavour, dp.spec(), dp.meta().labels(), name, registered));
         }
 
         @Override
@@ -673,7 +686,7 @@ public final class XdsEngine implements AutoCloseable {
     private void register(Resource dp) {
         store.get(dp.key()).thenCompose(existing -> {
             if (existing.isPresent() && !selfRegistered(existing.get())) {
-                return java.util.concurrent.CompletableFuture.completedFuture(null); // the API's Dataplane wins
+                return CompletableFuture.completedFuture(null); // the API's Dataplane wins
             }
             return store.put(dp, existing.map(e -> Precondition.version(e.meta().version())).orElse(Precondition.ABSENT));
         }).whenComplete((r, err) -> {
@@ -704,7 +717,7 @@ public final class XdsEngine implements AutoCloseable {
             // Decided on the store's current state, deleted only at the version seen: an API write in between stays.
             store.get(ResourceKey.of(ResourceTypes.DATAPLANE, id.mesh(), id.name())).thenCompose(dp -> dp.isPresent() && selfRegistered(dp.get())
                     ? store.delete(dp.get().key(), Precondition.version(dp.get().meta().version()))
-                    : java.util.concurrent.CompletableFuture.completedFuture(null)).whenComplete((r, err) -> {
+                    : CompletableFuture.completedFuture(null)).whenComplete((r, err) -> {
                 if (err != null) LOG.log(System.Logger.Level.DEBUG, "removing self-registered " + id + ": " + err.getMessage());
             });
         };
@@ -859,7 +872,7 @@ public final class XdsEngine implements AutoCloseable {
             return clientOnly;
         }
 
-        ViewKey viewKey(Resource dp, boolean registered, boolean named, java.util.function.UnaryOperator<ViewKey> canonical) {
+        ViewKey viewKey(Resource dp, boolean registered, boolean named, UnaryOperator<ViewKey> canonical) {
             if (viewKey == null || viewKeyDataplane != dp || viewKeyNamed != named || viewKey.registered() != registered) {
                 viewKey = canonical.apply(ViewKey.of(flavour, dp, named ? id.name() : "", registered));
                 viewKeyDataplane = dp;
@@ -876,11 +889,11 @@ public final class XdsEngine implements AutoCloseable {
 
     // ---- helpers
 
-    private <T> T call(java.util.concurrent.Callable<T> task) {
+    private <T> T call(Callable<T> task) {
         return Blocking.call(worker, task);
     }
 
-    private static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+    private static <T> T await(CompletionStage<T> stage) {
         return Blocking.await(stage);
     }
 }
