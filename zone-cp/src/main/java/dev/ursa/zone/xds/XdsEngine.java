@@ -117,6 +117,7 @@ public final class XdsEngine implements AutoCloseable {
     private final Renderer renderer;
     private final List<EndpointSource> endpointSources;
     private final IngressAddressResolver ingressAddresses;
+    private final IngressAddressResolver dataplaneAddresses;
     private final DataplaneInsights insights;
     private final SimpleCache<String> cache = new AdsSnapshotCache();
     private final V3DiscoveryServer server;
@@ -178,7 +179,12 @@ public final class XdsEngine implements AutoCloseable {
         this.snapshots = RenderMemo.bounded("snapshots", 10_000, meters);
         this.viewKeys = RenderMemo.bounded("view_keys", 50_000, meters);
         this.ingressAddresses = IngressAddressResolver.system();
-        this.endpointSources = List.of(new LocalEndpoints(settings.zone()), new CrossZoneEndpoints(settings.zone(), ingressAddresses));
+        // Dataplane host names get their own resolver: CrossZoneEndpoints prunes its names to the ingresses advertised.
+        // Local names are never pruned (a name that leaves is still refreshed; they are few and cheap).
+        this.dataplaneAddresses = IngressAddressResolver.system();
+        this.endpointSources = List.of(new LocalEndpoints(settings.zone(), dataplaneAddresses::address),
+                new CrossZoneEndpoints(settings.zone(), ingressAddresses));
+        dataplaneAddresses.onChange(() -> onChange(new ChangeEvent(ResourceKey.of(ResourceTypes.ZONE_INGRESS, "", ""), ChangeKind.UPDATED, 0, Instant.now())));
         // A changed or late DNS answer for another zone's ingress: the same path as a ZoneIngress change (equal configs push nothing).
         ingressAddresses.onChange(() -> onChange(new ChangeEvent(ResourceKey.of(ResourceTypes.ZONE_INGRESS, "", ""), ChangeKind.UPDATED, 0, Instant.now())));
         // Responses are serialised and sent on a few sender threads, each stream always on the same one (order per
@@ -289,6 +295,7 @@ public final class XdsEngine implements AutoCloseable {
     public void close() throws Exception {
         if (subscription != null) subscription.close();
         ingressAddresses.close();
+        dataplaneAddresses.close();
         worker.shutdownNow();
         for (var s : senders) s.shutdownNow();
     }

@@ -13,7 +13,22 @@ import java.util.Map;
  * The inbounds of this zone's dataplanes, in the local zone's locality. Inbounds that are not ready stay in the index
  * as unhealthy endpoints: they count towards the zone's capacity when the failover threshold is applied.
  */
-public record LocalEndpoints(String zone) implements EndpointSource {
+public record LocalEndpoints(String zone, Addresses addresses) implements EndpointSource {
+    /** How a dataplane's address becomes what an endpoint carries. */
+    @FunctionalInterface
+    public interface Addresses {
+        /** Addresses as the Dataplane writes them (the ingress dials host names itself). */
+        Addresses AS_WRITTEN = (who, host) -> host;
+
+        /** The address to put in the endpoint, or null to leave the endpoint out; {@code who} names it in logs. */
+        String of(String who, String host);
+    }
+
+    /** Addresses as written. */
+    public LocalEndpoints(String zone) {
+        this(zone, Addresses.AS_WRITTEN);
+    }
+
     @Override
     public Map<String, List<LocalityEndpoints>> endpoints(MeshInputs mesh) {
         Map<String, List<Endpoint>> byService = new LinkedHashMap<>();
@@ -23,6 +38,9 @@ public record LocalEndpoints(String zone) implements EndpointSource {
             for (Inbound in : spec.inbounds()) {
                 if (in.serviceName() == null || in.ignored() || in.portOrZero() == 0) continue;
                 String at = in.address() != null && !in.address().isEmpty() ? in.address() : address;
+                if (at == null) continue;
+                // EDS needs an IP: Kuma lets a Dataplane give a host name, which is resolved here (null: not yet / never)
+                at = addresses.of("Dataplane " + dp.meta().mesh() + "/" + dp.meta().name(), at);
                 if (at == null) continue;
                 byService.computeIfAbsent(in.serviceName(), s -> new ArrayList<>())
                         .add(new Endpoint(at, in.portOrZero(), in.tagsOrEmpty(), 1, in.ready(), false));

@@ -57,6 +57,42 @@ class IngressAddressResolverTest {
         }
     }
 
+    /** Kuma lets a Dataplane give a host name too: local endpoints are resolved the same way, per Dataplane. */
+    @Test
+    void aLocalDataplaneHostNameBecomesItsIpAndAnUnresolvableOneOnlyDropsThatInbound() {
+        FakeDns dns = new FakeDns();
+        dns.answers.put("backend-1.local", "10.1.0.7");
+        RecordingLog log = new RecordingLog();
+        IngressAddressResolver r = resolver(dns, Duration.ofSeconds(5), log);
+        Map<String, Resource> dataplanes = Map.of(
+                "backend-1", dataplane("backend-1", "backend-1.local", 8080),
+                "backend-2", dataplane("backend-2", "gone.invalid", 8080),
+                "backend-3", dataplane("backend-3", "10.1.0.9", 8080));
+        MeshInputs inputs = new MeshInputs("default", Optional.empty(), dataplanes, Map.of(), List.of());
+        EndpointIndex index = EndpointIndex.build(inputs, List.of(new LocalEndpoints(ZONE, r::address)));
+
+        List<String> addresses = index.endpoints("backend").localities().get(0).endpoints().stream().map(Endpoint::address).sorted().toList();
+        assertThat(addresses).containsExactly("10.1.0.7", "10.1.0.9");
+        assertThat(log.lines(System.Logger.Level.WARNING)).anySatisfy(w -> assertThat(w).contains("Dataplane default/backend-2").contains("gone.invalid"));
+        assertThat(dns.calls).doesNotContain("10.1.0.9");
+    }
+
+    private static Resource dataplane(String name, String address, int port) {
+        String yaml = """
+                type: Dataplane
+                mesh: default
+                name: %s
+                networking:
+                  address: %s
+                  inbound:
+                  - port: %d
+                    tags: {kuma.io/service: backend}
+                """.formatted(name, address, port);
+        Resource r = ResourceCodec.decode(ResourceCodec.parse(yaml.getBytes(StandardCharsets.UTF_8), Format.YAML));
+        assertThat(ResourceValidation.check(r).list()).as("a host name is a valid Dataplane address").isEmpty();
+        return r;
+    }
+
     @Test
     void ipLiteralsAreNeverLookedUp() {
         FakeDns dns = new FakeDns();
