@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -23,30 +22,28 @@ import java.util.stream.Stream;
  *   <li><b>Java sources</b>: only string literals count (plain {@code "..."} literals and text blocks, as written,
  *       escapes not decoded); comments and code do not. A literal is reported when
  *       <ol type="a">
- *         <li>it contains {@code ../shared} or the name of the shared Kuma examples folder ({@code kuma-examples},
- *             also when a path is built from segments such as {@code resolve("shared").resolve(...)}): the folder
- *             that sits next to the team's checkouts and never next to a user's clone; or</li>
+ *         <li>it is a relative path that climbs ({@code ../x}, {@code ../../x/y}) and, resolved from its module's
+ *             directory (the working directory of its tests), lands outside the repository root or in a top-level
+ *             folder the repository does not have: a folder that sits next to a checkout and never next to a user's
+ *             clone. A bare prefix with no name after it ({@code "../../" + module}) is a piece of a path built
+ *             elsewhere and is not reported; or</li>
  *         <li>it, or one line of a text block, <i>is</i> an absolute machine path: it starts (optionally after
  *             {@code file:}) with {@code /work}, {@code /root}, {@code /home}, {@code /Users} or {@code /tmp} as a whole
  *             segment, or with {@code /usr/lib/jvm}. A path that is a value inside a document under test
  *             ({@code eventLogPath: /tmp/hc.log} in a policy text block) is data, not a location, and is not
  *             reported.</li>
  *       </ol></li>
- *   <li><b>Every other file</b> (test resources: YAML, JSON, properties, text), every line, comments included:
- *       (a) as above, and (b) for each token (split at whitespace, quotes, {@code = : ,} and brackets), because
- *       configuration names locations by value. Paths of the deployed layout ({@code /etc/ursa}, {@code /opt/ursa},
+ *   <li><b>Every other file</b> (test resources: YAML, JSON, properties, text), every line, comments included, token by
+ *       token (split at whitespace, quotes, {@code = : ,} and brackets), because configuration names locations by
+ *       value: (a) a climbing relative path that, resolved from the file's own folder, leaves the repository root;
+ *       (b) a machine path as above. Paths of the deployed layout ({@code /etc/ursa}, {@code /opt/ursa},
  *       {@code /var/lib/ursa}, {@code /usr/bin}) are not machine paths of the test run and stay allowed.</li>
  * </ul>
- *
- * <p>One file is allowlisted: {@value #SHARED_EXAMPLES_TEST}, the optional check against the shared examples, which
- * looks for that folder by walking up and skips itself when it is absent. This class and its test are written so that
- * none of their own literals matches (e.g. the folder name is a regular expression with {@code [-]}).
+ * Nothing is allowlisted.
  */
 public final class RepoBoundaryGuard {
-    /** The one file allowed to look outside the repository (relative to the repository root, '/' separated). */
-    public static final String SHARED_EXAMPLES_TEST = "mesh-core/src/test/java/dev/ursa/mesh/policy/SharedKumaExamplesTest.java";
-
-    private static final Pattern SHARED_FOLDER = Pattern.compile("\\.\\./shared|kuma[-]examples");
+    /** {@code ../} once or more, then at least one name: a path, not a prefix. */
+    private static final Pattern CLIMBING_PATH = Pattern.compile("^(?:file:)?((?:\\.\\./)++)([^/\\s][^\\s]*)$");
     private static final Pattern MACHINE_PATH = Pattern.compile("^(?:file:)?(?:/(?:work|root|home|Users|tmp)(?:/|$)|/usr/lib/jvm)");
     private static final Pattern TOKEN_SEPARATORS = Pattern.compile("[\\s\"'=:,\\[\\](){}]+");
 
@@ -76,61 +73,72 @@ public final class RepoBoundaryGuard {
         throw new IllegalStateException("no pom.xml with <modules> in " + start.toAbsolutePath() + " or above");
     }
 
-    /** Scans {@code <dir>/src/test/**} of every top-level directory of {@code root}, skipping the allowlisted file. */
+    /** Scans {@code <dir>/src/test/**} of every top-level directory of {@code root}. */
     public static Result scan(Path root) {
+        Path absoluteRoot = root.toAbsolutePath().normalize();
         List<String> scanned = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
-        for (Path file : testFiles(root)) {
-            String relative = root.relativize(file).toString().replace('\\', '/');
-            if (relative.equals(SHARED_EXAMPLES_TEST)) {
-                continue;
-            }
+        for (Path file : testFiles(absoluteRoot)) {
+            String relative = absoluteRoot.relativize(file).toString().replace('\\', '/');
             String text = read(file);
             if (text.indexOf('\0') >= 0) {
                 continue; // binary data cannot name a path the way this rule reads it
             }
             scanned.add(relative);
             if (relative.endsWith(".java")) {
+                Path module = absoluteRoot.resolve(relative.substring(0, relative.indexOf('/')));
                 for (Literal literal : JavaLiterals.of(text)) {
-                    checkJavaLiteral(relative, literal, findings);
+                    checkJavaLiteral(absoluteRoot, module, relative, literal, findings);
                 }
             } else {
-                checkDataFile(relative, text, findings);
+                checkDataFile(absoluteRoot, file.getParent(), relative, text, findings);
             }
         }
         return new Result(scanned, findings);
     }
 
-    private static void checkJavaLiteral(String file, Literal literal, List<Finding> out) {
-        Matcher shared = SHARED_FOLDER.matcher(literal.value());
-        if (shared.find()) {
-            out.add(new Finding(file, literal.lineAt(shared.start()), "reads the shared folder outside the repository",
-                    literal.lineText(shared.start())));
-        }
+    private static void checkJavaLiteral(Path root, Path module, String file, Literal literal, List<Finding> out) {
         String[] lines = literal.value().split("\n", -1);
         int offset = 0;
         for (String line : lines) {
-            if (MACHINE_PATH.matcher(line.strip()).find()) {
-                out.add(new Finding(file, literal.lineAt(offset), "uses an absolute path of this machine", line.strip()));
+            String path = line.strip();
+            if (climbsOut(root, module, path, true)) {
+                out.add(new Finding(file, literal.lineAt(offset), "reads a folder outside the repository", path));
+            } else if (MACHINE_PATH.matcher(path).find()) {
+                out.add(new Finding(file, literal.lineAt(offset), "uses an absolute path of this machine", path));
             }
             offset += line.length() + 1;
         }
     }
 
-    private static void checkDataFile(String file, String text, List<Finding> out) {
+    private static void checkDataFile(Path root, Path folder, String file, String text, List<Finding> out) {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
-            if (SHARED_FOLDER.matcher(line).find()) {
-                out.add(new Finding(file, i + 1, "reads the shared folder outside the repository", line.strip()));
-            }
             for (String token : TOKEN_SEPARATORS.split(line)) {
+                if (climbsOut(root, folder, token, false)) {
+                    out.add(new Finding(file, i + 1, "reads a folder outside the repository", line.strip()));
+                    break;
+                }
                 if (MACHINE_PATH.matcher(token).find()) {
                     out.add(new Finding(file, i + 1, "uses an absolute path of this machine", line.strip()));
                     break;
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code text} is a climbing relative path that, resolved from {@code from}, leaves {@code root}, or (when
+     * {@code onlyExistingTopLevel}) lands in a top-level folder {@code root} does not have.
+     */
+    private static boolean climbsOut(Path root, Path from, String text, boolean onlyExistingTopLevel) {
+        Matcher m = CLIMBING_PATH.matcher(text);
+        if (!m.find()) return false;
+        Path target = from.resolve(m.group(1) + m.group(2)).normalize();
+        if (!target.startsWith(root)) return true;
+        if (!onlyExistingTopLevel || target.equals(root)) return false;
+        return !Files.exists(root.resolve(root.relativize(target).getName(0)));
     }
 
     private static List<Path> testFiles(Path root) {

