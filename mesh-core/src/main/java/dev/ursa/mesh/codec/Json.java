@@ -40,15 +40,11 @@ public final class Json {
     }
 
     private static YAMLFactory yamlFactory() {
-        return YAMLFactory.builder().loaderOptions(yamlLoaderOptions()).build();
-    }
-
-    static LoaderOptions yamlLoaderOptions() {
         LoaderOptions loader = new LoaderOptions();
         loader.setAllowDuplicateKeys(false);
         loader.setMaxAliasesForCollections(10); // no "billion laughs"
         loader.setCodePointLimit(2 * 1024 * 1024);
-        return loader;
+        return YAMLFactory.builder().loaderOptions(loader).build();
     }
 
     private static ObjectMapper configure(ObjectMapper m) {

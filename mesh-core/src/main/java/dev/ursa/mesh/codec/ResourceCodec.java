@@ -1,5 +1,6 @@
 package dev.ursa.mesh.codec;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,13 +47,8 @@ public final class ResourceCodec {
         if (body == null || body.length == 0) {
             throw ValidationException.of(TITLE, "", "request body is empty");
         }
-        if (format == Format.YAML) {
-            YamlFeatures.firstUnsupported(body, Json.yamlLoaderOptions()).ifPresent(problem -> {
-                throw ValidationException.of("Could not parse the YAML body", "", problem);
-            });
-        }
-        try {
-            JsonNode node = Json.mapper(format).readTree(body);
+        try (JsonParser parser = YamlFeatures.plainData(Json.mapper(format).createParser(body))) {
+            JsonNode node = Json.mapper(format).readTree(parser);
             if (node == null || node.isMissingNode()) {
                 throw ValidationException.of(TITLE, "", "request body is empty");
             }

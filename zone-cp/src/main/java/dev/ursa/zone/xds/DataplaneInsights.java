@@ -12,8 +12,10 @@ import dev.ursa.zone.xds.render.RenderFailure;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Publishes what the zone knows of a dataplane's config as its DataplaneInsight: KDS carries it to the global, so a
@@ -42,15 +44,16 @@ final class DataplaneInsights {
         chain(id, () -> store.delete(ResourceKey.of(ResourceTypes.DATAPLANE_INSIGHT, id.mesh(), id.name()), Precondition.ANY));
     }
 
-    private void chain(NodeId id, java.util.function.Supplier<CompletionStage<?>> write) {
-        lastWrite.compute(id, (k, previous) -> {
+    private void chain(NodeId id, Supplier<CompletionStage<?>> write) {
+        CompletableFuture<?> last = lastWrite.compute(id, (k, previous) -> {
             CompletableFuture<?> start = previous == null ? CompletableFuture.completedFuture(null) : previous;
             return start.handle((r, e) -> null).thenCompose(ignored -> write.get()).whenComplete((r, e) -> {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : e;
+                Throwable cause = e instanceof CompletionException ce ? ce.getCause() : e;
                 if (cause != null && !(cause instanceof StoreException.NotFound) && !(cause instanceof StoreException.MeshNotFound)) {
                     LOG.log(System.Logger.Level.WARNING, "DataplaneInsight of " + id + " not written: " + cause.getMessage());
                 }
             }).toCompletableFuture();
         });
+        last.whenComplete((r, e) -> lastWrite.remove(id, last)); // only the tail is kept, and only while it runs
     }
 }

@@ -184,9 +184,9 @@ public final class XdsEngine implements AutoCloseable {
         this.dataplaneAddresses = IngressAddressResolver.system();
         this.endpointSources = List.of(new LocalEndpoints(settings.zone(), dataplaneAddresses::address),
                 new CrossZoneEndpoints(settings.zone(), ingressAddresses));
-        dataplaneAddresses.onChange(() -> onChange(new ChangeEvent(ResourceKey.of(ResourceTypes.ZONE_INGRESS, "", ""), ChangeKind.UPDATED, 0, Instant.now())));
+        dataplaneAddresses.onChange(this::addressesChanged);
         // A changed or late DNS answer for another zone's ingress: the same path as a ZoneIngress change (equal configs push nothing).
-        ingressAddresses.onChange(() -> onChange(new ChangeEvent(ResourceKey.of(ResourceTypes.ZONE_INGRESS, "", ""), ChangeKind.UPDATED, 0, Instant.now())));
+        ingressAddresses.onChange(this::addressesChanged);
         // Responses are serialised and sent on a few sender threads, each stream always on the same one (order per
         // stream is kept) rather than on the thread that sets a snapshot; packed resources are cached by identity,
         // and renders are shared between nodes, so a thousand clients of one config pack it once.
@@ -363,6 +363,11 @@ public final class XdsEngine implements AutoCloseable {
     }
 
     // ---- store changes
+
+    /** A resolved host name changed: recompute endpoints as for a ZoneIngress change (equal configs push nothing). */
+    private void addressesChanged() {
+        onChange(new ChangeEvent(ResourceKey.of(ResourceTypes.ZONE_INGRESS, "", ""), ChangeKind.UPDATED, 0, Instant.now()));
+    }
 
     private void onChange(ChangeEvent e) {
         String type = e.key().type();
