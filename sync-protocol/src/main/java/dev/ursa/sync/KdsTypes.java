@@ -38,6 +38,7 @@ public final class KdsTypes {
     public static List<ResourceType> globalToZone() {
         List<ResourceType> types = new ArrayList<>();
         types.add(ResourceTypes.MESH);
+        types.add(ResourceTypes.TOKEN_TRUST);
         types.addAll(ResourceTypes.policies());
         types.add(ResourceTypes.ZONE_INGRESS);
         return List.copyOf(types);

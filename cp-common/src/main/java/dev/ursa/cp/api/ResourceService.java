@@ -79,6 +79,9 @@ public class ResourceService {
         if (type == ResourceTypes.ZONE_INSIGHT) {
             return Optional.of("ZoneInsight resources are computed by the global control plane from KDS sessions; they cannot be written");
         }
+        if (type == ResourceTypes.TOKEN_TRUST) {
+            return Optional.of("TokenTrust resources are published by the global control plane from its signing keys and revocations; they cannot be written");
+        }
         if (type == ResourceTypes.DATAPLANE_INSIGHT) {
             return Optional.of("DataplaneInsight resources are computed by the zone control plane from xDS sessions; they cannot be written");
         }

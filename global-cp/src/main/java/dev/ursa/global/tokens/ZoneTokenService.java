@@ -1,5 +1,6 @@
 package dev.ursa.global.tokens;
 
+import dev.ursa.cp.auth.StoredSecrets;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.sync.tokens.InvalidZoneTokenException;
@@ -67,9 +68,9 @@ public class ZoneTokenService {
     /** The signing key, loaded (or generated at the first start) from the store on first use. */
     public synchronized ZoneTokens keys() {
         if (tokens == null) {
-            String key = GlobalSecrets.read(store, SIGNING_KEY).orElseGet(() -> {
+            String key = StoredSecrets.read(store, SIGNING_KEY).orElseGet(() -> {
                 LOG.info("generating the zone token signing key (first start of this global)");
-                return GlobalSecrets.createIfAbsent(store, SIGNING_KEY, ZoneTokens.generateKey());
+                return StoredSecrets.createIfAbsent(store, SIGNING_KEY, ZoneTokens.generateKey());
             });
             tokens = new ZoneTokens(key, clock);
             refreshRevocations();
@@ -98,7 +99,7 @@ public class ZoneTokenService {
     }
 
     public void revoke(String tokenId) {
-        GlobalSecrets.update(store, REVOCATIONS, before -> {
+        StoredSecrets.update(store, REVOCATIONS, before -> {
             Set<String> ids = parse(before);
             ids.add(tokenId);
             return String.join(",", ids);
@@ -113,7 +114,7 @@ public class ZoneTokenService {
 
     private synchronized void refreshRevocations() {
         try {
-            Set<String> now = Set.copyOf(parse(GlobalSecrets.read(store, REVOCATIONS).orElse("")));
+            Set<String> now = Set.copyOf(parse(StoredSecrets.read(store, REVOCATIONS).orElse("")));
             if (!now.equals(revoked)) {
                 revoked = now;
                 revocationListeners.forEach(l -> l.accept(now));

@@ -20,6 +20,7 @@ import dev.ursa.mesh.resources.DataplaneValidator;
 import dev.ursa.mesh.resources.GlobalSecretSpec;
 import dev.ursa.mesh.resources.MeshSpec;
 import dev.ursa.mesh.resources.MeshValidator;
+import dev.ursa.mesh.resources.TokenTrustSpec;
 import dev.ursa.mesh.resources.ZoneIngressSpec;
 import dev.ursa.mesh.resources.ZoneIngressValidator;
 import dev.ursa.mesh.resources.ZoneInsightSpec;
@@ -45,6 +46,9 @@ public final class ResourceTypes {
     /** Internal (see {@link #byName}): zone-token signing key and revocations. Not in {@link #all()}: no REST, no KDS. */
     public static final ResourceType GLOBAL_SECRET = new ResourceType("GlobalSecret", "global-secrets", Scope.GLOBAL, Layout.INLINE, Owner.GLOBAL, false,
             GlobalSecretSpec.class, SpecValidator.<GlobalSecretSpec>none());
+    /** Public keys and revoked ids of tokens the global issues, published by the global for zones; read-only. */
+    public static final ResourceType TOKEN_TRUST = new ResourceType("TokenTrust", "tokentrusts", Scope.GLOBAL, Layout.INLINE, Owner.GLOBAL, false,
+            TokenTrustSpec.class, SpecValidator.<TokenTrustSpec>none());
     public static final ResourceType DATAPLANE = new ResourceType("Dataplane", "dataplanes", Scope.MESH, Layout.INLINE, Owner.ZONE, false,
             DataplaneSpec.class, new DataplaneValidator());
     /** Computed by the zone, read-only through the API. */
@@ -67,7 +71,7 @@ public final class ResourceTypes {
             MeshHTTPRouteSpec.class, new MeshHTTPRouteValidator());
 
     private static final List<ResourceType> ALL = List.of(
-            MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, DATAPLANE, DATAPLANE_INSIGHT,
+            MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, DATAPLANE, DATAPLANE_INSIGHT,
             MESH_TRAFFIC_PERMISSION, MESH_TIMEOUT, MESH_RETRY, MESH_LOAD_BALANCING_STRATEGY,
             MESH_HEALTH_CHECK, MESH_CIRCUIT_BREAKER, MESH_HTTP_ROUTE);
     private static final Map<String, ResourceType> BY_NAME = java.util.stream.Stream.concat(ALL.stream(), java.util.stream.Stream.of(GLOBAL_SECRET)).collect(Collectors.toUnmodifiableMap(ResourceType::name, Function.identity()));
