@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds.plugins.meshcircuitbreaker;
 
+import com.google.protobuf.UInt32Value;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerSpec.Conf;
@@ -86,7 +87,9 @@ public final class MeshCircuitBreakerPlugin implements PolicyPlugin {
                 if (sr.minimumHosts() != null) b.setSuccessRateMinimumHosts(u32(sr.minimumHosts()));
                 if (sr.requestVolume() != null) b.setSuccessRateRequestVolume(u32(sr.requestVolume()));
                 if (sr.standardDeviationFactor() != null && sr.standardDeviationFactor().decimal().isPresent()) {
-                    b.setSuccessRateStdevFactor(u32((int) Math.round(sr.standardDeviationFactor().decimal().get().doubleValue() * 1000)));
+                    // Envoy takes the factor x1000 as a uint32: clamp (a factor above ~4.29 million would wrap, not saturate).
+                    long milli = Math.min(0xFFFF_FFFFL, Math.round(sr.standardDeviationFactor().decimal().get().doubleValue() * 1000));
+                    b.setSuccessRateStdevFactor(UInt32Value.of((int) milli));
                 }
             }
             if (d.failurePercentage() != null) {

@@ -78,8 +78,11 @@ public final class MeshHealthCheckPlugin implements PolicyPlugin {
             hc.setHttpHealthCheck(h);
         } else if (!tcpOff) {
             HealthCheck.TcpHealthCheck.Builder t = HealthCheck.TcpHealthCheck.newBuilder();
-            if (c.tcp() != null && c.tcp().send() != null) t.setSend(payload(c.tcp().send()));
-            if (c.tcp() != null && c.tcp().receive() != null) c.tcp().receive().forEach(r -> t.addReceive(payload(r)));
+            // An empty payload is no payload (Envoy refuses empty text): send nothing / expect anything.
+            if (c.tcp() != null && c.tcp().send() != null && !c.tcp().send().isEmpty()) t.setSend(payload(c.tcp().send()));
+            if (c.tcp() != null && c.tcp().receive() != null) {
+                c.tcp().receive().stream().filter(r -> !r.isEmpty()).forEach(r -> t.addReceive(payload(r)));
+            }
             hc.setTcpHealthCheck(t);
         } else {
             return;

@@ -55,7 +55,8 @@ public final class MeshRetryPlugin implements PolicyPlugin {
             if (c.http() == null) return;
             policy = http(c.http());
         } else {
-            if (c.tcp() != null && c.tcp().maxConnectAttempt() != null) out.tcp.setMaxConnectAttempts(u32(c.tcp().maxConnectAttempt()));
+            // Kuma accepts 0, Envoy refuses it (max_connect_attempts >= 1): one attempt is the least there is.
+            if (c.tcp() != null && c.tcp().maxConnectAttempt() != null) out.tcp.setMaxConnectAttempts(u32(Math.max(1, c.tcp().maxConnectAttempt())));
             return;
         }
         for (Route.Builder r : out.routes) {

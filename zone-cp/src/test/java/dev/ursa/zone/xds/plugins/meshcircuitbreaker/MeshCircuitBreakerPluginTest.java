@@ -22,4 +22,10 @@ class MeshCircuitBreakerPluginTest {
         Golden.check(getClass(), "breakers", Flavour.PROXYLESS);
     }
 
+    // stdev-factor-clamped, Envoy: factor 5000000.5 x 1000 does not fit uint32: success_rate_stdev_factor is
+    // 4294967295 (saturated), not the wrapped 705032704 an int cast gave.
+    @Test
+    void stdevFactorClamped_envoy() throws Exception {
+        Golden.check(getClass(), "stdev-factor-clamped", Flavour.ENVOY);
+    }
 }

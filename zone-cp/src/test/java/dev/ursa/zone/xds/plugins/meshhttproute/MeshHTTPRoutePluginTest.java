@@ -32,4 +32,17 @@ class MeshHTTPRoutePluginTest {
         Golden.check(getClass(), "absent-values", Flavour.PROXYLESS);
     }
 
+    // extreme-weights, Envoy: route-0 (/none, every backend weight 0) is a direct_response 500, no weighted_clusters;
+    // route-1 keeps the three non-zero backends, each 2^31-1 divided by ceil(3*(2^31-1) / (2^32-1-3)) = 2, i.e.
+    // 1073741823 (sum 3221225469 <= uint32 max, shares unchanged), and drops the weight-0 one.
+    @Test
+    void extremeWeights_envoy() throws Exception {
+        Golden.check(getClass(), "extreme-weights", Flavour.ENVOY);
+    }
+
+    // extreme-weights, proxyless: the same routes in the RDS config (gRPC fails a direct_response route UNAVAILABLE).
+    @Test
+    void extremeWeights_proxyless() throws Exception {
+        Golden.check(getClass(), "extreme-weights", Flavour.PROXYLESS);
+    }
 }
