@@ -90,7 +90,7 @@ public class KdsClientService {
         if (!tls && !"grpc".equals(address.getScheme())) {
             throw new IllegalArgumentException("ursa.zone.global-address must be grpc://host:port or grpcs://host:port, got " + address);
         }
-        if (storeConfig.type() == StoreConfig.Type.memory && config.dataDir().isPresent()) {
+        if (storeConfig.type() == StoreConfig.Type.MEMORY && config.dataDir().isPresent()) {
             snapshot = new SyncSnapshot(store, Path.of(config.dataDir().get()));
             if (snapshot.restore() > 0) ready.set(true);
             snapshotFeed = store.changes().subscribe(e -> {
@@ -98,7 +98,7 @@ public class KdsClientService {
                     scheduleSave();
                 }
             });
-        } else if (storeConfig.type() == StoreConfig.Type.memory) {
+        } else if (storeConfig.type() == StoreConfig.Type.MEMORY) {
             LOG.warn("ursa.zone.data-dir is not set: what this zone syncs from the global is lost on restart");
         } else {
             ready.set(true); // Postgres keeps the last synced state; it is served as soon as the store is reachable

@@ -44,6 +44,7 @@ class ExtraAdsCallbacksTest {
     void anExtraCallbackRefusesANodeBeforeTheEngineSeesIt() throws Exception {
         InMemoryStore store = new InMemoryStore();
         EngineOverAds.write(store, "type: Mesh\nname: default\n");
+        EngineOverAds.write(store, EngineOverAds.dataplane("allowed-1", "web", 8081));
         XdsEngine engine = new XdsEngine(store, XdsSettings.defaults("zone-1"), new SimpleMeterRegistry(), StreamExecutors.SENDER_THREADS,
                 List.of(new RefuseNode()));
         try (EngineOverAds zone = new EngineOverAds(store, engine);
