@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds.plugins.meshhttproute;
 
+import com.google.protobuf.UInt32Value;
 import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
@@ -31,8 +32,6 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static dev.ursa.zone.xds.render.Protos.u32;
 
 /**
  * MeshHTTPRoute: the rules of every route whose {@code to} names a destination replace that destination's default
@@ -119,7 +118,7 @@ public final class MeshHTTPRoutePlugin implements PolicyPlugin {
             WeightedCluster.Builder wc = WeightedCluster.newBuilder();
             for (BackendRef b : weighted) {
                 long weight = Math.max(1, (b.weight() == null ? 1 : b.weight()) / divisor);
-                wc.addClusters(WeightedCluster.ClusterWeight.newBuilder().setName(clusterOf(cfg, ref(b, out.service()))).setWeight(u32((int) weight)));
+                wc.addClusters(WeightedCluster.ClusterWeight.newBuilder().setName(clusterOf(cfg, ref(b, out.service()))).setWeight(UInt32Value.of((int) weight)));
             }
             action.setWeightedClusters(wc);
         }
