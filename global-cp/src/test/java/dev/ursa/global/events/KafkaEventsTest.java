@@ -1,6 +1,7 @@
 package dev.ursa.global.events;
 
 import dev.ursa.cp.api.RestAssuredYaml;
+import dev.ursa.testsupport.Await;
 import org.junit.jupiter.api.BeforeEach;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.global.events.KafkaBrokerResource.InjectBroker;
@@ -115,7 +116,7 @@ class KafkaEventsTest {
         assertThat(withSpec).as("created/updated events carrying their spec").isPositive();
         assertThat(metrics.get("ursa.events.sent").counter().count()).isGreaterThanOrEqualTo(1000);
         assertThat(metrics.get("ursa.events.dropped").counter().count()).isZero();
-        awaitTrue(() -> export.publisher().orElseThrow().lag() == 0, "lag back to 0");
+        Await.until("lag back to 0", DEADLINE, () -> export.publisher().orElseThrow().lag() == 0);
         String prometheus = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(prometheus).contains("ursa_events_sent_total", "ursa_events_failed_total", "ursa_events_dropped_total", "ursa_events_lag");
     }
@@ -149,7 +150,7 @@ class KafkaEventsTest {
                 }
                 // Every write returned while every one of its events is still unacknowledged: none waited for Kafka.
                 assertThat(publisher.lag()).as("events waiting for Kafka when the last write returned").isGreaterThanOrEqualTo(resources * versions);
-                awaitTrue(() -> warnings.count() >= 1, "a WARN that Kafka is unreachable");
+                Await.until("a WARN that Kafka is unreachable", DEADLINE, () -> warnings.count() >= 1);
                 probe = LossBoundProbe.overflowWhileAway(broker.bootstrapServers());
             } finally {
                 broker.startBroker();
@@ -163,7 +164,7 @@ class KafkaEventsTest {
             List<Long> expected = java.util.stream.LongStream.rangeClosed(1, versions).boxed().toList();
             versionsByKey.forEach((key, got) -> assertThat(got).as("versions of %s", key).isEqualTo(expected));
             assertThat(metrics.get("ursa.events.dropped").counter().count()).isEqualTo(droppedBefore);
-            awaitTrue(() -> publisher.lag() == 0, "lag back to 0");
+            Await.until("lag back to 0", DEADLINE, () -> publisher.lag() == 0);
             // Rate-limited: about one per warn-after (1 s here) while away, never one per event.
             assertThat(warnings.count()).isLessThan(resources * versions / 4);
             probe.assertOnlyTheOldestWereLost();
@@ -274,7 +275,7 @@ class KafkaEventsTest {
 
         void assertOnlyTheOldestWereLost() throws Exception {
             try {
-                awaitTrue(() -> publisher.lag() == 0, "loss probe delivered");
+                Await.until("loss probe delivered", DEADLINE, () -> publisher.lag() == 0);
                 int dropped = (int) metrics.get("ursa.events.dropped").counter().count();
                 assertThat(dropped).isBetween(CHANGES - BUFFER - 1, CHANGES - BUFFER);
                 List<Event> events;
@@ -313,19 +314,6 @@ class KafkaEventsTest {
     private static void put(InMemoryStore store, String json) throws Exception {
         JsonNode node = Json.JSON.readTree(json);
         store.put(ResourceCodec.decode(node), Precondition.ANY).toCompletableFuture().get();
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        Instant deadline = Instant.now().plus(DEADLINE);
-        while (!condition.getAsBoolean()) {
-            assertThat(Instant.now()).as("waiting for: " + what).isBefore(deadline);
-            try {
-                Thread.sleep(20); // polling interval of the condition, not synchronisation
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     /** Counts WARN-or-worse records of one logger (JUL handler; Quarkus routes JBoss logging through JUL). */

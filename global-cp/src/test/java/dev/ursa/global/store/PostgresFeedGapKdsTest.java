@@ -21,6 +21,7 @@ import dev.ursa.sync.StoreSink;
 import dev.ursa.sync.peer.Backoff;
 import dev.ursa.sync.peer.KdsServerHandler;
 import dev.ursa.sync.peer.KdsZoneClient;
+import dev.ursa.testsupport.Await;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.Context;
@@ -62,7 +63,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -126,7 +126,7 @@ class PostgresFeedGapKdsTest {
         ResourceIndex index = new ResourceIndex(globalStore, KdsTypes.globalToZone(), r -> true).start();
         closeables.add(index);
         Map<String, InMemoryStore> zones = startGlobalAndZones(index, "zone-1", "zone-2");
-        until("both zones synced", () -> zones.values().stream().allMatch(z -> idle(z, "updated").equals(Optional.of("1s"))));
+        Await.until("both zones synced", WAIT, () -> zones.values().stream().allMatch(z -> idle(z, "updated").equals(Optional.of("1s"))));
 
         sql("alter role " + role + " nologin");
         assertThat(sql("select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = $1", role)).isEqualTo(1);
@@ -135,7 +135,7 @@ class PostgresFeedGapKdsTest {
         await(writer.delete(key("deleted"), Precondition.ANY));
         sql("alter role " + role + " login");
 
-        until("every zone to converge on the changes made during the gap", () -> zones.values().stream().allMatch(z ->
+        Await.until("every zone to converge on the changes made during the gap", WAIT, () -> zones.values().stream().allMatch(z ->
                 idle(z, "updated").equals(Optional.of("2s")) && idle(z, "created").equals(Optional.of("3s")) && idle(z, "deleted").isEmpty()));
         assertThat(gaps).as("the feed reported the gap").hasSize(1);
         assertThat(delivered).as("the changes really fell into the gap (no event for them)")
@@ -206,18 +206,6 @@ class PostgresFeedGapKdsTest {
 
     private static Resource parse(String yaml) {
         return ResourceCodec.decode(ResourceCodec.parse(yaml.getBytes(StandardCharsets.UTF_8), Format.YAML));
-    }
-
-    private static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
-            try {
-                Thread.sleep(10); // polling interval of a deadline-bounded wait
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 
     private static <T> T await(CompletionStage<T> stage) throws Exception {

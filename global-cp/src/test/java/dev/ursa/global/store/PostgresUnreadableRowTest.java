@@ -1,6 +1,7 @@
 package dev.ursa.global.store;
 
 import dev.ursa.cp.api.RestAssuredYaml;
+import dev.ursa.testsupport.Await;
 import io.restassured.specification.RequestSpecification;
 import dev.ursa.cp.store.StoreProducer;
 import dev.ursa.cp.store.postgres.PostgresStore;
@@ -34,8 +35,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -193,17 +192,16 @@ class PostgresUnreadableRowTest {
                 .execute(Tuple.of("t2")).await().atMost(DEADLINE);
         putTimeout("t1", "9s").then().statusCode(200);
 
-        until("t1's change in the index", () -> !index.snapshot(TIMEOUTS).get("default/t1").version().equals(beforeT1));
+        Await.until("t1's change in the index", DEADLINE, () -> !index.snapshot(TIMEOUTS).get("default/t1").version().equals(beforeT1));
         assertThat(index.snapshot(TIMEOUTS).get("default/t2").version()).isEqualTo(lastGoodT2);
         index.resync("test");
-        until("the resync", () -> index.resyncs() == 1);
+        Await.until("the resync", DEADLINE, () -> index.resyncs() == 1);
         assertThat(index.snapshot(TIMEOUTS)).containsKeys("default/t1", "default/t2", "default/t3");
         assertThat(index.snapshot(TIMEOUTS).get("default/t2").version()).isEqualTo(lastGoodT2);
 
         putTimeout("t2", "11s").then().statusCode(200);
         Resource repaired = await(injected.get(key("t2"))).orElseThrow();
-        until("the repaired t2 in the index",
-                () -> index.snapshot(TIMEOUTS).get("default/t2").version().equals(Envelope.version(repaired)));
+        Await.until("the repaired t2 in the index", DEADLINE, () -> index.snapshot(TIMEOUTS).get("default/t2").version().equals(Envelope.version(repaired)));
     }
 
     // ---- helpers
@@ -230,15 +228,6 @@ class PostgresUnreadableRowTest {
 
     private static ResourceKey key(String name) {
         return ResourceKey.of(ResourceTypes.MESH_TIMEOUT, "default", name);
-    }
-
-    /** Polls until {@code condition} holds, failing after {@link #DEADLINE}. */
-    private static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // poll interval
-        }
     }
 
     private static <T> T await(CompletionStage<T> stage) {

@@ -1,4 +1,4 @@
-package dev.ursa.it;
+package dev.ursa.testsupport;
 
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -10,26 +10,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
- * Calls a channel back to back on its own thread and records every outcome (who answered, or how the call failed),
- * so a test can ask when traffic moved and how many calls failed meanwhile.
+ * Calls an {@link EchoBackend} channel back to back and records every outcome (who answered, or how the call failed),
+ * so a test can ask when traffic moved and how many calls failed meanwhile. The calls run on one platform thread of
+ * its own (the common pool has a single worker on a 2-core machine); the outcome list is guarded by its own lock.
  */
-final class Traffic implements AutoCloseable {
+public final class Traffic implements AutoCloseable {
+    /** The deadline of each call. */
+    public static final long CALL_TIMEOUT_MS = 2000;
+
     /** One call: {@code answer} is the backend's name, null when the call failed ({@code error} says how). */
-    record Outcome(long nanos, String answer, String error) {
+    public record Outcome(long nanos, String answer, String error) {
     }
 
     private final List<Outcome> outcomes = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread loop;
 
-    Traffic(Channel channel) {
-        // its own thread: the common pool has one worker on a 2-core machine
+    public Traffic(Channel channel) {
         loop = Thread.ofPlatform().name("traffic").daemon().start(() -> {
             while (running.get()) {
                 String answer = null;
                 String error = null;
                 try {
-                    answer = EchoBackend.call(channel, 2000);
+                    answer = EchoBackend.call(channel, "hi", CALL_TIMEOUT_MS);
                 } catch (RuntimeException e) {
                     Status s = Status.fromThrowable(e);
                     error = s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
@@ -41,18 +44,19 @@ final class Traffic implements AutoCloseable {
         });
     }
 
-    List<Outcome> since(long nanos) {
+    /** The calls that ended at or after {@code nanos} ({@link System#nanoTime()}). */
+    public List<Outcome> since(long nanos) {
         synchronized (outcomes) {
             return outcomes.stream().filter(o -> o.nanos() >= nanos).toList();
         }
     }
 
-    long failuresSince(long nanos) {
+    public long failuresSince(long nanos) {
         return since(nanos).stream().filter(o -> o.answer() == null).count();
     }
 
-    /** How the first calls since {@code nanos} failed (at most 5). */
-    List<String> errorsSince(long nanos) {
+    /** How the first calls since {@code nanos} failed (at most 5: for failure messages). */
+    public List<String> errorsSince(long nanos) {
         return since(nanos).stream().filter(o -> o.answer() == null).map(Outcome::error).limit(5).toList();
     }
 
@@ -60,7 +64,7 @@ final class Traffic implements AutoCloseable {
      * Waits until {@code run} calls in a row after {@code from} were answered by a backend {@code who} accepts, and
      * returns the time from {@code from} to the first call of that run.
      */
-    Duration awaitRun(String what, long from, int run, Duration deadline, Predicate<String> who) {
+    public Duration awaitRun(String what, long from, int run, Duration deadline, Predicate<String> who) {
         long[] firstOfRun = new long[1];
         Await.until(what, deadline, () -> {
             List<Outcome> all = since(from);
@@ -81,7 +85,7 @@ final class Traffic implements AutoCloseable {
      * backend {@code who} accepts is within [{@code min}, {@code max}]; returns the time from {@code from} to then
      * (an upper bound on when the new split took effect: it includes the window's own calls).
      */
-    Duration awaitShare(String what, long from, int window, double min, double max, Duration deadline, Predicate<String> who) {
+    public Duration awaitShare(String what, long from, int window, double min, double max, Duration deadline, Predicate<String> who) {
         Await.until(what, deadline, () -> {
             List<Outcome> all = since(from);
             if (all.size() < window) return false;
@@ -94,7 +98,7 @@ final class Traffic implements AutoCloseable {
     }
 
     /** Waits for {@code n} more calls. */
-    void awaitCalls(int n, Duration deadline) {
+    public void awaitCalls(int n, Duration deadline) {
         int start;
         synchronized (outcomes) {
             start = outcomes.size();
@@ -107,7 +111,7 @@ final class Traffic implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws InterruptedException {
         running.set(false);
         if (!loop.join(Duration.ofSeconds(10))) throw new IllegalStateException("traffic loop did not stop");
     }
