@@ -50,8 +50,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * replaces it and a DELETE removes it, and the KDS index keeps serving.
  */
 @QuarkusTest
-@TestProfile(PostgresUnreadableRowTest.OwnDatabase.class)
-class PostgresUnreadableRowTest {
+@TestProfile(PostgresUnreadableRowIT.OwnDatabase.class)
+class PostgresUnreadableRowIT {
     static final Duration DEADLINE = Duration.ofSeconds(10);
     static final String PATH = "/meshes/default/meshtimeouts/";
     static final String TIMEOUTS = KdsTypes.TYPE_URL_PREFIX + "MeshTimeout";

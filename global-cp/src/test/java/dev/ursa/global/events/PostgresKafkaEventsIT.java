@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** With the Postgres store the feed is LISTEN/NOTIFY and the spec is read back through Hibernate Reactive. */
 @QuarkusTest
 @TestProfile(PostgresKafkaEventsProfile.class)
-class PostgresKafkaEventsTest {
+class PostgresKafkaEventsIT {
     @BeforeEach
     void failOnAny500() {
         RestAssuredYaml.enable();

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /** Every writable type round-trips on a standalone zone backed by the real Postgres server too. */
 @QuarkusTest
-@TestProfile(PostgresStandaloneZoneAdminApiTest.Postgres.class)
-class PostgresStandaloneZoneAdminApiTest extends StandaloneZoneAdminApiTest {
+@TestProfile(PostgresStandaloneZoneAdminApiIT.Postgres.class)
+class PostgresStandaloneZoneAdminApiIT extends StandaloneZoneAdminApiTest {
     public static class Postgres implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {

@@ -7,5 +7,5 @@ import io.quarkus.test.junit.TestProfile;
 /** The same admin API contract as {@link GlobalAdminApiTest}, on the Postgres store (real server). */
 @QuarkusTest
 @TestProfile(PostgresTestProfile.class)
-class PostgresGlobalAdminApiTest extends GlobalAdminApiTest {
+class PostgresGlobalAdminApiIT extends GlobalAdminApiTest {
 }

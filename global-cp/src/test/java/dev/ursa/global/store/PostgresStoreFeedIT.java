@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The Postgres change feed seen from outside the writing store: a second, independent LISTEN connection. */
 @QuarkusTest
 @TestProfile(PostgresTestProfile.class)
-class PostgresStoreFeedTest {
+class PostgresStoreFeedIT {
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
     @Inject

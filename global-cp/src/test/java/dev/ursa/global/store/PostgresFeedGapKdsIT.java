@@ -73,7 +73,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @TestProfile(PostgresTestProfile.class)
-class PostgresFeedGapKdsTest {
+class PostgresFeedGapKdsIT {
     static final Duration WAIT = Duration.ofSeconds(20);
 
     @Inject

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The store contract on the real Postgres, through the store the app itself gets injected. */
 @QuarkusTest
 @TestProfile(PostgresTestProfile.class)
-class PostgresStoreTest extends StoreContract {
+class PostgresStoreIT extends StoreContract {
     @Inject
     ResourceStore injected;
 

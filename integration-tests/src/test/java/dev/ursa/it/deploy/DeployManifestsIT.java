@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code systemd-analyze verify} where the machine has it). Deliberately broken manifests in
  * src/test/resources/deploy-broken show that each kind of mistake is caught and named.
  */
-class DeployManifestsTest {
+class DeployManifestsIT {
     private static final Path REPO = UrsaProcess.repoRoot();
     private static final Path DEPLOY = REPO.resolve("deploy");
     private static final Path BROKEN = REPO.resolve("integration-tests/src/test/resources/deploy-broken");

@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Change events through a real in-process KRaft broker, written through the real REST API. */
 @QuarkusTest
 @TestProfile(KafkaEventsProfile.class)
-class KafkaEventsTest {
+class KafkaEventsIT {
     @BeforeEach
     void failOnAny500() {
         RestAssuredYaml.enable();
