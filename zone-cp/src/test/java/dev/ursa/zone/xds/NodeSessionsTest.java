@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds;
 
+import dev.ursa.testsupport.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
