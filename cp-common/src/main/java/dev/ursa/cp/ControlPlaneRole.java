@@ -2,6 +2,7 @@ package dev.ursa.cp;
 
 import dev.ursa.mesh.model.ResourceType;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /** What kind of control plane this process is; each app (global-cp, zone-cp) provides exactly one bean. */
@@ -15,7 +16,12 @@ public interface ControlPlaneRole {
     Optional<String> refuseWrite(ResourceType type);
 
     enum Mode {
-        global,
-        zone
+        GLOBAL,
+        ZONE;
+
+        /** As the API shows it: {@code global}, {@code zone}. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 }

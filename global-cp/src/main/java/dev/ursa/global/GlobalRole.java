@@ -12,7 +12,7 @@ import java.util.Optional;
 public class GlobalRole implements ControlPlaneRole {
     @Override
     public Mode mode() {
-        return Mode.global;
+        return Mode.GLOBAL;
     }
 
     @Override

@@ -60,7 +60,7 @@ class GlobalAdminApiTest extends AdminApiContract {
     @Test
     void zoneOwnedTypesAreRefusedWith405AndNothingStored() {
         String before = snapshot();
-        for (ResourceType type : List.of(ResourceTypes.DATAPLANE, ResourceTypes.ZONE_INGRESS, ResourceTypes.ZONE_INSIGHT)) {
+        for (ResourceType type : List.of(ResourceTypes.DATAPLANE, ResourceTypes.ZONE_INGRESS, ResourceTypes.ZONE_INSIGHT, ResourceTypes.TOKEN_TRUST)) {
             var r = put(type, SampleResources.path(type), SampleResources.yaml(type), YAML);
             assertThat(r.statusCode()).as("%s", type).isEqualTo(405);
             assertThat(json(r).get("details").asText()).contains(type.name());

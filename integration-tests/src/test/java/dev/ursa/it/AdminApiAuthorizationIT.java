@@ -1,6 +1,7 @@
 package dev.ursa.it;
 
 import dev.ursa.it.ApiCaller.Reply;
+import dev.ursa.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

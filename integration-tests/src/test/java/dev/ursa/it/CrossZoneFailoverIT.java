@@ -1,5 +1,9 @@
 package dev.ursa.it;
 
+import dev.ursa.testsupport.Await;
+import dev.ursa.testsupport.EchoBackend;
+import dev.ursa.testsupport.Traffic;
+import dev.ursa.testsupport.XdsBootstrap;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -45,10 +49,7 @@ class CrossZoneFailoverIT {
         federation = Federation.start("xzf", List.of("zone-1", "zone-2", "zone-3"));
         System.out.printf("[e2e] federation (global + 3 zone CPs + 3 ingresses) ready in %d ms%n", millisSince(t0));
         // This class runs in its own JVM (failsafe reuseForks=false): grpc-xds reads this bootstrap once per JVM.
-        System.setProperty("io.grpc.xds.bootstrapConfig", """
-                {"xds_servers": [{"server_uri": "127.0.0.1:%d", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
-                 "node": {"id": "default.client-zone-1", "metadata": {}}}
-                """.formatted(federation.xdsPort("zone-1")));
+        XdsBootstrap.install("127.0.0.1:" + federation.xdsPort("zone-1"), "default.client-zone-1");
     }
 
     @AfterAll
@@ -98,7 +99,7 @@ class CrossZoneFailoverIT {
 
     static Map<String, Integer> spread(ManagedChannel ch, int calls, String request) {
         Map<String, Integer> out = new HashMap<>();
-        for (int i = 0; i < calls; i++) out.merge(zoneOf(EchoBackend.call(ch, 2000, request)), 1, Integer::sum);
+        for (int i = 0; i < calls; i++) out.merge(zoneOf(EchoBackend.call(ch, request, 2000)), 1, Integer::sum);
         return out;
     }
 
@@ -248,7 +249,7 @@ class CrossZoneFailoverIT {
         List<Instance> local = instances("zone-1", svc, "a", "b");
         federation.awaitOffered("zone-1", "zone-2", svc, 2);
         ManagedChannel ch = channel(svc);
-        Await.until("local backends answer", Duration.ofSeconds(15), () -> inZone1(EchoBackend.call(ch, 2000)));
+        Await.until("local backends answer", Duration.ofSeconds(15), () -> inZone1(EchoBackend.call(ch, "hi", 2000)));
         Map<String, Integer> before = spread(ch, 300);
         System.out.println("[e2e] failover: 300 calls with zone-1 backends up and zone-2 offering 2 instances: " + before);
         assertThat(before).containsOnlyKeys("zone-1");
@@ -278,7 +279,7 @@ class CrossZoneFailoverIT {
         long applied = System.nanoTime();
         federation.applyOnGlobal("meshretries", svc + "-retry", retryPolicy(svc));
         Await.until("retries mask failing local backends", MOVE_DEADLINE, () -> {
-            for (int i = 0; i < 20; i++) EchoBackend.call(ch, 2000);
+            for (int i = 0; i < 20; i++) EchoBackend.call(ch, "hi", 2000);
             return true;
         });
         flaky.forEach(i -> i.backend().failEvery(0));
@@ -324,7 +325,7 @@ class CrossZoneFailoverIT {
         federation.awaitOffered("zone-1", "zone-2", svc, 1);
         federation.awaitOffered("zone-1", "zone-3", svc, 1);
         ManagedChannel ch = channel(svc);
-        Await.until("local answers", Duration.ofSeconds(15), () -> inZone1(EchoBackend.call(ch, 2000)));
+        Await.until("local answers", Duration.ofSeconds(15), () -> inZone1(EchoBackend.call(ch, "hi", 2000)));
         assertThat(spread(ch, 100)).containsOnlyKeys("zone-1");
 
         try (Traffic t = new Traffic(ch)) {
@@ -356,7 +357,7 @@ class CrossZoneFailoverIT {
         List<Instance> local = instances("zone-1", svc, "a");
         federation.awaitOffered("zone-1", "zone-2", svc, 1);
         ManagedChannel ch = channel(svc);
-        Await.until("local answers", Duration.ofSeconds(15), () -> inZone1(EchoBackend.call(ch, 2000)));
+        Await.until("local answers", Duration.ofSeconds(15), () -> inZone1(EchoBackend.call(ch, "hi", 2000)));
         assertThat(spread(ch, 100)).containsOnlyKeys("zone-1");
 
         long killed = System.nanoTime();
@@ -364,7 +365,7 @@ class CrossZoneFailoverIT {
         Duration failing = Await.until("20 calls in a row fail", MOVE_DEADLINE, () -> {
             for (int i = 0; i < 20; i++) {
                 try {
-                    EchoBackend.call(ch, 500);
+                    EchoBackend.call(ch, "hi", 500);
                     return false;
                 } catch (StatusRuntimeException e) {
                     // expected: nowhere to go
@@ -390,7 +391,7 @@ class CrossZoneFailoverIT {
         List<Instance> local = instances("zone-1", svc, "a", "b");
         federation.awaitOffered("zone-1", "zone-2", svc, 2);
         ManagedChannel ch = channel(svc);
-        Await.until("local answers", Duration.ofSeconds(15), () -> inZone1(EchoBackend.call(ch, 2000)));
+        Await.until("local answers", Duration.ofSeconds(15), () -> inZone1(EchoBackend.call(ch, "hi", 2000)));
 
         long t0 = System.nanoTime();
         federation.global().kill();

@@ -3,16 +3,14 @@ package dev.ursa.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ursa.mesh.crosszone.CrossZoneNames;
-import io.grpc.CallOptions;
+import dev.ursa.testsupport.Await;
+import dev.ursa.testsupport.EchoBackend;
+import dev.ursa.testsupport.XdsBootstrap;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
-import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.ServerCalls;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,23 +20,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,9 +43,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CrossZoneIngressIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(30);
-    static final MethodDescriptor<String, String> CALL = MethodDescriptor.<String, String>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("test.Echo/Call")
-            .setRequestMarshaller(new Utf8()).setResponseMarshaller(new Utf8()).build();
 
     UrsaProcess global;
     final Map<String, UrsaProcess> zones = new LinkedHashMap<>();
@@ -62,7 +50,7 @@ class CrossZoneIngressIT {
     final Map<String, Integer> ingressPorts = new HashMap<>();
     final Map<String, Integer> ingressHttpPorts = new HashMap<>();
     final Map<String, UrsaProcess> ingresses = new LinkedHashMap<>();
-    final List<Server> backends = new ArrayList<>();
+    final List<EchoBackend> backends = new ArrayList<>();
     SelfSignedCertificate cert;
 
     @BeforeAll
@@ -84,7 +72,7 @@ class CrossZoneIngressIT {
             ingressHttpPorts.put(zone, UrsaProcess.freePort());
             startIngress(zone);
         }
-        await("mesh default at zone-2", () -> Http.get(zoneUrl("zone-2") + "/meshes/default").status() == 200);
+        Await.until("mesh default at zone-2", WAIT, () -> Http.get(zoneUrl("zone-2") + "/meshes/default").status() == 200);
         cert = new SelfSignedCertificate(CrossZoneNames.sni("default", "secure"));
     }
 
@@ -111,7 +99,7 @@ class CrossZoneIngressIT {
         for (UrsaProcess p : ingresses.values()) p.close();
         for (UrsaProcess z : zones.values()) z.close();
         if (global != null) global.close();
-        for (Server s : backends) s.shutdownNow();
+        for (EchoBackend b : backends) b.close();
         if (cert != null) cert.delete();
     }
 
@@ -119,29 +107,10 @@ class CrossZoneIngressIT {
         return zones.get(zone).baseUrl();
     }
 
-    static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Exception last = null;
-        while (true) {
-            try {
-                if (condition.call()) return;
-            } catch (Exception e) {
-                last = e;
-            }
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + WAIT + " waiting for " + what, last);
-            Thread.sleep(20); // polling interval, not synchronisation
-        }
-    }
-
-    Server backend(String name, boolean tls) throws IOException {
-        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
-        if (tls) b.sslContext(GrpcSslContexts.forServer(cert.certificate(), cert.privateKey()).build());
-        Server s = b.addService(ServerServiceDefinition.builder("test.Echo").addMethod(CALL, ServerCalls.asyncUnaryCall((req, out) -> {
-            out.onNext(name);
-            out.onCompleted();
-        })).build()).build().start();
-        backends.add(s);
-        return s;
+    EchoBackend backend(String name, boolean tls) throws IOException {
+        EchoBackend b = tls ? new EchoBackend(name, cert.certificate(), cert.privateKey()) : new EchoBackend(name);
+        backends.add(b);
+        return b;
     }
 
     void registerInZone2(String name, String service, int port) throws Exception {
@@ -184,14 +153,14 @@ class CrossZoneIngressIT {
     }
 
     static String call(ManagedChannel ch, String request) {
-        return ClientCalls.blockingUnaryCall(ch, CALL, CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS), request);
+        return EchoBackend.call(ch, request, 2000);
     }
 
     @Test
     @Order(1)
     void zone1ReceivesZone2IngressWithOneBackendInstance() throws Exception {
-        registerInZone2("backend-1", "backend", backend("backend-1", false).getPort());
-        await("zone-1 sees zone-2's ingress offering 1 backend instance", () -> zone1SeesInstances("backend") == 1);
+        registerInZone2("backend-1", "backend", backend("backend-1", false).port());
+        Await.until("zone-1 sees zone-2's ingress offering 1 backend instance", WAIT, () -> zone1SeesInstances("backend") == 1);
         JsonNode zi = null;
         for (JsonNode item : JSON.readTree(Http.get(zoneUrl("zone-1") + "/zoneingresses").body()).path("items")) {
             if ("zone-2".equals(item.path("zone").asText())) zi = item;
@@ -207,7 +176,7 @@ class CrossZoneIngressIT {
     void h2cAuthorityThroughZone2IngressReachesTheBackend() throws Exception {
         ManagedChannel ch = h2c("zone-2");
         try {
-            await("zone-2's ingress routes authority backend", () -> call(ch).equals("backend-1"));
+            Await.until("zone-2's ingress routes authority backend", WAIT, () -> call(ch).equals("backend-1"));
             for (int i = 0; i < 50; i++) assertThat(call(ch)).isEqualTo("backend-1");
         } finally {
             ch.shutdownNow();
@@ -218,12 +187,12 @@ class CrossZoneIngressIT {
     @Order(3)
     void tlsSniIsPassedThroughToATlsBackend() throws Exception {
         String sni = CrossZoneNames.sni("default", "secure");
-        registerInZone2("secure-1", "secure", backend("secure-1", true).getPort());
+        registerInZone2("secure-1", "secure", backend("secure-1", true).port());
         ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", ingressPorts.get("zone-2")).overrideAuthority(sni)
                 .sslContext(GrpcSslContexts.forClient().trustManager(cert.cert()).build()).build();
         try {
             // Only the backend holds the key: a handshake that verifies its certificate went through unterminated.
-            await("TLS call with SNI " + sni + " through zone-2's ingress", () -> call(ch).equals("secure-1"));
+            Await.until("TLS call with SNI " + sni + " through zone-2's ingress", WAIT, () -> call(ch).equals("secure-1"));
         } finally {
             ch.shutdownNow();
         }
@@ -233,12 +202,12 @@ class CrossZoneIngressIT {
     @Order(4)
     void scalingTheBackendChangesTheAdvertisedInstancesWithinTwoSeconds() throws Exception {
         long t0 = System.nanoTime();
-        registerInZone2("backend-2", "backend", backend("backend-2", false).getPort());
-        await("2 instances at zone-1", () -> zone1SeesInstances("backend") == 2);
+        registerInZone2("backend-2", "backend", backend("backend-2", false).port());
+        Await.until("2 instances at zone-1", WAIT, () -> zone1SeesInstances("backend") == 2);
         Duration up = Duration.ofNanos(System.nanoTime() - t0);
         long t1 = System.nanoTime();
         assertThat(Http.delete(zoneUrl("zone-2") + "/meshes/default/dataplanes/backend-2").status()).isEqualTo(200);
-        await("1 instance at zone-1", () -> zone1SeesInstances("backend") == 1);
+        Await.until("1 instance at zone-1", WAIT, () -> zone1SeesInstances("backend") == 1);
         Duration down = Duration.ofNanos(System.nanoTime() - t1);
         System.out.printf("inventory propagation zone-2 Dataplane -> zone-1 ZoneIngress: scale up %d ms, scale down %d ms%n", up.toMillis(), down.toMillis());
         assertThat(up).isLessThan(Duration.ofSeconds(2));
@@ -254,7 +223,7 @@ class CrossZoneIngressIT {
         long ready = System.nanoTime();
         ManagedChannel ch = h2c("zone-2");
         try {
-            await("calls through the restarted ingress", () -> call(ch).equals("backend-1"));
+            Await.until("calls through the restarted ingress", WAIT, () -> call(ch).equals("backend-1"));
             long ok = System.nanoTime();
             System.out.printf("ingress restart: process ready %d ms after spawn, first call ok %d ms after ready%n",
                     (ready - spawned) / 1_000_000, (ok - ready) / 1_000_000);
@@ -270,19 +239,16 @@ class CrossZoneIngressIT {
     @Order(6)
     void proxylessClientInZone1ReachesTheBackendThroughZone2Ingress() throws Exception {
         // This class runs in its own JVM (failsafe reuseForks=false): grpc-xds reads this bootstrap once per JVM.
-        System.setProperty("io.grpc.xds.bootstrapConfig", """
-                {"xds_servers": [{"server_uri": "127.0.0.1:%d", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
-                 "node": {"id": "default.client-zone-1", "metadata": {}}}
-                """.formatted(xdsPorts.get("zone-1")));
-        ManagedChannel ch = io.grpc.Grpc.newChannelBuilder("xds:///backend", io.grpc.InsecureChannelCredentials.create()).build();
+        XdsBootstrap.install("127.0.0.1:" + xdsPorts.get("zone-1"), "default.client-zone-1");
+        ManagedChannel ch = Grpc.newChannelBuilder("xds:///backend", InsecureChannelCredentials.create()).build();
         try {
-            await("zone-1 client reaches backend", () -> call(ch).equals("backend-1"));
+            Await.until("zone-1 client reaches backend", WAIT, () -> call(ch).equals("backend-1"));
             // What zone-1 gave the client for backend: zone-2's ingress (its advertised address) and nothing else, in
             // particular not backend-1's own address.
             Map<String, List<String>> eds = Federation.endpointsAt(zoneUrl("zone-1"), "client-zone-1", "backend");
             assertThat(eds).as("localities of backend in the zone-1 client's EDS").containsOnlyKeys("zone-2");
             assertThat(eds.get("zone-2")).containsExactly("127.0.0.1:" + ingressPorts.get("zone-2"));
-            assertThat(eds.get("zone-2")).doesNotContain("127.0.0.1:" + backends.getFirst().getPort());
+            assertThat(eds.get("zone-2")).doesNotContain("127.0.0.1:" + backends.getFirst().port());
 
             // What the calls did: each carries a 4 KiB request, and zone-2's ingress relayed at least that much (plus
             // framing) for every one of them; a call that went another way would add nothing to its count.
@@ -302,20 +268,4 @@ class CrossZoneIngressIT {
     }
 
     // The 2:1 split between zone-2 and zone-3 through their ingresses, and failover: CrossZoneFailoverIT.
-
-    static final class Utf8 implements MethodDescriptor.Marshaller<String> {
-        @Override
-        public InputStream stream(String value) {
-            return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public String parse(InputStream stream) {
-            try {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
 }

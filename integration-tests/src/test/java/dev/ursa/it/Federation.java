@@ -3,6 +3,8 @@ package dev.ursa.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.ursa.testsupport.Await;
+import dev.ursa.testsupport.EchoBackend;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -3,6 +3,7 @@ package dev.ursa.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ursa.mesh.testing.SampleResources;
+import dev.ursa.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -24,7 +25,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -105,14 +105,6 @@ class MultiZoneIT {
         return "http://127.0.0.1:" + zoneHttp.get(zone);
     }
 
-    static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
-            Thread.sleep(20); // polling interval, not synchronisation
-        }
-    }
-
     JsonNode json(Http.Reply r) throws IOException {
         return JSON.readTree(r.body());
     }
@@ -171,12 +163,12 @@ class MultiZoneIT {
                     """.formatted(zone.equals("zone-1") ? 1 : 2), null);
             assertThat(r.status()).as(r.body()).isEqualTo(201);
         }
-        await("zone-1 dataplane at global", () -> Http.get(global.baseUrl() + "/meshes/default/dataplanes/zone-1.web").status() == 200);
+        Await.until("zone-1 dataplane at global", WAIT, () -> Http.get(global.baseUrl() + "/meshes/default/dataplanes/zone-1.web").status() == 200);
         JsonNode dp = json(Http.get(global.baseUrl() + "/meshes/default/dataplanes/zone-1.web"));
         assertThat(dp.path("labels").path("kuma.io/zone").asText()).isEqualTo("zone-1");
         assertThat(dp.path("labels").path("kuma.io/origin").asText()).isEqualTo("zone");
         assertThat(dp.path("networking").path("address").asText()).isEqualTo("10.0.0.1");
-        await("zone-2 dataplane at global", () -> Http.get(global.baseUrl() + "/meshes/default/dataplanes/zone-2.web").status() == 200);
+        Await.until("zone-2 dataplane at global", WAIT, () -> Http.get(global.baseUrl() + "/meshes/default/dataplanes/zone-2.web").status() == 200);
     }
 
     @Test
@@ -184,7 +176,7 @@ class MultiZoneIT {
     void partitionOfZone1ConvergesWithoutSpuriousDeletes() throws Exception {
         Http.putYaml(global.baseUrl() + "/meshes/default/meshtimeouts/stay", timeout("stay", "5s"), null);
         Http.putYaml(global.baseUrl() + "/meshes/default/meshtimeouts/doomed", timeout("doomed", "5s"), null);
-        for (String z : ZONES) await("stay+doomed at " + z, () -> hasTimeout(z, "stay", "5s") && hasTimeout(z, "doomed", "5s"));
+        for (String z : ZONES) Await.until("stay+doomed at " + z, WAIT, () -> hasTimeout(z, "stay", "5s") && hasTimeout(z, "doomed", "5s"));
         String zone2DpBefore = Http.get(global.baseUrl() + "/meshes/default/dataplanes/zone-2.web").etag();
         Map<String, EventsFeed> feeds = new LinkedHashMap<>();
         feeds.put("global", new EventsFeed(global.baseUrl()));
@@ -194,17 +186,17 @@ class MultiZoneIT {
         Http.putYaml(global.baseUrl() + "/meshes/default/meshtimeouts/stay", timeout("stay", "6s"), null);
         Http.putYaml(global.baseUrl() + "/meshes/default/meshtimeouts/added", timeout("added", "7s"), null);
         Http.delete(global.baseUrl() + "/meshes/default/meshtimeouts/doomed");
-        await("zone-2 converged", () -> hasTimeout("zone-2", "stay", "6s") && hasTimeout("zone-2", "added", "7s") && hasTimeout("zone-2", "doomed", null));
+        Await.until("zone-2 converged", WAIT, () -> hasTimeout("zone-2", "stay", "6s") && hasTimeout("zone-2", "added", "7s") && hasTimeout("zone-2", "doomed", null));
         assertThat(hasTimeout("zone-1", "stay", "5s")).as("zone-1 is cut off and keeps its last state").isTrue();
         assertThat(hasTimeout("zone-1", "doomed", "5s")).isTrue();
 
         long healedAt = System.nanoTime();
         proxy.heal();
-        await("zone-1 converged", () -> hasTimeout("zone-1", "stay", "6s") && hasTimeout("zone-1", "added", "7s") && hasTimeout("zone-1", "doomed", null));
+        Await.until("zone-1 converged", WAIT, () -> hasTimeout("zone-1", "stay", "6s") && hasTimeout("zone-1", "added", "7s") && hasTimeout("zone-1", "doomed", null));
         System.out.printf("zone-1 converged %.0f ms after the partition healed (backoff max 1 s)%n", (System.nanoTime() - healedAt) / 1e6);
 
         // Only the one real deletion shows in any feed, and zone-1's dataplane at the global survived the cut.
-        await("feeds caught up", () -> feeds.get("zone-1").deletes().size() >= 1);
+        Await.until("feeds caught up", WAIT, () -> feeds.get("zone-1").deletes().size() >= 1);
         for (var e : feeds.entrySet()) {
             List<String> deletes = e.getValue().deletes();
             assertThat(deletes).as("deletes seen by " + e.getKey()).hasSize(1);
@@ -218,11 +210,11 @@ class MultiZoneIT {
     @Test
     @Order(4)
     void zoneInsightsShowACleanDisconnectAtOnceAndADeadPeerWithin30s() throws Exception {
-        for (String z : ZONES) await(z + " online", () -> online(z));
+        for (String z : ZONES) Await.until(z + " online", WAIT, () -> online(z));
         // zone-2 stops cleanly: offline at once
         long t0 = System.nanoTime();
         zones.get("zone-2").close();
-        await("zone-2 offline", () -> !online("zone-2"));
+        Await.until("zone-2 offline", WAIT, () -> !online("zone-2"));
         System.out.printf("clean disconnect shown offline after %.0f ms%n", (System.nanoTime() - t0) / 1e6);
         // zone-1's bytes are dropped without closing anything (a dead peer): keepalive notices
         t0 = System.nanoTime();
@@ -238,7 +230,7 @@ class MultiZoneIT {
         assertThat(Http.get(global.baseUrl() + "/zones").body()).contains("zone-1", "zone-2", "zone-3");
         proxy.heal();
         startZone("zone-2");
-        await("zone-1 back", () -> online("zone-1"));
+        Await.until("zone-1 back", WAIT, () -> online("zone-1"));
     }
 
     boolean online(String zone) throws Exception {
@@ -261,10 +253,10 @@ class MultiZoneIT {
     @Test
     @Order(5)
     void globalRestartedOnPostgresZonesResumeAndAnUnchangedZoneReceivesNothing() throws Exception {
-        for (String z : ZONES) await(z + " online", () -> online(z));
+        for (String z : ZONES) Await.until(z + " online", WAIT, () -> online(z));
         global.kill();
         startGlobal();
-        for (String z : ZONES) await(z + " back online", () -> online(z) && json(Http.get(global.baseUrl() + "/zone-insights/" + z)).toString().contains("responsesAcknowledged"));
+        for (String z : ZONES) Await.until(z + " back online", WAIT, () -> online(z) && json(Http.get(global.baseUrl() + "/zone-insights/" + z)).toString().contains("responsesAcknowledged"));
         for (String z : ZONES) {
             double sent = resourcesSentTo(z);
             System.out.printf("after the global restart, resources sent to unchanged %s: %.0f%n", z, sent);

@@ -2,6 +2,9 @@ package dev.ursa.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ursa.testsupport.Await;
+import dev.ursa.testsupport.EchoBackend;
+import dev.ursa.testsupport.XdsBootstrap;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -153,13 +156,8 @@ class RenderContainmentIT {
      * (grpc-xds otherwise reads one bootstrap per JVM).
      */
     ManagedChannel xdsChannel(String scheme, String nodeId, String service) {
-        Map<String, Object> bootstrap = Map.of(
-                "xds_servers", List.of(Map.of(
-                        "server_uri", "127.0.0.1:" + xdsPort,
-                        "channel_creds", List.of(Map.of("type", "insecure")),
-                        "server_features", List.of("xds_v3"))),
-                "node", Map.of("id", nodeId, "metadata", Map.of()));
-        NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme, bootstrap));
+        NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme,
+                XdsBootstrap.map("127.0.0.1:" + xdsPort, nodeId)));
         ManagedChannel ch = Grpc.newChannelBuilder(scheme + ":///" + service, InsecureChannelCredentials.create()).build();
         closeables.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
         return ch;
@@ -168,7 +166,7 @@ class RenderContainmentIT {
     /** {@code n} calls in a row, each answered by {@code backend}. */
     static void callsSucceed(ManagedChannel ch, String backend, int n) {
         for (int i = 0; i < n; i++) {
-            assertThat(EchoBackend.call(ch, 5000)).as("call %d of %d", i + 1, n).isEqualTo(backend);
+            assertThat(EchoBackend.call(ch, "hi", 5000)).as("call %d of %d", i + 1, n).isEqualTo(backend);
         }
     }
 
@@ -286,8 +284,8 @@ class RenderContainmentIT {
     @Test
     @Order(2)
     void bothClientsAreSeparateNodesAndCallTheirServices() throws Exception {
-        Await.until("client A answered by alpha", WAIT, () -> EchoBackend.call(clientA, 2000).equals("alpha"));
-        Await.until("client B answered by beta", WAIT, () -> EchoBackend.call(clientB, 2000).equals("beta"));
+        Await.until("client A answered by alpha", WAIT, () -> EchoBackend.call(clientA, "hi", 2000).equals("alpha"));
+        Await.until("client B answered by beta", WAIT, () -> EchoBackend.call(clientB, "hi", 2000).equals("beta"));
         callsSucceed(clientA, "alpha", 20);
         callsSucceed(clientB, "beta", 20);
         // Proxyless nodes get a listener per service of the mesh: once all four are there, nothing else changes them.

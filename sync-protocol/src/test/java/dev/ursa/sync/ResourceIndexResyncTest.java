@@ -11,6 +11,7 @@ import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.store.ResyncNeeded;
 import dev.ursa.mesh.store.WriteResult;
+import dev.ursa.testsupport.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,8 +72,8 @@ class ResourceIndexResyncTest {
 
         store.signalGap();
 
-        Await.until(WAIT, "the index to match the store", () -> versions(index).equals(versions(store)));
-        Await.until(WAIT, "listeners to hear the missed names", () -> Set.of("default/updated", "default/created", "default/deleted")
+        Await.until("the index to match the store", WAIT, () -> versions(index).equals(versions(store)));
+        Await.until("listeners to hear the missed names", WAIT, () -> Set.of("default/updated", "default/created", "default/deleted")
                 .equals(heard.get(TIMEOUTS)));
         assertThat(index.resyncs()).isEqualTo(1);
     }
@@ -84,7 +85,7 @@ class ResourceIndexResyncTest {
         store.dropping = true;
         store.put(Fixtures.timeout("default", "silent", "1s"));
 
-        Await.until(WAIT, "the periodic resync to find the silent change", () -> index.snapshot(TIMEOUTS).containsKey("default/silent"));
+        Await.until("the periodic resync to find the silent change", WAIT, () -> index.snapshot(TIMEOUTS).containsKey("default/silent"));
         assertThat(versions(index)).isEqualTo(versions(store));
     }
 
@@ -100,7 +101,7 @@ class ResourceIndexResyncTest {
 
         index.resync("test");
 
-        Await.until(WAIT, "the resync", () -> index.resyncs() == 1);
+        Await.until("the resync", WAIT, () -> index.resyncs() == 1);
         assertThat(index.snapshot(TIMEOUTS)).containsKeys("default/a", "default/b");
         assertThat(heard).isEmpty();
     }

@@ -6,6 +6,7 @@ import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.testing.UnreadableRowsStore;
 import dev.ursa.sync.stream.DeltaReceiver.Incoming;
+import dev.ursa.testsupport.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,19 +50,19 @@ class UnreadableResourceSyncTest {
         store.writeUnreadable(Fixtures.timeout("default", "b", "2s"));
         put(Fixtures.timeout("default", "a", "3s"));
 
-        Await.until(WAIT, "the change of a to reach the index", () -> !version("default/a").equals(beforeA));
+        Await.until("the change of a to reach the index", WAIT, () -> !version("default/a").equals(beforeA));
         assertThat(version("default/b")).as("b keeps its last good version").isEqualTo(lastGoodB);
         assertThat(heard).containsExactly("default/a");
 
         // A re-list leaves b out, and get says it is unreadable, not gone: it stays.
         long resyncsBefore = index.resyncs();
         index.resync("test");
-        Await.until(WAIT, "the resync", () -> index.resyncs() > resyncsBefore);
+        Await.until("the resync", WAIT, () -> index.resyncs() > resyncsBefore);
         assertThat(version("default/b")).isEqualTo(lastGoodB);
         assertThat(heard).containsExactly("default/a");
 
         Resource repaired = put(Fixtures.timeout("default", "b", "4s"));
-        Await.until(WAIT, "the repaired b to reach the index", () -> version("default/b").equals(Envelope.version(repaired)));
+        Await.until("the repaired b to reach the index", WAIT, () -> version("default/b").equals(Envelope.version(repaired)));
     }
 
     @Test

@@ -21,7 +21,7 @@ public class ZoneRole implements ControlPlaneRole {
 
     @Override
     public Mode mode() {
-        return Mode.zone;
+        return Mode.ZONE;
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.List;
 class StandaloneZoneAdminApiTest extends AdminApiContract {
     @Override
     protected List<ResourceType> writableTypes() {
-        return ResourceTypes.all().stream().filter(t -> t != ResourceTypes.ZONE_INSIGHT && t != ResourceTypes.DATAPLANE_INSIGHT).toList();
+        return ResourceTypes.all().stream().filter(t -> t != ResourceTypes.ZONE_INSIGHT && t != ResourceTypes.DATAPLANE_INSIGHT && t != ResourceTypes.TOKEN_TRUST).toList();
     }
 
     @Override

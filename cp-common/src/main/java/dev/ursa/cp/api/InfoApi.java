@@ -29,7 +29,7 @@ public class InfoApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("product", "Ursa");
         body.put("version", version);
-        body.put("mode", role.mode().name());
+        body.put("mode", role.mode().wireName());
         body.put("zone", role.zone().orElse(null));
         Format out = Formats.ofAccept(headers.getHeaderString(HttpHeaders.ACCEPT));
         return Response.ok(ResourceCodec.write(body, out), Formats.mediaType(out)).build();

@@ -34,7 +34,7 @@ import java.util.concurrent.CompletionStage;
  */
 @Path("/")
 public class ResourceApi {
-    private static final String GLOBAL_SCOPED = "zones|zone-insights|zoneingresses";
+    private static final String GLOBAL_SCOPED = "zones|zone-insights|zoneingresses|tokentrusts";
     private static final String LABEL_FILTER = "filter[labels.";
 
     private final ResourceService service;

@@ -96,10 +96,10 @@ public class ResourceService {
     private Optional<String> reservedLabel(String label, String value) {
         if (!ReservedLabels.ALL.contains(label)) return Optional.empty();
         Optional<String> zone = role.zone();
-        boolean truthfulAtZone = role.mode() == ControlPlaneRole.Mode.zone && zone.isPresent()
+        boolean truthfulAtZone = role.mode() == ControlPlaneRole.Mode.ZONE && zone.isPresent()
                 && (label.equals(ReservedLabels.ORIGIN) ? value.equals(ReservedLabels.ORIGIN_ZONE) : value.equals(zone.get()));
         if (truthfulAtZone) return Optional.empty();
-        return Optional.of("label \"" + label + "\" is set by the control plane" + (role.mode() == ControlPlaneRole.Mode.zone
+        return Optional.of("label \"" + label + "\" is set by the control plane" + (role.mode() == ControlPlaneRole.Mode.ZONE
                 ? "; on this zone it may only be \"" + (label.equals(ReservedLabels.ORIGIN) ? ReservedLabels.ORIGIN_ZONE : zone.orElse("")) + "\""
                 : " and cannot be written through the global's API"));
     }

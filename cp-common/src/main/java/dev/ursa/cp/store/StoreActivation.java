@@ -24,7 +24,7 @@ public final class StoreActivation implements ConfigSourceFactory {
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue type = context.getValue(STORE_TYPE);
-        String active = Boolean.toString(type != null && type.getValue() != null && type.getValue().trim().equals(StoreConfig.Type.postgres.name()));
+        String active = Boolean.toString(type != null && type.getValue() != null && type.getValue().trim().equals(StoreConfig.Type.POSTGRES.configValue()));
         return List.of(new PropertiesConfigSource(Map.of(
                 "quarkus.datasource.active", active,
                 "quarkus.hibernate-orm.active", active), "ursa-store-activation (from " + STORE_TYPE + ")", ORDINAL));

@@ -3,6 +3,8 @@ package dev.ursa.cp.store;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.util.Locale;
+
 /** {@code ursa.store.*}: where a control plane keeps its resources. */
 @ConfigMapping(prefix = "ursa.store")
 public interface StoreConfig {
@@ -10,8 +12,14 @@ public interface StoreConfig {
     @WithDefault("memory")
     Type type();
 
+    /** Written in lower case in configuration ({@code memory}, {@code postgres}): SmallRye matches enum values so. */
     enum Type {
-        memory,
-        postgres
+        MEMORY,
+        POSTGRES;
+
+        /** As configuration spells it. */
+        public String configValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 }

@@ -35,11 +35,11 @@ public class StoreProducer {
     @Startup
     ResourceStore store(StoreConfig config, Instance<Mutiny.SessionFactory> sessions, Vertx vertx, Config all, MeterRegistry meters) {
         return switch (config.type()) {
-            case memory -> {
+            case MEMORY -> {
                 LOG.info("store: in memory (ursa.store.type=memory); nothing survives a restart");
                 yield new InMemoryStore();
             }
-            case postgres -> {
+            case POSTGRES -> {
                 PgConnectOptions listen = listenOptions(all);
                 LOG.infof("store: Postgres at %s:%d/%s (sslmode %s)", listen.getHost(), listen.getPort(), listen.getDatabase(),
                         listen.getSslMode().value);

@@ -36,7 +36,7 @@ public class StoreReadinessCheck implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        var response = HealthCheckResponse.named(NAME).withData("type", config.type().name());
+        var response = HealthCheckResponse.named(NAME).withData("type", config.type().configValue());
         if (!(StoreProducer.unwrap(store) instanceof PostgresStore postgres)) {
             return Uni.createFrom().item(response.up().build());
         }

@@ -1,6 +1,7 @@
 package dev.ursa.global.kds;
 
 import dev.ursa.cp.api.RestAssuredYaml;
+import dev.ursa.testsupport.Await;
 import org.junit.jupiter.api.BeforeEach;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,7 +55,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,18 +154,6 @@ class GlobalKdsTest {
         return ended.get(10, TimeUnit.SECONDS);
     }
 
-    static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     static Resource parse(String yaml) {
         return ResourceCodec.decode(ResourceCodec.parse(yaml.getBytes(StandardCharsets.UTF_8), Format.YAML));
     }
@@ -223,12 +211,12 @@ class GlobalKdsTest {
                   - port: 8080
                     tags: {kuma.io/service: backend}
                 """), Precondition.ANY).toCompletableFuture().join();
-        await("dataplane at global", () -> get(store, ResourceKey.of(ResourceTypes.DATAPLANE, "default", "zone-a.dp-1")) != null);
+        Await.until("dataplane at global", WAIT, () -> get(store, ResourceKey.of(ResourceTypes.DATAPLANE, "default", "zone-a.dp-1")) != null);
         JsonNode dp = JSON.readTree(given().get("/meshes/default/dataplanes/zone-a.dp-1").then().statusCode(200).extract().asString());
         assertThat(dp.path("labels").path("kuma.io/zone").asText()).isEqualTo("zone-a");
         assertThat(dp.path("labels").path("kuma.io/origin").asText()).isEqualTo("zone");
 
-        await("zone-a online", () -> online(insight("zone-a")));
+        Await.until("zone-a online", WAIT, () -> online(insight("zone-a")));
         given().get("/zones/zone-a").then().statusCode(200);
         // The overview carries the state; the plain listing stays Zone resources of the universal format.
         assertThat(overviewState("zone-a")).isEqualTo("online");
@@ -240,7 +228,7 @@ class GlobalKdsTest {
         assertThat(single.path("state").asText()).isEqualTo("online");
         assertThat(single.path("zoneInsight").path("subscriptions").isEmpty()).isFalse();
         given().get("/zones/no-such-zone/_overview").then().statusCode(404);
-        await("ACK recorded", () -> insight("zone-a").toString().contains("responsesAcknowledged"));
+        Await.until("ACK recorded", WAIT, () -> insight("zone-a").toString().contains("responsesAcknowledged"));
         JsonNode sub = insight("zone-a").path("subscriptions").get(insight("zone-a").path("subscriptions").size() - 1);
         assertThat(sub.path("zoneCpVersion").asText()).isEqualTo("test-1.0");
         assertThat(sub.path("status").path("stat").has("MeshTimeout")).isTrue();
@@ -251,10 +239,10 @@ class GlobalKdsTest {
 
         // A clean disconnect shows at once.
         zone.client().close();
-        await("zone-a offline", () -> !online(insight("zone-a")));
+        Await.until("zone-a offline", WAIT, () -> !online(insight("zone-a")));
         assertThat(overviewState("zone-a")).isEqualTo("offline");
         // ... and both transitions were announced once each (the event export publishes them to Kafka).
-        await("connectivity announced", () -> connectivity.of("zone-a").size() >= 2);
+        Await.until("connectivity announced", WAIT, () -> connectivity.of("zone-a").size() >= 2);
         assertThat(connectivity.of("zone-a")).containsExactly("online", "offline");
     }
 
@@ -291,11 +279,11 @@ class GlobalKdsTest {
         String token = token("zone-r", "1h");
         Zone zone = zone("zone-r", token);
         zone.synced().get(10, TimeUnit.SECONDS);
-        await("zone-r online", () -> online(insight("zone-r")));
+        Await.until("zone-r online", WAIT, () -> online(insight("zone-r")));
 
         given().contentType("application/json").body("{\"token\":\"" + token + "\"}").post("/tokens/zone/revocations").then().statusCode(204);
 
-        await("zone-r offline after revocation", () -> !online(insight("zone-r")));
+        Await.until("zone-r offline after revocation", WAIT, () -> !online(insight("zone-r")));
         assertThat(rawCall(token, "zone-r").getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(kds.openStreams()).noneMatch(s -> s.zone().equals("zone-r"));
     }

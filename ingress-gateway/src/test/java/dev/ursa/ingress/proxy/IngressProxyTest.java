@@ -1,11 +1,11 @@
 package dev.ursa.ingress.proxy;
 
-import dev.ursa.ingress.Await;
-import dev.ursa.ingress.EchoServer;
 import dev.ursa.ingress.route.Route;
 import dev.ursa.ingress.route.RoutingTable;
 import dev.ursa.ingress.route.Upstream;
 import dev.ursa.mesh.crosszone.CrossZoneNames;
+import dev.ursa.testsupport.Await;
+import dev.ursa.testsupport.EchoBackend;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -49,8 +49,8 @@ class IngressProxyTest {
     static final String TLS_SNI = CrossZoneNames.sni("default", "secure");
 
     SelfSignedCertificate cert;
-    EchoServer backend;
-    EchoServer tlsBackend;
+    EchoBackend backend;
+    EchoBackend tlsBackend;
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ProxyMetrics metrics = new ProxyMetrics(registry);
     AtomicReference<RoutingTable> table = new AtomicReference<>();
@@ -60,8 +60,8 @@ class IngressProxyTest {
     @BeforeAll
     void start() throws Exception {
         cert = new SelfSignedCertificate(TLS_SNI);
-        backend = new EchoServer("backend-1");
-        tlsBackend = new EchoServer("secure-1", cert);
+        backend = new EchoBackend("backend-1");
+        tlsBackend = new EchoBackend("secure-1", cert.certificate(), cert.privateKey());
         Route plain = new Route(SNI, "default", "backend", List.of(new Upstream("127.0.0.1", backend.port(), 1)));
         Route tls = new Route(TLS_SNI, "default", "secure", List.of(new Upstream("127.0.0.1", tlsBackend.port(), 1)));
         table.set(new RoutingTable("v1", Map.of(SNI, plain, TLS_SNI, tls), Map.of("backend", plain, SNI, plain)));
@@ -90,7 +90,7 @@ class IngressProxyTest {
     void h2cAuthorityRoutesToTheService() {
         ManagedChannel ch = h2c("backend");
         try {
-            for (int i = 0; i < 20; i++) assertThat(EchoServer.call(ch, "hi" + i)).isEqualTo("backend-1:hi" + i);
+            for (int i = 0; i < 20; i++) assertThat(EchoBackend.call(ch, "echo:hi" + i)).isEqualTo("backend-1:hi" + i);
         } finally {
             ch.shutdownNow();
         }
@@ -104,7 +104,7 @@ class IngressProxyTest {
         for (String authority : List.of("backend:8080", SNI)) {
             ManagedChannel ch = h2c(authority);
             try {
-                assertThat(EchoServer.call(ch, "")).isEqualTo("backend-1");
+                assertThat(EchoBackend.call(ch, "")).isEqualTo("backend-1");
             } finally {
                 ch.shutdownNow();
             }
@@ -117,7 +117,7 @@ class IngressProxyTest {
         // relays TLS unchanged to the backend (it has no key, so it could not terminate it).
         ManagedChannel ch = tls(TLS_SNI);
         try {
-            for (int i = 0; i < 5; i++) assertThat(EchoServer.call(ch, "s" + i)).isEqualTo("secure-1:s" + i);
+            for (int i = 0; i < 5; i++) assertThat(EchoBackend.call(ch, "echo:s" + i)).isEqualTo("secure-1:s" + i);
         } finally {
             ch.shutdownNow();
         }
@@ -128,7 +128,7 @@ class IngressProxyTest {
     void unknownAuthorityGetsUnavailableWithAReason() {
         ManagedChannel ch = h2c("nope");
         try {
-            assertThatThrownBy(() -> EchoServer.call(ch, "x")).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThatThrownBy(() -> EchoBackend.call(ch, "x")).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                 assertThat(e.getStatus().getDescription()).contains("no service for authority \"nope\"");
             });
@@ -176,7 +176,7 @@ class IngressProxyTest {
         Thread load = Thread.ofPlatform().start(() -> {
             while (running.get()) {
                 try {
-                    EchoServer.call(ch, "");
+                    EchoBackend.call(ch, "");
                     ok.incrementAndGet();
                 } catch (RuntimeException e) {
                     failures.add(e);
@@ -244,7 +244,7 @@ class IngressProxyTest {
             for (int i = 0; i < 10; i++) {
                 ManagedChannel ch = h2c("flaky"); // a new connection each time: routing is per connection
                 try {
-                    assertThat(EchoServer.call(ch, "")).isEqualTo("backend-1");
+                    assertThat(EchoBackend.call(ch, "")).isEqualTo("backend-1");
                 } finally {
                     ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
                 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ursa.it.Http;
 import dev.ursa.it.UrsaProcess;
+import dev.ursa.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -166,7 +166,7 @@ class LocalLauncherIT {
         ShellBlock.Result again = runDoc("apply-policy");
         assertThat(again.statuses()).as("a repeat: " + again.output()).containsExactly(200, 200);
 
-        await("the policy on zone-1", PROPAGATION, () -> {
+        Await.until("the policy on zone-1", PROPAGATION, () -> {
             ShellBlock.Result onZone = runDoc("policy-on-zone-1");
             return onZone.statuses().equals(List.of(200)) && onZone.calls().getFirst().body().contains("\"name\":\"backend-timeouts\"");
         });
@@ -204,13 +204,5 @@ class LocalLauncherIT {
         assertThat(Files.readString(launcher.logDir.resolve("demo-2.log")))
                 .contains("deregistered Dataplane hello-zone-2", "deregistered Dataplane echo-zone-2");
         assertThat(Files.readString(launcher.logDir.resolve("demo-1.log"))).contains("deregistered Dataplane echo-zone-1");
-    }
-
-    static void await(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            Thread.sleep(100); // polling interval, not synchronisation
-        }
     }
 }

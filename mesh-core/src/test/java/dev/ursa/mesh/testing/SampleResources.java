@@ -39,6 +39,12 @@ public final class SampleResources {
                   message: 'IllegalStateException: example'
                   since: '2026-12-06T20:00:00Z'
                 """);
+        DOCS.put(ResourceTypes.TOKEN_TRUST, """
+                type: TokenTrust
+                name: sample
+                keys: []
+                revoked: {}
+                """);
         DOCS.put(ResourceTypes.ZONE_INSIGHT, """
                 type: ZoneInsight
                 name: sample

@@ -8,7 +8,6 @@ import dev.ursa.mesh.store.ChangeKind;
 import dev.ursa.mesh.store.InMemoryStore;
 import dev.ursa.mesh.store.ListQuery;
 import dev.ursa.mesh.store.Precondition;
-import dev.ursa.sync.Await;
 import dev.ursa.sync.Envelope;
 import dev.ursa.sync.Fixtures;
 import dev.ursa.sync.KdsGrpc;
@@ -16,6 +15,7 @@ import dev.ursa.sync.KdsTypes;
 import dev.ursa.sync.ResourceIndex;
 import dev.ursa.sync.StoreSink;
 import dev.ursa.sync.stream.KdsListener;
+import dev.ursa.testsupport.Await;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.grpc.CallOptions;
@@ -155,28 +155,28 @@ class KdsEndToEndTest {
     }
 
     void awaitSynced(String zone, int times) {
-        Await.until(WAIT, zone + " synced " + times + " times", () -> syncs.getOrDefault(zone, new AtomicInteger()).get() >= times);
+        Await.until(zone + " synced " + times + " times", WAIT, () -> syncs.getOrDefault(zone, new AtomicInteger()).get() >= times);
     }
 
     @Test
     void createUpdateDeleteReachEveryZoneAndSyncedResourcesAreLabelled() {
         put(global, Fixtures.timeout("default", "t1", "10s"));
         for (InMemoryStore zone : zones.values()) {
-            Resource synced = Await.value(WAIT, "t1 at zone", () -> get(zone, timeoutKey("t1")));
+            Resource synced = Await.value("t1 at zone", WAIT, () -> get(zone, timeoutKey("t1")));
             assertThat(synced.meta().labels()).containsEntry(KdsTypes.ORIGIN_LABEL, "global");
             assertThat(get(zone, ResourceKey.of(ResourceTypes.MESH, "", "default"))).isNotNull();
         }
         Resource updated = Fixtures.timeout("default", "t1", "42s");
         put(global, updated);
         for (InMemoryStore zone : zones.values()) {
-            Await.until(WAIT, "update at zone", () -> {
+            Await.until("update at zone", WAIT, () -> {
                 Resource r = get(zone, timeoutKey("t1"));
                 return r != null && Envelope.version(r).equals(Envelope.version(updated));
             });
         }
         global.delete(timeoutKey("t1"), Precondition.ANY).toCompletableFuture().join();
         for (InMemoryStore zone : zones.values()) {
-            Await.until(WAIT, "delete at zone", () -> get(zone, timeoutKey("t1")) == null);
+            Await.until("delete at zone", WAIT, () -> get(zone, timeoutKey("t1")) == null);
         }
     }
 
@@ -186,14 +186,13 @@ class KdsEndToEndTest {
         awaitSynced("zone-2", 1);
         put(zones.get("zone-1"), Fixtures.dataplane("default", "dp", "10.0.0.1"));
         put(zones.get("zone-2"), Fixtures.dataplane("default", "dp", "10.0.0.2"));
-        Resource fromZone1 = Await.value(WAIT, "zone-1 dp at global",
-                () -> get(global, ResourceKey.of(ResourceTypes.DATAPLANE, "default", "zone-1.dp")));
-        Await.value(WAIT, "zone-2 dp at global", () -> get(global, ResourceKey.of(ResourceTypes.DATAPLANE, "default", "zone-2.dp")));
+        Resource fromZone1 = Await.value("zone-1 dp at global", WAIT, () -> get(global, ResourceKey.of(ResourceTypes.DATAPLANE, "default", "zone-1.dp")));
+        Await.value("zone-2 dp at global", WAIT, () -> get(global, ResourceKey.of(ResourceTypes.DATAPLANE, "default", "zone-2.dp")));
         assertThat(fromZone1.meta().labels()).containsEntry(KdsTypes.ORIGIN_LABEL, "zone").containsEntry(KdsTypes.ZONE_LABEL, "zone-1");
 
         // zone-1 deletes its dataplane: only zone-1's copy goes
         zones.get("zone-1").delete(ResourceKey.of(ResourceTypes.DATAPLANE, "default", "dp"), Precondition.ANY).toCompletableFuture().join();
-        Await.until(WAIT, "zone-1 dp gone at global", () -> get(global, ResourceKey.of(ResourceTypes.DATAPLANE, "default", "zone-1.dp")) == null);
+        Await.until("zone-1 dp gone at global", WAIT, () -> get(global, ResourceKey.of(ResourceTypes.DATAPLANE, "default", "zone-1.dp")) == null);
         assertThat(get(global, ResourceKey.of(ResourceTypes.DATAPLANE, "default", "zone-2.dp"))).isNotNull();
         // zone dataplanes never travel down
         assertThat(count(zones.get("zone-2"), ResourceTypes.DATAPLANE)).isEqualTo(1);
@@ -204,22 +203,22 @@ class KdsEndToEndTest {
         put(global, Fixtures.mesh("other"));
         put(global, Fixtures.timeout("other", "t", "10s"));
         InMemoryStore zone1 = zones.get("zone-1");
-        Await.value(WAIT, "policy at zone", () -> get(zone1, ResourceKey.of(ResourceTypes.MESH_TIMEOUT, "other", "t")));
+        Await.value("policy at zone", WAIT, () -> get(zone1, ResourceKey.of(ResourceTypes.MESH_TIMEOUT, "other", "t")));
         put(zone1, Fixtures.dataplane("other", "local", "10.0.0.9"));
         global.delete(ResourceKey.of(ResourceTypes.MESH, "", "other"), Precondition.ANY).toCompletableFuture().join();
-        Await.until(WAIT, "synced policy removed", () -> get(zone1, ResourceKey.of(ResourceTypes.MESH_TIMEOUT, "other", "t")) == null);
+        Await.until("synced policy removed", WAIT, () -> get(zone1, ResourceKey.of(ResourceTypes.MESH_TIMEOUT, "other", "t")) == null);
         assertThat(get(zone1, ResourceKey.of(ResourceTypes.DATAPLANE, "other", "local"))).isNotNull();
         assertThat(get(zone1, ResourceKey.of(ResourceTypes.MESH, "", "other"))).isNotNull();
         // zone-2 had no local resources there: the mesh goes
-        Await.until(WAIT, "mesh removed at zone-2", () -> get(zones.get("zone-2"), ResourceKey.of(ResourceTypes.MESH, "", "other")) == null);
+        Await.until("mesh removed at zone-2", WAIT, () -> get(zones.get("zone-2"), ResourceKey.of(ResourceTypes.MESH, "", "other")) == null);
     }
 
     @Test
     void resumeAfterReconnectSendsNothingWhenNothingChangedAndOnlyTheDifferenceOtherwise() {
         for (int i = 0; i < 20; i++) put(global, Fixtures.timeout("default", "t" + i, "10s"));
         awaitSynced("zone-1", 1);
-        Await.until(WAIT, "20 at zone-1", () -> count(zones.get("zone-1"), ResourceTypes.MESH_TIMEOUT) == 20);
-        Await.until(WAIT, "20 at zone-2", () -> count(zones.get("zone-2"), ResourceTypes.MESH_TIMEOUT) == 20);
+        Await.until("20 at zone-1", WAIT, () -> count(zones.get("zone-1"), ResourceTypes.MESH_TIMEOUT) == 20);
+        Await.until("20 at zone-2", WAIT, () -> count(zones.get("zone-2"), ResourceTypes.MESH_TIMEOUT) == 20);
         long before = sentTo.get("zone-1").get();
 
         clients.get("zone-1").reconnect();
@@ -229,7 +228,7 @@ class KdsEndToEndTest {
         // Changes while disconnected: only those flow on resume.
         clients.get("zone-1").close();
         // Count only what the next connection receives: the closed one's server side must be gone first.
-        Await.until(WAIT, "zone-1's old streams closed at the global", () -> handler.openStreams().stream().noneMatch(st -> st.zone().equals("zone-1")));
+        Await.until("zone-1's old streams closed at the global", WAIT, () -> handler.openStreams().stream().noneMatch(st -> st.zone().equals("zone-1")));
         put(global, Fixtures.timeout("default", "t0", "99s"));
         global.delete(timeoutKey("t1"), Precondition.ANY).toCompletableFuture().join();
         long beforeResume = sentTo.get("zone-1").get();
@@ -238,7 +237,7 @@ class KdsEndToEndTest {
         closeables.add(sub);
         connect("zone-1");
         awaitSynced("zone-1", 3);
-        Await.until(WAIT, "t1 removed", () -> get(zones.get("zone-1"), timeoutKey("t1")) == null);
+        Await.until("t1 removed", WAIT, () -> get(zones.get("zone-1"), timeoutKey("t1")) == null);
         assertThat(sentTo.get("zone-1").get() - beforeResume).isEqualTo(2);
         assertThat(zone1Events).containsExactlyInAnyOrder("UPDATED MeshTimeout/default/t0", "DELETED MeshTimeout/default/t1");
     }
@@ -250,14 +249,14 @@ class KdsEndToEndTest {
         put(zones.get("zone-1"), Fixtures.mesh("default"));
         put(zones.get("zone-1"), local.withMeta(Meta.fresh("default", "clash", Map.of(KdsTypes.ORIGIN_LABEL, "zone"))));
         put(global, Fixtures.timeout("default", "clash", "10s"));
-        Await.until(WAIT, "NACK from zone-1", () -> nacksFrom.getOrDefault("zone-1", Map.of()).containsKey("default/clash"));
+        Await.until("NACK from zone-1", WAIT, () -> nacksFrom.getOrDefault("zone-1", Map.of()).containsKey("default/clash"));
         assertThat(nacksFrom.get("zone-1").get("default/clash")).contains("not synced from this peer");
         assertThat(Envelope.version(get(zones.get("zone-1"), timeoutKey("clash")))).isEqualTo(Envelope.version(local));
 
         int responses = responsesTo.get("zone-1").get();
         put(global, Fixtures.timeout("default", "next", "10s"));
-        Await.value(WAIT, "next at zone-1", () -> get(zones.get("zone-1"), timeoutKey("next")));
-        Await.value(WAIT, "clash at zone-2", () -> get(zones.get("zone-2"), timeoutKey("clash")));
+        Await.value("next at zone-1", WAIT, () -> get(zones.get("zone-1"), timeoutKey("next")));
+        Await.value("clash at zone-2", WAIT, () -> get(zones.get("zone-2"), timeoutKey("clash")));
         // one response for "next"; the NACKed clash was not re-sent with it or after it
         assertThat(responsesTo.get("zone-1").get() - responses).isEqualTo(1);
     }
@@ -268,7 +267,7 @@ class KdsEndToEndTest {
         int before = responsesTo.get("zone-1").get();
         for (int i = 0; i < 20_000; i++) put(global, Fixtures.timeout("default", "bulk-" + i, "10s"));
         for (InMemoryStore zone : zones.values()) {
-            Await.until(Duration.ofSeconds(60), "20000 at zone", () -> count(zone, ResourceTypes.MESH_TIMEOUT) == 20_000);
+            Await.until("20000 at zone", Duration.ofSeconds(60), () -> count(zone, ResourceTypes.MESH_TIMEOUT) == 20_000);
         }
         assertThat(responsesTo.get("zone-1").get() - before).isGreaterThan(2);
     }
@@ -290,10 +289,10 @@ class KdsEndToEndTest {
                         .setResource(com.google.protobuf.Any.newBuilder().setTypeUrl("junk").setValue(com.google.protobuf.ByteString.copyFromUtf8("\u0001garbage"))))
                 .build());
         up.onNext(DeltaDiscoveryResponse.newBuilder().setTypeUrl("type.ursa.dev/kds.v1.Secret").setNonce("2").build());
-        Await.until(WAIT, "NACK of the garbage", () -> fromGlobal.stream().anyMatch(r -> r.getResponseNonce().equals("1") && r.hasErrorDetail()));
+        Await.until("NACK of the garbage", WAIT, () -> fromGlobal.stream().anyMatch(r -> r.getResponseNonce().equals("1") && r.hasErrorDetail()));
         // the other zones still sync
         put(global, Fixtures.timeout("default", "after-garbage", "10s"));
-        Await.value(WAIT, "policy at zone-2", () -> get(zones.get("zone-2"), timeoutKey("after-garbage")));
+        Await.value("policy at zone-2", WAIT, () -> get(zones.get("zone-2"), timeoutKey("after-garbage")));
         assertThat(count(global, ResourceTypes.DATAPLANE)).isZero();
     }
 

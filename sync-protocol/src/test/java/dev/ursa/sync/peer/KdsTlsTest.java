@@ -4,12 +4,12 @@ import dev.ursa.mesh.model.ResourceKey;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.InMemoryStore;
 import dev.ursa.mesh.store.Precondition;
-import dev.ursa.sync.Await;
 import dev.ursa.sync.Fixtures;
 import dev.ursa.sync.KdsGrpc;
 import dev.ursa.sync.KdsTypes;
 import dev.ursa.sync.ResourceIndex;
 import dev.ursa.sync.StoreSink;
+import dev.ursa.testsupport.Await;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ManagedChannel;
@@ -66,14 +66,13 @@ class KdsTlsTest {
             // Trusted CA: the zone syncs (the mesh arrives).
             try (Zone trusting = Zone.dial(server.getPort(), cert, timer, workers)) {
                 trusting.synced.get(30, TimeUnit.SECONDS);
-                Await.until(Duration.ofSeconds(30), "mesh at zone", () -> trusting.store.get(ResourceKey.of(ResourceTypes.MESH, "", "default"))
+                Await.until("mesh at zone", Duration.ofSeconds(30), () -> trusting.store.get(ResourceKey.of(ResourceTypes.MESH, "", "default"))
                         .toCompletableFuture().join().isPresent());
                 assertThat(trusting.client.lastFailure()).isEmpty();
             }
             // Another CA: the zone refuses the handshake and says why (the positive signal, not "no sync for a while").
             try (Zone distrusting = Zone.dial(server.getPort(), otherCa, timer, workers)) {
-                Await.until(Duration.ofSeconds(30), "the zone's connect failure",
-                        () -> distrusting.client.lastFailure().isPresent() && !distrusting.disconnects.isEmpty());
+                Await.until("the zone's connect failure", Duration.ofSeconds(30), () -> distrusting.client.lastFailure().isPresent() && !distrusting.disconnects.isEmpty());
                 String failure = distrusting.client.lastFailure().orElseThrow();
                 // Both certificates name "localhost": the zone finds a path to its CA by name and the signature check
                 // fails ("PKIX path validation failed"); a CA of another name gives "PKIX path building failed".

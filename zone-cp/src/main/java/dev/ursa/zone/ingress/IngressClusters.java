@@ -1,12 +1,14 @@
 package dev.ursa.zone.ingress;
 
+import com.google.protobuf.Duration;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
+import com.google.protobuf.UInt32Value;
 import com.google.protobuf.Value;
 import dev.ursa.mesh.crosszone.CrossZoneNames;
 import dev.ursa.mesh.crosszone.IngressXds;
-import dev.ursa.zone.xds.render.Protos;
-import dev.ursa.zone.xds.render.Versions;
+import dev.ursa.zone.xds.render.EndpointRenderer;
+import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.Endpoint;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Locality;
@@ -15,7 +17,6 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -36,6 +37,7 @@ import java.util.TreeSet;
  */
 public final class IngressClusters {
     public static final String DEFAULT_MESH = "default";
+    private static final Duration CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(2).build();
 
     private IngressClusters() {
     }
@@ -60,7 +62,7 @@ public final class IngressClusters {
             });
         }
         clusters.sort(Comparator.comparing(Cluster::getName));
-        return new Table(List.copyOf(clusters), Versions.of(clusters));
+        return new Table(List.copyOf(clusters), XdsResources.version(clusters));
     }
 
     private static String bareNameOwner(Set<String> meshes) {
@@ -71,9 +73,9 @@ public final class IngressClusters {
     private static Cluster cluster(String zone, String mesh, String service, String sni, List<String> authorities, List<Endpoint> eps) {
         LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder().setLocality(Locality.newBuilder().setZone(zone));
         for (Endpoint e : eps) {
-            locality.addLbEndpoints(LbEndpoint.newBuilder()
-                    .setEndpoint(io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder().setAddress(Protos.address(e.address(), e.port())))
-                    .setLoadBalancingWeight(Protos.u32(e.weight())));
+            LbEndpoint.Builder lb = LbEndpoint.newBuilder().setLoadBalancingWeight(UInt32Value.of(e.weight()));
+            lb.getEndpointBuilder().setAddress(EndpointRenderer.address(e.address(), e.port()));
+            locality.addLbEndpoints(lb);
         }
         ListValue.Builder names = ListValue.newBuilder();
         authorities.forEach(a -> names.addValues(Value.newBuilder().setStringValue(a)));
@@ -86,7 +88,7 @@ public final class IngressClusters {
         return Cluster.newBuilder()
                 .setName(sni)
                 .setType(Cluster.DiscoveryType.STATIC)
-                .setConnectTimeout(Protos.duration(Duration.ofSeconds(2)))
+                .setConnectTimeout(CONNECT_TIMEOUT)
                 .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(sni).addEndpoints(locality))
                 .setMetadata(Metadata.newBuilder().putFilterMetadata(IngressXds.CLUSTER_METADATA, meta))
                 .build();

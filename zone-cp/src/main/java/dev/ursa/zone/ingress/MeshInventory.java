@@ -10,7 +10,9 @@ import dev.ursa.zone.xds.view.MeshInputs;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,14 +26,14 @@ import java.util.TreeMap;
 public record MeshInventory(String mesh, List<AvailableService> available, Map<String, List<Endpoint>> endpoints) {
     public MeshInventory {
         available = List.copyOf(available);
-        endpoints = java.util.Collections.unmodifiableMap(new TreeMap<>(endpoints));
+        endpoints = Collections.unmodifiableMap(new TreeMap<>(endpoints));
     }
 
     private static final Comparator<AvailableService> ORDER = Comparator.comparing(AvailableService::serviceName)
             .thenComparing(s -> new TreeMap<>(s.tagsOrEmpty()).toString());
 
     public static MeshInventory of(String zone, String mesh, Collection<Resource> dataplanes) {
-        Map<Map<String, String>, Integer> counts = new java.util.HashMap<>();
+        Map<Map<String, String>, Integer> counts = new HashMap<>();
         Map<String, Resource> byName = new TreeMap<>();
         for (Resource dp : dataplanes) {
             byName.put(dp.meta().name(), dp);

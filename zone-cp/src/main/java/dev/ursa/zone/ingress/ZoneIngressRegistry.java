@@ -1,6 +1,5 @@
 package dev.ursa.zone.ingress;
 
-import dev.ursa.zone.Blocking;
 import dev.ursa.mesh.codec.ResourceValidation;
 import dev.ursa.mesh.model.Meta;
 import dev.ursa.mesh.model.Resource;
@@ -16,71 +15,76 @@ import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.store.StoreException;
 import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.sync.KdsTypes;
+import dev.ursa.zone.xds.Debouncer;
 import dev.ursa.zone.xds.NodeHook;
+import dev.ursa.zone.xds.NodeSessions;
+import dev.ursa.zone.xds.SelfRegistration;
+import dev.ursa.zone.xds.SerialWorker;
 import dev.ursa.zone.xds.XdsEngine;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.TreeSet;
+
+import static dev.ursa.zone.xds.SerialWorker.await;
 
 /**
  * The zone's ingresses: registers a ZoneIngress for each connected ingress node (and removes it a grace period after
  * its last stream closed), keeps every local ZoneIngress's {@code availableServices} equal to the zone's aggregate, and
  * serves each ingress node its routing table ({@link IngressClusters}) over the zone's ADS server.
  *
- * <p>Scale: the aggregate is kept per mesh and recomputed only for meshes whose Dataplanes changed; a ZoneIngress is
- * written only when its content (networking or aggregate) differs from the stored one, so an endpoint change that
- * leaves the tag sets and instance counts equal (an address change, a restart) writes nothing and KDS sends nothing.
- * All state lives on one worker thread.
+ * <p>Scale: the aggregate is kept per mesh and recomputed only for meshes whose Dataplanes changed (debounced); a
+ * ZoneIngress is written only when its content (networking or aggregate) differs from the stored one, so an endpoint
+ * change that leaves the tag sets and instance counts equal (an address change, a restart) writes nothing and KDS sends
+ * nothing.
+ *
+ * <p>Threads: gRPC threads only parse a node and hand it over; the inventory, the table and the ingresses' sessions
+ * live on the registry's own worker thread ({@code ursa-ingress-registry}).
  */
 public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(ZoneIngressRegistry.class.getName());
+    private static final Logger LOG = Logger.getLogger(ZoneIngressRegistry.class);
 
     private final ResourceStore store;
     private final String zone;
     private final Duration grace;
-    private final Duration debounce;
     private final NodeHook.Snapshots snapshots;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ursa-ingress-registry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final SerialWorker worker = new SerialWorker("ursa-ingress-registry");
+    private final Debouncer<String> changedMeshes;
+    private final NodeSessions<String, IngressState> sessions;
     private final Map<String, MeshInventory> meshes = new TreeMap<>();
-    private final Map<String, IngressState> ingresses = new ConcurrentHashMap<>();
-    private final Map<Long, String> streams = new ConcurrentHashMap<>();
-    private final Set<String> pendingMeshes = new LinkedHashSet<>();
-    private ScheduledFuture<?> flush;
     private List<AvailableService> available = List.of();
     private Snapshot snapshot;
     private String tableVersion = "";
     private AutoCloseable subscription;
     private final Counter writes;
 
+    /** One ingress node: its id as sent and its networking, as of its latest stream. */
+    private static final class IngressState {
+        String nodeId;
+        IngressNode node;
+    }
+
     public ZoneIngressRegistry(ResourceStore store, String zone, Duration grace, Duration debounce, NodeHook.Snapshots snapshots,
                                MeterRegistry meters) {
         this.store = store;
         this.zone = zone;
         this.grace = grace;
-        this.debounce = debounce;
         this.snapshots = snapshots;
+        this.changedMeshes = new Debouncer<>(worker, debounce, this::flush);
+        this.sessions = new NodeSessions<>(worker, grace, this::removed);
         this.writes = Counter.builder("ursa_zone_ingress_writes").description("ZoneIngress writes (registration and inventory changes)").register(meters);
-        meters.gauge("ursa_zone_ingresses_connected", ingresses, m -> m.values().stream().filter(s -> !s.streams.isEmpty()).count());
+        meters.gauge("ursa_zone_ingresses_connected", sessions, NodeSessions::connected);
     }
 
     /** Wires a registry into the engine's ADS server. */
@@ -94,11 +98,10 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
     /** Loads every mesh's Dataplanes, follows the change feed, and schedules removal of ZoneIngresses left by a previous run. */
     public void start() {
         subscription = store.changes().subscribe(this::onChange);
-        call(() -> {
-            for (Resource mesh : listAll(ResourceTypes.MESH, null)) pendingMeshes.add(mesh.meta().name());
-            recompute();
+        worker.call(() -> {
+            recompute(listAll(ResourceTypes.MESH, null).stream().map(m -> m.meta().name()).toList());
             for (Resource zi : localZoneIngresses()) {
-                if (isRegistered(zi) && !ingresses.containsKey(zi.meta().name())) scheduleRemoval(zi.meta().name());
+                if (isRegistered(zi) && sessions.get(zi.meta().name()) == null) sessions.scheduleRemoval(zi.meta().name());
             }
             return null;
         });
@@ -107,17 +110,17 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
     @Override
     public void close() throws Exception {
         if (subscription != null) subscription.close();
-        worker.shutdownNow();
+        worker.close();
     }
 
     /** The aggregate this zone advertises (for inspection and tests). */
     public List<AvailableService> availableServices() {
-        return call(() -> available);
+        return worker.call(() -> available);
     }
 
     /** Current routing table version served to ingress nodes. */
     public String tableVersion() {
-        return call(() -> tableVersion);
+        return worker.call(() -> tableVersion);
     }
 
     /**
@@ -125,13 +128,7 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
      * left, grace period running. For inspection and tests.
      */
     public Set<String> pendingRemovals() {
-        return call(() -> {
-            Set<String> out = new java.util.TreeSet<>();
-            ingresses.forEach((name, st) -> {
-                if (st.removal != null && !st.removal.isDone()) out.add(name);
-            });
-            return out;
-        });
+        return worker.call(() -> new TreeSet<>(sessions.pendingRemovals()));
     }
 
     // ---- NodeHook (gRPC threads: parse and hand over)
@@ -150,82 +147,46 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
         } catch (ValidationException e) {
             throw new IllegalArgumentException("ingress node \"" + ingress.name() + "\" metadata is not a valid ZoneIngress networking: " + e.violations());
         }
-        streams.put(streamId, ingress.name());
-        worker.execute(() -> onConnected(streamId, node.getId(), ingress));
+        sessions.open(streamId, ingress.name(), name -> new IngressState(), (st, streams) -> {
+            st.nodeId = node.getId();
+            st.node = ingress;
+            write(zoneIngress(ingress, available));
+            if (snapshot != null) snapshots.set(st.nodeId, snapshot);
+        });
     }
 
     @Override
     public void disconnected(long streamId) {
-        String name = streams.remove(streamId);
-        if (name != null) worker.execute(() -> onDisconnected(streamId, name));
+        sessions.close(streamId);
     }
 
     // ---- worker thread
 
-    private void onConnected(long streamId, String nodeId, IngressNode node) {
-        IngressState st = ingresses.computeIfAbsent(node.name(), n -> new IngressState());
-        st.streams.add(streamId);
-        st.nodeId = nodeId;
-        st.node = node;
-        if (st.removal != null) {
-            st.removal.cancel(false);
-            st.removal = null;
-        }
-        write(zoneIngress(node, available));
-        if (snapshot != null) snapshots.set(nodeId, snapshot);
-    }
-
-    private void onDisconnected(long streamId, String name) {
-        IngressState st = ingresses.get(name);
-        if (st == null) return;
-        st.streams.remove(streamId);
-        if (st.streams.isEmpty()) scheduleRemoval(name);
-    }
-
-    private void scheduleRemoval(String name) {
-        IngressState st = ingresses.computeIfAbsent(name, n -> new IngressState());
-        st.removal = worker.schedule(() -> {
-            IngressState now = ingresses.get(name);
-            if (now != null && !now.streams.isEmpty()) return;
-            ingresses.remove(name);
-            if (now != null && now.nodeId != null) snapshots.clear(now.nodeId);
-            store.delete(ResourceKey.of(ResourceTypes.ZONE_INGRESS, "", name), Precondition.ANY).whenComplete((r, err) -> {
-                if (err != null) LOG.log(System.Logger.Level.DEBUG, "removing ZoneIngress " + name + ": " + err.getMessage());
-            });
-            LOG.log(System.Logger.Level.INFO, "ingress " + name + " gone for " + grace + ": ZoneIngress removed");
-        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+    /** An ingress gone for the grace period: its snapshot and ZoneIngress go too. */
+    private void removed(String name, IngressState gone) {
+        if (gone != null && gone.nodeId != null) snapshots.clear(gone.nodeId);
+        store.delete(ResourceKey.of(ResourceTypes.ZONE_INGRESS, "", name), Precondition.ANY).whenComplete((r, err) -> {
+            if (err != null) LOG.debugf("removing ZoneIngress %s: %s", name, err.getMessage());
+        });
+        LOG.infof("ingress %s gone for %s: ZoneIngress removed", name, grace);
     }
 
     private void onChange(ChangeEvent e) {
         String type = e.key().type();
-        String mesh;
-        if (type.equals(ResourceTypes.MESH.name())) mesh = e.key().name();
-        else if (type.equals(ResourceTypes.DATAPLANE.name())) mesh = e.key().mesh();
-        else return;
-        synchronized (pendingMeshes) {
-            pendingMeshes.add(mesh);
-            if (flush == null) flush = worker.schedule(this::flush, debounce.toNanos(), TimeUnit.NANOSECONDS);
-        }
+        if (type.equals(ResourceTypes.MESH.name())) changedMeshes.add(e.key().name());
+        else if (type.equals(ResourceTypes.DATAPLANE.name())) changedMeshes.add(e.key().mesh());
     }
 
-    private void flush() {
-        synchronized (pendingMeshes) {
-            flush = null;
-        }
+    private void flush(List<String> changed) {
         try {
-            recompute();
+            recompute(changed);
         } catch (RuntimeException ex) {
-            LOG.log(System.Logger.Level.ERROR, "recomputing the ingress inventory failed", ex);
+            LOG.error("recomputing the ingress inventory failed", ex);
         }
     }
 
-    private void recompute() {
-        List<String> changed;
-        synchronized (pendingMeshes) {
-            changed = new ArrayList<>(pendingMeshes);
-            pendingMeshes.clear();
-        }
-        for (String mesh : changed) {
+    private void recompute(List<String> changed) {
+        for (String mesh : new LinkedHashSet<>(changed)) {
             if (await(store.get(ResourceKey.of(ResourceTypes.MESH, "", mesh))).isEmpty()) {
                 meshes.remove(mesh);
             } else {
@@ -247,8 +208,8 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
             tableVersion = table.version();
             snapshot = Snapshot.create(table.clusters(), table.version(), List.of(), table.version(), List.of(), table.version(),
                     List.of(), table.version(), List.of(), table.version());
-            for (IngressState st : ingresses.values()) {
-                if (st.nodeId != null && !st.streams.isEmpty()) snapshots.set(st.nodeId, snapshot);
+            for (IngressState st : sessions.withStreams()) {
+                if (st.nodeId != null) snapshots.set(st.nodeId, snapshot);
             }
         }
     }
@@ -266,12 +227,12 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
         try {
             await(store.put(zi, Precondition.ANY));
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "writing ZoneIngress " + zi.meta().name() + " failed: " + e.getMessage());
+            LOG.warnf("writing ZoneIngress %s failed: %s", zi.meta().name(), e.getMessage());
         }
     }
 
     private Resource zoneIngress(IngressNode node, List<AvailableService> services) {
-        return new Resource(ResourceTypes.ZONE_INGRESS, Meta.fresh("", node.name(), Map.of(XdsEngine.SELF_REGISTERED_LABEL, "true")),
+        return new Resource(ResourceTypes.ZONE_INGRESS, Meta.fresh("", node.name(), Map.of(SelfRegistration.LABEL, "true")),
                 new ZoneIngressSpec(zone, node.networking(), services));
     }
 
@@ -287,25 +248,10 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
     }
 
     private static boolean isRegistered(Resource zi) {
-        return "true".equals(zi.meta().labels().get(XdsEngine.SELF_REGISTERED_LABEL));
+        return SelfRegistration.isSelfRegistered(zi);
     }
 
     private List<Resource> listAll(ResourceType type, String mesh) {
         return await(store.listAll(ListQuery.inMesh(type, mesh)));
-    }
-
-    private static final class IngressState {
-        final Set<Long> streams = new HashSet<>();
-        String nodeId;
-        IngressNode node;
-        ScheduledFuture<?> removal;
-    }
-
-    private <T> T call(java.util.concurrent.Callable<T> task) {
-        return Blocking.call(worker, task);
-    }
-
-    private static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
-        return Blocking.await(stage);
     }
 }

@@ -3,6 +3,7 @@ package dev.ursa.zone.kds;
 import dev.ursa.cp.store.StoreConfig;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.mesh.store.StoreException;
 import dev.ursa.sync.KdsGrpc;
 import dev.ursa.sync.KdsTypes;
 import dev.ursa.sync.ResourceIndex;
@@ -36,6 +37,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -88,7 +90,7 @@ public class KdsClientService {
         if (!tls && !"grpc".equals(address.getScheme())) {
             throw new IllegalArgumentException("ursa.zone.global-address must be grpc://host:port or grpcs://host:port, got " + address);
         }
-        if (storeConfig.type() == StoreConfig.Type.memory && config.dataDir().isPresent()) {
+        if (storeConfig.type() == StoreConfig.Type.MEMORY && config.dataDir().isPresent()) {
             snapshot = new SyncSnapshot(store, Path.of(config.dataDir().get()));
             if (snapshot.restore() > 0) ready.set(true);
             snapshotFeed = store.changes().subscribe(e -> {
@@ -96,7 +98,7 @@ public class KdsClientService {
                     scheduleSave();
                 }
             });
-        } else if (storeConfig.type() == StoreConfig.Type.memory) {
+        } else if (storeConfig.type() == StoreConfig.Type.MEMORY) {
             LOG.warn("ursa.zone.data-dir is not set: what this zone syncs from the global is lost on restart");
         } else {
             ready.set(true); // Postgres keeps the last synced state; it is served as soon as the store is reachable
@@ -129,7 +131,7 @@ public class KdsClientService {
                 local = new ResourceIndex(store, KdsTypes.zoneToGlobal(),
                         r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL)), config.kds().resyncInterval()).start();
                 break;
-            } catch (dev.ursa.mesh.store.StoreException e) {
+            } catch (StoreException e) {
                 LOG.warnf("KDS client waits for the store: %s", e.getMessage());
                 try {
                     Thread.sleep(delay); // retry backoff, not synchronisation
@@ -176,16 +178,16 @@ public class KdsClientService {
         }
     }
 
-    private java.util.Optional<String> token() {
+    private Optional<String> token() {
         if (config.token().isPresent()) return config.token().map(String::trim);
         if (config.tokenFile().isPresent()) {
             try {
-                return java.util.Optional.of(Files.readString(Path.of(config.tokenFile().get())).trim());
+                return Optional.of(Files.readString(Path.of(config.tokenFile().get())).trim());
             } catch (Exception e) {
                 LOG.warnf("cannot read ursa.zone.token-file %s: %s", config.tokenFile().get(), e.getMessage());
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private void scheduleSave() {
@@ -211,9 +213,9 @@ public class KdsClientService {
     }
 
     /** Why the last connection to the global ended or failed (TLS and token problems included), while not connected. */
-    public java.util.Optional<String> lastFailure() {
+    public Optional<String> lastFailure() {
         KdsZoneClient c = client;
-        return c == null || connected.get() ? java.util.Optional.empty() : c.lastFailure();
+        return c == null || connected.get() ? Optional.empty() : c.lastFailure();
     }
 
     /** Drops the connection and reconnects after the backoff (operators; tests simulate partitions with it). */

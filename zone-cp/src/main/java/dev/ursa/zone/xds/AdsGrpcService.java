@@ -7,7 +7,8 @@ import io.quarkus.grpc.GrpcService;
 /**
  * ADS (SotW and delta) on the zone's gRPC port ({@code quarkus.grpc.server.port}, 5678), served by {@link XdsEngine}.
  * Implements {@link BindableService} itself: Quarkus finds gRPC services by their implemented interface in its index,
- * and the generated {@code AggregatedDiscoveryServiceImplBase} lives in an unindexed jar.
+ * and the generated {@code AggregatedDiscoveryServiceImplBase} lives in an unindexed jar. Extra java-control-plane
+ * callbacks (e.g. authentication) are CDI beans: see {@link XdsProducer}.
  */
 @GrpcService
 public class AdsGrpcService implements BindableService {

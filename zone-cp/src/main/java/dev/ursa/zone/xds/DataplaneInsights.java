@@ -9,6 +9,7 @@ import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.store.StoreException;
 import dev.ursa.zone.xds.render.RenderFailure;
+import org.jboss.logging.Logger;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  * the xDS worker thread; the writes themselves run on the store's threads.
  */
 final class DataplaneInsights {
-    private static final System.Logger LOG = System.getLogger(DataplaneInsights.class.getName());
+    private static final Logger LOG = Logger.getLogger(DataplaneInsights.class);
 
     private final ResourceStore store;
     private final Map<NodeId, CompletableFuture<?>> lastWrite = new ConcurrentHashMap<>();
@@ -50,7 +51,7 @@ final class DataplaneInsights {
             return start.handle((r, e) -> null).thenCompose(ignored -> write.get()).whenComplete((r, e) -> {
                 Throwable cause = e instanceof CompletionException ce ? ce.getCause() : e;
                 if (cause != null && !(cause instanceof StoreException.NotFound) && !(cause instanceof StoreException.MeshNotFound)) {
-                    LOG.log(System.Logger.Level.WARNING, "DataplaneInsight of " + id + " not written: " + cause.getMessage());
+                    LOG.warnf("DataplaneInsight of %s not written: %s", id, cause.getMessage());
                 }
             }).toCompletableFuture();
         });

@@ -1,7 +1,12 @@
 package dev.ursa.zone.xds;
 
+import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.policy.common.TargetRefKind;
+import dev.ursa.mesh.policy.common.TargetRefPolicy;
 import dev.ursa.zone.xds.render.EdsRef;
 import dev.ursa.zone.xds.render.EndpointRenderer;
+import dev.ursa.zone.xds.render.XdsResources;
+import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.EndpointIndex;
 import dev.ursa.zone.xds.view.MeshInputs;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -10,31 +15,40 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One mesh's inputs and endpoint index, immutable once built, plus the EDS assignments rendered from it (shared by
- * every node that uses the cluster: one object per cluster per mesh generation, however many clients).
+ * One generation of one mesh: its inputs and endpoint index, immutable once built, plus what is computed from them
+ * and shared by every node of the mesh (views and prepared configs per view key, EDS per cluster: one object each per
+ * generation, however many clients). A change of the mesh builds a new generation; nothing here is ever updated.
+ *
+ * <p>Threads: built on the mesh mirror's thread and read from any thread; its memo maps are concurrent.
  */
 final class MeshState {
     final MeshInputs inputs;
     final EndpointIndex index;
     private final Map<EdsRef, ClusterLoadAssignment> assignments = new ConcurrentHashMap<>();
-    private final Map<java.util.Set<EdsRef>, Eds> eds = new ConcurrentHashMap<>();
+    private final Map<Set<EdsRef>, Eds> eds = new ConcurrentHashMap<>();
     /** Views by what they depend on; a view is the same for every node with equal inputs (many identical clients). */
-    final Map<Object, dev.ursa.zone.xds.view.DataplaneView> views = new ConcurrentHashMap<>();
+    final Map<ViewKey, DataplaneView> views = new ConcurrentHashMap<>();
     /** Per view key: view, config and snapshot, shared by every node with that key in this mesh generation. */
-    final Map<XdsEngine.ViewKey, XdsEngine.Prepared> prepared = new ConcurrentHashMap<>();
+    final Map<ViewKey, PreparedConfig> prepared = new ConcurrentHashMap<>();
     private volatile Boolean namesDataplanes;
 
     /** EDS for a set of clusters, with its version: shared by every node that uses the same clusters. */
     record Eds(List<ClusterLoadAssignment> assignments, String version) {
     }
 
-    Eds eds(java.util.Set<EdsRef> clusters) {
+    MeshState(MeshInputs inputs, EndpointIndex index) {
+        this.inputs = inputs;
+        this.index = index;
+    }
+
+    Eds eds(Set<EdsRef> clusters) {
         return eds.computeIfAbsent(clusters, cs -> {
             List<ClusterLoadAssignment> list = assignments(cs);
-            return new Eds(list, dev.ursa.zone.xds.render.Versions.of(list));
+            return new Eds(list, XdsResources.version(list));
         });
     }
 
@@ -49,14 +63,8 @@ final class MeshState {
     }
 
     /** Whether a policy selects dataplanes by name or labels (top-level {@code kind: Dataplane}). */
-    static boolean namesDataplanes(dev.ursa.mesh.model.Resource policy) {
-        return policy.spec() instanceof dev.ursa.mesh.policy.common.TargetRefPolicy p
-                && p.targetRefOrMesh().kind() == dev.ursa.mesh.policy.common.TargetRefKind.Dataplane;
-    }
-
-    MeshState(MeshInputs inputs, EndpointIndex index) {
-        this.inputs = inputs;
-        this.index = index;
+    static boolean namesDataplanes(Resource policy) {
+        return policy.spec() instanceof TargetRefPolicy p && p.targetRefOrMesh().kind() == TargetRefKind.Dataplane;
     }
 
     List<ClusterLoadAssignment> assignments(Collection<EdsRef> clusters) {

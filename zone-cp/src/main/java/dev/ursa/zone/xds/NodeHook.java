@@ -1,19 +1,27 @@
 package dev.ursa.zone.xds;
 
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.exception.RequestException;
 import io.envoyproxy.envoy.config.core.v3.Node;
 
 /**
- * Serves xDS nodes that are not dataplanes (zone ingresses) on the same ADS port. The engine asks the hook first; a
- * node it {@link #handles} never reaches the {@code <mesh>.<name>} node-id parser.
+ * Serves one kind of xDS node on the zone's ADS port (dataplanes; zone ingresses). The ADS front door hands a stream's
+ * first request to the first hook that {@link #handles} its node, and that stream's close and NACKs to the same hook.
  */
 public interface NodeHook {
     boolean handles(Node node);
 
-    /** A stream's first request; throw {@link IllegalArgumentException} to refuse the node with that message. */
-    void connected(long streamId, Node node);
+    /**
+     * A stream's first request. Throw {@link IllegalArgumentException} to refuse the node with that message
+     * ({@code INVALID_ARGUMENT}), or a {@link RequestException} to refuse it with a status of your own.
+     */
+    void connected(long streamId, Node node) throws RequestException;
 
     void disconnected(long streamId);
+
+    /** The node rejected a response of type {@code typeUrl} (already logged and counted by the front door). */
+    default void nacked(long streamId, String typeUrl, String error) {
+    }
 
     /** Where a hook publishes the config of its nodes (keyed by the node's id as sent). */
     interface Snapshots {

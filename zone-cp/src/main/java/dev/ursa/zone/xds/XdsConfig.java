@@ -7,7 +7,7 @@ import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Optional;
 
-/** {@code ursa.xds.*}: how the zone serves its data planes. */
+/** {@code ursa.xds.*}: how the zone serves its data planes (defaults: {@link XdsSettings}). */
 @ConfigMapping(prefix = "ursa.xds")
 public interface XdsConfig {
     /**
@@ -15,15 +15,15 @@ public interface XdsConfig {
      * view of the mesh. A trust trade-off until dataplane tokens exist: any client that can reach the xDS port can read
      * the mesh's services and endpoints.
      */
-    @WithDefault("true")
+    @WithDefault(XdsSettings.DEFAULT_ALLOW_UNREGISTERED_CLIENTS)
     boolean allowUnregisteredClients();
 
     /** How long a self-registered Dataplane is kept after its last xDS stream closed (a restarting client keeps it). */
-    @WithDefault("30s")
+    @WithDefault(XdsSettings.DEFAULT_SELF_REGISTRATION_GRACE)
     Duration selfRegistrationGrace();
 
     /** How long store changes are collected before dataplanes are recomputed (one push per burst of changes). */
-    @WithDefault("10ms")
+    @WithDefault(XdsSettings.DEFAULT_DEBOUNCE)
     Duration debounce();
 
     /**

@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 
 /** JSON of xDS resources, with every type we pack into {@code Any} registered (for printing and strict parsing). */
@@ -20,7 +21,7 @@ public final class XdsJson {
             .add(TcpProxy.getDescriptor())
             .add(HttpProtocolOptions.getDescriptor())
             .add(Cluster.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor())
+            .add(UpstreamTlsContext.getDescriptor())
             .build();
 
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(TYPES);

@@ -2,8 +2,9 @@ package dev.ursa.zone.xds;
 
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.zone.ZoneConfig;
-import io.micrometer.core.instrument.MeterRegistry;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -18,18 +19,26 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** Builds the xDS engine from the app's configuration and runs it for the app's lifetime. */
+import java.util.concurrent.Executor;
+
+/**
+ * Builds the xDS engine from the app's configuration and runs it for the app's lifetime.
+ *
+ * <p>Extra ADS callbacks: every CDI bean implementing java-control-plane's {@link DiscoveryServerCallbacks} (e.g.
+ * authentication) is handed to the engine, in bean priority order ({@code @Priority}, highest first), and runs before
+ * the engine's own callbacks on every stream event: throwing a {@code RequestException} from
+ * {@code onV3StreamRequest} / {@code onV3StreamDeltaRequest} refuses the stream before the engine sees the node.
+ */
 @ApplicationScoped
 public class XdsProducer {
     private static final Logger LOG = Logger.getLogger(XdsProducer.class);
 
     @Produces
     @Singleton
-    XdsEngine engine(ResourceStore store, XdsConfig xds, ZoneConfig zone, MeterRegistry meters) {
+    XdsEngine engine(ResourceStore store, XdsConfig xds, ZoneConfig zone, MeterRegistry meters, Instance<DiscoveryServerCallbacks> callbacks) {
         xds.renderFailureLabel().ifPresent(label -> LOG.warnf("ursa.xds.fault-injection.render-failure-label=%s is set: policies with"
                 + " this label fail to render on purpose. This switch is for failure tests only; never set it in production", label));
-        return new XdsEngine(store, new XdsSettings(zone.name(), xds.allowUnregisteredClients(), xds.selfRegistrationGrace(), xds.debounce(),
-                xds.renderFailureLabel()), meters, XdsProducer::eventLoopOfNewStream);
+        return new XdsEngine(store, XdsSettings.of(zone.name(), xds), meters, XdsProducer::eventLoopOfNewStream, callbacks.stream().toList());
     }
 
     /**
@@ -37,7 +46,7 @@ public class XdsProducer {
      * (tasks run in order on a context), so a push to a thousand clients costs no hop through a sender thread and their
      * writes are flushed together per loop iteration.
      */
-    static java.util.concurrent.Executor eventLoopOfNewStream() {
+    static Executor eventLoopOfNewStream() {
         Context context = Vertx.currentContext();
         if (context == null || !context.isEventLoopContext()) return null;
         return task -> context.runOnContext(ignored -> task.run());

@@ -12,7 +12,7 @@ import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.resources.ZoneIngressSpec;
 import dev.ursa.mesh.store.InMemoryStore;
 import dev.ursa.mesh.store.Precondition;
-import dev.ursa.zone.xds.Await;
+import dev.ursa.testsupport.Await;
 import dev.ursa.zone.xds.NodeHook;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;

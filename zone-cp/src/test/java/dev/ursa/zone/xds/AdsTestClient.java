@@ -1,8 +1,10 @@
 package dev.ursa.zone.xds;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
@@ -42,6 +44,17 @@ final class AdsTestClient implements AutoCloseable {
         Struct.Builder md = Struct.newBuilder();
         metadata.forEach((k, v) -> md.putFields(k, Value.newBuilder().setStringValue(v).build()));
         return Node.newBuilder().setId(id).setMetadata(md).build();
+    }
+
+    /** The names of the listeners in an LDS response. */
+    static List<String> listenerNames(DiscoveryResponse r) {
+        return r.getResourcesList().stream().map(a -> {
+            try {
+                return a.unpack(Listener.class).getName();
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
     }
 
     SotwStream sotw(Node node) {

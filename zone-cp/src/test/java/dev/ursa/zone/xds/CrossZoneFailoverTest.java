@@ -7,6 +7,9 @@ import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.resources.ZoneIngressSpec;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.testsupport.Await;
+import dev.ursa.testsupport.EchoBackend;
+import dev.ursa.testsupport.Traffic;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -86,17 +89,17 @@ class CrossZoneFailoverTest {
     // ---- the local zone
 
     /** Starts {@code n} local backends of {@code service} and registers them as Dataplanes ({@code <service>-l<i>}). */
-    List<TestBackend> local(String service, int n, String generation) throws Exception {
-        List<TestBackend> out = new ArrayList<>();
+    List<EchoBackend> local(String service, int n, String generation) throws Exception {
+        List<EchoBackend> out = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            TestBackend b = track(new TestBackend("local-" + generation + i));
+            EchoBackend b = track(new EchoBackend("local-" + generation + i));
             registerLocal(service, i, b, true);
             out.add(b);
         }
         return out;
     }
 
-    static void registerLocal(String service, int i, TestBackend b, boolean ready) {
+    static void registerLocal(String service, int i, EchoBackend b, boolean ready) {
         String name = service + "-l" + i;
         String yaml = """
                 type: Dataplane
@@ -117,8 +120,8 @@ class CrossZoneFailoverTest {
      * Takes the local instances down as a crash plus deregistration would: servers die (calls in flight fail), then
      * their Dataplanes go.
      */
-    static void killLocal(String service, List<TestBackend> backends) {
-        backends.forEach(TestBackend::close);
+    static void killLocal(String service, List<EchoBackend> backends) {
+        backends.forEach(EchoBackend::close);
         for (int i = 1; i <= backends.size(); i++) {
             given().delete("/meshes/" + MESH + "/dataplanes/" + service + "-l" + i).then().statusCode(200);
         }
@@ -134,7 +137,7 @@ class CrossZoneFailoverTest {
     // ---- other zones (data only, as KDS writes it)
 
     /** Another zone's ingress offering {@code instances} of each service, at the stand-in server's address. */
-    void ingress(String zone, String name, TestBackend standIn, Map<String, Integer> instances) {
+    void ingress(String zone, String name, EchoBackend standIn, Map<String, Integer> instances) {
         ingress(zone, name, standIn.port(), instances);
     }
 
@@ -161,7 +164,7 @@ class CrossZoneFailoverTest {
 
     static Map<String, Integer> spread(ManagedChannel ch, int calls) {
         Map<String, Integer> out = new HashMap<>();
-        for (int i = 0; i < calls; i++) out.merge(TestBackend.call(ch, "hi", 2000), 1, Integer::sum);
+        for (int i = 0; i < calls; i++) out.merge(EchoBackend.call(ch, "hi", 2000), 1, Integer::sum);
         return out;
     }
 
@@ -206,11 +209,11 @@ class CrossZoneFailoverTest {
     @Test
     void localFirstThenAnotherZoneAndBackAgain() throws Exception {
         String svc = "fo-main";
-        TestBackend zone2 = track(new TestBackend("zone-2"));
+        EchoBackend zone2 = track(new EchoBackend("zone-2"));
         ingress("zone-2", svc, zone2, Map.of(svc, 2));
-        List<TestBackend> local = local(svc, 2, "a");
+        List<EchoBackend> local = local(svc, 2, "a");
         ManagedChannel ch = channel(svc);
-        Await.until("local backends answer", CONVERGE, () -> isLocal(TestBackend.call(ch, "hi", 2000)));
+        Await.until("local backends answer", CONVERGE, () -> isLocal(EchoBackend.call(ch, "hi", 2000)));
 
         Map<String, Integer> before = spread(ch, 300);
         System.out.println("[failover] 300 calls with local backends and zone-2 offering 2 instances: " + before);
@@ -235,7 +238,7 @@ class CrossZoneFailoverTest {
         local.forEach(b -> b.failEvery(2));
         apply("meshretries", svc + "-retry", retry(svc));
         Await.until("retries mask a failing local backend", CONVERGE, () -> {
-            for (int i = 0; i < 20; i++) TestBackend.call(ch, "hi", 2000);
+            for (int i = 0; i < 20; i++) EchoBackend.call(ch, "hi", 2000);
             return true;
         });
         local.forEach(b -> b.failEvery(0));
@@ -262,13 +265,13 @@ class CrossZoneFailoverTest {
                   - to: {type: Only, zones: [zone-2]}
                   - to: {type: Only, zones: [zone-3]}
                 """));
-        TestBackend zone2 = track(new TestBackend("zone-2"));
-        TestBackend zone3 = track(new TestBackend("zone-3"));
+        EchoBackend zone2 = track(new EchoBackend("zone-2"));
+        EchoBackend zone3 = track(new EchoBackend("zone-3"));
         ingress("zone-2", svc, zone2, Map.of(svc, 1));
         ingress("zone-3", svc, zone3, Map.of(svc, 1));
-        List<TestBackend> local = local(svc, 1, "o");
+        List<EchoBackend> local = local(svc, 1, "o");
         ManagedChannel ch = channel(svc);
-        Await.until("local answers", CONVERGE, () -> isLocal(TestBackend.call(ch, "hi", 2000)));
+        Await.until("local answers", CONVERGE, () -> isLocal(EchoBackend.call(ch, "hi", 2000)));
         assertThat(spread(ch, 100).keySet()).allMatch(CrossZoneFailoverTest::isLocal);
 
         try (Traffic t = new Traffic(ch)) {
@@ -295,18 +298,18 @@ class CrossZoneFailoverTest {
                 failover:
                   - to: {type: None}
                 """));
-        TestBackend zone2 = track(new TestBackend("zone-2"));
+        EchoBackend zone2 = track(new EchoBackend("zone-2"));
         ingress("zone-2", svc, zone2, Map.of(svc, 3));
-        List<TestBackend> local = local(svc, 1, "n");
+        List<EchoBackend> local = local(svc, 1, "n");
         ManagedChannel ch = channel(svc);
-        Await.until("local answers", CONVERGE, () -> isLocal(TestBackend.call(ch, "hi", 2000)));
+        Await.until("local answers", CONVERGE, () -> isLocal(EchoBackend.call(ch, "hi", 2000)));
         assertThat(spread(ch, 100).keySet()).allMatch(CrossZoneFailoverTest::isLocal);
 
         killLocal(svc, local);
         Await.until("20 calls in a row fail", CONVERGE, () -> {
             for (int i = 0; i < 20; i++) {
                 try {
-                    TestBackend.call(ch, "hi", 500);
+                    EchoBackend.call(ch, "hi", 500);
                     return false;
                 } catch (StatusRuntimeException e) {
                     // expected: nowhere to go
@@ -323,12 +326,12 @@ class CrossZoneFailoverTest {
         apply("meshloadbalancingstrategies", svc + "-lb", failover(svc, """
                 failoverThreshold: {percentage: 70}
                 """));
-        TestBackend zone2 = track(new TestBackend("zone-2"));
+        EchoBackend zone2 = track(new EchoBackend("zone-2"));
         ingress("zone-2", svc, zone2, Map.of(svc, 2));
-        List<TestBackend> local = local(svc, 3, "t");
+        List<EchoBackend> local = local(svc, 3, "t");
         ManagedChannel ch = channel(svc);
         Await.until("all 3 local backends answer", CONVERGE, () -> {
-            TestBackend.call(ch, "hi", 2000);
+            EchoBackend.call(ch, "hi", 2000);
             return local.stream().allMatch(b -> b.calls() > 0);
         });
         Map<String, Integer> healthy = spread(ch, 300);
@@ -337,7 +340,7 @@ class CrossZoneFailoverTest {
         // one of three local instances not ready: 2/3 < 70%, Envoy's rule (factor 143) keeps 95% and spills 5%
         registerLocal(svc, 3, local.get(2), false);
         Await.until("zone-2 gets a share", CONVERGE, () -> {
-            TestBackend.call(ch, "hi", 2000);
+            EchoBackend.call(ch, "hi", 2000);
             return zone2.calls() > 0;
         });
         long notReadyBefore = local.get(2).calls();
@@ -353,13 +356,13 @@ class CrossZoneFailoverTest {
     @Test
     void trafficSplitsTwoToOneBetweenZonesByInstanceCount() throws Exception {
         String svc = "fo-split";
-        TestBackend zone2 = track(new TestBackend("zone-2"));
-        TestBackend zone3 = track(new TestBackend("zone-3"));
+        EchoBackend zone2 = track(new EchoBackend("zone-2"));
+        EchoBackend zone3 = track(new EchoBackend("zone-3"));
         ingress("zone-2", svc, zone2, Map.of(svc, 2));
         ingress("zone-3", svc, zone3, Map.of(svc, 1));
         ManagedChannel ch = channel(svc);
         Await.until("both zones answer", CONVERGE, () -> {
-            TestBackend.call(ch, "hi", 2000);
+            EchoBackend.call(ch, "hi", 2000);
             return zone2.calls() > 0 && zone3.calls() > 0;
         });
         int n = 3000;
@@ -382,7 +385,7 @@ class CrossZoneFailoverTest {
     @Test
     void ingressChangesThatLeaveTheEndpointsEqualPushNothing() throws Exception {
         String svc = "fo-nopush";
-        TestBackend zone2 = track(new TestBackend("zone-2"));
+        EchoBackend zone2 = track(new EchoBackend("zone-2"));
         ingress("zone-2", svc, zone2, Map.of(svc, 2));
 
         // a raw ADS stream (not grpc-xds: its own node id) watching the service's EDS

@@ -1,6 +1,7 @@
 package dev.ursa.zone.xds;
 
 import dev.ursa.cp.api.RestAssuredYaml;
+import dev.ursa.testsupport.Await;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.quarkus.test.common.QuarkusTestResource;

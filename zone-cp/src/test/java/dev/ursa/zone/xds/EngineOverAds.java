@@ -39,6 +39,11 @@ final class EngineOverAds implements AutoCloseable {
         this.client = new AdsTestClient(server.getPort());
     }
 
+    /** The gRPC port the engine is served on. */
+    int port() {
+        return server.getPort();
+    }
+
     /** A SotW stream for node {@code default.<name>} that has received (and ACKed) its first listeners. */
     AdsTestClient.SotwStream connect(String name) throws Exception {
         var s = client.sotw(AdsTestClient.node("default." + name, Map.of()));

@@ -8,6 +8,7 @@ import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.resources.DataplaneInsightSpec;
 import dev.ursa.mesh.store.InMemoryStore;
 import dev.ursa.mesh.store.Precondition;
+import dev.ursa.testsupport.Await;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;

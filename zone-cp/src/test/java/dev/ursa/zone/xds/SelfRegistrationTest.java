@@ -1,7 +1,7 @@
 package dev.ursa.zone.xds;
 
 import dev.ursa.cp.api.RestAssuredYaml;
-import io.envoyproxy.envoy.config.listener.v3.Listener;
+import dev.ursa.testsupport.Await;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -72,23 +72,13 @@ class SelfRegistrationTest {
         return s;
     }
 
-    static List<String> listenerNames(DiscoveryResponse r) {
-        return r.getResourcesList().stream().map(a -> {
-            try {
-                return a.unpack(Listener.class).getName();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
-    }
-
     @Test
     void nodeMetadataRegistersTheDataplaneWhichLeavesOnlyAfterTheGraceOnceItsLastStreamClosed() throws Exception {
         // "twice" has two streams, "once" one; "apidp" was written through the API before it connected with metadata.
         var twice1 = connect("twice", dataplane("twice", "127.0.0.1", 7001));
         Await.until("the self-registered Dataplane is stored", Duration.ofSeconds(5), () -> get("twice").statusCode() == 200);
         assertThat(get("twice").jsonPath().getString("labels.'ursa.io/self-registered'")).isEqualTo("true");
-        assertThat(listenerNames(twice1.next("listeners of twice", Duration.ofSeconds(5)))).contains("inbound:127.0.0.1:7001");
+        assertThat(AdsTestClient.listenerNames(twice1.next("listeners of twice", Duration.ofSeconds(5)))).contains("inbound:127.0.0.1:7001");
         var twice2 = connect("twice", dataplane("twice", "127.0.0.1", 7001));
         twice2.next("listeners of the second stream", Duration.ofSeconds(5));
         var once = connect("once", dataplane("once", "127.0.0.1", 7002));
@@ -103,7 +93,7 @@ class SelfRegistrationTest {
             try {
                 DiscoveryResponse r = api.next("listeners of apidp", Duration.ofSeconds(5));
                 api.ack(r, List.of());
-                return listenerNames(r).contains("inbound:127.0.0.9:7003");
+                return AdsTestClient.listenerNames(r).contains("inbound:127.0.0.9:7003");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

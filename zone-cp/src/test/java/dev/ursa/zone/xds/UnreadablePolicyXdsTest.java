@@ -5,6 +5,7 @@ import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.testing.UnreadableRowsStore;
+import dev.ursa.testsupport.Await;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;

@@ -1,12 +1,9 @@
 package dev.ursa.zone.xds;
 
 import dev.ursa.cp.api.RestAssuredYaml;
-import dev.ursa.mesh.codec.Format;
-import dev.ursa.mesh.codec.ResourceCodec;
-import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.testsupport.Await;
 import dev.ursa.zone.FederatedZoneApiTest;
-import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -15,11 +12,9 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,43 +35,19 @@ class UnregisteredClientsRefusedTest {
     @Inject
     XdsEngine engine;
 
-    static String dataplane(String name, int port) {
-        return """
-                type: Dataplane
-                mesh: default
-                name: %s
-                networking:
-                  address: 127.0.0.1
-                  inbound:
-                    - port: %d
-                      tags: {kuma.io/service: %s}
-                """.formatted(name, port, name);
-    }
-
-    static List<String> listeners(DiscoveryResponse r) {
-        return r.getResourcesList().stream().map(a -> {
-            try {
-                return a.unpack(Listener.class).getName();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
-    }
-
     @Test
     void aNodeWithoutDataplaneIsRefusedAndOthersAreServed() throws Exception {
         RestAssuredYaml.enable();
         // The mesh comes from the global over KDS in a federated zone; written into the store as KDS would.
-        store.put(ResourceCodec.decode(ResourceCodec.parse("type: Mesh\nname: default\n".getBytes(StandardCharsets.UTF_8), Format.YAML)),
-                Precondition.ANY).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        given().contentType("application/yaml").body(dataplane("known-1", 7201)).put("/meshes/default/dataplanes/known-1").then().statusCode(201);
+        EngineOverAds.write(store, "type: Mesh\nname: default\n");
+        given().contentType("application/yaml").body(EngineOverAds.dataplane("known-1", "known-1", 7201)).put("/meshes/default/dataplanes/known-1").then().statusCode(201);
         Await.until("the zone sees known-1", WAIT, () -> engine.inspect(NodeId.parse("default.known-1"), Flavour.ENVOY).isPresent());
 
         try (AdsTestClient ads = new AdsTestClient(XdsTestPort.port())) {
             var known = ads.sotw(AdsTestClient.node("default.known-1", Map.of()));
             known.request(AdsTestClient.LDS, List.of());
             DiscoveryResponse first = known.next("listeners of known-1", WAIT);
-            assertThat(listeners(first)).contains("inbound:127.0.0.1:7201");
+            assertThat(AdsTestClient.listenerNames(first)).contains("inbound:127.0.0.1:7201");
             known.ack(first, List.of());
 
             var stranger = ads.sotw(AdsTestClient.node("default.stranger", Map.of()));
@@ -90,15 +61,15 @@ class UnregisteredClientsRefusedTest {
             assertThat(engine.connectedNodes()).doesNotContain(NodeId.parse("default.stranger"));
 
             // The registered node keeps its stream and still gets changes.
-            given().contentType("application/yaml").body(dataplane("known-1", 7202)).put("/meshes/default/dataplanes/known-1").then().statusCode(200);
+            given().contentType("application/yaml").body(EngineOverAds.dataplane("known-1", "known-1", 7202)).put("/meshes/default/dataplanes/known-1").then().statusCode(200);
             DiscoveryResponse moved = known.next("listeners after known-1 moved", WAIT);
-            assertThat(listeners(moved)).contains("inbound:127.0.0.1:7202");
+            assertThat(AdsTestClient.listenerNames(moved)).contains("inbound:127.0.0.1:7202");
             assertThat(known.closed).isNotDone();
 
             // A node carrying its own Dataplane is registered, hence served.
-            var self = ads.sotw(AdsTestClient.node("default.self-1", Map.of(XdsEngine.DATAPLANE_METADATA_KEY, dataplane("self-1", 7203))));
+            var self = ads.sotw(AdsTestClient.node("default.self-1", Map.of(XdsEngine.DATAPLANE_METADATA_KEY, EngineOverAds.dataplane("self-1", "self-1", 7203))));
             self.request(AdsTestClient.LDS, List.of());
-            assertThat(listeners(self.next("listeners of self-1", WAIT))).contains("inbound:127.0.0.1:7203");
+            assertThat(AdsTestClient.listenerNames(self.next("listeners of self-1", WAIT))).contains("inbound:127.0.0.1:7203");
             self.close();
             known.close();
         } finally {

@@ -3,6 +3,8 @@ package dev.ursa.zone.xds;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.mesh.codec.Json;
+import dev.ursa.testsupport.Await;
+import dev.ursa.testsupport.EchoBackend;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -72,8 +74,8 @@ class XdsAcceptanceTest {
 
     // ---- helpers
 
-    TestBackend backend(String name) throws Exception {
-        TestBackend b = new TestBackend(name);
+    EchoBackend backend(String name) throws Exception {
+        EchoBackend b = new EchoBackend(name);
         closeables.add(b);
         return b;
     }
@@ -84,7 +86,7 @@ class XdsAcceptanceTest {
         return ch;
     }
 
-    static void register(String name, String service, TestBackend b, Map<String, String> extraTags) {
+    static void register(String name, String service, EchoBackend b, Map<String, String> extraTags) {
         StringBuilder tags = new StringBuilder("        kuma.io/service: " + service + "\n        kuma.io/protocol: grpc\n");
         extraTags.forEach((k, v) -> tags.append("        ").append(k).append(": ").append(v).append('\n'));
         String yaml = """
@@ -130,18 +132,18 @@ class XdsAcceptanceTest {
 
     @Test
     void clientReachesThreeBackendsAndLosesADeletedOneWithoutFailedCalls() throws Exception {
-        List<TestBackend> backends = List.of(backend("a-1"), backend("a-2"), backend("a-3"));
-        for (TestBackend b : backends) register("backend-" + b.name(), "backend", b, Map.of());
+        List<EchoBackend> backends = List.of(backend("a-1"), backend("a-2"), backend("a-3"));
+        for (EchoBackend b : backends) register("backend-" + b.name(), "backend", b, Map.of());
         apply("meshretries", "backend-retry", retry("backend-retry", "backend", 3));
         ManagedChannel ch = channel("backend");
 
         Await.until("calls reach all 3 backends", CONVERGE, () -> {
-            TestBackend.call(ch, "hi", 2000);
+            EchoBackend.call(ch, "hi", 2000);
             return backends.stream().allMatch(b -> b.calls() > 0);
         });
 
         Map<String, Integer> spread = new HashMap<>();
-        for (int i = 0; i < 300; i++) spread.merge(TestBackend.call(ch, "hi", 2000), 1, Integer::sum);
+        for (int i = 0; i < 300; i++) spread.merge(EchoBackend.call(ch, "hi", 2000), 1, Integer::sum);
         System.out.println("[xds] 300 calls over 3 equal-weight backends: " + spread);
         assertThat(spread).containsOnlyKeys("a-1", "a-2", "a-3");
         spread.values().forEach(n -> assertThat(n).isBetween(70, 130));
@@ -154,7 +156,7 @@ class XdsAcceptanceTest {
         CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
             while (running.get()) {
                 try {
-                    TestBackend.call(ch, "hi", 2000);
+                    EchoBackend.call(ch, "hi", 2000);
                     ok.incrementAndGet();
                 } catch (RuntimeException e) {
                     synchronized (failures) {
@@ -163,7 +165,7 @@ class XdsAcceptanceTest {
                 }
             }
         });
-        TestBackend gone = backends.get(2);
+        EchoBackend gone = backends.get(2);
         delete("dataplanes", "backend-a-3");
         // The positive signal first: the zone no longer gives the client a-3's endpoint.
         Await.until("a-3 gone from the client's endpoints", CONVERGE, () -> engine.status(CLIENT).orElseThrow().resources().endpoints()
@@ -181,7 +183,7 @@ class XdsAcceptanceTest {
             return ok.get() - mark[1] >= 100;
         });
 
-        TestBackend killed = backends.get(1);
+        EchoBackend killed = backends.get(1);
         delete("dataplanes", "backend-a-2");
         killed.stop();
         long before = ok.get();
@@ -189,17 +191,17 @@ class XdsAcceptanceTest {
         running.set(false);
         load.get(30, TimeUnit.SECONDS);
         assertThat(failures).isEmpty();
-        assertThat(TestBackend.call(ch, "hi", 2000)).isEqualTo("a-1");
+        assertThat(EchoBackend.call(ch, "hi", 2000)).isEqualTo("a-1");
         delete("meshretries", "backend-retry");
     }
 
     @Test
     void meshTimeoutChangesARunningClientLive() throws Exception {
-        TestBackend slow = backend("slow-1");
+        EchoBackend slow = backend("slow-1");
         register("slow-1", "slow", slow, Map.of());
         ManagedChannel ch = channel("slow");
-        Await.until("slow reachable", CONVERGE, () -> TestBackend.call(ch, "hi", 2000).equals("slow-1"));
-        assertThat(TestBackend.call(ch, "sleep:300", 5000)).isEqualTo("slow-1");
+        Await.until("slow reachable", CONVERGE, () -> EchoBackend.call(ch, "hi", 2000).equals("slow-1"));
+        assertThat(EchoBackend.call(ch, "sleep:300", 5000)).isEqualTo("slow-1");
 
         apply("meshtimeouts", "slow-timeout", """
                 type: MeshTimeout
@@ -215,7 +217,7 @@ class XdsAcceptanceTest {
                 """.formatted(MESH));
         Await.until("a 300 ms call fails with DEADLINE_EXCEEDED", CONVERGE, () -> {
             try {
-                TestBackend.call(ch, "sleep:300", 5000);
+                EchoBackend.call(ch, "sleep:300", 5000);
                 return false;
             } catch (StatusRuntimeException e) {
                 return e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED;
@@ -224,24 +226,24 @@ class XdsAcceptanceTest {
         // The backend answers after 300 ms and the caller allows 5 s: only the 100 ms route timeout can fail the call
         // with DEADLINE_EXCEEDED. How long it took is a benchmark's business, not this test's.
         StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
-                () -> TestBackend.call(ch, "sleep:300", 5000));
+                () -> EchoBackend.call(ch, "sleep:300", 5000));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
 
         delete("meshtimeouts", "slow-timeout");
-        Await.until("slow call succeeds again", CONVERGE, () -> TestBackend.call(ch, "sleep:300", 5000).equals("slow-1"));
+        Await.until("slow call succeeds again", CONVERGE, () -> EchoBackend.call(ch, "sleep:300", 5000).equals("slow-1"));
     }
 
     @Test
     void meshRetryTurnsOneFailureInThreeIntoFullSuccess() throws Exception {
-        TestBackend flaky = backend("flaky-1");
+        EchoBackend flaky = backend("flaky-1");
         flaky.failEvery(3);
         register("flaky-1", "flaky", flaky, Map.of());
         ManagedChannel ch = channel("flaky");
-        Await.until("flaky reachable", CONVERGE, () -> TestBackend.call(ch, "hi", 2000).equals("flaky-1"));
+        Await.until("flaky reachable", CONVERGE, () -> EchoBackend.call(ch, "hi", 2000).equals("flaky-1"));
         int failedWithout = 0;
         for (int i = 0; i < 30; i++) {
             try {
-                TestBackend.call(ch, "hi", 2000);
+                EchoBackend.call(ch, "hi", 2000);
             } catch (StatusRuntimeException e) {
                 failedWithout++;
             }
@@ -250,13 +252,13 @@ class XdsAcceptanceTest {
 
         apply("meshretries", "flaky-retry", retry("flaky-retry", "flaky", 2));
         Await.until("10 calls in a row succeed", CONVERGE, () -> {
-            for (int i = 0; i < 10; i++) TestBackend.call(ch, "hi", 2000);
+            for (int i = 0; i < 10; i++) EchoBackend.call(ch, "hi", 2000);
             return true;
         });
         int failed = 0;
         for (int i = 0; i < 300; i++) {
             try {
-                TestBackend.call(ch, "hi", 2000);
+                EchoBackend.call(ch, "hi", 2000);
             } catch (StatusRuntimeException e) {
                 failed++;
             }
@@ -268,12 +270,12 @@ class XdsAcceptanceTest {
 
     @Test
     void meshHttpRouteSplitsNinetyTen() throws Exception {
-        TestBackend v1 = backend("v1");
-        TestBackend v2 = backend("v2");
+        EchoBackend v1 = backend("v1");
+        EchoBackend v2 = backend("v2");
         register("split-v1", "split", v1, Map.of("version", "v1"));
         register("split-v2", "split", v2, Map.of("version", "v2"));
         ManagedChannel ch = channel("split");
-        Await.until("split reachable", CONVERGE, () -> TestBackend.call(ch, "hi", 2000) != null);
+        Await.until("split reachable", CONVERGE, () -> EchoBackend.call(ch, "hi", 2000) != null);
         apply("meshhttproutes", "split-route", """
                 type: MeshHTTPRoute
                 mesh: %s
@@ -295,11 +297,11 @@ class XdsAcceptanceTest {
         // Let the client pick up the new route: it has arrived once subset clusters serve calls.
         Await.until("subset clusters serve", CONVERGE, () -> {
             Map<String, Integer> m = new HashMap<>();
-            for (int i = 0; i < 50; i++) m.merge(TestBackend.call(ch, "hi", 2000), 1, Integer::sum);
+            for (int i = 0; i < 50; i++) m.merge(EchoBackend.call(ch, "hi", 2000), 1, Integer::sum);
             return m.getOrDefault("v1", 0) > 35;
         });
         Map<String, Integer> counts = new ConcurrentHashMap<>();
-        for (int i = 0; i < 1000; i++) counts.merge(TestBackend.call(ch, "hi", 2000), 1, Integer::sum);
+        for (int i = 0; i < 1000; i++) counts.merge(EchoBackend.call(ch, "hi", 2000), 1, Integer::sum);
         System.out.println("[xds] MeshHTTPRoute 90/10 over 1000 calls: " + counts);
         assertThat(counts.getOrDefault("v1", 0)).isBetween(850, 950);
         assertThat(counts.getOrDefault("v2", 0)).isBetween(50, 150);
@@ -332,10 +334,10 @@ class XdsAcceptanceTest {
 
     @Test
     void malformedNodeIdGetsAClearErrorWhileOtherClientsWork() throws Exception {
-        TestBackend ok = backend("steady-1");
+        EchoBackend ok = backend("steady-1");
         register("steady-1", "steady", ok, Map.of());
         ManagedChannel good = channel("steady");
-        Await.until("steady reachable", CONVERGE, () -> TestBackend.call(good, "hi", 2000).equals("steady-1"));
+        Await.until("steady reachable", CONVERGE, () -> EchoBackend.call(good, "hi", 2000).equals("steady-1"));
 
         ManagedChannel raw = Grpc.newChannelBuilder("localhost:" + XdsTestPort.port(), InsecureChannelCredentials.create()).build();
         closeables.add(() -> raw.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
@@ -362,15 +364,15 @@ class XdsAcceptanceTest {
         System.out.println("[xds] malformed node id answered with " + status);
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("no-mesh-separator").contains("<mesh>.<dataplane-name>");
-        for (int i = 0; i < 20; i++) assertThat(TestBackend.call(good, "hi", 2000)).isEqualTo("steady-1");
+        for (int i = 0; i < 20; i++) assertThat(EchoBackend.call(good, "hi", 2000)).isEqualTo("steady-1");
     }
 
     @Test
     void nackIsCountedAndTheLastGoodConfigKept() throws Exception {
-        TestBackend b = backend("nack-1");
+        EchoBackend b = backend("nack-1");
         register("nack-1", "nack", b, Map.of());
         ManagedChannel ch = channel("nack");
-        Await.until("nack reachable", CONVERGE, () -> TestBackend.call(ch, "hi", 2000).equals("nack-1"));
+        Await.until("nack reachable", CONVERGE, () -> EchoBackend.call(ch, "hi", 2000).equals("nack-1"));
         double before = nacks();
         // A lookahead is valid Java regex (so the API accepts it) but not RE2: grpc-java rejects the route config.
         apply("meshhttproutes", "bad-regex", """
@@ -392,7 +394,7 @@ class XdsAcceptanceTest {
         NodeStatus st = engine.status(CLIENT).orElseThrow();
         assertThat(st.lastNack()).contains("RouteConfiguration");
         assertThat(st.nacks()).isPositive();
-        for (int i = 0; i < 20; i++) assertThat(TestBackend.call(ch, "hi", 2000)).isEqualTo("nack-1");
+        for (int i = 0; i < 20; i++) assertThat(EchoBackend.call(ch, "hi", 2000)).isEqualTo("nack-1");
 
         // No resend loop, shown on one raw ADS stream where order is guaranteed: the zone answers each request of a
         // stream in turn and writes its responses in order, so a resend caused by the NACK would reach the client before
@@ -413,20 +415,20 @@ class XdsAcceptanceTest {
             probe.close();
         }
         delete("meshhttproutes", "bad-regex");
-        Await.until("calls still work after the fix", CONVERGE, () -> TestBackend.call(ch, "hi", 2000).equals("nack-1"));
+        Await.until("calls still work after the fix", CONVERGE, () -> EchoBackend.call(ch, "hi", 2000).equals("nack-1"));
     }
 
     @Test
     void endpointChangeRecomputesEndpointsOnly() throws Exception {
-        TestBackend one = backend("inc-1");
+        EchoBackend one = backend("inc-1");
         register("inc-1", "inc", one, Map.of());
         ManagedChannel ch = channel("inc");
-        Await.until("inc reachable", CONVERGE, () -> TestBackend.call(ch, "hi", 2000).equals("inc-1"));
+        Await.until("inc reachable", CONVERGE, () -> EchoBackend.call(ch, "hi", 2000).equals("inc-1"));
         NodeStatus before = engine.status(CLIENT).orElseThrow();
 
-        TestBackend two = backend("inc-2");
+        EchoBackend two = backend("inc-2");
         register("inc-2", "inc", two, Map.of());
-        Await.until("inc-2 serves", CONVERGE, () -> TestBackend.call(ch, "hi", 2000).equals("inc-2"));
+        Await.until("inc-2 serves", CONVERGE, () -> EchoBackend.call(ch, "hi", 2000).equals("inc-2"));
         NodeStatus after = engine.status(CLIENT).orElseThrow();
         assertThat(after.edsRenders()).isGreaterThan(before.edsRenders());
         assertThat(after.fullRenders()).isEqualTo(before.fullRenders());
@@ -439,10 +441,10 @@ class XdsAcceptanceTest {
 
     @Test
     void configAndPoliciesOfADataplaneAreInspectable() throws Exception {
-        TestBackend b = backend("insp-1");
+        EchoBackend b = backend("insp-1");
         register("insp-1", "insp", b, Map.of());
         ManagedChannel ch = channel("insp");
-        Await.until("insp reachable", CONVERGE, () -> TestBackend.call(ch, "hi", 2000).equals("insp-1"));
+        Await.until("insp reachable", CONVERGE, () -> EchoBackend.call(ch, "hi", 2000).equals("insp-1"));
         apply("meshtimeouts", "insp-timeout", """
                 type: MeshTimeout
                 mesh: %s

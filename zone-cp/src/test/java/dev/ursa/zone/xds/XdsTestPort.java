@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds;
 
+import dev.ursa.testsupport.XdsBootstrap;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -28,10 +29,7 @@ public class XdsTestPort implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        System.setProperty("io.grpc.xds.bootstrapConfig", """
-                {"xds_servers": [{"server_uri": "localhost:%d", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
-                 "node": {"id": "%s", "metadata": {}}}
-                """.formatted(port(), NODE_ID));
+        XdsBootstrap.install("localhost:" + port(), NODE_ID);
         return Map.of("quarkus.grpc.server.test-port", Integer.toString(port()));
     }
 

@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds.render;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -10,7 +11,7 @@ import java.util.TreeMap;
  */
 public record ClusterRef(String service, Map<String, String> tags) {
     public ClusterRef {
-        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
+        tags = Collections.unmodifiableMap(new TreeMap<>(tags));
     }
 
     public static ClusterRef of(String service) {

@@ -1,6 +1,7 @@
 package dev.ursa.zone.xds.render;
 
 import com.google.protobuf.Struct;
+import com.google.protobuf.UInt32Value;
 import com.google.protobuf.Value;
 import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.view.Endpoint;
@@ -8,9 +9,11 @@ import dev.ursa.zone.xds.view.EndpointIndex;
 import dev.ursa.zone.xds.view.LocalityEndpoints;
 import dev.ursa.zone.xds.view.LocalityPolicy;
 import dev.ursa.zone.xds.view.ServiceEndpoints;
+import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.core.v3.Locality;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
@@ -59,13 +62,18 @@ public final class EndpointRenderer {
         }
     }
 
+    /** An endpoint's (or a listener's) socket address. */
+    public static Address address(String host, int port) {
+        return Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port)).build();
+    }
+
     public static ClusterLoadAssignment render(EdsRef ref, EndpointIndex index) {
         ServiceEndpoints eps = index.endpoints(ref.service()).subset(ref.cluster().tags());
         List<Placed> placed = place(eps, ref.policy());
         ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(ref.name());
         if (ref.flavour() == Flavour.ENVOY) {
             envoy(cla, placed);
-            cla.setPolicy(ClusterLoadAssignment.Policy.newBuilder().setOverprovisioningFactor(Protos.u32(ref.policy().overprovisioningFactor())));
+            cla.setPolicy(ClusterLoadAssignment.Policy.newBuilder().setOverprovisioningFactor(UInt32Value.of(ref.policy().overprovisioningFactor())));
         } else {
             proxyless(cla, placed, ref.policy().overprovisioningFactor());
         }
@@ -185,12 +193,12 @@ public final class EndpointRenderer {
                 .setLocality(loc)
                 .setPriority(priority)
                 // grpc-java drops a locality without a positive weight
-                .setLoadBalancingWeight(Protos.u32(Math.max(1, weight)));
+                .setLoadBalancingWeight(UInt32Value.of(Math.max(1, weight)));
         for (Endpoint e : endpoints) {
             LbEndpoint.Builder lb = LbEndpoint.newBuilder()
-                    .setEndpoint(io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder().setAddress(Protos.address(e.address(), e.port())))
                     .setHealthStatus(e.healthy() ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY)
-                    .setLoadBalancingWeight(Protos.u32(e.weight()));
+                    .setLoadBalancingWeight(UInt32Value.of(e.weight()));
+            lb.getEndpointBuilder().setAddress(address(e.address(), e.port()));
             if (envoy && e.crossZone()) {
                 lb.setMetadata(Metadata.newBuilder().putFilterMetadata(TRANSPORT_SOCKET_MATCH, Struct.newBuilder()
                         .putFields(CROSS_ZONE_MATCH_KEY, Value.newBuilder().setBoolValue(true).build()).build()));

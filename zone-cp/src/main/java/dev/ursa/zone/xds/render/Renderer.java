@@ -1,6 +1,10 @@
 package dev.ursa.zone.xds.render;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import dev.ursa.mesh.crosszone.CrossZoneNames;
 import dev.ursa.mesh.matching.MatchInput;
 import dev.ursa.mesh.matching.PolicyMatch;
@@ -8,17 +12,22 @@ import dev.ursa.mesh.matching.PolicyMatcher;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.policy.common.Tags;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec;
-import dev.ursa.zone.xds.view.LocalityPolicy;
 import dev.ursa.mesh.resources.DataplaneSpec.Inbound;
 import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.EndpointIndex;
+import dev.ursa.zone.xds.view.LocalityPolicy;
 import dev.ursa.zone.xds.view.OutboundView;
 import dev.ursa.zone.xds.view.PolicyRules;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
@@ -32,14 +41,18 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +67,7 @@ import java.util.function.Function;
 public final class Renderer {
     /** Where Envoy upstream HTTP options live on a cluster. */
     public static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
-    private static final com.google.protobuf.Duration DEFAULT_CONNECT_TIMEOUT = com.google.protobuf.Duration.newBuilder().setSeconds(5).build();
+    private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(5).build();
 
     private final Map<ResourceType, PolicyPlugin> plugins;
     private final Optional<String> faultLabel;
@@ -76,7 +89,7 @@ public final class Renderer {
     public Renderer(List<PolicyPlugin> plugins, String localZone, Optional<String> faultLabel) {
         this.localZone = localZone;
         this.faultLabel = faultLabel;
-        this.plugins = new java.util.LinkedHashMap<>();
+        this.plugins = new LinkedHashMap<>();
         plugins.forEach(p -> this.plugins.put(p.type(), p));
         this.order = plugins.stream().map(PolicyPlugin::type).toList();
     }
@@ -147,21 +160,21 @@ public final class Renderer {
                     .setMatch(RouteMatch.newBuilder().setPrefix("/"))
                     .setRoute(RouteAction.newBuilder().setCluster(primary.name())));
             out.hcm.setStatPrefix(o.service())
-                    .setRds(Rds.newBuilder().setRouteConfigName(out.routeName()).setConfigSource(Protos.ads()));
+                    .setRds(Rds.newBuilder().setRouteConfigName(out.routeName()).setConfigSource(ads()));
             out.tcp.setStatPrefix(o.service()).setCluster(primary.name());
             cfg.add(out);
         }
         if (!proxyless) {
             for (Inbound in : view.inbounds()) {
-                String protocol = in.tagsOrEmpty().getOrDefault(dev.ursa.mesh.policy.common.Tags.PROTOCOL, "tcp");
+                String protocol = in.tagsOrEmpty().getOrDefault(Tags.PROTOCOL, "tcp");
                 InboundConfig ic = new InboundConfig(in, !protocol.equals("tcp"));
                 String local = "localhost:" + in.effectiveServicePort();
                 String appAddress = in.serviceAddress() == null || in.serviceAddress().isEmpty() ? "127.0.0.1" : in.serviceAddress();
+                LbEndpoint.Builder app = LbEndpoint.newBuilder();
+                app.getEndpointBuilder().setAddress(EndpointRenderer.address(appAddress, in.effectiveServicePort()));
                 ic.localCluster.setName(local).setType(Cluster.DiscoveryType.STATIC).setConnectTimeout(DEFAULT_CONNECT_TIMEOUT)
                         .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(local)
-                                .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
-                                        .setEndpoint(io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
-                                                .setAddress(Protos.address(appAddress, in.effectiveServicePort()))))));
+                                .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(app)));
                 if (protocol.equals("http2") || protocol.equals("grpc")) {
                     ic.localCluster.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Any.pack(http2Options()));
                 }
@@ -178,7 +191,7 @@ public final class Renderer {
 
     static Cluster.Builder proxylessCluster(ClusterRef ref) {
         return Cluster.newBuilder().setName(ref.name()).setType(Cluster.DiscoveryType.EDS)
-                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(Protos.ads()).setServiceName(ref.name()))
+                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ads()).setServiceName(ref.name()))
                 .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
     }
 
@@ -192,12 +205,21 @@ public final class Renderer {
         // Endpoints in other zones are their ingresses: TLS with the service's cross-zone SNI, which the ingress passes
         // through by name. One cluster for local and remote endpoints keeps EDS priorities (failover) in one place.
         c.addTransportSocketMatches(Cluster.TransportSocketMatch.newBuilder().setName("cross-zone")
-                .setMatch(com.google.protobuf.Struct.newBuilder().putFields(EndpointRenderer.CROSS_ZONE_MATCH_KEY,
-                        com.google.protobuf.Value.newBuilder().setBoolValue(true).build()))
-                .setTransportSocket(io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
-                        .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.newBuilder()
+                .setMatch(Struct.newBuilder().putFields(EndpointRenderer.CROSS_ZONE_MATCH_KEY, Value.newBuilder().setBoolValue(true).build()))
+                .setTransportSocket(TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
+                        .setTypedConfig(Any.pack(UpstreamTlsContext.newBuilder()
                                 .setSni(CrossZoneNames.sni(view.id().mesh(), ref.service())).build()))));
         return c;
+    }
+
+    /** {@code ads: {}} with V3 resources: what grpc-java requires for RDS and EDS config sources. */
+    private static ConfigSource ads() {
+        return ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance()).setResourceApiVersion(ApiVersion.V3).build();
+    }
+
+    /** The router filter with its typed config (grpc-java rejects a router without one). */
+    private static HttpFilter router() {
+        return HttpFilter.newBuilder().setName("envoy.filters.http.router").setTypedConfig(Any.pack(Router.getDefaultInstance())).build();
     }
 
     static HttpProtocolOptions http2Options() {
@@ -214,7 +236,7 @@ public final class Renderer {
         for (OutboundConfig out : cfg.outbounds()) {
             if (proxyless || out.http()) {
                 routes.add(routeConfiguration(out));
-                HttpConnectionManager hcm = out.hcm.clone().addHttpFilters(Protos.router()).build();
+                HttpConnectionManager hcm = out.hcm.clone().addHttpFilters(router()).build();
                 if (proxyless) {
                     listeners.add(Listener.newBuilder().setName(out.listenerName())
                             .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(hcm))).build());
@@ -227,7 +249,7 @@ public final class Renderer {
                         .setTypedConfig(Any.pack(out.tcp.build())).build()));
             }
         }
-        List<com.google.protobuf.Message> localClusters = new ArrayList<>();
+        List<Message> localClusters = new ArrayList<>();
         for (InboundConfig in : cfg.inbounds()) {
             listeners.add(inboundListener(cfg.view(), in));
             localClusters.add(in.localCluster.build());
@@ -243,15 +265,15 @@ public final class Renderer {
         for (ClusterRef ref : cfg.clusters().keySet()) eds.add(new EdsRef(ref, cfg.flavour(), localityPolicy(cfg.view(), ref.service())));
         List<ClusterLoadAssignment> cla = eds.stream().map(r -> EndpointRenderer.render(r, index))
                 .sorted(Comparator.comparing(ClusterLoadAssignment::getClusterName)).toList();
-        return new XdsResources(listeners, Versions.of(listeners), routes, Versions.of(routes),
-                sortedClusters, Versions.of(sortedClusters), eds, cla, Versions.of(cla));
+        return new XdsResources(listeners, XdsResources.version(listeners), routes, XdsResources.version(routes),
+                sortedClusters, XdsResources.version(sortedClusters), eds, cla, XdsResources.version(cla));
     }
 
     /** The client's MeshLoadBalancingStrategy locality awareness for a service, resolved for this zone and its tags. */
     LocalityPolicy localityPolicy(DataplaneView view, String service) {
         MeshLoadBalancingStrategySpec.Conf conf = view.rules(ResourceTypes.MESH_LOAD_BALANCING_STRATEGY).to().forService(service)
                 .map(m -> m.conf(MeshLoadBalancingStrategySpec.Conf.class)).orElse(null);
-        Map<String, String> tags = new java.util.HashMap<>();
+        Map<String, String> tags = new HashMap<>();
         for (Inbound in : view.inbounds()) in.tagsOrEmpty().forEach(tags::putIfAbsent);
         return LocalityPolicy.of(localZone, conf, tags);
     }
@@ -264,7 +286,7 @@ public final class Renderer {
 
     private static Listener outboundListener(OutboundConfig out, Filter filter) {
         return Listener.newBuilder().setName(out.listenerName())
-                .setAddress(Protos.address(out.view().address(), out.view().port()))
+                .setAddress(EndpointRenderer.address(out.view().address(), out.view().port()))
                 .setTrafficDirection(TrafficDirection.OUTBOUND)
                 .addFilterChains(FilterChain.newBuilder().addFilters(filter)).build();
     }
@@ -277,7 +299,7 @@ public final class Renderer {
             HttpConnectionManager.Builder hcm = in.hcm.clone();
             in.rbac().ifPresent(r -> hcm.addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.rbac")
                     .setTypedConfig(Any.pack(RBAC.newBuilder().setRules(r).build()))));
-            hcm.addHttpFilters(Protos.router());
+            hcm.addHttpFilters(router());
             chain.addFilters(Filter.newBuilder().setName("envoy.filters.network.http_connection_manager").setTypedConfig(Any.pack(hcm.build())));
         } else {
             in.rbac().ifPresent(r -> chain.addFilters(Filter.newBuilder().setName("envoy.filters.network.rbac")
@@ -287,7 +309,7 @@ public final class Renderer {
                     .setStatPrefix("inbound_" + inbound.portOrZero()).setCluster(in.localCluster.getName()).build())));
         }
         return Listener.newBuilder().setName("inbound:" + address + ":" + inbound.portOrZero())
-                .setAddress(Protos.address(address, inbound.portOrZero()))
+                .setAddress(EndpointRenderer.address(address, inbound.portOrZero()))
                 .setTrafficDirection(TrafficDirection.INBOUND)
                 .addFilterChains(chain).build();
     }
@@ -298,7 +320,7 @@ public final class Renderer {
 
     /** Two outbounds can name one service (different ports); its cluster appears once. */
     private static <T> List<T> dedupe(List<T> items, Function<T, String> name) {
-        Map<String, T> byName = new java.util.LinkedHashMap<>();
+        Map<String, T> byName = new LinkedHashMap<>();
         items.forEach(i -> byName.putIfAbsent(name.apply(i), i));
         return new ArrayList<>(byName.values());
     }

@@ -3,6 +3,7 @@ package dev.ursa.zone.xds.view;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.resources.ZoneIngressSpec;
 import dev.ursa.mesh.resources.ZoneIngressSpec.AvailableService;
+import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,7 +21,7 @@ import java.util.TreeMap;
  * endpoints must be IP literals; an ingress whose name does not resolve gives no endpoint.
  */
 public record CrossZoneEndpoints(String localZone, IngressAddressResolver addresses) implements EndpointSource {
-    private static final System.Logger LOG = System.getLogger(CrossZoneEndpoints.class.getName());
+    private static final Logger LOG = Logger.getLogger(CrossZoneEndpoints.class);
 
     /** With the system DNS resolver. */
     public CrossZoneEndpoints(String localZone) {
@@ -39,7 +40,7 @@ public record CrossZoneEndpoints(String localZone, IngressAddressResolver addres
             String host = spec.reachableAddress();
             int port = spec.reachablePort();
             if (host == null || host.isEmpty() || port == 0) {
-                LOG.log(System.Logger.Level.DEBUG, "ZoneIngress " + r.meta().name() + " of zone " + zone + " has no advertised address yet");
+                LOG.debugf("ZoneIngress %s of zone %s has no advertised address yet", r.meta().name(), zone);
                 continue;
             }
             advertised.add(host);

@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds.view;
 
+import java.lang.System.Logger.Level;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -114,8 +115,8 @@ public final class IngressAddressResolver implements AutoCloseable {
         if (!n.answered && n.waitedFor.compareAndSet(false, true)) {
             try {
                 if (!n.firstAnswer.await(firstLookupWait.toNanos(), TimeUnit.NANOSECONDS)) {
-                    log.log(System.Logger.Level.WARNING, ingress + ": advertised address " + host + " did not resolve within "
-                            + firstLookupWait.toMillis() + " ms; its endpoints are left out until it does");
+                    log.log(Level.WARNING, "%s: advertised address %s did not resolve within %d ms; its endpoints are left out until it does"
+                            .formatted(ingress, host, firstLookupWait.toMillis()));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -174,14 +175,14 @@ public final class IngressAddressResolver implements AutoCloseable {
         if (!changed) {
             // same answer as before
         } else if (ip == null) {
-            log.log(System.Logger.Level.WARNING, n.ingress + ": advertised address " + n.host + " does not resolve (" + error
-                    + "); its endpoints are left out until it does");
+            log.log(Level.WARNING, "%s: advertised address %s does not resolve (%s); its endpoints are left out until it does"
+                    .formatted(n.ingress, n.host, error));
         } else if (before != null) {
-            log.log(System.Logger.Level.INFO, n.ingress + ": advertised address " + n.host + " now resolves to " + ip + " (was " + before + ")");
+            log.log(Level.INFO, "%s: advertised address %s now resolves to %s (was %s)".formatted(n.ingress, n.host, ip, before));
         } else if (!first) {
-            log.log(System.Logger.Level.INFO, n.ingress + ": advertised address " + n.host + " resolves again, to " + ip);
-        } else {
-            log.log(System.Logger.Level.DEBUG, n.ingress + ": advertised address " + n.host + " resolves to " + ip);
+            log.log(Level.INFO, "%s: advertised address %s resolves again, to %s".formatted(n.ingress, n.host, ip));
+        } else if (log.isLoggable(Level.DEBUG)) {
+            log.log(Level.DEBUG, "%s: advertised address %s resolves to %s".formatted(n.ingress, n.host, ip));
         }
         n.firstAnswer.countDown();
         if (!changed) return;
@@ -189,7 +190,7 @@ public final class IngressAddressResolver implements AutoCloseable {
             try {
                 l.run();
             } catch (RuntimeException e) {
-                log.log(System.Logger.Level.ERROR, "ingress address listener failed", e);
+                log.log(Level.ERROR, "ingress address listener failed", e);
             }
         }
     }

@@ -43,6 +43,9 @@ public final class DocumentSkeletons {
             case "ZoneInsight" -> obj("type", "ZoneInsight", "name", r.pick("zone-2", "sample"),
                     "subscriptions", r.chance(0.6) ? arr(obj("id", "1", "connectTime", "2024-01-01T00:00:00Z")) : arr());
             case "ZoneIngress" -> zoneIngress(r);
+            case "TokenTrust" -> obj("type", "TokenTrust", "name", r.pick("zone-tokens", "dataplane-tokens", "sample"),
+                    "keys", r.chance(0.6) ? arr(obj("kty", "RSA", "kid", "k1", "n", "AQAB", "e", "AQAB")) : arr(),
+                    "revoked", r.chance(0.5) ? obj("0b6e5c7e-2b8a-4d7f-9d55-4f7f7a1c2e3d", "2030-01-01T00:00:00Z") : null);
             case "Dataplane" -> dataplane(r);
             case "DataplaneInsight" -> obj("type", "DataplaneInsight", "mesh", meshName(r), "name", r.pick("dp-backend", "dp-new", "zone-2.dp-web"),
                     "subscriptions", r.chance(0.5) ? arr(obj("id", "1", "controlPlaneInstanceId", "cp-1")) : null,

@@ -11,6 +11,8 @@ import dev.ursa.zone.ingress.MeshInventory;
 import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.NodeId;
 import dev.ursa.zone.xds.plugins.Plugins;
+import dev.ursa.zone.xds.XdsJson;
+import dev.ursa.zone.xds.render.EnvoyConstraints;
 import dev.ursa.zone.xds.render.Renderer;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.CrossZoneEndpoints;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * A small valid zone ("zone-1") to render accepted resources in: a Mesh; three Dataplanes whose inbounds are the
@@ -49,6 +52,7 @@ import java.util.TreeMap;
 public final class RenderFixture implements AutoCloseable {
     public static final String ZONE = "zone-1";
 
+    private static final EnvoyConstraints ENVOY = new EnvoyConstraints(XdsJson.TYPES);
     private final Renderer renderer = new Renderer(Plugins.all(), ZONE);
     private final IngressAddressResolver resolver = new IngressAddressResolver(RenderFixture::fakeDns, Duration.ZERO, Duration.ofSeconds(5));
     private final List<EndpointSource> sources = List.of(new LocalEndpoints(ZONE), new CrossZoneEndpoints(ZONE, resolver));
@@ -162,7 +166,12 @@ public final class RenderFixture implements AutoCloseable {
     private XdsResources render(NodeId id, Flavour flavour, Resource dp, boolean registered, MeshInputs inputs, EndpointIndex index) {
         return step("render of " + id + " (" + flavour + ")", () -> {
             DataplaneView view = ViewBuilder.build(id, flavour, dp, registered, inputs, index);
-            return renderer.render(view, index);
+            XdsResources out = renderer.render(view, index);
+            List<String> broken = new ArrayList<>();
+            Stream.of(out.listeners(), out.routes(), out.clusters(), out.endpoints()).flatMap(List::stream)
+                    .forEach(m -> broken.addAll(ENVOY.violations(m)));
+            if (!broken.isEmpty()) throw new IllegalStateException("rendered config breaks Envoy's proto constraints: " + broken);
+            return out;
         });
     }
 

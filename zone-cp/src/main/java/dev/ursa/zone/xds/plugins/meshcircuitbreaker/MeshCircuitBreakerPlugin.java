@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds.plugins.meshcircuitbreaker;
 
+import com.google.protobuf.UInt32Value;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerSpec.Conf;
@@ -15,8 +16,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 
 import java.util.Map;
 
-import static dev.ursa.zone.xds.render.Protos.duration;
-import static dev.ursa.zone.xds.render.Protos.u32;
+import static dev.ursa.zone.xds.render.ProtoDurations.duration;
 
 /**
  * MeshCircuitBreaker ({@code to}): connection limits as cluster thresholds and outlier detection. Proxyless gRPC:
@@ -41,12 +41,12 @@ public final class MeshCircuitBreakerPlugin implements PolicyPlugin {
 
     private static void thresholds(boolean proxyless, Cluster.Builder c, ConnectionLimits l) {
         CircuitBreakers.Thresholds.Builder t = CircuitBreakers.Thresholds.newBuilder();
-        if (l.maxRequests() != null) t.setMaxRequests(u32(l.maxRequests()));
+        if (l.maxRequests() != null) t.setMaxRequests(UInt32Value.of(l.maxRequests()));
         if (!proxyless) {
-            if (l.maxConnections() != null) t.setMaxConnections(u32(l.maxConnections()));
-            if (l.maxPendingRequests() != null) t.setMaxPendingRequests(u32(l.maxPendingRequests()));
-            if (l.maxRetries() != null) t.setMaxRetries(u32(l.maxRetries()));
-            if (l.maxConnectionPools() != null) t.setMaxConnectionPools(u32(l.maxConnectionPools()));
+            if (l.maxConnections() != null) t.setMaxConnections(UInt32Value.of(l.maxConnections()));
+            if (l.maxPendingRequests() != null) t.setMaxPendingRequests(UInt32Value.of(l.maxPendingRequests()));
+            if (l.maxRetries() != null) t.setMaxRetries(UInt32Value.of(l.maxRetries()));
+            if (l.maxConnectionPools() != null) t.setMaxConnectionPools(UInt32Value.of(l.maxConnectionPools()));
         }
         if (!t.build().equals(CircuitBreakers.Thresholds.getDefaultInstance())) {
             c.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(t));
@@ -61,40 +61,42 @@ public final class MeshCircuitBreakerPlugin implements PolicyPlugin {
         io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.Builder b = io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder();
         if (o.interval() != null) b.setInterval(duration(o.interval().value()));
         if (o.baseEjectionTime() != null) b.setBaseEjectionTime(duration(o.baseEjectionTime().value()));
-        if (o.maxEjectionPercent() != null) b.setMaxEjectionPercent(u32(o.maxEjectionPercent()));
+        if (o.maxEjectionPercent() != null) b.setMaxEjectionPercent(UInt32Value.of(o.maxEjectionPercent()));
         if (!proxyless && o.splitExternalAndLocalErrors() != null) b.setSplitExternalLocalOriginErrors(o.splitExternalAndLocalErrors());
         Detectors d = o.detectors();
         // Envoy enables consecutive 5xx and gateway detectors by default; only what the policy names is enforced.
-        b.setEnforcingConsecutive5Xx(u32(0)).setEnforcingConsecutiveGatewayFailure(u32(0)).setEnforcingConsecutiveLocalOriginFailure(u32(0))
-                .setEnforcingSuccessRate(u32(0)).setEnforcingFailurePercentage(u32(0));
+        b.setEnforcingConsecutive5Xx(UInt32Value.of(0)).setEnforcingConsecutiveGatewayFailure(UInt32Value.of(0)).setEnforcingConsecutiveLocalOriginFailure(UInt32Value.of(0))
+                .setEnforcingSuccessRate(UInt32Value.of(0)).setEnforcingFailurePercentage(UInt32Value.of(0));
         if (proxyless) {
             b.clearEnforcingConsecutive5Xx().clearEnforcingConsecutiveGatewayFailure().clearEnforcingConsecutiveLocalOriginFailure();
         }
         if (d != null) {
             if (!proxyless && d.totalFailures() != null && d.totalFailures().consecutive() != null) {
-                b.setConsecutive5Xx(u32(d.totalFailures().consecutive())).setEnforcingConsecutive5Xx(u32(100));
+                b.setConsecutive5Xx(UInt32Value.of(d.totalFailures().consecutive())).setEnforcingConsecutive5Xx(UInt32Value.of(100));
             }
             if (!proxyless && d.gatewayFailures() != null && d.gatewayFailures().consecutive() != null) {
-                b.setConsecutiveGatewayFailure(u32(d.gatewayFailures().consecutive())).setEnforcingConsecutiveGatewayFailure(u32(100));
+                b.setConsecutiveGatewayFailure(UInt32Value.of(d.gatewayFailures().consecutive())).setEnforcingConsecutiveGatewayFailure(UInt32Value.of(100));
             }
             if (!proxyless && d.localOriginFailures() != null && d.localOriginFailures().consecutive() != null) {
-                b.setConsecutiveLocalOriginFailure(u32(d.localOriginFailures().consecutive())).setEnforcingConsecutiveLocalOriginFailure(u32(100));
+                b.setConsecutiveLocalOriginFailure(UInt32Value.of(d.localOriginFailures().consecutive())).setEnforcingConsecutiveLocalOriginFailure(UInt32Value.of(100));
             }
             if (d.successRate() != null) {
                 var sr = d.successRate();
-                b.setEnforcingSuccessRate(u32(100));
-                if (sr.minimumHosts() != null) b.setSuccessRateMinimumHosts(u32(sr.minimumHosts()));
-                if (sr.requestVolume() != null) b.setSuccessRateRequestVolume(u32(sr.requestVolume()));
+                b.setEnforcingSuccessRate(UInt32Value.of(100));
+                if (sr.minimumHosts() != null) b.setSuccessRateMinimumHosts(UInt32Value.of(sr.minimumHosts()));
+                if (sr.requestVolume() != null) b.setSuccessRateRequestVolume(UInt32Value.of(sr.requestVolume()));
                 if (sr.standardDeviationFactor() != null && sr.standardDeviationFactor().decimal().isPresent()) {
-                    b.setSuccessRateStdevFactor(u32((int) Math.round(sr.standardDeviationFactor().decimal().get().doubleValue() * 1000)));
+                    // Envoy takes the factor x1000 as a uint32: clamp (a factor above ~4.29 million would wrap, not saturate).
+                    long milli = Math.min(0xFFFF_FFFFL, Math.round(sr.standardDeviationFactor().decimal().get().doubleValue() * 1000));
+                    b.setSuccessRateStdevFactor(UInt32Value.of((int) milli));
                 }
             }
             if (d.failurePercentage() != null) {
                 var fp = d.failurePercentage();
-                b.setEnforcingFailurePercentage(u32(100));
-                if (fp.minimumHosts() != null) b.setFailurePercentageMinimumHosts(u32(fp.minimumHosts()));
-                if (fp.requestVolume() != null) b.setFailurePercentageRequestVolume(u32(fp.requestVolume()));
-                if (fp.threshold() != null) b.setFailurePercentageThreshold(u32(fp.threshold()));
+                b.setEnforcingFailurePercentage(UInt32Value.of(100));
+                if (fp.minimumHosts() != null) b.setFailurePercentageMinimumHosts(UInt32Value.of(fp.minimumHosts()));
+                if (fp.requestVolume() != null) b.setFailurePercentageRequestVolume(UInt32Value.of(fp.requestVolume()));
+                if (fp.threshold() != null) b.setFailurePercentageThreshold(UInt32Value.of(fp.threshold()));
             }
         }
         c.setOutlierDetection(b);

@@ -1,6 +1,7 @@
 package dev.ursa.zone.xds.plugins.meshhealthcheck;
 
 import com.google.protobuf.BoolValue;
+import com.google.protobuf.UInt32Value;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckSpec.Conf;
@@ -16,12 +17,12 @@ import io.envoyproxy.envoy.config.core.v3.HealthCheck;
 import io.envoyproxy.envoy.type.v3.Int64Range;
 import io.envoyproxy.envoy.type.v3.Percent;
 
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 
-import static dev.ursa.zone.xds.render.Protos.duration;
-import static dev.ursa.zone.xds.render.Protos.u32;
+import static dev.ursa.zone.xds.render.ProtoDurations.duration;
 
 /**
  * MeshHealthCheck: active health checks on outbound clusters, HTTP, gRPC or TCP following the destination's protocol.
@@ -46,10 +47,10 @@ public final class MeshHealthCheckPlugin implements PolicyPlugin {
 
     private static void healthCheck(Cluster.Builder cluster, Conf c, String protocol) {
         HealthCheck.Builder hc = HealthCheck.newBuilder()
-                .setInterval(duration(c.interval() == null ? java.time.Duration.ofMinutes(1) : c.interval().value()))
-                .setTimeout(duration(c.timeout() == null ? java.time.Duration.ofSeconds(15) : c.timeout().value()))
-                .setUnhealthyThreshold(u32(c.unhealthyThreshold() == null ? 5 : c.unhealthyThreshold()))
-                .setHealthyThreshold(u32(c.healthyThreshold() == null ? 1 : c.healthyThreshold()));
+                .setInterval(duration(c.interval() == null ? Duration.ofMinutes(1) : c.interval().value()))
+                .setTimeout(duration(c.timeout() == null ? Duration.ofSeconds(15) : c.timeout().value()))
+                .setUnhealthyThreshold(UInt32Value.of(c.unhealthyThreshold() == null ? 5 : c.unhealthyThreshold()))
+                .setHealthyThreshold(UInt32Value.of(c.healthyThreshold() == null ? 1 : c.healthyThreshold()));
         if (c.initialJitter() != null) hc.setInitialJitter(duration(c.initialJitter().value()));
         if (c.intervalJitter() != null) hc.setIntervalJitter(duration(c.intervalJitter().value()));
         if (c.intervalJitterPercent() != null) hc.setIntervalJitterPercent(c.intervalJitterPercent());
@@ -78,8 +79,11 @@ public final class MeshHealthCheckPlugin implements PolicyPlugin {
             hc.setHttpHealthCheck(h);
         } else if (!tcpOff) {
             HealthCheck.TcpHealthCheck.Builder t = HealthCheck.TcpHealthCheck.newBuilder();
-            if (c.tcp() != null && c.tcp().send() != null) t.setSend(payload(c.tcp().send()));
-            if (c.tcp() != null && c.tcp().receive() != null) c.tcp().receive().forEach(r -> t.addReceive(payload(r)));
+            // An empty payload is no payload (Envoy refuses empty text): send nothing / expect anything.
+            if (c.tcp() != null && c.tcp().send() != null && !c.tcp().send().isEmpty()) t.setSend(payload(c.tcp().send()));
+            if (c.tcp() != null && c.tcp().receive() != null) {
+                c.tcp().receive().stream().filter(r -> !r.isEmpty()).forEach(r -> t.addReceive(payload(r)));
+            }
             hc.setTcpHealthCheck(t);
         } else {
             return;

@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds.plugins.meshhttproute;
 
+import com.google.protobuf.UInt32Value;
 import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
@@ -18,6 +19,7 @@ import dev.ursa.zone.xds.render.ProxyConfig;
 import dev.ursa.zone.xds.view.PolicyRules;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -31,8 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.ursa.zone.xds.render.Protos.u32;
-
 /**
  * MeshHTTPRoute: the rules of every route whose {@code to} names a destination replace that destination's default
  * route (a catch-all to the service stays last). Matches (path, method, headers, query parameters) and weighted
@@ -42,6 +42,7 @@ import static dev.ursa.zone.xds.render.Protos.u32;
  * Proxyless gRPC clients do not support query-parameter matches (grpc-java ignores such a route) or filters.
  */
 public final class MeshHTTPRoutePlugin implements PolicyPlugin {
+    private static final long MAX_WEIGHT_SUM = 0xFFFF_FFFFL;
     @Override
     public ResourceType type() {
         return ResourceTypes.MESH_HTTP_ROUTE;
@@ -106,11 +107,18 @@ public final class MeshHTTPRoutePlugin implements PolicyPlugin {
         } else if (backends.size() == 1) {
             action.setCluster(clusterOf(cfg, ref(backends.getFirst(), out.service())));
         } else {
+            List<BackendRef> weighted = backends.stream().filter(b -> b.weight() == null || b.weight() > 0).toList();
+            if (weighted.isEmpty()) {
+                // Every backend has weight 0: nothing may get the request (Gateway API: 500; gRPC fails it UNAVAILABLE).
+                return r.setDirectResponse(DirectResponseAction.newBuilder().setStatus(500));
+            }
+            long sum = weighted.stream().mapToLong(b -> b.weight() == null ? 1 : b.weight()).sum();
+            // Envoy refuses a weight sum past uint32: scale down, keeping every backend at least 1.
+            long divisor = sum <= MAX_WEIGHT_SUM ? 1 : Math.ceilDiv(sum, MAX_WEIGHT_SUM - weighted.size());
             WeightedCluster.Builder wc = WeightedCluster.newBuilder();
-            for (BackendRef b : backends) {
-                int weight = b.weight() == null ? 1 : b.weight();
-                if (weight == 0) continue;
-                wc.addClusters(WeightedCluster.ClusterWeight.newBuilder().setName(clusterOf(cfg, ref(b, out.service()))).setWeight(u32(weight)));
+            for (BackendRef b : weighted) {
+                long weight = Math.max(1, (b.weight() == null ? 1 : b.weight()) / divisor);
+                wc.addClusters(WeightedCluster.ClusterWeight.newBuilder().setName(clusterOf(cfg, ref(b, out.service()))).setWeight(UInt32Value.of((int) weight)));
             }
             action.setWeightedClusters(wc);
         }
@@ -150,8 +158,8 @@ public final class MeshHTTPRoutePlugin implements PolicyPlugin {
         if (m.queryParams() != null) {
             for (var q : m.queryParams()) {
                 StringMatcher.Builder sm = StringMatcher.newBuilder();
-                if (q.type() == MeshHTTPRouteSpec.QueryParamsMatchType.RegularExpression) {
-                    sm.setSafeRegex(RegexMatcher.newBuilder().setRegex(orEmpty(q.value())));
+                if (q.type() == MeshHTTPRouteSpec.QueryParamsMatchType.RegularExpression && !orEmpty(q.value()).isEmpty()) {
+                    sm.setSafeRegex(RegexMatcher.newBuilder().setRegex(q.value()));
                 } else {
                     sm.setExact(orEmpty(q.value()));
                 }
@@ -167,8 +175,14 @@ public final class MeshHTTPRoutePlugin implements PolicyPlugin {
         switch (type) {
             case "Present" -> hm.setPresentMatch(true);
             case "Absent" -> hm.setPresentMatch(false);
-            case "Prefix" -> hm.setStringMatch(StringMatcher.newBuilder().setPrefix(orEmpty(h.value())));
-            case "RegularExpression" -> hm.setStringMatch(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(orEmpty(h.value()))));
+            // Envoy refuses an empty prefix or regex (min_len 1): an empty prefix matches any value, i.e. the header is
+            // present; an empty regex (matched in full) matches only the empty value, i.e. exact "".
+            case "Prefix" -> {
+                if (orEmpty(h.value()).isEmpty()) hm.setPresentMatch(true);
+                else hm.setStringMatch(StringMatcher.newBuilder().setPrefix(h.value()));
+            }
+            case "RegularExpression" -> hm.setStringMatch(orEmpty(h.value()).isEmpty() ? StringMatcher.newBuilder().setExact("")
+                    : StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(h.value())));
             default -> hm.setStringMatch(StringMatcher.newBuilder().setExact(orEmpty(h.value())));
         }
         return hm.build();

@@ -1,5 +1,7 @@
 package dev.ursa.zone.xds.plugins.meshloadbalancingstrategy;
 
+import com.google.protobuf.UInt32Value;
+import com.google.protobuf.UInt64Value;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec.Conf;
@@ -18,8 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.ursa.zone.xds.render.Protos.duration;
-import static dev.ursa.zone.xds.render.Protos.u32;
+import static dev.ursa.zone.xds.render.ProtoDurations.duration;
 
 /**
  * MeshLoadBalancingStrategy, load balancer and hash policies. Locality awareness is mostly EDS (priorities and locality
@@ -68,7 +69,7 @@ public final class MeshLoadBalancingStrategyPlugin implements PolicyPlugin {
             case LeastRequest -> {
                 c.setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST);
                 if (lb.leastRequest() != null && lb.leastRequest().choiceCount() != null) {
-                    c.setLeastRequestLbConfig(Cluster.LeastRequestLbConfig.newBuilder().setChoiceCount(u32(lb.leastRequest().choiceCount())));
+                    c.setLeastRequestLbConfig(Cluster.LeastRequestLbConfig.newBuilder().setChoiceCount(UInt32Value.of(lb.leastRequest().choiceCount())));
                 }
             }
             case RingHash -> {
@@ -76,8 +77,8 @@ public final class MeshLoadBalancingStrategyPlugin implements PolicyPlugin {
                 var rh = lb.ringHash();
                 if (rh != null) {
                     Cluster.RingHashLbConfig.Builder b = Cluster.RingHashLbConfig.newBuilder();
-                    if (rh.minRingSize() != null) b.setMinimumRingSize(com.google.protobuf.UInt64Value.of(rh.minRingSize()));
-                    if (rh.maxRingSize() != null) b.setMaximumRingSize(com.google.protobuf.UInt64Value.of(rh.maxRingSize()));
+                    if (rh.minRingSize() != null) b.setMinimumRingSize(UInt64Value.of(rh.minRingSize()));
+                    if (rh.maxRingSize() != null) b.setMaximumRingSize(UInt64Value.of(rh.maxRingSize()));
                     if (rh.hashFunction() != null && rh.hashFunction().name().equals("MurmurHash2")) {
                         b.setHashFunction(Cluster.RingHashLbConfig.HashFunction.MURMUR_HASH_2);
                     }
@@ -91,7 +92,7 @@ public final class MeshLoadBalancingStrategyPlugin implements PolicyPlugin {
                 if (cfg.proxyless()) return;
                 c.setLbPolicy(Cluster.LbPolicy.MAGLEV);
                 if (lb.maglev() != null && lb.maglev().tableSize() != null) {
-                    c.setMaglevLbConfig(Cluster.MaglevLbConfig.newBuilder().setTableSize(com.google.protobuf.UInt64Value.of(lb.maglev().tableSize())));
+                    c.setMaglevLbConfig(Cluster.MaglevLbConfig.newBuilder().setTableSize(UInt64Value.of(lb.maglev().tableSize())));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds.plugins.meshretry;
 
+import com.google.protobuf.UInt32Value;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.BackOff;
@@ -21,8 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import static dev.ursa.zone.xds.render.Protos.duration;
-import static dev.ursa.zone.xds.render.Protos.u32;
+import static dev.ursa.zone.xds.render.ProtoDurations.duration;
 
 /**
  * MeshRetry. The section used follows the destination's protocol: {@code grpc} for gRPC (and always for proxyless
@@ -55,7 +55,8 @@ public final class MeshRetryPlugin implements PolicyPlugin {
             if (c.http() == null) return;
             policy = http(c.http());
         } else {
-            if (c.tcp() != null && c.tcp().maxConnectAttempt() != null) out.tcp.setMaxConnectAttempts(u32(c.tcp().maxConnectAttempt()));
+            // Kuma accepts 0, Envoy refuses it (max_connect_attempts >= 1): one attempt is the least there is.
+            if (c.tcp() != null && c.tcp().maxConnectAttempt() != null) out.tcp.setMaxConnectAttempts(UInt32Value.of(Math.max(1, c.tcp().maxConnectAttempt())));
             return;
         }
         for (Route.Builder r : out.routes) {
@@ -67,7 +68,7 @@ public final class MeshRetryPlugin implements PolicyPlugin {
         RetryPolicy.Builder p = RetryPolicy.newBuilder();
         List<GrpcRetryOn> on = g.retryOn() == null || g.retryOn().isEmpty() ? DEFAULT_GRPC_RETRY_ON : g.retryOn();
         p.setRetryOn(String.join(",", on.stream().map(MeshRetryPlugin::grpcCondition).toList()));
-        if (g.numRetries() != null) p.setNumRetries(u32(g.numRetries()));
+        if (g.numRetries() != null) p.setNumRetries(UInt32Value.of(g.numRetries()));
         backOff(p, g.backOff());
         if (!proxyless && g.perTryTimeout() != null) p.setPerTryTimeout(duration(g.perTryTimeout().value()));
         return p.build();
@@ -96,7 +97,7 @@ public final class MeshRetryPlugin implements PolicyPlugin {
         p.setRetryOn(String.join(",", conditions.stream().distinct().toList()));
         methods.forEach(m -> p.addRetriableRequestHeaders(HeaderMatcher.newBuilder().setName(":method")
                 .setStringMatch(StringMatcher.newBuilder().setExact(m))));
-        if (h.numRetries() != null) p.setNumRetries(u32(h.numRetries()));
+        if (h.numRetries() != null) p.setNumRetries(UInt32Value.of(h.numRetries()));
         if (h.perTryTimeout() != null) p.setPerTryTimeout(duration(h.perTryTimeout().value()));
         backOff(p, h.backOff());
         if (h.hostSelectionMaxAttempts() != null) p.setHostSelectionRetryMaxAttempts(h.hostSelectionMaxAttempts());

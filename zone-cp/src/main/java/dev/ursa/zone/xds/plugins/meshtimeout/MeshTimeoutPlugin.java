@@ -21,7 +21,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.ursa.zone.xds.render.Protos.duration;
+import static dev.ursa.zone.xds.render.ProtoDurations.duration;
 
 /**
  * MeshTimeout. Envoy: connect timeout on clusters; idle, stream-idle, request-headers and max-connection timeouts on

@@ -71,4 +71,50 @@ class MeshLoadBalancingStrategyPluginTest {
     void affinity_proxyless() throws Exception {
         Golden.check(getClass(), "affinity", Flavour.PROXYLESS);
     }
+
+    // hash-policies, Envoy: backend lb_policy RING_HASH with ring_hash_lb_config hash_function MURMUR_HASH_2; backend's
+    // route hash_policy in order: header x-session (terminal), cookie sticky (ttl 3600s, path /), query_parameter
+    // user, filter_state io.kuma.conn.id, connection_properties source_ip; grpc-api lb_policy RANDOM.
+    @Test
+    void hashPolicies_envoy() throws Exception {
+        Golden.check(getClass(), "hash-policies", Flavour.ENVOY);
+    }
+
+    // hash-policies, proxyless: backend's route keeps the header hash policy only (grpc-java hashes by header, none
+    // of the others); grpc-api keeps ROUND_ROBIN (grpc-java has no Random). KNOWN BUG pinned here: backend's cluster
+    // carries ring_hash_lb_config hash_function MURMUR_HASH_2, which grpc-java rejects ("invalid ring hash function":
+    // gRFC A42 allows XX_HASH only), so the client NACKs the cluster; the plugin should leave hash_function out for
+    // proxyless clients, and this golden changes with that fix.
+    @Test
+    void hashPolicies_proxyless() throws Exception {
+        Golden.check(getClass(), "hash-policies", Flavour.PROXYLESS);
+    }
+
+    // merge, Envoy: backend ROUND_ROBIN (its MeshService item overrides the mesh-wide one); grpc-api and db
+    // LEAST_REQUEST with least_request_lb_config choice_count 5 (db is TCP: the cluster's policy still applies).
+    @Test
+    void merge_envoy() throws Exception {
+        Golden.check(getClass(), "merge", Flavour.ENVOY);
+    }
+
+    // merge, proxyless: the same per-cluster policies; web (a service of the mesh, hence a proxyless destination too)
+    // gets the mesh-wide LEAST_REQUEST as well.
+    @Test
+    void merge_proxyless() throws Exception {
+        Golden.check(getClass(), "merge", Flavour.PROXYLESS);
+    }
+
+    // route-level, Envoy: backend RING_HASH (backend-ring); its routes route-0 (prefix /api) and default carry no
+    // hash_policy. Kuma would hash route-0 by header x-user (`to: MeshHTTPRoute backend-api`); Ursa's matcher does not
+    // resolve MeshHTTPRoute targetRefs yet, so the item is accepted and not applied: this golden pins the gap.
+    @Test
+    void routeLevel_envoy() throws Exception {
+        Golden.check(getClass(), "route-level", Flavour.ENVOY);
+    }
+
+    // route-level, proxyless: backend RING_HASH, no hash_policy on its routes (the same gap).
+    @Test
+    void routeLevel_proxyless() throws Exception {
+        Golden.check(getClass(), "route-level", Flavour.PROXYLESS);
+    }
 }

@@ -1,0 +1,227 @@
+package dev.ursa.zone.xds;
+
+import dev.ursa.mesh.matching.MatchInput;
+import dev.ursa.mesh.matching.PolicyMatcher;
+import dev.ursa.mesh.model.Resource;
+import dev.ursa.zone.xds.MeshChange.PolicyChange;
+import dev.ursa.zone.xds.render.RenderFailure;
+import dev.ursa.zone.xds.render.Renderer;
+import dev.ursa.zone.xds.render.XdsResources;
+import dev.ursa.zone.xds.view.DataplaneView;
+import dev.ursa.zone.xds.view.ViewBuilder;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Computes each dataplane node's config and puts it in the snapshot cache. A change of a mesh recomputes only the
+ * nodes it touches: the Mesh or the service catalog (which services exist, their protocols) re-renders every node of
+ * the mesh; a policy re-renders the nodes its old or new version selects; a Dataplane re-renders its own node and only
+ * the endpoints (EDS) of nodes that use one of its services. Views and configs are shared between nodes of equal inputs
+ * (per mesh generation, and across generations through the {@link RenderMemo}s); versions are content hashes per type
+ * per node. A render that fails leaves the node on its last good config (containment).
+ *
+ * <p>Threads: called only on the xDS worker (it writes the nodes' state); the memos and mesh generations it reads are
+ * thread-safe.
+ */
+final class NodeConfigs {
+    private static final Logger LOG = Logger.getLogger(NodeConfigs.class);
+    private static final XdsResources EMPTY = new XdsResources(List.of(), "empty", List.of(), "empty", List.of(), "empty", Set.of(), List.of(), "empty");
+
+    private final Renderer renderer;
+    private final Function<String, MeshState> meshes;
+    private final boolean allowUnregisteredClients;
+    private final DataplaneInsights insights;
+    private final SimpleCache<String> cache;
+    private final MeterRegistry meters;
+    private final RenderMemo<RenderKey, XdsResources> renders;
+    private final RenderMemo<String, Snapshot> snapshots;
+    /**
+     * One instance per distinct view key: nodes of equal content hold the same key object, so the per-change lookup of
+     * each node's prepared config is an identity match, not a deep comparison of dataplane specs.
+     */
+    private final RenderMemo<ViewKey, ViewKey> viewKeys;
+    private final Counter fullRenders;
+    private final Counter edsRenders;
+
+    /** @param meshes the current generation of a mesh by name (null when not mirrored) */
+    NodeConfigs(Renderer renderer, Function<String, MeshState> meshes, boolean allowUnregisteredClients, DataplaneInsights insights,
+                SimpleCache<String> cache, MeterRegistry meters) {
+        this.renderer = renderer;
+        this.meshes = meshes;
+        this.allowUnregisteredClients = allowUnregisteredClients;
+        this.insights = insights;
+        this.cache = cache;
+        this.meters = meters;
+        // Bounded by entries: a render or snapshot is a few KB to a few hundred KB, so 10 000 stays well inside a zone's heap.
+        this.renders = RenderMemo.bounded("renders", 10_000, meters);
+        this.snapshots = RenderMemo.bounded("snapshots", 10_000, meters);
+        this.viewKeys = RenderMemo.bounded("view_keys", 50_000, meters);
+        this.fullRenders = Counter.builder("ursa_xds_renders").tag("kind", "full").description("dataplane configs recomputed").register(meters);
+        this.edsRenders = Counter.builder("ursa_xds_renders").tag("kind", "endpoints").description("dataplane endpoints recomputed").register(meters);
+    }
+
+    /** Recomputes what {@code change} touches among {@code inMesh}, the nodes of its mesh. */
+    void meshChanged(MeshChange change, List<DataplaneNode> inMesh) {
+        if (change.reloaded() || !change.after().index.catalog().equals(change.before().index.catalog())) {
+            inMesh.forEach(this::renderFull);
+            return;
+        }
+        Set<String> changedServices = change.after().index.changedServices(change.before().index);
+        // Nodes with equal view keys match policies alike, unless a changed policy selects dataplanes by name: then
+        // the name (left out of the key) matters and each node is matched on its own.
+        boolean byKey = change.policies().stream().noneMatch(p -> namesDataplanes(p.before()) || namesDataplanes(p.after()));
+        Map<ViewKey, Boolean> selectedByKey = new HashMap<>();
+        for (DataplaneNode st : inMesh) {
+            boolean full = change.dataplanes().contains(st.id.name()) || (byKey && st.viewKey() != null
+                    ? selectedByKey.computeIfAbsent(st.viewKey(), k -> change.policies().stream().anyMatch(p -> selects(st, p)))
+                    : change.policies().stream().anyMatch(p -> selects(st, p)));
+            if (full) {
+                renderFull(st);
+            } else if (st.resources != null && st.resources.edsClusters().stream().anyMatch(r -> changedServices.contains(r.service()))) {
+                renderEndpoints(st);
+            }
+        }
+    }
+
+    private static boolean namesDataplanes(Resource policy) {
+        return policy != null && MeshState.namesDataplanes(policy);
+    }
+
+    /** Whether the old or the new version of a policy selects the node. */
+    private static boolean selects(DataplaneNode st, PolicyChange change) {
+        if (st.view == null) return true;
+        List<Resource> versions = new ArrayList<>();
+        if (change.before() != null) versions.add(change.before());
+        if (change.after() != null) versions.add(change.after());
+        try {
+            return !PolicyMatcher.matchingPolicies(MatchInput.of(st.view.dataplane()), versions).isEmpty();
+        } catch (RuntimeException e) {
+            return true; // re-render: the render then records the failure against this node
+        }
+    }
+
+    /** Recomputes the node's whole config (view, listeners, routes, clusters, endpoints). */
+    void renderFull(DataplaneNode st) {
+        MeshState ms = meshes.apply(st.id.mesh());
+        if (ms == null) {
+            setSnapshot(st, null, null, null);
+            return;
+        }
+        Resource dp = ms.inputs.dataplanes().get(st.id.name());
+        if (dp == null && st.selfRegistration != null) dp = st.selfRegistration;
+        boolean registered = dp != null;
+        if (!registered && !allowUnregisteredClients) {
+            setSnapshot(st, null, null, null);
+            return;
+        }
+        Resource effective = registered ? dp : st.clientOnly();
+        ViewKey key = st.viewKey(effective, registered, ms.policiesNameDataplanes(), k -> viewKeys.get(k, same -> same));
+        // Once per key and mesh generation: a thousand identical clients cost one lookup each, not one render each.
+        PreparedConfig prepared = ms.prepared.computeIfAbsent(key, k -> prepare(ms, st, effective, registered, k));
+        if (prepared.failure() != null) {
+            renderFailed(st, prepared.failure());
+            return;
+        }
+        renderRecovered(st);
+        DataplaneView shared = prepared.view();
+        DataplaneView view = shared.id().equals(st.id) ? shared
+                : new DataplaneView(st.id, shared.flavour(), effective, registered, shared.inbounds(), shared.outbounds(), shared.policies());
+        st.fullRenders++;
+        fullRenders.increment();
+        setSnapshot(st, view, prepared.resources(), prepared.snapshot());
+    }
+
+    /**
+     * View, config and snapshot for a view key in a mesh generation; shared by every node with that key. A failure is
+     * kept like a result, so a thousand nodes of a key that cannot render cost one attempt per mesh generation.
+     */
+    private PreparedConfig prepare(MeshState ms, DataplaneNode st, Resource dp, boolean registered, ViewKey key) {
+        try {
+            DataplaneView view = ms.views.computeIfAbsent(key, k -> ViewBuilder.build(st.id, st.flavour, dp, registered, ms.inputs, ms.index));
+            XdsResources res = renders.get(RenderKey.of(view), k -> renderer.render(view, ms.index));
+            MeshState.Eds eds = ms.eds(res.edsClusters());
+            res = res.withEndpoints(eds.assignments(), eds.version());
+            return new PreparedConfig(view, res, snapshot(res), null);
+        } catch (RuntimeException e) {
+            return new PreparedConfig(null, null, null, RenderFailure.of(e, dp, Instant.now()));
+        }
+    }
+
+    /** Recomputes only the node's endpoints (EDS), keeping its listeners, routes and clusters. */
+    private void renderEndpoints(DataplaneNode st) {
+        MeshState ms = meshes.apply(st.id.mesh());
+        if (ms == null || st.resources == null) return;
+        XdsResources res;
+        try {
+            MeshState.Eds eds = ms.eds(st.resources.edsClusters());
+            res = st.resources.withEndpoints(eds.assignments(), eds.version());
+        } catch (RuntimeException e) {
+            Resource dp = ms.inputs.dataplanes().getOrDefault(st.id.name(), st.view == null ? st.clientOnly() : st.view.dataplane());
+            renderFailed(st, RenderFailure.of(e, dp, Instant.now()));
+            return;
+        }
+        st.edsRenders++;
+        edsRenders.increment();
+        setSnapshot(st, st.view, res, null);
+    }
+
+    /**
+     * The node keeps the config it has (its last good one, or none yet); the failure is logged once, counted, and shown
+     * in its status and {@code _config}. Other nodes are not affected: each key renders on its own.
+     */
+    private void renderFailed(DataplaneNode st, RenderFailure failure) {
+        Counter.builder("ursa_xds_render_errors").description("dataplane configs that could not be computed (the node keeps its last good one)")
+                .tag("mesh", st.id.mesh()).tag("type", failure.type()).tag("name", failure.names()).register(meters).increment();
+        if (!failure.sameAs(st.renderFailure)) {
+            String kept = st.resources == null ? "none yet" : "listeners " + st.resources.listenersVersion();
+            LOG.warnf("xDS config of %s cannot be computed because of %s %s: %s; it keeps its last good config (%s)", st.id, failure.type(),
+                    failure.resources(), failure.message(), kept);
+            st.renderFailure = failure;
+            if (hasDataplane(st)) insights.renderFailing(st.id, failure);
+        }
+    }
+
+    private void renderRecovered(DataplaneNode st) {
+        if (st.renderFailure == null) return;
+        LOG.infof("xDS config of %s computes again (it failed because of %s %s)", st.id, st.renderFailure.type(), st.renderFailure.resources());
+        st.renderFailure = null;
+        insights.clear(st.id);
+    }
+
+    /** Insights belong to dataplanes: a client-only node (no Dataplane) has none. */
+    private boolean hasDataplane(DataplaneNode st) {
+        MeshState ms = meshes.apply(st.id.mesh());
+        return st.selfRegistration != null || (ms != null && ms.inputs.dataplanes().containsKey(st.id.name()));
+    }
+
+    /** {@code snapshot} may be null: it is then looked up (or built) from the resources' versions. */
+    private void setSnapshot(DataplaneNode st, DataplaneView view, XdsResources res, Snapshot snapshot) {
+        if (res == null) res = EMPTY;
+        XdsResources before = st.resources;
+        st.view = view;
+        st.resources = res;
+        if (before != null && before.listenersVersion().equals(res.listenersVersion()) && before.routesVersion().equals(res.routesVersion())
+                && before.clustersVersion().equals(res.clustersVersion()) && before.endpointsVersion().equals(res.endpointsVersion())) {
+            return;
+        }
+        cache.setSnapshot(st.id.toString(), snapshot != null ? snapshot : snapshot(res));
+    }
+
+    /** Snapshot.create hashes every resource; nodes with equal content share one immutable snapshot. */
+    private Snapshot snapshot(XdsResources r) {
+        String key = r.listenersVersion() + r.routesVersion() + r.clustersVersion() + r.endpointsVersion();
+        return snapshots.get(key, k -> Snapshot.create(r.clusters(), r.clustersVersion(), r.endpoints(), r.endpointsVersion(), r.listeners(),
+                r.listenersVersion(), r.routes(), r.routesVersion(), List.of(), ""));
+    }
+}
