@@ -388,6 +388,7 @@ final class UrsaManifestRules {
         for (App app : apps) {
             for (var entry : app.ports.entrySet()) {
                 if (app == App.INGRESS && "http".equals(entry.getKey())) continue; // health only: probed, not exposed
+                if ("diagnostics".equals(entry.getKey())) continue; // probed and scraped on the pod, not exposed
                 boolean exposed = all(Service.class).stream()
                         .flatMap(s -> s.getSpec().getPorts().stream())
                         .anyMatch(p -> p.getPort() == entry.getValue().intValue());

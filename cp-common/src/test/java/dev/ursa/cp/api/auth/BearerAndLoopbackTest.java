@@ -31,7 +31,7 @@ class BearerAndLoopbackTest {
         assertThat(Loopback.isLoopback(SocketAddress.inetSocketAddress(1234, "fe80::1"))).isFalse();
         assertThat(Loopback.isLoopback(SocketAddress.inetSocketAddress(1234, "0.0.0.0"))).isFalse();
         assertThat(Loopback.isLoopback(SocketAddress.inetSocketAddress(1234, "localhost"))).as("a name is never looked up").isFalse();
-        assertThat(Loopback.isLoopback(SocketAddress.domainSocketAddress("/tmp/x.sock"))).isFalse();
+        assertThat(Loopback.isLoopback(SocketAddress.domainSocketAddress("x.sock"))).isFalse();
         assertThat(Loopback.isLoopback(null)).isFalse();
     }
 }
