@@ -8,6 +8,9 @@
 #   GLOBAL_HTTP_PORT [5681]   GLOBAL_KDS_PORT [5685]
 #   ZONE1_HTTP_PORT [5691]    ZONE1_XDS_PORT [5678]      ZONE2_HTTP_PORT [5692]    ZONE2_XDS_PORT [5679]
 #   INGRESS1_PORT [10001]     INGRESS1_HTTP_PORT [9901]  INGRESS2_PORT [10002]     INGRESS2_HTTP_PORT [9902]
+#   GLOBAL_DIAGNOSTICS_PORT [5680]  ZONE1_DIAGNOSTICS_PORT [5693]  ZONE2_DIAGNOSTICS_PORT [5694] (health + metrics, read-only)
+# The admin APIs and diagnostics ports listen on 127.0.0.1 only: loopback callers are admin without a token
+# (docs/security.md); nothing here is reachable from another host's browser or script.
 #   SKIP_BUILD=1 reuses the last build; URSA_LOG_DIR [target/local] holds the logs (Maven's in build.log) and zone tokens;
 #   START_TIMEOUT [120] seconds allowed for each step.
 set -euo pipefail
@@ -21,8 +24,13 @@ ZONE1_HTTP_PORT="${ZONE1_HTTP_PORT:-5691}";   ZONE1_XDS_PORT="${ZONE1_XDS_PORT:-
 ZONE2_HTTP_PORT="${ZONE2_HTTP_PORT:-5692}";   ZONE2_XDS_PORT="${ZONE2_XDS_PORT:-5679}"
 INGRESS1_PORT="${INGRESS1_PORT:-10001}";      INGRESS1_HTTP_PORT="${INGRESS1_HTTP_PORT:-9901}"
 INGRESS2_PORT="${INGRESS2_PORT:-10002}";      INGRESS2_HTTP_PORT="${INGRESS2_HTTP_PORT:-9902}"
+GLOBAL_DIAGNOSTICS_PORT="${GLOBAL_DIAGNOSTICS_PORT:-5680}"
+ZONE1_DIAGNOSTICS_PORT="${ZONE1_DIAGNOSTICS_PORT:-5693}"; ZONE2_DIAGNOSTICS_PORT="${ZONE2_DIAGNOSTICS_PORT:-5694}"
 START_TIMEOUT="${START_TIMEOUT:-120}"
 zone_http=("" "$ZONE1_HTTP_PORT" "$ZONE2_HTTP_PORT"); zone_xds=("" "$ZONE1_XDS_PORT" "$ZONE2_XDS_PORT")
+zone_diag=("" "$ZONE1_DIAGNOSTICS_PORT" "$ZONE2_DIAGNOSTICS_PORT")
+# Admin API and diagnostics on loopback only (quarkus.http.host stays 0.0.0.0 by default: remote callers need tokens).
+loopback_admin=(-Dquarkus.http.host=127.0.0.1 -Dursa.diagnostics.host=127.0.0.1)
 ingress_port=("" "$INGRESS1_PORT" "$INGRESS2_PORT"); ingress_http=("" "$INGRESS1_HTTP_PORT" "$INGRESS2_HTTP_PORT")
 global="http://127.0.0.1:$GLOBAL_HTTP_PORT"
 DEMO_JAR=demo-services/target/demo-services.jar
@@ -154,6 +162,7 @@ trap 'stop; exit 143' TERM
 trap 'stop; exit 129' HUP # a closed terminal: the processes run in groups of their own, its SIGHUP would miss them
 
 launch global -Dquarkus.http.port="$GLOBAL_HTTP_PORT" -Dursa.kds.port="$GLOBAL_KDS_PORT" \
+  "${loopback_admin[@]}" -Dursa.diagnostics.port="$GLOBAL_DIAGNOSTICS_PORT" \
   -jar global-cp/target/quarkus-app/quarkus-run.jar
 await global "global CP on :$GLOBAL_HTTP_PORT" ready "$GLOBAL_HTTP_PORT"
 
@@ -165,6 +174,7 @@ for z in 1 2; do
   launch "zone-$z" -Dquarkus.http.port="${zone_http[z]}" -Dquarkus.grpc.server.port="${zone_xds[z]}" \
     -Dursa.zone.name="zone-$z" -Dursa.zone.global-address="grpc://127.0.0.1:$GLOBAL_KDS_PORT" \
     -Dursa.zone.token-file="$logs/zone-$z.token" -Dursa.zone.data-dir="$logs/zone-$z-data" \
+    "${loopback_admin[@]}" -Dursa.diagnostics.port="${zone_diag[z]}" \
     -jar zone-cp/target/quarkus-app/quarkus-run.jar
 done
 for z in 1 2; do await "zone-$z" "zone-$z CP on :${zone_http[z]} (synced with the global)" ready "${zone_http[z]}"; done
@@ -200,6 +210,8 @@ cat <<MSG
 
 Ursa is running (in-memory store; nothing is kept after Ctrl-C).
   global CP admin API : $global/        (OpenAPI: /q/openapi, metrics: /q/metrics, KDS on :$GLOBAL_KDS_PORT)
+  admin access        : loopback only, as admin without a token (docs/security.md: user tokens for remote callers)
+  diagnostics         : health + metrics on :$GLOBAL_DIAGNOSTICS_PORT (global), :$ZONE1_DIAGNOSTICS_PORT, :$ZONE2_DIAGNOSTICS_PORT (zones)
   zone-1 CP admin API : http://127.0.0.1:$ZONE1_HTTP_PORT/        (xDS on :$ZONE1_XDS_PORT, ingress :$INGRESS1_PORT, ingress metrics :$INGRESS1_HTTP_PORT)
   zone-2 CP admin API : http://127.0.0.1:$ZONE2_HTTP_PORT/        (xDS on :$ZONE2_XDS_PORT, ingress :$INGRESS2_PORT, ingress metrics :$INGRESS2_HTTP_PORT)
   demo services       : echo in zone-1 and zone-2, hello in zone-2 only (mesh default)

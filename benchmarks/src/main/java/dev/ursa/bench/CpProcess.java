@@ -53,6 +53,8 @@ public final class CpProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
+        // Several control planes per host: never the fixed diagnostics port 5680.
+        if (!props.containsKey("ursa.diagnostics.port")) cmd.add("-Dursa.diagnostics.port=" + freePort());
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());

@@ -20,12 +20,14 @@ public final class UrsaProcess implements AutoCloseable {
 
     private final String name;
     private final int httpPort;
+    private final int diagnosticsPort;
     private final Process process;
     private final Path log;
 
-    private UrsaProcess(String name, int httpPort, Process process, Path log) {
+    private UrsaProcess(String name, int httpPort, int diagnosticsPort, Process process, Path log) {
         this.name = name;
         this.httpPort = httpPort;
+        this.diagnosticsPort = diagnosticsPort;
         this.process = process;
         this.log = log;
     }
@@ -51,6 +53,11 @@ public final class UrsaProcess implements AutoCloseable {
         if (app.equals("zone-cp") && !props.containsKey("quarkus.grpc.server.port")) {
             cmd.add("-Dquarkus.grpc.server.port=" + freePort()); // several zones per host: never the fixed xDS port 5678
         }
+        int diagnosticsPort = -1;
+        if (!app.equals("ingress-gateway")) { // control planes: never the fixed diagnostics port 5680
+            diagnosticsPort = props.containsKey("ursa.diagnostics.port") ? Integer.parseInt(props.get("ursa.diagnostics.port")) : freePort();
+            if (!props.containsKey("ursa.diagnostics.port")) cmd.add("-Dursa.diagnostics.port=" + diagnosticsPort);
+        }
         if (app.equals("ingress-gateway") && !props.containsKey("ursa.ingress.port")) {
             cmd.add("-Dursa.ingress.port=" + freePort()); // never the fixed 10001
         }
@@ -61,7 +68,7 @@ public final class UrsaProcess implements AutoCloseable {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + "-" + System.nanoTime() + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        UrsaProcess up = new UrsaProcess(name, httpPort, p, log);
+        UrsaProcess up = new UrsaProcess(name, httpPort, diagnosticsPort, p, log);
         try {
             up.awaitReady(Duration.ofSeconds(120)); // generous: a loaded 2-core machine starting several JVMs at once
         } catch (RuntimeException | IOException e) {
@@ -77,6 +84,11 @@ public final class UrsaProcess implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** A control plane's diagnostics port (health, metrics); -1 for an ingress. */
+    public int diagnosticsPort() {
+        return diagnosticsPort;
     }
 
     public void awaitReady(Duration timeout) throws IOException {

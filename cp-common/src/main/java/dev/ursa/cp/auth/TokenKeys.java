@@ -3,6 +3,7 @@ package dev.ursa.cp.auth;
 import dev.ursa.mesh.store.ResourceStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -25,6 +26,7 @@ public class TokenKeys {
     private final Map<TokenKind, StoredKeyRing> rings = new EnumMap<>(TokenKind.class);
     private final Map<TokenKind, StoredRevocations> revocations = new EnumMap<>(TokenKind.class);
 
+    @Inject
     public TokenKeys(ResourceStore store) {
         this(store, Clock.systemUTC());
     }

@@ -1,6 +1,6 @@
 package dev.ursa.global.tokens;
 
-import dev.ursa.mesh.policy.common.KumaDuration;
+import dev.ursa.cp.api.auth.ValidFor;
 import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.sync.tokens.InvalidZoneTokenException;
 import dev.ursa.sync.tokens.ZoneNames;
@@ -41,17 +41,7 @@ public class TokensApi {
         if (request == null || request.zone() == null || !ZoneNames.valid(request.zone())) {
             throw ValidationException.of("Invalid zone token request", "zone", ZoneNames.rule());
         }
-        Duration validity = DEFAULT_VALIDITY;
-        if (request.validFor() != null) {
-            try {
-                validity = KumaDuration.parse(request.validFor()).value();
-            } catch (RuntimeException e) {
-                throw ValidationException.of("Invalid zone token request", "validFor", "must be a duration like \"8760h\"");
-            }
-            if (validity.isNegative() || validity.isZero()) {
-                throw ValidationException.of("Invalid zone token request", "validFor", "must be positive");
-            }
-        }
+        Duration validity = ValidFor.parse(request.validFor(), DEFAULT_VALIDITY, "Invalid zone token request");
         return Response.ok(tokens.issue(request.zone(), validity), MediaType.TEXT_PLAIN).build();
     }
 

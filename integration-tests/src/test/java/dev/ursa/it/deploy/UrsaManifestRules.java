@@ -46,9 +46,9 @@ final class UrsaManifestRules {
 
     /** The apps, by container name: the keys each must set and the ports the contract gives it. */
     enum App {
-        GLOBAL_CP("global-cp", Map.of("http", 5681, "kds", 5685),
+        GLOBAL_CP("global-cp", Map.of("http", 5681, "kds", 5685, "diagnostics", 5680),
                 Set.of("QUARKUS_HTTP_PORT", "URSA_KDS_PORT", "URSA_STORE_TYPE")),
-        ZONE_CP("zone-cp", Map.of("http", 5681, "xds", 5678),
+        ZONE_CP("zone-cp", Map.of("http", 5681, "xds", 5678, "diagnostics", 5680),
                 Set.of("QUARKUS_HTTP_PORT", "QUARKUS_GRPC_SERVER_PORT", "URSA_STORE_TYPE", "URSA_ZONE_NAME",
                         "URSA_ZONE_GLOBAL_ADDRESS", "URSA_ZONE_TOKEN_FILE")),
         INGRESS("ingress-gateway", Map.of("http", 5682, "ingress", 10001),
@@ -74,6 +74,8 @@ final class UrsaManifestRules {
     /** Every Ursa key the apps read (README.md's configuration table, env form): an unknown URSA_* key is a typo. */
     static final Set<String> KNOWN_URSA_KEYS = Set.of(
             "URSA_STORE_TYPE",
+            "URSA_API_LOCALHOST_IS_ADMIN", "URSA_API_ADMIN_TOKEN_FILE", "URSA_API_ADMIN_TOKEN_VALID_FOR", "URSA_API_TLS_CERT_FILE",
+            "URSA_API_TLS_KEY_FILE", "URSA_DIAGNOSTICS_ENABLED", "URSA_DIAGNOSTICS_PORT", "URSA_DIAGNOSTICS_HOST",
             "URSA_ZONE_NAME", "URSA_ZONE_GLOBAL_ADDRESS", "URSA_ZONE_TOKEN", "URSA_ZONE_TOKEN_FILE", "URSA_ZONE_DATA_DIR",
             "URSA_ZONE_KDS_CA_FILE", "URSA_ZONE_KDS_BACKOFF_MIN", "URSA_ZONE_KDS_BACKOFF_MAX",
             "URSA_ZONE_KDS_KEEPALIVE_TIME", "URSA_ZONE_KDS_KEEPALIVE_TIMEOUT", "URSA_ZONE_KDS_BATCH_WINDOW",
@@ -143,9 +145,12 @@ final class UrsaManifestRules {
             checkEnv(cw, app.get(), env, c, pod);
             checkPorts(cw, app.get(), c);
             int httpPort = intValue(env.get("QUARKUS_HTTP_PORT")).orElse(-1);
-            checkProbe(cw + " livenessProbe", c.getLivenessProbe(), "/q/health/live", httpPort, c);
-            checkProbe(cw + " readinessProbe", c.getReadinessProbe(), "/q/health/ready", httpPort, c);
-            if (c.getStartupProbe() != null) checkProbe(cw + " startupProbe", c.getStartupProbe(), null, httpPort, c);
+            // Control planes also serve health on their diagnostics port (no credentials, no writes, plain HTTP).
+            int diagnosticsPort = app.get().ports.getOrDefault("diagnostics", -1);
+            checkProbe(cw + " livenessProbe", c.getLivenessProbe(), "/q/health/live", httpPort, diagnosticsPort, c);
+            checkProbe(cw + " readinessProbe", c.getReadinessProbe(), "/q/health/ready", httpPort, diagnosticsPort, c);
+            if (c.getStartupProbe() != null) checkProbe(cw + " startupProbe", c.getStartupProbe(), null, httpPort, diagnosticsPort, c);
+            checkScrape(cw, d, diagnosticsPort);
             checkMounts(cw, c, pod);
         }
     }
@@ -294,7 +299,17 @@ final class UrsaManifestRules {
         }
     }
 
-    private void checkProbe(String where, Probe probe, String expectedPath, int httpPort, Container c) {
+    /** Prometheus scrapes a control plane's diagnostics port: its admin port needs a token for /q/metrics. */
+    private void checkScrape(String where, Deployment d, int diagnosticsPort) {
+        Map<String, String> annotations = d.getSpec().getTemplate().getMetadata() == null ? null
+                : d.getSpec().getTemplate().getMetadata().getAnnotations();
+        if (diagnosticsPort < 0 || annotations == null || !"true".equals(annotations.get("prometheus.io/scrape"))) return;
+        if (!Integer.toString(diagnosticsPort).equals(annotations.get("prometheus.io/port"))) {
+            problems.add(where + ": prometheus.io/port is " + annotations.get("prometheus.io/port") + ", expected the diagnostics port " + diagnosticsPort);
+        }
+    }
+
+    private void checkProbe(String where, Probe probe, String expectedPath, int httpPort, int diagnosticsPort, Container c) {
         if (probe == null) {
             problems.add(where + " is missing");
             return;
@@ -312,9 +327,10 @@ final class UrsaManifestRules {
         Optional<Integer> port = resolve(probe.getHttpGet().getPort(), c);
         if (port.isEmpty()) {
             problems.add(where + ": port " + show(probe.getHttpGet().getPort()) + " is not a port of the container");
-        } else if (port.get() != httpPort) {
+        } else if (port.get() != httpPort && port.get() != diagnosticsPort) {
             problems.add(where + ": port " + show(probe.getHttpGet().getPort()) + " (" + port.get()
-                    + ") is not the HTTP port " + httpPort + " (QUARKUS_HTTP_PORT) where /q/health is served");
+                    + ") is not the HTTP port " + httpPort + " (QUARKUS_HTTP_PORT)"
+                    + (diagnosticsPort > 0 ? " or the diagnostics port " + diagnosticsPort : "") + " where /q/health is served");
         }
     }
 
@@ -372,6 +388,7 @@ final class UrsaManifestRules {
         for (App app : apps) {
             for (var entry : app.ports.entrySet()) {
                 if (app == App.INGRESS && "http".equals(entry.getKey())) continue; // health only: probed, not exposed
+                if ("diagnostics".equals(entry.getKey())) continue; // probed and scraped on the pod, not exposed
                 boolean exposed = all(Service.class).stream()
                         .flatMap(s -> s.getSpec().getPorts().stream())
                         .anyMatch(p -> p.getPort() == entry.getValue().intValue());

@@ -24,11 +24,14 @@ import java.util.regex.Pattern;
 final class LocalLauncher implements AutoCloseable {
     static final String READY_LINE = "Press Ctrl-C to stop.";
     private static final List<String> PORT_VARS = List.of("GLOBAL_HTTP_PORT", "GLOBAL_KDS_PORT", "ZONE1_HTTP_PORT", "ZONE1_XDS_PORT",
-            "ZONE2_HTTP_PORT", "ZONE2_XDS_PORT", "INGRESS1_PORT", "INGRESS1_HTTP_PORT", "INGRESS2_PORT", "INGRESS2_HTTP_PORT");
+            "ZONE2_HTTP_PORT", "ZONE2_XDS_PORT", "INGRESS1_PORT", "INGRESS1_HTTP_PORT", "INGRESS2_PORT", "INGRESS2_HTTP_PORT",
+            "GLOBAL_DIAGNOSTICS_PORT", "ZONE1_DIAGNOSTICS_PORT", "ZONE2_DIAGNOSTICS_PORT");
     /** The script's default ports, as docs/quickstart.md shows them. */
-    static final Map<String, Integer> DEFAULT_PORTS = Map.of("GLOBAL_HTTP_PORT", 5681, "GLOBAL_KDS_PORT", 5685, "ZONE1_HTTP_PORT", 5691,
-            "ZONE1_XDS_PORT", 5678, "ZONE2_HTTP_PORT", 5692, "ZONE2_XDS_PORT", 5679, "INGRESS1_PORT", 10001, "INGRESS1_HTTP_PORT", 9901,
-            "INGRESS2_PORT", 10002, "INGRESS2_HTTP_PORT", 9902);
+    static final Map<String, Integer> DEFAULT_PORTS = Map.ofEntries(Map.entry("GLOBAL_HTTP_PORT", 5681), Map.entry("GLOBAL_KDS_PORT", 5685),
+            Map.entry("ZONE1_HTTP_PORT", 5691), Map.entry("ZONE1_XDS_PORT", 5678), Map.entry("ZONE2_HTTP_PORT", 5692), Map.entry("ZONE2_XDS_PORT", 5679),
+            Map.entry("INGRESS1_PORT", 10001), Map.entry("INGRESS1_HTTP_PORT", 9901), Map.entry("INGRESS2_PORT", 10002),
+            Map.entry("INGRESS2_HTTP_PORT", 9902), Map.entry("GLOBAL_DIAGNOSTICS_PORT", 5680), Map.entry("ZONE1_DIAGNOSTICS_PORT", 5693),
+            Map.entry("ZONE2_DIAGNOSTICS_PORT", 5694));
 
     final Map<String, Integer> ports;
     final Path logDir;

@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,8 +26,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The README's first command, {@code bin/run-local.sh}, as a user runs it (one run shared by every test here, in
@@ -64,6 +71,18 @@ class LocalLauncherIT {
         assertThat(launcher.javaProcesses()).as("global, 2 zone CPs, 2 ingresses, 2 demo service processes").hasSize(7);
         for (String http : List.of("GLOBAL_HTTP_PORT", "ZONE1_HTTP_PORT", "ZONE2_HTTP_PORT", "INGRESS1_HTTP_PORT", "INGRESS2_HTTP_PORT")) {
             assertThat(Http.get(url(http, "/q/health/ready")).status()).as(http + " ready").isEqualTo(200);
+        }
+        for (String diag : List.of("GLOBAL_DIAGNOSTICS_PORT", "ZONE1_DIAGNOSTICS_PORT", "ZONE2_DIAGNOSTICS_PORT")) {
+            assertThat(Http.get(url(diag, "/q/health/ready")).status()).as(diag + " ready").isEqualTo(200);
+        }
+        // The demo binds the admin APIs to loopback (where callers are admin without a token): no other address answers.
+        Optional<InetAddress> other = NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()).findFirst();
+        if (other.isPresent()) {
+            for (String admin : List.of("GLOBAL_HTTP_PORT", "ZONE1_HTTP_PORT", "ZONE2_HTTP_PORT")) {
+                assertThatThrownBy(() -> new Socket(other.get(), launcher.port(admin)).close()).as(admin + " on " + other.get())
+                        .isInstanceOf(ConnectException.class);
+            }
         }
         String out = launcher.output();
         assertThat(out).contains("global CP admin API : " + url("GLOBAL_HTTP_PORT", "/"));

@@ -1,0 +1,43 @@
+package dev.ursa.cp.api.auth;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Which access each admin API request needs, from its method and (normalised) path alone, so one rule covers every
+ * resource, the {@code /q/*} endpoints and whatever later adds a path. Only liveness/readiness probes are open; reads
+ * need a readonly or admin caller; writes, token endpoints, KDS material and secret collections need an admin, even to
+ * read.
+ */
+public final class AccessRules {
+    private static final Set<String> OPEN_PATHS = Set.of("/q/health", "/q/health/live", "/q/health/ready", "/q/health/started");
+    private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    /** Token endpoints, KDS trust material ({@code /kds/ca.pem}) and secret collections (global or in a mesh). */
+    private static final Pattern ADMIN_ONLY = Pattern.compile(
+            "^/(tokens|kds|secrets|global-secrets)(/.*)?$|^/meshes/[^/]+/secrets(/.*)?$", Pattern.CASE_INSENSITIVE);
+
+    private AccessRules() {
+    }
+
+    public static Access required(String method, String path) {
+        String m = method.toUpperCase(Locale.ROOT);
+        String p = normalise(path);
+        boolean read = READ_METHODS.contains(m);
+        if (read && !m.equals("OPTIONS") && OPEN_PATHS.contains(p)) return Access.OPEN;
+        if (!read || ADMIN_ONLY.matcher(p).matches()) return Access.ADMIN;
+        return Access.READ;
+    }
+
+    /**
+     * Without matrix parameters ({@code ;x=y} in a segment), trailing slashes and repeated slashes, so that no spelling
+     * of a path a router would still match escapes its rule. Dot segments and percent-encoding are already resolved by
+     * Vert.x's {@code normalizedPath()}.
+     */
+    private static String normalise(String path) {
+        if (path == null || path.isEmpty()) return "/";
+        String p = path.replaceAll(";[^/]*", "").replaceAll("/{2,}", "/");
+        while (p.length() > 1 && p.endsWith("/")) p = p.substring(0, p.length() - 1);
+        return p;
+    }
+}
