@@ -11,7 +11,8 @@
 #   GLOBAL_DIAGNOSTICS_PORT [5680]  ZONE1_DIAGNOSTICS_PORT [5693]  ZONE2_DIAGNOSTICS_PORT [5694] (health + metrics, read-only)
 # The admin APIs and diagnostics ports listen on 127.0.0.1 only: loopback callers are admin without a token
 # (docs/security.md); nothing here is reachable from another host's browser or script.
-#   SKIP_BUILD=1 reuses the last build; URSA_LOG_DIR [target/local] holds the logs (Maven's in build.log) and zone tokens;
+#   SKIP_BUILD=1 reuses the last build; URSA_LOG_DIR [target/local] holds the logs (Maven's in build.log), the zone tokens
+#   and the global's KDS CA (kds-ca.pem: KDS is TLS, the zones dial grpcs:// and verify with it);
 #   START_TIMEOUT [120] seconds allowed for each step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -166,13 +167,17 @@ launch global -Dquarkus.http.port="$GLOBAL_HTTP_PORT" -Dursa.kds.port="$GLOBAL_K
   -jar global-cp/target/quarkus-app/quarkus-run.jar
 await global "global CP on :$GLOBAL_HTTP_PORT" ready "$GLOBAL_HTTP_PORT"
 
+# KDS is TLS by default: the global generated its own CA on first start; the zones verify the global with it.
+curl -sf --max-time 5 "$global/kds/ca.pem" > "$logs/kds-ca.pem"
+
 # Zones federate with the global over KDS, each with a zone token issued by the global's REST API.
 for z in 1 2; do
   # A token is a credential: readable by this user only, and never printed.
   (umask 077; curl -sf -XPOST "$global/tokens/zone" -H 'content-type: application/json' \
        -d "{\"zone\":\"zone-$z\",\"validFor\":\"24h\"}" > "$logs/zone-$z.token")
   launch "zone-$z" -Dquarkus.http.port="${zone_http[z]}" -Dquarkus.grpc.server.port="${zone_xds[z]}" \
-    -Dursa.zone.name="zone-$z" -Dursa.zone.global-address="grpc://127.0.0.1:$GLOBAL_KDS_PORT" \
+    -Dursa.zone.name="zone-$z" -Dursa.zone.global-address="grpcs://127.0.0.1:$GLOBAL_KDS_PORT" \
+    -Dursa.zone.kds.ca-file="$logs/kds-ca.pem" \
     -Dursa.zone.token-file="$logs/zone-$z.token" -Dursa.zone.data-dir="$logs/zone-$z-data" \
     "${loopback_admin[@]}" -Dursa.diagnostics.port="${zone_diag[z]}" \
     -jar zone-cp/target/quarkus-app/quarkus-run.jar
@@ -209,7 +214,7 @@ await zone-2 "zone-2 to see echo offered by zone-1's ingress" zone_offers "$ZONE
 cat <<MSG
 
 Ursa is running (in-memory store; nothing is kept after Ctrl-C).
-  global CP admin API : $global/        (OpenAPI: /q/openapi, metrics: /q/metrics, KDS on :$GLOBAL_KDS_PORT)
+  global CP admin API : $global/        (OpenAPI: /q/openapi, metrics: /q/metrics, KDS over TLS on :$GLOBAL_KDS_PORT)
   admin access        : loopback only, as admin without a token (docs/security.md: user tokens for remote callers)
   diagnostics         : health + metrics on :$GLOBAL_DIAGNOSTICS_PORT (global), :$ZONE1_DIAGNOSTICS_PORT, :$ZONE2_DIAGNOSTICS_PORT (zones)
   zone-1 CP admin API : http://127.0.0.1:$ZONE1_HTTP_PORT/        (xDS on :$ZONE1_XDS_PORT, ingress :$INGRESS1_PORT, ingress metrics :$INGRESS1_HTTP_PORT)
@@ -217,6 +222,7 @@ Ursa is running (in-memory store; nothing is kept after Ctrl-C).
   demo services       : echo in zone-1 and zone-2, hello in zone-2 only (mesh default)
   logs                : $logs/*.log
   zone tokens         : $logs/zone-1.token, $logs/zone-2.token (the credentials the zones dial the global with)
+  KDS CA              : $logs/kds-ca.pem (GET /kds/ca.pem on the global; the zones verify the global with it)
 
 Try:
   bin/demo-client.sh --xds 127.0.0.1:$ZONE1_XDS_PORT hello   # a zone-1 client; hello runs only in zone-2: through zone-2's ingress

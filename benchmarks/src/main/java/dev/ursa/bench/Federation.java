@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +17,8 @@ import java.util.Map;
 /**
  * A real federation on this machine: one global-cp and zone-cps started from their fast-jars, each zone with a zone
  * token from {@code POST /tokens/zone} and its own free HTTP, xDS and (global) KDS ports, all on the in-memory store.
+ * KDS runs with the secure defaults, as users run it: TLS verified with the CA the global serves at
+ * {@code GET /kds/ca.pem}, zone tokens in files readable by this user only.
  */
 public final class Federation implements AutoCloseable {
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
@@ -32,6 +36,7 @@ public final class Federation implements AutoCloseable {
     private final String label;
     private final CpProcess global;
     private final int kdsPort;
+    private Path caFile;
     private final List<Zone> zones = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -70,6 +75,24 @@ public final class Federation implements AutoCloseable {
         return List.copyOf(zones);
     }
 
+    /** The global's KDS CA ({@code GET /kds/ca.pem}) in a file of the log directory, fetched once. */
+    public synchronized Path caFile() throws IOException, InterruptedException {
+        if (caFile == null) {
+            HttpResponse<String> r = get(global.baseUri(), "/kds/ca.pem");
+            if (r.statusCode() != 200) throw new IllegalStateException("GET /kds/ca.pem answered " + r.statusCode() + ": " + r.body());
+            caFile = Files.writeString(logDir.resolve(label + "-kds-ca.pem"), r.body());
+        }
+        return caFile;
+    }
+
+    /** A zone token for {@code zone} in a new file only this user can read (never on a command line). */
+    private Path tokenFile(String zone, String logLabel) throws IOException, InterruptedException {
+        Path file = logDir.resolve(label + "-" + logLabel + ".token");
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.writeString(file, zoneToken(zone));
+    }
+
     /** Issues a zone token at the global (the JWT as text). */
     public String zoneToken(String zone) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(global.baseUri().resolve("/tokens/zone"))
@@ -87,8 +110,9 @@ public final class Federation implements AutoCloseable {
         props.put("quarkus.http.port", String.valueOf(CpProcess.freePort()));
         props.put("quarkus.grpc.server.port", String.valueOf(xds));
         props.put("ursa.zone.name", name);
-        props.put("ursa.zone.global-address", "grpc://127.0.0.1:" + kdsPort);
-        props.put("ursa.zone.token", zoneToken(name));
+        props.put("ursa.zone.global-address", "grpcs://127.0.0.1:" + kdsPort);
+        props.put("ursa.zone.kds.ca-file", caFile().toString());
+        props.put("ursa.zone.token-file", tokenFile(name, logLabel).toString());
         if (dataDir != null) props.put("ursa.zone.data-dir", dataDir.toString());
         CpProcess cp = CpProcess.start(zoneJar, props, List.of(), logDir, label + "-" + logLabel);
         Zone zone = new Zone(name, cp, xds, dataDir);

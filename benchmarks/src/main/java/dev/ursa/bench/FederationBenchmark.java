@@ -279,7 +279,7 @@ public final class FederationBenchmark {
         List<Long> resume = new ArrayList<>();
         long resources;
         long resent = 0;
-        try (KdsProbe probe = new KdsProbe(fed.kdsPort(), "kds-probe", fed.zoneToken("kds-probe"))) {
+        try (KdsProbe probe = new KdsProbe(fed.kdsPort(), fed.caFile(), "kds-probe", fed.zoneToken("kds-probe"))) {
             probe.sync(); // warm-up, discarded: the first sync in this JVM also JIT-compiles the KDS code (2-4 s measured)
             for (int i = 0; i < config.kdsRepeats(); i++) {
                 probe.forget();

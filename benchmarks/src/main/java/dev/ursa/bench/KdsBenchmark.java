@@ -320,8 +320,8 @@ public final class KdsBenchmark {
             Channel withZone = rewrite == null
                     ? ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md), counting)
                     : ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md), counting, rewrite);
-            KdsZoneClient client = new KdsZoneClient(withZone, local, sink, timer, workers, Clock.systemUTC(),
-                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(1)), Duration.ofMillis(20), 1 << 20,
+            KdsZoneClient client = new KdsZoneClient(withZone, local, sink, new KdsZoneClient.Settings(timer, workers, Clock.systemUTC(),
+                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(1)), Duration.ofMillis(20), 1 << 20),
                     new KdsZoneClient.Events() {
                         @Override
                         public void synced(Duration took) {

@@ -19,11 +19,13 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ForwardingClientCall;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.TlsChannelCredentials;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,8 +53,9 @@ public final class KdsProbe implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
     private final ExecutorService workers = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().factory());
 
-    public KdsProbe(int kdsPort, String zone, String token) {
-        this.channel = Grpc.newChannelBuilder("127.0.0.1:" + kdsPort, InsecureChannelCredentials.create())
+    /** @param caFile the global's KDS CA ({@code GET /kds/ca.pem}): the probe dials over TLS, as zones do */
+    public KdsProbe(int kdsPort, Path caFile, String zone, String token) throws IOException {
+        this.channel = Grpc.newChannelBuilder("127.0.0.1:" + kdsPort, TlsChannelCredentials.newBuilder().trustManager(caFile.toFile()).build())
                 .maxInboundMessageSize(4 * 1024 * 1024 + 64 * 1024).build();
         this.authenticated = ClientInterceptors.intercept(channel, new ClientInterceptor() {
             @Override
@@ -93,8 +96,8 @@ public final class KdsProbe implements AutoCloseable {
         AtomicLong received = new AtomicLong();
         ResourceIndex local = new ResourceIndex(store, KdsTypes.zoneToGlobal(),
                 r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL))).start();
-        try (KdsZoneClient client = new KdsZoneClient(authenticated, local, counting(sink, received), timer, workers, Clock.systemUTC(),
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new SecureRandom()), Duration.ofMillis(20), 1 << 20,
+        try (KdsZoneClient client = new KdsZoneClient(authenticated, local, counting(sink, received), new KdsZoneClient.Settings(timer, workers, Clock.systemUTC(),
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new SecureRandom()), Duration.ofMillis(20), 1 << 20),
                 new KdsZoneClient.Events() {
                     @Override
                     public void synced(Duration took) {

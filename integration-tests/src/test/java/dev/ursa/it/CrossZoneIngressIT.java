@@ -21,9 +21,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,12 +57,10 @@ class CrossZoneIngressIT {
         assertThat(Http.putYaml(global.baseUrl() + "/meshes/default", "type: Mesh\nname: default\n", null).status()).isBetween(200, 201);
         for (String zone : List.of("zone-1", "zone-2")) {
             xdsPorts.put(zone, UrsaProcess.freePort());
-            zones.put(zone, UrsaProcess.start("xz-" + zone, "zone-cp", Map.of(
-                    "ursa.zone.name", zone,
-                    "ursa.zone.global-address", "grpc://127.0.0.1:" + kds,
-                    "ursa.zone.token", issueToken(zone),
-                    "ursa.zone.kds.backoff-max", "1s",
-                    "quarkus.grpc.server.port", Integer.toString(xdsPorts.get(zone)))));
+            Map<String, String> props = new HashMap<>(ZoneKds.props(global.baseUrl(), zone, kds));
+            props.put("ursa.zone.kds.backoff-max", "1s");
+            props.put("quarkus.grpc.server.port", Integer.toString(xdsPorts.get(zone)));
+            zones.put(zone, UrsaProcess.start("xz-" + zone, "zone-cp", props));
         }
         for (String zone : zones.keySet()) {
             ingressPorts.put(zone, UrsaProcess.freePort());
@@ -84,14 +79,6 @@ class CrossZoneIngressIT {
                 "ursa.ingress.advertised-address", "127.0.0.1",
                 "ursa.ingress.advertised-port", Integer.toString(ingressPorts.get(zone)),
                 "ursa.ingress.backoff-max", "500ms")));
-    }
-
-    String issueToken(String zone) throws Exception {
-        HttpResponse<String> r = Http.client().send(HttpRequest.newBuilder(URI.create(global.baseUrl() + "/tokens/zone"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"zone\":\"" + zone + "\",\"validFor\":\"24h\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body().trim();
     }
 
     @AfterAll

@@ -7,9 +7,6 @@ import dev.ursa.testsupport.Await;
 import dev.ursa.testsupport.EchoBackend;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,7 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * A global (memory store) and N zone CPs with one ingress each, all real processes from the built fast-jars. Zones
+ * A global (memory store) and N zone CPs with one ingress each, all real processes from the built fast-jars, with the
+ * secure defaults (KDS over TLS verified with the global's CA, zone tokens in files). Zones
  * and ingresses start in parallel (an ingress waits for its zone CP with its own backoff). Timings are shortened
  * only where they are reconnect backoffs, which no test measures.
  */
@@ -61,9 +59,9 @@ final class Federation implements AutoCloseable {
         global = UrsaProcess.start(prefix + "-global", "global-cp", ports.pop(), Map.of("ursa.kds.port", Integer.toString(kds)));
         Http.Reply mesh = Http.putYaml(global.baseUrl() + "/meshes/default", "type: Mesh\nname: default\n", null);
         if (mesh.status() / 100 != 2) throw new IllegalStateException("mesh default: " + mesh);
-        Map<String, String> tokens = new LinkedHashMap<>();
+        Map<String, Map<String, String>> kdsProps = new LinkedHashMap<>();
         for (String zone : zoneNames) {
-            tokens.put(zone, issueToken(zone));
+            kdsProps.put(zone, ZoneKds.props(global.baseUrl(), zone, kds));
             xdsPorts.put(zone, ports.pop());
             ingressPorts.put(zone, ports.pop());
             zoneHttp.put(zone, ports.pop());
@@ -73,12 +71,10 @@ final class Federation implements AutoCloseable {
             Map<String, Future<UrsaProcess>> z = new LinkedHashMap<>();
             Map<String, Future<UrsaProcess>> in = new LinkedHashMap<>();
             for (String zone : zoneNames) {
-                z.put(zone, pool.submit(() -> UrsaProcess.start(prefix + "-" + zone, "zone-cp", zoneHttp.get(zone), Map.of(
-                        "ursa.zone.name", zone,
-                        "ursa.zone.global-address", "grpc://127.0.0.1:" + kds,
-                        "ursa.zone.token", tokens.get(zone),
-                        "ursa.zone.kds.backoff-max", "1s",
-                        "quarkus.grpc.server.port", Integer.toString(xdsPorts.get(zone))))));
+                Map<String, String> props = new LinkedHashMap<>(kdsProps.get(zone));
+                props.put("ursa.zone.kds.backoff-max", "1s");
+                props.put("quarkus.grpc.server.port", Integer.toString(xdsPorts.get(zone)));
+                z.put(zone, pool.submit(() -> UrsaProcess.start(prefix + "-" + zone, "zone-cp", zoneHttp.get(zone), props)));
                 in.put(zone, pool.submit(() -> UrsaProcess.start(prefix + "-ingress-" + zone, "ingress-gateway", ingressHttp.get(zone), Map.of(
                         "ursa.ingress.name", "ingress-" + zone,
                         "ursa.ingress.zone-cp-address", "grpc://127.0.0.1:" + xdsPorts.get(zone),
@@ -126,14 +122,6 @@ final class Federation implements AutoCloseable {
         } catch (Exception e) {
             failures.add(e);
         }
-    }
-
-    private String issueToken(String zone) throws Exception {
-        HttpResponse<String> r = Http.client().send(HttpRequest.newBuilder(URI.create(global.baseUrl() + "/tokens/zone"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"zone\":\"" + zone + "\",\"validFor\":\"24h\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) throw new IllegalStateException("zone token for " + zone + ": " + r.statusCode() + " " + r.body());
-        return r.body().trim();
     }
 
     UrsaProcess global() {

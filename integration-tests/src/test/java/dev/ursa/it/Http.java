@@ -33,6 +33,11 @@ public final class Http {
         return send(b);
     }
 
+    public static Reply postJson(String url, String json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public static Reply delete(String url) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
     }

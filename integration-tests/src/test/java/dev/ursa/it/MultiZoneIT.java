@@ -13,9 +13,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +42,8 @@ class MultiZoneIT {
     int kdsPort;
     TcpProxy proxy;
     Path dataDirs;
-    final Map<String, String> tokens = new HashMap<>();
+    final Map<String, Path> tokenFiles = new HashMap<>();
+    Path caFile;
     final Map<String, UrsaProcess> zones = new LinkedHashMap<>();
     final Map<String, Integer> zoneHttp = new HashMap<>();
 
@@ -57,8 +55,9 @@ class MultiZoneIT {
         startGlobal();
         proxy = new TcpProxy(kdsPort);
         dataDirs = Files.createTempDirectory("ursa-zones");
+        caFile = ZoneKds.caFile(global.baseUrl());
         for (String zone : ZONES) {
-            tokens.put(zone, issueToken(zone));
+            tokenFiles.put(zone, ZoneKds.tokenFile(ZoneKds.mint(global.baseUrl(), zone, "8760h")));
             zoneHttp.put(zone, UrsaProcess.freePort());
         }
         Http.putYaml(global.baseUrl() + "/meshes/default", "type: Mesh\nname: default\n", null);
@@ -73,20 +72,10 @@ class MultiZoneIT {
 
     void startZone(String zone) throws IOException {
         int port = zone.equals("zone-1") ? proxy.port() : kdsPort;
-        zones.put(zone, UrsaProcess.start(zone, "zone-cp", zoneHttp.get(zone), Map.of(
-                "ursa.zone.name", zone,
-                "ursa.zone.global-address", "grpc://127.0.0.1:" + port,
-                "ursa.zone.token", tokens.get(zone),
-                "ursa.zone.data-dir", dataDirs.resolve(zone).toString(),
-                "ursa.zone.kds.backoff-max", "1s")));
-    }
-
-    String issueToken(String zone) throws Exception {
-        HttpResponse<String> r = Http.client().send(HttpRequest.newBuilder(URI.create(global.baseUrl() + "/tokens/zone"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"zone\":\"" + zone + "\",\"validFor\":\"8760h\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body().trim();
+        Map<String, String> props = new HashMap<>(ZoneKds.props(zone, port, caFile, tokenFiles.get(zone)));
+        props.put("ursa.zone.data-dir", dataDirs.resolve(zone).toString());
+        props.put("ursa.zone.kds.backoff-max", "1s");
+        zones.put(zone, UrsaProcess.start(zone, "zone-cp", zoneHttp.get(zone), props));
     }
 
     @AfterAll

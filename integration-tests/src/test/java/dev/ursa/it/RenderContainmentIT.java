@@ -19,11 +19,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -82,13 +80,11 @@ class RenderContainmentIT {
         Http.Reply mesh = Http.putYaml(global.baseUrl() + "/meshes/default", "type: Mesh\nname: default\n", null);
         assertThat(mesh.status()).as(mesh.body()).isBetween(200, 201);
         xdsPort = UrsaProcess.freePort();
-        zone = UrsaProcess.start("contain-zone", "zone-cp", Map.of(
-                "ursa.zone.name", "zone-1",
-                "ursa.zone.global-address", "grpc://127.0.0.1:" + kdsPort,
-                "ursa.zone.token", zoneToken("zone-1"),
-                "ursa.zone.kds.backoff-max", "1s",
-                "quarkus.grpc.server.port", Integer.toString(xdsPort),
-                "ursa.xds.fault-injection.render-failure-label", FAULT_LABEL));
+        Map<String, String> props = new HashMap<>(ZoneKds.props(global.baseUrl(), "zone-1", kdsPort));
+        props.put("ursa.zone.kds.backoff-max", "1s");
+        props.put("quarkus.grpc.server.port", Integer.toString(xdsPort));
+        props.put("ursa.xds.fault-injection.render-failure-label", FAULT_LABEL);
+        zone = UrsaProcess.start("contain-zone", "zone-cp", props);
         Await.until("mesh default at the zone", WAIT, () -> Http.get(zoneUrl() + "/meshes/default").status() == 200);
         System.out.printf("[e2e] global + zone CP ready in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
 
@@ -121,14 +117,6 @@ class RenderContainmentIT {
 
     String zoneUrl() {
         return zone.baseUrl();
-    }
-
-    String zoneToken(String zoneName) throws Exception {
-        HttpResponse<String> r = Http.client().send(HttpRequest.newBuilder(URI.create(global.baseUrl() + "/tokens/zone"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"zone\":\"" + zoneName + "\",\"validFor\":\"24h\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return r.body().trim();
     }
 
     /** Dataplane {@code name} on the zone's REST API: one grpc inbound of {@code service} on 127.0.0.1:{@code port}. */

@@ -38,6 +38,21 @@ public final class UrsaProcess implements AutoCloseable {
     }
 
     public static UrsaProcess start(String name, String app, int httpPort, Map<String, String> props) throws IOException {
+        UrsaProcess up = launch(name, app, httpPort, props);
+        try {
+            up.awaitReady(Duration.ofSeconds(120)); // generous: a loaded 2-core machine starting several JVMs at once
+        } catch (RuntimeException | IOException e) {
+            up.process.destroyForcibly(); // never leave a process the caller does not own
+            throw e;
+        }
+        return up;
+    }
+
+    /**
+     * Starts {@code app} without waiting for it to be ready (e.g. a zone the global refuses never is); the caller owns the
+     * process and closes it.
+     */
+    public static UrsaProcess launch(String name, String app, int httpPort, Map<String, String> props) throws IOException {
         Path jar = repoRoot().resolve(app).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build with `./mvnw verify` from the repo root (the reactor packages the apps before these tests)");
@@ -68,14 +83,22 @@ public final class UrsaProcess implements AutoCloseable {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + "-" + System.nanoTime() + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        UrsaProcess up = new UrsaProcess(name, httpPort, diagnosticsPort, p, log);
+        return new UrsaProcess(name, httpPort, diagnosticsPort, p, log);
+    }
+
+    /** The body of {@code /q/health/ready} whatever its status (a not-ready zone says there why); empty while not listening. */
+    public String readiness() throws InterruptedException {
         try {
-            up.awaitReady(Duration.ofSeconds(120)); // generous: a loaded 2-core machine starting several JVMs at once
-        } catch (RuntimeException | IOException e) {
-            p.destroyForcibly(); // never leave a process the caller does not own
-            throw e;
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
         }
-        return up;
+    }
+
+    /** The whole log so far. */
+    public String log() throws IOException {
+        return Files.readString(log);
     }
 
     public String baseUrl() {
@@ -89,6 +112,15 @@ public final class UrsaProcess implements AutoCloseable {
     /** A control plane's diagnostics port (health, metrics); -1 for an ingress. */
     public int diagnosticsPort() {
         return diagnosticsPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 
     public void awaitReady(Duration timeout) throws IOException {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 import static dev.ursa.sync.ResourceIndex.await;
 
@@ -29,7 +30,8 @@ import static dev.ursa.sync.ResourceIndex.await;
  * a peer can never touch a resource it did not send (a zone's own Dataplanes, another zone's resources).
  * <ul>
  *   <li>zone, from the global: no prefix, {@code kuma.io/origin=global}</li>
- *   <li>global, from zone {@code z}: prefix {@code z.}, {@code kuma.io/origin=zone, kuma.io/zone=z}</li>
+ *   <li>global, from zone {@code z}: prefix {@code z.}, {@code kuma.io/origin=zone, kuma.io/zone=z}; a resource claiming
+ *   another zone is refused and a ZoneIngress gets {@code spec.zone=z} ({@link ZoneStamp})</li>
  * </ul>
  */
 public final class StoreSink implements ResourceSink {
@@ -38,6 +40,8 @@ public final class StoreSink implements ResourceSink {
     private final ResourceStore store;
     private final String namePrefix;
     private final Map<String, String> ownLabels;
+    /** Checks (and may complete) each incoming resource before it is stored; throws IllegalArgumentException to refuse it. */
+    private final UnaryOperator<Resource> admit;
     /**
      * Content version per stored resource, valid while the store's own version and modification time of it are
      * unchanged (a delete and re-create elsewhere restarts the version but not the time): a resume then sends
@@ -52,9 +56,14 @@ public final class StoreSink implements ResourceSink {
     }
 
     public StoreSink(ResourceStore store, String namePrefix, Map<String, String> ownLabels) {
+        this(store, namePrefix, ownLabels, UnaryOperator.identity());
+    }
+
+    private StoreSink(ResourceStore store, String namePrefix, Map<String, String> ownLabels, UnaryOperator<Resource> admit) {
         this.store = store;
         this.namePrefix = namePrefix;
         this.ownLabels = Map.copyOf(ownLabels);
+        this.admit = admit;
     }
 
     public static StoreSink fromGlobal(ResourceStore store) {
@@ -63,7 +72,7 @@ public final class StoreSink implements ResourceSink {
 
     /** Zone names are DNS labels (no dots), so {@code zone.name} never clashes between zones. */
     public static StoreSink fromZone(ResourceStore store, String zone) {
-        return new StoreSink(store, zone + ".", Map.of(KdsTypes.ORIGIN_LABEL, KdsTypes.ORIGIN_ZONE, KdsTypes.ZONE_LABEL, zone));
+        return new StoreSink(store, zone + ".", Map.of(KdsTypes.ORIGIN_LABEL, KdsTypes.ORIGIN_ZONE, KdsTypes.ZONE_LABEL, zone), new ZoneStamp(zone));
     }
 
     public boolean owns(Resource stored) {
@@ -144,7 +153,8 @@ public final class StoreSink implements ResourceSink {
         return failures;
     }
 
-    private void upsert(Resource incoming, String contentVersion) {
+    private void upsert(Resource received, String contentVersion) {
+        Resource incoming = admit.apply(received);
         Map<String, String> labels = new TreeMap<>(incoming.meta().labels());
         labels.putAll(ownLabels);
         Resource adopted = incoming.withMeta(Meta.fresh(incoming.meta().mesh(), namePrefix + incoming.meta().name(), labels));

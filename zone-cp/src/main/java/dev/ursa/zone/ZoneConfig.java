@@ -12,10 +12,13 @@ public interface ZoneConfig {
     /** The zone's name (required); unique in the federation. */
     String name();
 
-    /** {@code grpc://host:port} (or {@code grpcs://}) of the global's KDS port; absent = standalone zone. */
+    /**
+     * {@code grpcs://host:port} of the global's KDS port (TLS, the default of a global); {@code grpc://} only for a global
+     * with {@code ursa.kds.tls.enabled=false}. Absent = standalone zone.
+     */
     Optional<String> globalAddress();
 
-    /** The zone token issued by the global ({@code POST /tokens/zone}). */
+    /** The zone token issued by the global ({@code POST /tokens/zone}); prefer {@link #tokenFile()} (not visible in {@code ps}). */
     Optional<String> token();
 
     /** A file holding the zone token (read at every connect, so a rotated token is picked up). */
@@ -31,8 +34,18 @@ public interface ZoneConfig {
     Kds kds();
 
     interface Kds {
-        /** PEM CA file the global's KDS certificate is verified against ({@code grpcs://} addresses). */
+        /**
+         * PEM CA file the global's KDS certificate is verified against ({@code grpcs://} addresses): the global's own CA
+         * ({@code GET /kds/ca.pem} on the global) or the CA of its configured certificate. Absent: the JVM's trusted CAs.
+         */
         Optional<String> caFile();
+
+        /**
+         * {@code true}: a {@code grpcs://} global's certificate is not verified (anyone on the path can read the zone
+         * token). For lab networks only; logged as a warning at start.
+         */
+        @WithDefault("false")
+        boolean skipVerify();
 
         /** Reconnect backoff: first delay, doubled per failed attempt (with jitter) up to {@link #backoffMax()}. */
         @WithDefault("100ms")

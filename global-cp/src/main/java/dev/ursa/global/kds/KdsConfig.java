@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** {@code ursa.kds.*}: the global's KDS server. */
@@ -17,10 +18,15 @@ public interface KdsConfig {
     @WithDefault("token")
     Auth auth();
 
-    /** PEM certificate chain for TLS on KDS; plaintext when absent. */
+    /** TLS on KDS: on by default. */
+    Tls tls();
+
+    /** Older name of {@code ursa.kds.tls.cert-file}, still honoured. */
+    @Deprecated
     Optional<String> tlsCertFile();
 
-    /** PEM private key (PKCS#8) for {@link #tlsCertFile()}. */
+    /** Older name of {@code ursa.kds.tls.key-file}, still honoured. */
+    @Deprecated
     Optional<String> tlsKeyFile();
 
     /** Changes within this window go out in one response per type. */
@@ -49,6 +55,32 @@ public interface KdsConfig {
      */
     @WithDefault("5m")
     Duration resyncInterval();
+
+    /** {@code ursa.kds.tls.*}. */
+    interface Tls {
+        /**
+         * {@code true} (default): KDS listens with TLS only, and zone tokens are never accepted on a plaintext stream.
+         * {@code false}: plaintext KDS, for trusted lab networks only (logged as a warning at start).
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * PEM certificate chain to serve. Absent (with {@code ursa.kds.tls-cert-file} absent too): the global serves a
+         * certificate issued by its own CA, generated once and kept in the store; zones get that CA at
+         * {@code GET /kds/ca.pem}.
+         */
+        Optional<String> certFile();
+
+        /** PEM private key (PKCS#8) of {@link #certFile()}. */
+        Optional<String> keyFile();
+
+        /**
+         * Names and addresses zones dial the global by, added to the generated certificate's subject alternative names
+         * (localhost, 127.0.0.1 and this host's name are always in).
+         */
+        Optional<List<String>> hostnames();
+    }
 
     enum Auth {
         token,

@@ -6,7 +6,6 @@ import dev.ursa.global.tokens.ZoneTokenService;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.resources.ZoneInsightSpec;
-import dev.ursa.mesh.resources.ZoneSpec;
 import dev.ursa.mesh.store.ListQuery;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
@@ -17,9 +16,8 @@ import dev.ursa.sync.StoreSink;
 import dev.ursa.sync.peer.KdsServerHandler;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
-import io.grpc.Status;
-import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.handler.ssl.SslContext;
 import dev.ursa.global.events.ZoneConnectivityChanged;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.event.Event;
@@ -29,7 +27,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -37,7 +34,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +54,7 @@ public class KdsServer {
     private final ResourceStore store;
     private final KdsConfig config;
     private final ZoneTokenService tokens;
+    private final KdsTls tls;
     private final MeterRegistry metrics;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("kds-timer-", 0).factory());
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -66,14 +63,16 @@ public class KdsServer {
     private volatile ResourceIndex index;
     private volatile KdsServerHandler handler;
     private volatile Server server;
+    private volatile ZoneStreamGuard guard;
 
     private final Event<ZoneConnectivityChanged> connectivity;
 
-    public KdsServer(ResourceStore store, KdsConfig config, ZoneTokenService tokens, MeterRegistry metrics,
+    public KdsServer(ResourceStore store, KdsConfig config, ZoneTokenService tokens, KdsTls tls, MeterRegistry metrics,
                      Event<ZoneConnectivityChanged> connectivity) {
         this.store = store;
         this.config = config;
         this.tokens = tokens;
+        this.tls = tls;
         this.metrics = metrics;
         this.connectivity = connectivity;
     }
@@ -110,7 +109,9 @@ public class KdsServer {
     }
 
     private void start() throws IOException {
-        tokens.keys(); // the signing key must be readable before zones can authenticate
+        tokens.ring().ring(); // the signing keys must be readable before zones can authenticate
+        tokens.revocations().current();
+        SslContext ssl = tls.enabled() ? tls.serverContext() : null;
         closeStaleInsights();
         index = new ResourceIndex(store, KdsTypes.globalToZone(), r -> true, config.resyncInterval()).start();
         ZoneInsights insights = new ZoneInsights(store, metrics, timer, config.insightInterval(), Clock.systemUTC(),
@@ -120,29 +121,28 @@ public class KdsServer {
         Map<String, StoreSink> sinks = new ConcurrentHashMap<>();
         handler = new KdsServerHandler(index, zone -> sinks.computeIfAbsent(zone, z -> StoreSink.fromZone(store, z)), timer, workers, Clock.systemUTC(),
                 new KdsServerHandler.Settings(config.batchWindow(), config.maxResponseBytes()), insights);
+        ZoneDeletions deletions = new ZoneDeletions(store, Clock.systemUTC());
+        KdsAuthInterceptor auth = new KdsAuthInterceptor(config.auth(), tls.enabled(), tokens, new ZoneAdmission(store, deletions), Clock.systemUTC());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
-                .addService(ServerInterceptors.intercept(KdsGrpc.service(handler), new KdsAuthInterceptor(config.auth(), tokens, store)))
+                .addService(ServerInterceptors.intercept(KdsGrpc.service(handler), auth))
                 .keepAliveTime(config.keepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(config.keepaliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(4 * 1024 * 1024 + 64 * 1024);
-        if (config.tlsCertFile().isPresent()) {
-            File key = new File(config.tlsKeyFile().orElseThrow(() -> new IllegalStateException("ursa.kds.tls-cert-file is set but ursa.kds.tls-key-file is not")));
-            builder.sslContext(GrpcSslContexts.forServer(new File(config.tlsCertFile().get()), key).build());
+        if (ssl != null) {
+            builder.sslContext(ssl);
+        } else {
+            LOG.warn("KDS TLS is OFF (ursa.kds.tls.enabled=false): zone tokens and all synced resources travel in clear. "
+                    + "Use only on a trusted lab network.");
         }
         if (config.auth() == KdsConfig.Auth.none) {
             LOG.warn("KDS authentication is OFF (ursa.kds.auth=none): any peer can act as any zone. Use only for local runs.");
         }
         server = builder.build().start();
-        tokens.onRevocations(this::closeRevoked);
-        store.changes().subscribe(e -> {
-            if (e.key().type().equals(ResourceTypes.ZONE.name())) timer.execute(() -> closeIfDisabled(e.key().name()));
-        });
-        // A zone disabled while the feed was down must still lose its streams.
-        store.changes().subscribeResync(r -> timer.execute(this::closeDisabledZones));
-        LOG.infof("KDS listening on port %d (%s, auth %s), %d global resources indexed", server.getPort(),
-                config.tlsCertFile().isPresent() ? "TLS" : "plaintext", config.auth(), index.size());
+        guard = new ZoneStreamGuard(store, handler, deletions, workers).start();
+        tokens.onRevocations(guard::revoked);
+        LOG.infof("KDS listening on port %d (%s, auth %s), %d global resources indexed", server.getPort(), tls.describe(), config.auth(), index.size());
     }
 
     /** The port KDS listens on (useful when configured as 0); waits up to 30 s for the server to start. */
@@ -160,24 +160,6 @@ public class KdsServer {
 
     public List<KdsServerHandler.Stream> openStreams() {
         return handler == null ? List.of() : handler.openStreams();
-    }
-
-    private void closeRevoked(Set<String> revokedIds) {
-        handler.close(s -> s.tokenId() != null && revokedIds.contains(s.tokenId()), Status.PERMISSION_DENIED.withDescription("zone token revoked"));
-    }
-
-    private void closeIfDisabled(String zone) {
-        store.get(dev.ursa.mesh.model.ResourceKey.of(ResourceTypes.ZONE, "", zone)).thenAccept(r -> {
-            if (r.isPresent() && !r.get().spec(ZoneSpec.class).isEnabled()) {
-                handler.closeZone(zone, Status.PERMISSION_DENIED.withDescription("zone " + zone + " was disabled"));
-            }
-        });
-    }
-
-    private void closeDisabledZones() {
-        store.list(ListQuery.all(ResourceTypes.ZONE)).thenAccept(page -> page.items().stream()
-                .filter(r -> !r.spec(ZoneSpec.class).isEnabled())
-                .forEach(r -> handler.closeZone(r.meta().name(), Status.PERMISSION_DENIED.withDescription("zone " + r.meta().name() + " was disabled"))));
     }
 
     /** Subscriptions left "online" by a previous run of a global that stopped without closing them. */
@@ -211,6 +193,14 @@ public class KdsServer {
         }
     }
 
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debugf("closing %s: %s", c, e.getMessage());
+        }
+    }
+
     @PreDestroy
     void stop() throws InterruptedException {
         stopping = true;
@@ -218,6 +208,7 @@ public class KdsServer {
             server.shutdown();
             if (!server.awaitTermination(2, TimeUnit.SECONDS)) server.shutdownNow();
         }
+        if (guard != null) closeQuietly(guard);
         if (index != null) index.close();
         timer.shutdownNow();
         workers.shutdownNow();

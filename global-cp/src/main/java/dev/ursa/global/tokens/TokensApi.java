@@ -1,37 +1,52 @@
 package dev.ursa.global.tokens;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.ursa.cp.api.auth.CurrentCaller;
+import dev.ursa.cp.api.auth.RevocationRequest;
 import dev.ursa.cp.api.auth.ValidFor;
+import dev.ursa.cp.auth.InvalidTokenException;
+import dev.ursa.cp.auth.TokenKeys;
+import dev.ursa.cp.auth.ZoneNames;
+import dev.ursa.cp.auth.ZoneToken;
 import dev.ursa.mesh.validation.ValidationException;
-import dev.ursa.sync.tokens.InvalidZoneTokenException;
-import dev.ursa.sync.tokens.ZoneNames;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
- * {@code POST /tokens/zone {"zone":"zone-1","validFor":"8760h"}} returns a zone token (the JWT as text, as Kuma does).
- * {@code POST /tokens/zone/revocations {"id":"<jti>"}} (or {@code {"token":"<jwt>"}}) revokes one: the zone's streams
- * using it are closed and it is refused from then on.
+ * Zone tokens, Kuma's API (admin only): {@code POST /tokens/zone {"zone":"zone-1","scope":["cp"],"validFor":"8760h"}}
+ * returns the JWT as text ({@code scope} defaults to {@code ["cp"]}, a zone CP's KDS stream; {@code ["ingress"]} is for
+ * ingress gateways). {@code POST /tokens/zone/revocations {"id":"<jti>"}} (or {@code {"token":"<jwt>"}}) revokes one:
+ * the streams it opened close and it is refused from then on. {@code POST /tokens/zone/signing-keys/_rotate} makes a new
+ * key sign; tokens of the older keys verify until they expire. Runs on worker threads (the token service blocks on the
+ * store).
  */
 @Path("/tokens/zone")
 public class TokensApi {
+    private static final Logger LOG = Logger.getLogger(TokensApi.class);
     private static final Duration DEFAULT_VALIDITY = Duration.ofDays(365);
+    private static final String INVALID_REQUEST = "Invalid zone token request";
+    private static final String INVALID_REVOCATION = "Invalid revocation";
 
     private final ZoneTokenService tokens;
+    private final CurrentCaller caller;
 
-    public TokensApi(ZoneTokenService tokens) {
+    public TokensApi(ZoneTokenService tokens, CurrentCaller caller) {
         this.tokens = tokens;
+        this.caller = caller;
     }
 
-    public record ZoneTokenRequest(String zone, String validFor) {
-    }
-
-    public record RevocationRequest(String id, String token) {
+    public record ZoneTokenRequest(String zone, JsonNode scope, String validFor) {
     }
 
     @POST
@@ -39,28 +54,59 @@ public class TokensApi {
     @Produces(MediaType.TEXT_PLAIN)
     public Response issue(ZoneTokenRequest request) {
         if (request == null || request.zone() == null || !ZoneNames.valid(request.zone())) {
-            throw ValidationException.of("Invalid zone token request", "zone", ZoneNames.rule());
+            throw ValidationException.of(INVALID_REQUEST, "zone", ZoneNames.rule());
         }
-        Duration validity = ValidFor.parse(request.validFor(), DEFAULT_VALIDITY, "Invalid zone token request");
-        return Response.ok(tokens.issue(request.zone(), validity), MediaType.TEXT_PLAIN).build();
+        List<String> scopes = scopes(request.scope());
+        Duration validity = ValidFor.parse(request.validFor(), DEFAULT_VALIDITY, INVALID_REQUEST);
+        ZoneTokenService.Minted minted = tokens.issue(request.zone(), scopes, validity);
+        LOG.infof("minted zone token %s for zone %s (scope %s, expires %s) at the request of %s",
+                minted.id(), request.zone(), scopes, minted.expiry(), caller.get().describe());
+        return Response.ok(minted.token(), MediaType.TEXT_PLAIN).build();
+    }
+
+    private static List<String> scopes(JsonNode scope) {
+        if (scope == null || scope.isNull()) return ZoneToken.DEFAULT_SCOPE;
+        String rule = "an array of " + ZoneToken.CP + " and/or " + ZoneToken.INGRESS;
+        if (!scope.isArray() || scope.isEmpty()) throw ValidationException.of(INVALID_REQUEST, "scope", "must be " + rule);
+        List<String> scopes = new ArrayList<>();
+        for (JsonNode s : scope) {
+            if (!s.isTextual()) throw ValidationException.of(INVALID_REQUEST, "scope", "must be " + rule);
+            scopes.add(s.asText());
+        }
+        List<String> unknown = ZoneToken.unknownScopes(scopes);
+        if (!unknown.isEmpty()) throw ValidationException.of(INVALID_REQUEST, "scope", "unknown scope " + unknown + ": must be " + rule);
+        return scopes;
     }
 
     @POST
     @Path("revocations")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response revoke(RevocationRequest request) {
-        String id = request == null ? null : request.id();
-        if ((id == null || id.isBlank()) && request != null && request.token() != null) {
-            try {
-                id = tokens.verify(request.token()).id();
-            } catch (InvalidZoneTokenException e) {
-                throw ValidationException.of("Invalid revocation", "token", e.getMessage());
-            }
+    public Response revoke(JsonNode body) {
+        RevocationRequest request = RevocationRequest.of(body == null ? NullNode.getInstance() : body);
+        if (request.id().isPresent()) {
+            // The token itself is unknown here: its id is kept as long as any zone token can live.
+            String id = request.id().get().toLowerCase();
+            tokens.revoke(id, tokens.clock().instant().plus(TokenKeys.MAX_VALIDITY));
+            LOG.infof("zone token %s revoked at the request of %s", id, caller.get().describe());
+            return Response.noContent().build();
         }
-        if (id == null || id.isBlank()) {
-            throw ValidationException.of("Invalid revocation", "id", "give the token id (jti) or the token");
+        ZoneToken token;
+        try {
+            token = tokens.verify(request.token().orElseThrow());
+        } catch (InvalidTokenException e) {
+            throw ValidationException.of(INVALID_REVOCATION, "token", e.getMessage());
         }
-        tokens.revoke(id);
+        tokens.revoke(token.id(), token.expiresAt());
+        LOG.infof("zone token %s of zone %s revoked at the request of %s", token.id(), token.zone(), caller.get().describe());
         return Response.noContent().build();
+    }
+
+    @POST
+    @Path("signing-keys/_rotate")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, String> rotate() {
+        String kid = tokens.rotate();
+        LOG.infof("zone token signing key rotated (new key %s) at the request of %s", kid, caller.get().describe());
+        return Map.of("kid", kid);
     }
 }

@@ -1,132 +1,103 @@
 package dev.ursa.global.tokens;
 
+import dev.ursa.cp.auth.InvalidTokenException;
+import dev.ursa.cp.auth.PublicKeys;
+import dev.ursa.cp.auth.Revocations;
+import dev.ursa.cp.auth.StoredKeyRing;
+import dev.ursa.cp.auth.StoredRevocations;
 import dev.ursa.cp.auth.StoredSecrets;
-import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.cp.auth.TokenKeys;
+import dev.ursa.cp.auth.TokenKind;
+import dev.ursa.cp.auth.ZoneToken;
 import dev.ursa.mesh.store.ResourceStore;
-import dev.ursa.sync.tokens.InvalidZoneTokenException;
-import dev.ursa.sync.tokens.ZoneToken;
-import dev.ursa.sync.tokens.ZoneTokens;
-import io.quarkus.runtime.Startup;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
+import org.jose4j.jwt.JwtClaims;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.time.Instant;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
- * Zone tokens of this global: the signing key pair is generated at first start and kept in the store as the
- * GlobalSecret {@value #SIGNING_KEY}, so every global sharing a database signs and verifies alike. Revoked token ids are
- * the GlobalSecret {@value #REVOCATIONS} (ids separated by commas or newlines, as Kuma keeps them); revocations made
- * by any instance are seen through the store's change feed and reported to listeners (the KDS server closes streams).
+ * Zone tokens of this global on the shared token foundation: signed by the zone key ring ({@link TokenKeys#ring}),
+ * checked against the zone revocations, both kept in the store so every global sharing a database signs, verifies and
+ * revokes alike. Revocations made by any instance reach {@link #onRevocations} listeners (the KDS server closes the
+ * streams the revoked tokens opened). Blocking (store reads on first use): never call it on an event loop.
  */
-@Startup
 @ApplicationScoped
 public class ZoneTokenService {
     private static final Logger LOG = Logger.getLogger(ZoneTokenService.class);
-    public static final String SIGNING_KEY = "zone-token-signing-key-1";
-    public static final String REVOCATIONS = "zone-token-revocations";
 
+    private final TokenKeys keys;
     private final ResourceStore store;
-    private final Clock clock = Clock.systemUTC();
-    private final List<Consumer<Set<String>>> revocationListeners = new CopyOnWriteArrayList<>();
-    private final ExecutorService refresher = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("zone-token-revocations").factory());
-    private volatile ZoneTokens tokens;
-    private volatile Set<String> revoked = Set.of();
-    private AutoCloseable subscription;
-    private AutoCloseable resyncSubscription;
+    private volatile boolean migrated;
 
-    public ZoneTokenService(ResourceStore store) {
+    public ZoneTokenService(TokenKeys keys, ResourceStore store) {
+        this.keys = keys;
         this.store = store;
     }
 
-    @PostConstruct
-    void init() {
-        subscription = store.changes().subscribe(e -> {
-            if (e.key().type().equals(ResourceTypes.GLOBAL_SECRET.name()) && e.key().name().equals(REVOCATIONS)) {
-                refresher.execute(this::refreshRevocations);
-            }
-        });
-        // A revocation committed while the feed was down arrives as no event: re-read them all.
-        resyncSubscription = store.changes().subscribeResync(r -> refresher.execute(this::refreshRevocations));
-        try {
-            keys();
-        } catch (RuntimeException e) {
-            LOG.warn("zone token key not loaded yet (store unavailable?): " + e.getMessage() + "; retried on first use");
-        }
+    public Clock clock() {
+        return keys.clock();
     }
 
-    /** The signing key, loaded (or generated at the first start) from the store on first use. */
-    public synchronized ZoneTokens keys() {
-        if (tokens == null) {
-            String key = StoredSecrets.read(store, SIGNING_KEY).orElseGet(() -> {
-                LOG.info("generating the zone token signing key (first start of this global)");
-                return StoredSecrets.createIfAbsent(store, SIGNING_KEY, ZoneTokens.generateKey());
-            });
-            tokens = new ZoneTokens(key, clock);
-            refreshRevocations();
-        }
-        return tokens;
+    public StoredKeyRing ring() {
+        return keys.ring(TokenKind.ZONE);
     }
 
-    @PreDestroy
-    void stop() throws Exception {
-        if (subscription != null) subscription.close();
-        if (resyncSubscription != null) resyncSubscription.close();
-        refresher.shutdownNow();
+    public StoredRevocations revocations() {
+        if (!migrated) dropLegacyRevocations();
+        return keys.revocations(TokenKind.ZONE);
     }
 
-    public String issue(String zone, Duration validFor) {
-        return keys().issue(zone, validFor);
+    /** A minted token (a credential: never log it) with the id and expiry that may be logged. */
+    public record Minted(String token, String id, Instant expiry) {
     }
 
-    /** Verifies signature, expiry and claims; revocation is checked separately ({@link #revoked(ZoneToken)}). */
-    public ZoneToken verify(String token) throws InvalidZoneTokenException {
-        return keys().verify(token);
+    /** A signed token of {@code zone} with {@code scopes}; the caller has validated the request. */
+    public Minted issue(String zone, List<String> scopes, Duration validFor) {
+        JwtClaims claims = ZoneToken.claims(zone, scopes, clock().instant(), validFor);
+        return new Minted(ring().sign(claims), PublicKeys.id(claims), PublicKeys.expiry(claims));
+    }
+
+    /** Signature, issuer, kind, expiry and the zone claims; revocation is checked separately ({@link #revoked}). */
+    public ZoneToken verify(String token) throws InvalidTokenException {
+        return ZoneToken.of(ring().publicKeys().verify(token, TokenKind.ZONE, clock()));
     }
 
     public boolean revoked(ZoneToken token) {
-        return revoked.contains(token.id());
+        return revocations().revoked(token.id());
     }
 
-    public void revoke(String tokenId) {
-        StoredSecrets.update(store, REVOCATIONS, before -> {
-            Set<String> ids = parse(before);
-            ids.add(tokenId);
-            return String.join(",", ids);
+    /** @param expiry when the token expires anyway (its id is forgotten then) */
+    public void revoke(String tokenId, Instant expiry) {
+        revocations().revoke(tokenId, expiry);
+    }
+
+    /** A new key signs from now on; tokens signed by the previous ones verify until they expire. Returns its kid. */
+    public String rotate() {
+        return ring().rotate().current().kid();
+    }
+
+    /** Called with the whole revocation list whenever it changes (on the list's own refresh thread). */
+    public void onRevocations(Consumer<Revocations> listener) {
+        revocations().onChange(listener);
+    }
+
+    /**
+     * Before Ursa had a token foundation, the zone revocations secret held comma-separated ids of tokens no current key
+     * can have signed. Such a list is dropped once (nothing it names can verify any more) so the new format parses.
+     */
+    private synchronized void dropLegacyRevocations() {
+        if (migrated) return;
+        String name = TokenKind.ZONE.revocationsSecretName();
+        StoredSecrets.update(store, name, before -> {
+            if (before.isBlank() || before.strip().startsWith("{")) return before;
+            LOG.infof("dropping the pre-foundation zone token revocation list (its tokens no longer verify)");
+            return "{}";
         });
-        refreshRevocations();
-    }
-
-    /** Called with the full revoked set whenever it changes. */
-    public void onRevocations(Consumer<Set<String>> listener) {
-        revocationListeners.add(listener);
-    }
-
-    private synchronized void refreshRevocations() {
-        try {
-            Set<String> now = Set.copyOf(parse(StoredSecrets.read(store, REVOCATIONS).orElse("")));
-            if (!now.equals(revoked)) {
-                revoked = now;
-                revocationListeners.forEach(l -> l.accept(now));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("cannot read zone token revocations: " + e.getMessage());
-        }
-    }
-
-    private static Set<String> parse(String list) {
-        Set<String> ids = new LinkedHashSet<>();
-        Arrays.stream(list.split("[,\\s]+")).map(String::trim).filter(s -> !s.isEmpty()).forEach(ids::add);
-        return ids;
+        migrated = true;
     }
 }

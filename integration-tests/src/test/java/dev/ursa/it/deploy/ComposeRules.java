@@ -121,6 +121,7 @@ final class ComposeRules {
             case "global-cp" -> {
                 require(where, env, "URSA_STORE_TYPE", "postgres");
                 require(where, env, "URSA_KDS_PORT", "5685");
+                if ("false".equals(env.get("URSA_KDS_TLS_ENABLED"))) problems.add(where + ": KDS TLS is off (URSA_KDS_TLS_ENABLED=false): a lab switch");
                 String url = Objects.toString(env.get("QUARKUS_DATASOURCE_REACTIVE_URL"), "");
                 if (!url.startsWith("postgresql://postgres:5432/")) problems.add(where + ": QUARKUS_DATASOURCE_REACTIVE_URL must point at the postgres service, is " + url);
                 if (!containerPorts.containsAll(List.of(5681, 5685))) problems.add(where + ": must publish 5681 and 5685");
@@ -130,7 +131,8 @@ final class ComposeRules {
                 String zone = Objects.toString(env.get("URSA_ZONE_NAME"), null);
                 if (zone == null) problems.add(where + ": URSA_ZONE_NAME is not set");
                 else zoneNames.add(zone);
-                require(where, env, "URSA_ZONE_GLOBAL_ADDRESS", "grpc://global:5685");
+                require(where, env, "URSA_ZONE_GLOBAL_ADDRESS", "grpcs://global:5685");
+                if (env.get("URSA_ZONE_KDS_CA_FILE") == null) problems.add(where + ": URSA_ZONE_KDS_CA_FILE is not set (KDS is TLS: the zone verifies the global)");
                 require(where, env, "QUARKUS_GRPC_SERVER_PORT", "5678");
                 if (env.get("URSA_ZONE_TOKEN_FILE") == null) problems.add(where + ": URSA_ZONE_TOKEN_FILE is not set");
                 if (!containerPorts.containsAll(List.of(5681, 5678))) problems.add(where + ": must publish 5681 and 5678");

@@ -132,7 +132,7 @@ class DeployManifestsIT {
         assertThat(result.problems()).contains(
                 "service global: unknown key \"depend_on\"",
                 "service global: no healthcheck",
-                "service zone-1: URSA_ZONE_GLOBAL_ADDRESS is null, expected grpc://global:5685",
+                "service zone-1: URSA_ZONE_GLOBAL_ADDRESS is null, expected grpcs://global:5685",
                 "service zone-1: depends_on kafka, which is not a service",
                 "service zone-1: waits for global to be healthy, but it has no healthcheck");
     }

@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
 final class UrsaManifestRules {
     static final String IMAGE_PREFIX = "ghcr.io/ursa-mesh/";
     private static final Pattern ZONE_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final Pattern KDS_ADDRESS = Pattern.compile("grpcs?://[A-Za-z0-9.-]+:5685");
+    /** KDS is TLS by default: manifests dial grpcs:// (plaintext grpc:// is a lab switch). */
+    private static final Pattern KDS_ADDRESS = Pattern.compile("grpcs://[A-Za-z0-9.-]+:5685");
     private static final Pattern XDS_ADDRESS = Pattern.compile("grpcs?://[A-Za-z0-9.-]+:5678");
 
     /** The apps, by container name: the keys each must set and the ports the contract gives it. */
@@ -79,7 +80,9 @@ final class UrsaManifestRules {
             "URSA_ZONE_NAME", "URSA_ZONE_GLOBAL_ADDRESS", "URSA_ZONE_TOKEN", "URSA_ZONE_TOKEN_FILE", "URSA_ZONE_DATA_DIR",
             "URSA_ZONE_KDS_CA_FILE", "URSA_ZONE_KDS_BACKOFF_MIN", "URSA_ZONE_KDS_BACKOFF_MAX",
             "URSA_ZONE_KDS_KEEPALIVE_TIME", "URSA_ZONE_KDS_KEEPALIVE_TIMEOUT", "URSA_ZONE_KDS_BATCH_WINDOW",
-            "URSA_KDS_PORT", "URSA_KDS_AUTH", "URSA_KDS_TLS_CERT_FILE", "URSA_KDS_TLS_KEY_FILE", "URSA_KDS_BATCH_WINDOW",
+            "URSA_ZONE_KDS_SKIP_VERIFY", "URSA_ZONE_KDS_RESYNC_INTERVAL",
+            "URSA_KDS_PORT", "URSA_KDS_AUTH", "URSA_KDS_TLS_ENABLED", "URSA_KDS_TLS_CERT_FILE", "URSA_KDS_TLS_KEY_FILE",
+            "URSA_KDS_TLS_HOSTNAMES", "URSA_KDS_BATCH_WINDOW", "URSA_KDS_RESYNC_INTERVAL",
             "URSA_KDS_MAX_RESPONSE_BYTES", "URSA_KDS_KEEPALIVE_TIME", "URSA_KDS_KEEPALIVE_TIMEOUT",
             "URSA_KDS_INSIGHT_INTERVAL",
             "URSA_XDS_ALLOW_UNREGISTERED_CLIENTS", "URSA_XDS_SELF_REGISTRATION_GRACE", "URSA_XDS_DEBOUNCE",
@@ -249,7 +252,10 @@ final class UrsaManifestRules {
             }
         }
         switch (app) {
-            case GLOBAL_CP -> expectPort(where, env, "URSA_KDS_PORT", app.ports.get("kds"));
+            case GLOBAL_CP -> {
+                expectPort(where, env, "URSA_KDS_PORT", app.ports.get("kds"));
+                if ("false".equals(env.get("URSA_KDS_TLS_ENABLED"))) problems.add(where + ": URSA_KDS_TLS_ENABLED=false is a lab switch");
+            }
             case ZONE_CP -> {
                 expectPort(where, env, "QUARKUS_GRPC_SERVER_PORT", app.ports.get("xds"));
                 String zone = env.get("URSA_ZONE_NAME");
@@ -259,8 +265,13 @@ final class UrsaManifestRules {
                 }
                 String global = env.get("URSA_ZONE_GLOBAL_ADDRESS");
                 if (global != null && !KDS_ADDRESS.matcher(global).matches()) {
-                    problems.add(where + ": URSA_ZONE_GLOBAL_ADDRESS \"" + global + "\" is not grpc(s)://<host>:5685");
+                    problems.add(where + ": URSA_ZONE_GLOBAL_ADDRESS \"" + global + "\" is not grpcs://<host>:5685 (KDS is TLS)");
                 }
+                String ca = env.get("URSA_ZONE_KDS_CA_FILE");
+                if (ca != null && !underSecretMount(ca, c, pod)) {
+                    problems.add(where + ": URSA_ZONE_KDS_CA_FILE " + ca + " is not inside a mounted Secret volume");
+                }
+                if ("true".equals(env.get("URSA_ZONE_KDS_SKIP_VERIFY"))) problems.add(where + ": URSA_ZONE_KDS_SKIP_VERIFY=true is a lab switch");
                 String tokenFile = env.get("URSA_ZONE_TOKEN_FILE");
                 if (tokenFile != null && !underSecretMount(tokenFile, c, pod)) {
                     problems.add(where + ": URSA_ZONE_TOKEN_FILE " + tokenFile + " is not inside a mounted Secret volume");

@@ -93,6 +93,16 @@ class LocalLauncherIT {
             assertThat(out).as("a credential on the terminal").doesNotContain(token);
         }
         assertThat(out).as("no JWT at all in the output").doesNotContainPattern("eyJ[\\w-]{8,}");
+        // KDS runs over TLS: the zones dial grpcs:// and verify the global with the CA it serves.
+        assertThat(out).contains("KDS over TLS on :" + launcher.port("GLOBAL_KDS_PORT"), "KDS CA              : " + launcher.logDir.resolve("kds-ca.pem"));
+        assertThat(Files.readString(launcher.logDir.resolve("kds-ca.pem"))).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(Files.readString(launcher.logDir.resolve("global.log"))).contains("KDS listening on port " + launcher.port("GLOBAL_KDS_PORT") + " (TLS");
+        for (String zone : List.of("zone-1", "zone-2")) {
+            assertThat(Files.readString(launcher.logDir.resolve(zone + ".log"))).as(zone + " dials over TLS")
+                    .contains("dialling the global at grpcs://127.0.0.1:" + launcher.port("GLOBAL_KDS_PORT") + " (TLS, verified with "
+                            + launcher.logDir.resolve("kds-ca.pem") + ")")
+                    .contains("first full sync with the global done");
+        }
         JsonNode dataplanes = JSON.readTree(Http.get(url("GLOBAL_HTTP_PORT", "/meshes/default/dataplanes")).body());
         assertThat(dataplanes.path("items").findValuesAsText("name"))
                 .containsExactlyInAnyOrder("zone-1.echo-zone-1", "zone-2.echo-zone-2", "zone-2.hello-zone-2");

@@ -512,7 +512,11 @@ public abstract class StoreContract {
         return new Recorder();
     }
 
-    /** Collects change events from the moment it is created until it is closed. */
+    /**
+     * Collects change events from the moment it is created until it is closed. Events of internal types (the control
+     * plane's own bookkeeping, e.g. a zone-deletion record its KDS server writes when a Zone is deleted) are not the
+     * caller's writes: they are left out, as they are left out of every feed that leaves the store.
+     */
     protected final class Recorder implements AutoCloseable {
         private final List<ChangeEvent> events = new ArrayList<>();
         private final AutoCloseable subscription;
@@ -523,6 +527,7 @@ public abstract class StoreContract {
         }
 
         private synchronized void add(ChangeEvent e) {
+            if (!ResourceTypes.isPublic(e.key().type())) return;
             events.add(e);
             notifyAll();
         }

@@ -3,8 +3,12 @@ package dev.ursa.sync.peer;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
-/** Jittered exponential backoff ("full jitter"): a random delay up to min(max, base * 2^attempt). */
+/**
+ * Jittered exponential backoff: a random delay between half and all of min(max, base * 2^attempt). A refusal (the peer
+ * will not accept this client as it is) jumps to the longest delay at once. Thread-safe.
+ */
 public final class Backoff {
+    private static final int MAX_SHIFT = 20;
     private final Duration base;
     private final Duration max;
     private final RandomGenerator random;
@@ -17,9 +21,15 @@ public final class Backoff {
     }
 
     public synchronized Duration next() {
-        long cap = Math.min(max.toMillis(), base.toMillis() << Math.min(attempt, 20));
+        long cap = Math.min(max.toMillis(), base.toMillis() << Math.min(attempt, MAX_SHIFT));
         attempt++;
         return Duration.ofMillis(cap / 2 + random.nextLong(cap / 2 + 1));
+    }
+
+    /** After a refusal (bad credentials, another client took over): the longest delay now and until {@link #reset()}. */
+    public synchronized Duration nextAfterRefusal() {
+        attempt = Math.max(attempt, MAX_SHIFT);
+        return next();
     }
 
     public synchronized void reset() {

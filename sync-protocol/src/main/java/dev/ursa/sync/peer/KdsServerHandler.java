@@ -18,6 +18,7 @@ import io.grpc.stub.StreamObserver;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +26,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -34,6 +38,12 @@ import java.util.function.Predicate;
  * authentication interceptor sets from the verified token, never from the payload. GlobalToZone streams the index to the
  * zone (every Mesh and policy, and other zones' ZoneIngresses); ZoneToGlobal subscribes to the zone's resources and
  * applies them through that zone's sink.
+ * <p>
+ * Stream lifecycle: a stream opened with a token expiry ({@link #TOKEN_EXPIRY}) is closed at that instant; one zone
+ * name has one zone CP: a stream from another connection ({@link #PEER}) than the zone's open streams closes those with
+ * ABORTED ("another zone CP connected as ..."), the newer connection wins. Closing a stream never deletes anything: the
+ * zone's resources stay as the last stream left them until a stream of that zone says otherwise. The open-stream map is
+ * concurrent (gRPC threads open and finish streams, the timer closes expired ones).
  */
 public final class KdsServerHandler implements KdsGrpc.Handler {
     private static final System.Logger LOG = System.getLogger(KdsServerHandler.class.getName());
@@ -42,6 +52,10 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
     public static final Context.Key<String> CP_VERSION = Context.key("ursa-cp-version");
     /** The id of the token the zone authenticated with (null without token auth), so a revocation can close its streams. */
     public static final Context.Key<String> TOKEN_ID = Context.key("ursa-token-id");
+    /** When the zone's token expires (null without token auth): its streams are closed then. */
+    public static final Context.Key<Instant> TOKEN_EXPIRY = Context.key("ursa-token-expiry");
+    /** The connection a stream arrived on (the peer address); null when unknown, then no stream displaces another. */
+    public static final Context.Key<String> PEER = Context.key("ursa-peer");
 
     /** What the application learns about streams. */
     public interface Events {
@@ -55,7 +69,22 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
     }
 
     /** One open stream of one zone. */
-    public record Stream(long id, String zone, Direction direction, String cpVersion, String tokenId) {
+    public record Stream(long id, String zone, Direction direction, String cpVersion, String tokenId, Instant tokenExpiry, String peer) {
+        static Stream fromContext(long id, String zone, Direction direction) {
+            return new Stream(id, zone, direction, Objects.requireNonNullElse(CP_VERSION.get(), ""), TOKEN_ID.get(), TOKEN_EXPIRY.get(), PEER.get());
+        }
+
+        /** Whether the two streams came from different zone CP connections (unknown peers never differ). */
+        boolean otherConnectionThan(Stream newer) {
+            return peer != null && newer.peer != null && !peer.equals(newer.peer);
+        }
+    }
+
+    /** How an open stream is ended, and its pending close at token expiry (null without one). */
+    private record Open(Consumer<Status> abort, ScheduledFuture<?> expiry) {
+        void cancelExpiry() {
+            if (expiry != null) expiry.cancel(false);
+        }
     }
 
     public record Settings(Duration batchWindow, int maxResponseBytes) {
@@ -72,7 +101,7 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
     private final Settings settings;
     private final Events events;
     private final AtomicLong ids = new AtomicLong();
-    private final Map<Stream, java.util.function.Consumer<Status>> open = new ConcurrentHashMap<>();
+    private final Map<Stream, Open> open = new ConcurrentHashMap<>();
 
     public KdsServerHandler(ResourceIndex index, Function<String, ResourceSink> sinkForZone, ScheduledExecutorService timer, Executor workers,
                             Clock clock, Settings settings, Events events) {
@@ -97,12 +126,12 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
             toZone.onError(Status.UNAUTHENTICATED.withDescription("no zone identity").asRuntimeException());
             return noop();
         }
-        Stream stream = new Stream(ids.incrementAndGet(), zone, Direction.GLOBAL_TO_ZONE, Objects.requireNonNullElse(CP_VERSION.get(), ""), TOKEN_ID.get());
+        Stream stream = Stream.fromContext(ids.incrementAndGet(), zone, Direction.GLOBAL_TO_ZONE);
         KdsListener listener = events.opened(stream);
         var serverOut = (ServerCallStreamObserver<DeltaDiscoveryResponse>) toZone;
         SenderSession session = new SenderSession(index, forZone(zone), serverOut, timer, settings.batchWindow(), clock,
                 settings.maxResponseBytes(), listener);
-        open.put(stream, session::abort);
+        register(stream, session::abort);
         serverOut.setOnCancelHandler(() -> finish(stream, session, Status.CANCELLED.withDescription("zone went away")));
         session.start();
         return new StreamObserver<>() {
@@ -131,11 +160,11 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
             toZone.onError(Status.UNAUTHENTICATED.withDescription("no zone identity").asRuntimeException());
             return noop();
         }
-        Stream stream = new Stream(ids.incrementAndGet(), zone, Direction.ZONE_TO_GLOBAL, Objects.requireNonNullElse(CP_VERSION.get(), ""), TOKEN_ID.get());
+        Stream stream = Stream.fromContext(ids.incrementAndGet(), zone, Direction.ZONE_TO_GLOBAL);
         KdsListener listener = events.opened(stream);
         var serverOut = (ServerCallStreamObserver<DeltaDiscoveryRequest>) toZone;
         ReceiverSession session = new ReceiverSession(KdsTypes.zoneToGlobal(), sinkForZone.apply(zone), toZone, workers, listener);
-        open.put(stream, session::abort);
+        register(stream, session::abort);
         serverOut.setOnCancelHandler(() -> finish(stream, null, Status.CANCELLED.withDescription("zone went away")));
         session.start(KdsTypes.zoneToGlobal());
         return new StreamObserver<>() {
@@ -157,8 +186,32 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
         };
     }
 
+    /**
+     * Tracks an opened stream: schedules its close at token expiry, and closes the zone's streams of any other
+     * connection (a second zone CP with this zone's name: the newer one wins, the older one is told why).
+     */
+    private void register(Stream stream, Consumer<Status> abort) {
+        open.put(stream, new Open(abort, null));
+        if (stream.tokenExpiry() != null) {
+            long delay = Math.max(0, Duration.between(clock.instant(), stream.tokenExpiry()).toMillis());
+            ScheduledFuture<?> expiry = timer.schedule(() -> close(s -> s.equals(stream), Status.UNAUTHENTICATED.withDescription(
+                    "zone token expired: give the zone CP a new token (ursa.zone.token-file)")), delay, TimeUnit.MILLISECONDS);
+            // Registered after the stream, so an expiry due at once still finds it; a stream gone meanwhile needs none.
+            if (open.computeIfPresent(stream, (s, o) -> new Open(o.abort(), expiry)) == null) expiry.cancel(false);
+        }
+        Predicate<Stream> displaced = s -> s.zone().equals(stream.zone()) && s.otherConnectionThan(stream);
+        if (open.keySet().stream().anyMatch(displaced)) {
+            LOG.log(System.Logger.Level.WARNING, "another zone CP connected as zone {0} from {1}: closing the streams of the older "
+                    + "connection (two zone CPs with one zone name?)", stream.zone(), stream.peer());
+            close(displaced, Status.ABORTED.withDescription("another zone CP connected as zone " + stream.zone()
+                    + " (the newer connection wins; do two zone CPs use this zone name?)"));
+        }
+    }
+
     private void finish(Stream stream, SenderSession session, Status status) {
-        if (open.remove(stream) == null) return;
+        Open was = open.remove(stream);
+        if (was == null) return;
+        was.cancelExpiry();
         if (session != null) session.close();
         LOG.log(System.Logger.Level.INFO, "KDS " + stream.direction() + " stream of zone " + stream.zone() + " closed: " + status.getCode()
                 + (status.getDescription() == null ? "" : " " + status.getDescription()));
@@ -173,11 +226,10 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
     /** Closes the streams that match (e.g. those authenticated with a revoked token). */
     public void close(Predicate<Stream> which, Status status) {
         for (var e : Set.copyOf(open.entrySet())) {
-            if (which.test(e.getKey())) {
-                if (open.remove(e.getKey()) != null) {
-                    e.getValue().accept(status);
-                    events.closed(e.getKey(), status);
-                }
+            if (which.test(e.getKey()) && open.remove(e.getKey()) != null) {
+                e.getValue().cancelExpiry();
+                e.getValue().abort().accept(status);
+                events.closed(e.getKey(), status);
             }
         }
     }

@@ -17,6 +17,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,35 @@ public final class KdsZoneClient implements AutoCloseable {
         }
     }
 
+    /**
+     * How the client runs: its timer (batching, reconnects), the executor responses are applied on, the clock, the
+     * reconnect backoff, the batching window of what the zone sends up and the largest response it sends.
+     */
+    public record Settings(ScheduledExecutorService timer, Executor workers, Clock clock, Backoff backoff, Duration batchWindow,
+                           int maxResponseBytes) {
+        /** Defaults: system clock, backoff 100 ms doubling up to 10 s, 20 ms window, 1 MiB responses. */
+        public static Settings of(ScheduledExecutorService timer, Executor workers) {
+            return new Settings(timer, workers, Clock.systemUTC(), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), new SecureRandom()),
+                    Duration.ofMillis(20), 1 << 20);
+        }
+
+        public Settings withBackoff(Backoff b) {
+            return new Settings(timer, workers, clock, b, batchWindow, maxResponseBytes);
+        }
+
+        public Settings withBatchWindow(Duration window) {
+            return new Settings(timer, workers, clock, backoff, window, maxResponseBytes);
+        }
+
+        public Settings withMaxResponseBytes(int bytes) {
+            return new Settings(timer, workers, clock, backoff, batchWindow, bytes);
+        }
+
+        public Settings withClock(Clock c) {
+            return new Settings(timer, workers, c, backoff, batchWindow, maxResponseBytes);
+        }
+    }
+
     private final Channel channel;
     private final ResourceIndex local;
     private final ResourceSink sink;
@@ -71,17 +101,16 @@ public final class KdsZoneClient implements AutoCloseable {
     /** Why the last connection ended (see {@link #lastFailure()}); cleared when a connection syncs. */
     private volatile String lastFailure;
 
-    public KdsZoneClient(Channel channel, ResourceIndex local, ResourceSink sink, ScheduledExecutorService timer, Executor workers, Clock clock,
-                         Backoff backoff, Duration batchWindow, int maxResponseBytes, Events events) {
+    public KdsZoneClient(Channel channel, ResourceIndex local, ResourceSink sink, Settings settings, Events events) {
         this.channel = channel;
         this.local = local;
         this.sink = sink;
-        this.timer = timer;
-        this.workers = workers;
-        this.clock = clock;
-        this.backoff = backoff;
-        this.batchWindow = batchWindow;
-        this.maxResponseBytes = maxResponseBytes;
+        this.timer = settings.timer();
+        this.workers = settings.workers();
+        this.clock = settings.clock();
+        this.backoff = settings.backoff();
+        this.batchWindow = settings.batchWindow();
+        this.maxResponseBytes = settings.maxResponseBytes();
         this.events = events;
     }
 
@@ -107,11 +136,28 @@ public final class KdsZoneClient implements AutoCloseable {
             dead.cancel(status);
             if (Duration.between(dead.openedAt, clock.instant()).compareTo(STABLE) > 0) backoff.reset();
         }
-        Duration delay = backoff.next();
+        boolean refused = refused(status);
+        Duration delay = refused ? backoff.nextAfterRefusal() : backoff.next();
         lastFailure = describe(status);
-        LOG.log(System.Logger.Level.INFO, "KDS connection to the global lost (" + lastFailure + "); reconnecting in " + delay.toMillis() + " ms");
+        if (refused) {
+            LOG.log(System.Logger.Level.WARNING, "the global refused this zone ({0}); retrying in {1} ms", lastFailure, delay.toMillis());
+        } else {
+            LOG.log(System.Logger.Level.INFO, "KDS connection to the global lost ({0}); reconnecting in {1} ms", lastFailure, delay.toMillis());
+        }
         events.disconnected(status, delay);
         timer.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether the global refused this zone rather than lost it: bad or revoked credentials, a disabled or deleted zone, or
+     * another zone CP took the zone's name (ABORTED). Retrying soon cannot help, so the backoff jumps to its longest delay:
+     * two zone CPs sharing a name swap at most once per longest delay instead of fighting in a tight loop.
+     */
+    static boolean refused(Status status) {
+        return switch (status.getCode()) {
+            case UNAUTHENTICATED, PERMISSION_DENIED, ABORTED -> true;
+            default -> false;
+        };
     }
 
     /**

@@ -115,8 +115,8 @@ class KdsEndToEndTest {
         Metadata md = new Metadata();
         md.put(KdsGrpc.ZONE, zone);
         Channel withZone = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md));
-        KdsZoneClient client = new KdsZoneClient(withZone, local, StoreSink.fromGlobal(store), timer, workers, Clock.systemUTC(),
-                new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), new Random(1)), Duration.ofMillis(10), 512 * 1024,
+        KdsZoneClient client = new KdsZoneClient(withZone, local, StoreSink.fromGlobal(store), new KdsZoneClient.Settings(timer, workers, Clock.systemUTC(),
+                new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), new Random(1)), Duration.ofMillis(10), 512 * 1024),
                 new KdsZoneClient.Events() {
                     @Override
                     public void synced(Duration took) {

@@ -100,8 +100,8 @@ class KdsTlsTest {
             ResourceIndex local = new ResourceIndex(zoneStore, KdsTypes.zoneToGlobal(), r -> true).start();
             CompletableFuture<Void> synced = new CompletableFuture<>();
             List<Status> disconnects = new CopyOnWriteArrayList<>();
-            KdsZoneClient client = new KdsZoneClient(channel, local, StoreSink.fromGlobal(zoneStore), timer, workers, Clock.systemUTC(),
-                    new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), new Random()), Duration.ofMillis(10), 1 << 20, new KdsZoneClient.Events() {
+            KdsZoneClient client = new KdsZoneClient(channel, local, StoreSink.fromGlobal(zoneStore), new KdsZoneClient.Settings(timer, workers, Clock.systemUTC(),
+                    new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), new Random()), Duration.ofMillis(10), 1 << 20), new KdsZoneClient.Events() {
                 @Override
                 public void synced(Duration took) {
                     synced.complete(null);

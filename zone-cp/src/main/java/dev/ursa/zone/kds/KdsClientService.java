@@ -1,7 +1,6 @@
 package dev.ursa.zone.kds;
 
 import dev.ursa.cp.store.StoreConfig;
-import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.store.StoreException;
 import dev.ursa.sync.KdsGrpc;
@@ -21,8 +20,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -30,12 +27,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.io.File;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -64,6 +58,10 @@ public class KdsClientService {
     private final AtomicBoolean savePending = new AtomicBoolean();
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("kds-client-", 0).factory());
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicBoolean explaining = new AtomicBoolean();
+    /** The operator's next step for the current failure (see {@link #lastFailure()}); null when there is none. */
+    private volatile String hint;
+    private KdsDial dial;
     private ManagedChannel channel;
     private volatile ResourceIndex local;
     private volatile KdsZoneClient client;
@@ -85,11 +83,7 @@ public class KdsClientService {
             ready.set(true);
             return;
         }
-        URI address = URI.create(config.globalAddress().get());
-        boolean tls = "grpcs".equals(address.getScheme());
-        if (!tls && !"grpc".equals(address.getScheme())) {
-            throw new IllegalArgumentException("ursa.zone.global-address must be grpc://host:port or grpcs://host:port, got " + address);
-        }
+        dial = KdsDial.of(config.globalAddress().get(), config.kds());
         if (storeConfig.type() == StoreConfig.Type.MEMORY && config.dataDir().isPresent()) {
             snapshot = new SyncSnapshot(store, Path.of(config.dataDir().get()));
             if (snapshot.restore() > 0) ready.set(true);
@@ -104,23 +98,11 @@ public class KdsClientService {
             ready.set(true); // Postgres keeps the last synced state; it is served as soon as the store is reachable
         }
 
-        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.getHost(), address.getPort())
-                .keepAliveTime(config.kds().keepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
-                .keepAliveTimeout(config.kds().keepaliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .keepAliveWithoutCalls(true)
-                .maxInboundMessageSize(4 * 1024 * 1024 + 64 * 1024);
-        if (tls) {
-            var ssl = GrpcSslContexts.forClient();
-            config.kds().caFile().ifPresent(ca -> ssl.trustManager(new File(ca)));
-            builder.sslContext(ssl.build()).useTransportSecurity();
-        } else {
-            builder.usePlaintext();
-        }
-        channel = builder.build();
+        channel = dial.channel();
         Channel authenticated = ClientInterceptors.intercept(channel, new Credentials());
 
         Thread.ofPlatform().daemon().name("kds-client-start").start(() -> startClient(authenticated));
-        LOG.infof("zone %s dialling the global at %s (%s)", config.name(), address, tls ? "TLS" : "plaintext");
+        LOG.infof("zone %s dialling the global at %s (%s)", config.name(), dial.address(), dial.describe());
     }
 
     /** Indexes the zone's own resources and dials; waits for the store first (a Postgres zone may start before its database). */
@@ -143,21 +125,24 @@ public class KdsClientService {
         }
         synchronized (this) {
             if (stopping) return;
-            client = new KdsZoneClient(authenticated, local, StoreSink.fromGlobal(store), timer, workers, Clock.systemUTC(),
-                    new Backoff(config.kds().backoffMin(), config.kds().backoffMax(), new SecureRandom()), config.kds().batchWindow(), 1 << 20,
-                    new KdsZoneClient.Events() {
-                        @Override
-                        public void synced(Duration took) {
-                            connected.set(true);
-                            if (ready.compareAndSet(false, true)) LOG.infof("first full sync with the global done in %d ms", took.toMillis());
-                            scheduleSave();
-                        }
+            KdsZoneClient.Settings settings = KdsZoneClient.Settings.of(timer, workers)
+                    .withBackoff(new Backoff(config.kds().backoffMin(), config.kds().backoffMax(), new SecureRandom()))
+                    .withBatchWindow(config.kds().batchWindow());
+            client = new KdsZoneClient(authenticated, local, StoreSink.fromGlobal(store), settings, new KdsZoneClient.Events() {
+                @Override
+                public void synced(Duration took) {
+                    connected.set(true);
+                    hint = null;
+                    if (ready.compareAndSet(false, true)) LOG.infof("first full sync with the global done in %d ms", took.toMillis());
+                    scheduleSave();
+                }
 
-                        @Override
-                        public void disconnected(Status status, Duration retryIn) {
-                            connected.set(false);
-                        }
-                    });
+                @Override
+                public void disconnected(Status status, Duration retryIn) {
+                    connected.set(false);
+                    explainLater(status);
+                }
+            });
             client.start();
         }
     }
@@ -212,10 +197,29 @@ public class KdsClientService {
         return connected.get();
     }
 
-    /** Why the last connection to the global ended or failed (TLS and token problems included), while not connected. */
+    /**
+     * Why the last connection to the global ended or failed (TLS and token problems included), while not connected;
+     * led by the operator's next step when the failure says it (e.g. a plaintext dial to a TLS global).
+     */
     public Optional<String> lastFailure() {
         KdsZoneClient c = client;
-        return c == null || connected.get() ? Optional.empty() : c.lastFailure();
+        if (c == null || connected.get()) return Optional.empty();
+        String next = hint;
+        return c.lastFailure().map(f -> next == null ? f : next + " (" + f + ")");
+    }
+
+    /** Works out the next step for a failed dial on a worker (a plaintext dial may need a TLS probe), one at a time. */
+    private void explainLater(Status status) {
+        if (!explaining.compareAndSet(false, true)) return;
+        workers.execute(() -> {
+            try {
+                String next = dial.hint(status, TlsProbe.handshake(Duration.ofSeconds(2))).orElse(null);
+                if (next != null && !next.equals(hint)) LOG.errorf("cannot connect to the global at %s: %s", dial.address(), next);
+                hint = next;
+            } finally {
+                explaining.set(false);
+            }
+        });
     }
 
     /** Drops the connection and reconnects after the backoff (operators; tests simulate partitions with it). */

@@ -1,4 +1,4 @@
-package dev.ursa.sync.tokens;
+package dev.ursa.cp.auth;
 
 import java.util.regex.Pattern;
 
