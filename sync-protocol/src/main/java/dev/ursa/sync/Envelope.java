@@ -73,7 +73,7 @@ public final class Envelope {
         if (!expected.name().equals(node.path("type").asText())) {
             throw ValidationException.of("Resource is not valid", "type", "envelope holds " + node.path("type").asText() + ", not " + expected.name());
         }
-        Resource r = ResourceCodec.decode(node);
+        Resource r = ResourceCodec.decode(node, expected);
         Violations v = ResourceValidation.check(r);
         v.throwIfAny("Resource is not valid");
         return r;

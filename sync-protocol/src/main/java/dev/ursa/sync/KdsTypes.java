@@ -1,8 +1,11 @@
 package dev.ursa.sync;
 
+import dev.ursa.mesh.model.Owner;
+import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.model.ReservedLabels;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.model.TypeRegistry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +13,9 @@ import java.util.Optional;
 
 /**
  * Which resource types travel over KDS, in which direction, under which type URL. The direction follows
- * {@link dev.ursa.mesh.model.Owner}; Zone and ZoneInsight never travel (the global keeps them), and ZoneIngress goes
- * both ways: up from its own zone, down to every other zone.
+ * {@link dev.ursa.mesh.model.Owner} (for a policy, its descriptor's {@link PolicyType#syncedFrom()}); Zone and
+ * ZoneInsight never travel (the global keeps them), and ZoneIngress goes both ways: up from its own zone, down to every
+ * other zone. The lists without a registry are this build's ({@link ResourceTypes#registry()}).
  */
 public final class KdsTypes {
     public static final String TYPE_URL_PREFIX = "type.ursa.dev/kds.v1.";
@@ -36,16 +40,32 @@ public final class KdsTypes {
 
     /** Global to zone, in apply order: meshes first, so a policy never arrives before its mesh. */
     public static List<ResourceType> globalToZone() {
-        List<ResourceType> types = new ArrayList<>();
-        types.add(ResourceTypes.MESH);
-        types.add(ResourceTypes.TOKEN_TRUST);
-        types.addAll(ResourceTypes.policies());
-        types.add(ResourceTypes.ZONE_INGRESS);
-        return List.copyOf(types);
+        return globalToZone(ResourceTypes.registry());
+    }
+
+    /** Global to zone for the types of {@code types}. */
+    public static List<ResourceType> globalToZone(TypeRegistry types) {
+        List<ResourceType> out = new ArrayList<>();
+        out.add(ResourceTypes.MESH);
+        out.add(ResourceTypes.TOKEN_TRUST);
+        out.addAll(policies(types, Owner.GLOBAL));
+        out.add(ResourceTypes.ZONE_INGRESS);
+        return List.copyOf(out);
     }
 
     /** Zone to global. */
     public static List<ResourceType> zoneToGlobal() {
-        return List.of(ResourceTypes.ZONE_INGRESS, ResourceTypes.DATAPLANE, ResourceTypes.DATAPLANE_INSIGHT);
+        return zoneToGlobal(ResourceTypes.registry());
+    }
+
+    /** Zone to global for the types of {@code types}. */
+    public static List<ResourceType> zoneToGlobal(TypeRegistry types) {
+        List<ResourceType> out = new ArrayList<>(List.of(ResourceTypes.ZONE_INGRESS, ResourceTypes.DATAPLANE, ResourceTypes.DATAPLANE_INSIGHT));
+        out.addAll(policies(types, Owner.ZONE));
+        return List.copyOf(out);
+    }
+
+    private static List<ResourceType> policies(TypeRegistry types, Owner syncedFrom) {
+        return types.policyTypes().stream().filter(p -> p.syncedFrom() == syncedFrom).map(PolicyType::type).toList();
     }
 }

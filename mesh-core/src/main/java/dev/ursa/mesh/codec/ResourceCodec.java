@@ -17,6 +17,7 @@ import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceSpec;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.model.TypeRegistry;
 import dev.ursa.mesh.validation.FieldPath;
 import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.mesh.validation.Violation;
@@ -28,7 +29,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads and writes resources in Kuma's universal format (JSON or YAML). Reading is strict and reports the exact field
@@ -62,6 +65,20 @@ public final class ResourceCodec {
 
     /** Decodes a full envelope ({@code type}, {@code mesh}, {@code name}, {@code labels}, spec). Does not validate semantics. */
     public static Resource decode(JsonNode node) {
+        return decode(node, ResourceTypes.registry());
+    }
+
+    /** As {@link #decode(JsonNode)}, with the type looked up in {@code types}. */
+    public static Resource decode(JsonNode node, TypeRegistry types) {
+        return decode(node, types::byName);
+    }
+
+    /** As {@link #decode(JsonNode)} for a document that must be of {@code expected} type (any other is unknown here). */
+    public static Resource decode(JsonNode node, ResourceType expected) {
+        return decode(node, name -> Optional.of(expected).filter(t -> t.name().equals(name)));
+    }
+
+    private static Resource decode(JsonNode node, Function<String, Optional<ResourceType>> typeNamed) {
         if (!node.isObject()) {
             throw ValidationException.of(TITLE, "", "must be an object with type, name and spec");
         }
@@ -71,7 +88,7 @@ public final class ResourceCodec {
             if (errors.isEmpty()) errors.add(new Violation("type", "must be defined"));
             throw new ValidationException(TITLE, errors);
         }
-        ResourceType type = ResourceTypes.byName(typeName).orElseThrow(() ->
+        ResourceType type = typeNamed.apply(typeName).orElseThrow(() ->
                 ValidationException.of(TITLE, "type", "unknown type \"" + typeName + "\""));
         String name = text(node, "name", errors);
         String mesh = text(node, "mesh", errors);

@@ -1,19 +1,12 @@
 package dev.ursa.mesh.model;
 
-import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerSpec;
-import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerValidator;
-import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckSpec;
-import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckValidator;
-import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRouteSpec;
-import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRouteValidator;
-import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec;
-import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyValidator;
-import dev.ursa.mesh.policy.meshretry.MeshRetrySpec;
-import dev.ursa.mesh.policy.meshretry.MeshRetryValidator;
-import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutSpec;
-import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutValidator;
-import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec;
-import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionValidator;
+import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerPolicy;
+import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckPolicy;
+import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
+import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyPolicy;
+import dev.ursa.mesh.policy.meshretry.MeshRetryPolicy;
+import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutPolicy;
+import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionPolicy;
 import dev.ursa.mesh.resources.DataplaneInsightSpec;
 import dev.ursa.mesh.resources.DataplaneSpec;
 import dev.ursa.mesh.resources.DataplaneValidator;
@@ -28,12 +21,12 @@ import dev.ursa.mesh.resources.ZoneSpec;
 import dev.ursa.mesh.validation.SpecValidator;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
-/** The one list of resource types Ursa knows. Adding a policy type is one line here plus its package. */
+/**
+ * The resource types Ursa knows ({@link #registry()}): the core types declared here, and the policy types registered
+ * by their descriptors ({@link PolicyType}). Adding a policy type is its package plus one entry in {@link #POLICIES}.
+ */
 public final class ResourceTypes {
     public static final ResourceType MESH = new ResourceType("Mesh", "meshes", Scope.GLOBAL, Layout.INLINE, Owner.GLOBAL, false,
             MeshSpec.class, new MeshValidator());
@@ -55,42 +48,47 @@ public final class ResourceTypes {
     public static final ResourceType DATAPLANE_INSIGHT = new ResourceType("DataplaneInsight", "dataplane-insights", Scope.MESH, Layout.INLINE,
             Owner.ZONE, false, DataplaneInsightSpec.class, SpecValidator.<DataplaneInsightSpec>none());
 
-    public static final ResourceType MESH_TRAFFIC_PERMISSION = ResourceType.policy("MeshTrafficPermission", "meshtrafficpermissions",
-            MeshTrafficPermissionSpec.class, new MeshTrafficPermissionValidator());
-    public static final ResourceType MESH_TIMEOUT = ResourceType.policy("MeshTimeout", "meshtimeouts",
-            MeshTimeoutSpec.class, new MeshTimeoutValidator());
-    public static final ResourceType MESH_RETRY = ResourceType.policy("MeshRetry", "meshretries",
-            MeshRetrySpec.class, new MeshRetryValidator());
-    public static final ResourceType MESH_LOAD_BALANCING_STRATEGY = ResourceType.policy("MeshLoadBalancingStrategy", "meshloadbalancingstrategies",
-            MeshLoadBalancingStrategySpec.class, new MeshLoadBalancingStrategyValidator());
-    public static final ResourceType MESH_HEALTH_CHECK = ResourceType.policy("MeshHealthCheck", "meshhealthchecks",
-            MeshHealthCheckSpec.class, new MeshHealthCheckValidator());
-    public static final ResourceType MESH_CIRCUIT_BREAKER = ResourceType.policy("MeshCircuitBreaker", "meshcircuitbreakers",
-            MeshCircuitBreakerSpec.class, new MeshCircuitBreakerValidator());
-    public static final ResourceType MESH_HTTP_ROUTE = ResourceType.policy("MeshHTTPRoute", "meshhttproutes",
-            MeshHTTPRouteSpec.class, new MeshHTTPRouteValidator());
+    /** Every policy type, registered by its descriptor (in this order in listings and KDS; plugins run by {@link PolicyType#order()}). */
+    private static final List<PolicyType> POLICIES = List.of(MeshTrafficPermissionPolicy.TYPE, MeshTimeoutPolicy.TYPE,
+            MeshRetryPolicy.TYPE, MeshLoadBalancingStrategyPolicy.TYPE, MeshHealthCheckPolicy.TYPE, MeshCircuitBreakerPolicy.TYPE,
+            MeshHTTPRoutePolicy.TYPE);
 
-    private static final List<ResourceType> ALL = List.of(
-            MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, DATAPLANE, DATAPLANE_INSIGHT,
-            MESH_TRAFFIC_PERMISSION, MESH_TIMEOUT, MESH_RETRY, MESH_LOAD_BALANCING_STRATEGY,
-            MESH_HEALTH_CHECK, MESH_CIRCUIT_BREAKER, MESH_HTTP_ROUTE);
-    private static final Map<String, ResourceType> BY_NAME = java.util.stream.Stream.concat(ALL.stream(), java.util.stream.Stream.of(GLOBAL_SECRET)).collect(Collectors.toUnmodifiableMap(ResourceType::name, Function.identity()));
-    private static final Map<String, ResourceType> BY_PLURAL = ALL.stream().collect(Collectors.toUnmodifiableMap(ResourceType::plural, Function.identity()));
+    private static final TypeRegistry REGISTRY = new TypeRegistry(
+            List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);
+
+    // Shorthands for code and tests that name a built-in policy type; derived from the descriptors, and a new type needs none.
+    public static final ResourceType MESH_TRAFFIC_PERMISSION = MeshTrafficPermissionPolicy.TYPE.type();
+    public static final ResourceType MESH_TIMEOUT = MeshTimeoutPolicy.TYPE.type();
+    public static final ResourceType MESH_RETRY = MeshRetryPolicy.TYPE.type();
+    public static final ResourceType MESH_LOAD_BALANCING_STRATEGY = MeshLoadBalancingStrategyPolicy.TYPE.type();
+    public static final ResourceType MESH_HEALTH_CHECK = MeshHealthCheckPolicy.TYPE.type();
+    public static final ResourceType MESH_CIRCUIT_BREAKER = MeshCircuitBreakerPolicy.TYPE.type();
+    public static final ResourceType MESH_HTTP_ROUTE = MeshHTTPRoutePolicy.TYPE.type();
 
     private ResourceTypes() {
     }
 
+    /** This build's types. */
+    public static TypeRegistry registry() {
+        return REGISTRY;
+    }
+
     public static List<ResourceType> all() {
-        return ALL;
+        return REGISTRY.all();
     }
 
     public static List<ResourceType> policies() {
-        return ALL.stream().filter(ResourceType::policy).toList();
+        return REGISTRY.policies();
+    }
+
+    /** The registered policy types' descriptors, in registration order. */
+    public static List<PolicyType> policyTypes() {
+        return REGISTRY.policyTypes();
     }
 
     /** Every public type, and the internal ones (stores need them to read their rows back). */
     public static Optional<ResourceType> byName(String name) {
-        return Optional.ofNullable(BY_NAME.get(name));
+        return REGISTRY.byName(name);
     }
 
     /**
@@ -98,16 +96,15 @@ public final class ResourceTypes {
      * types, which hold secrets (signing keys, revocations), and for names this build does not know.
      */
     public static boolean isPublic(String typeName) {
-        ResourceType t = BY_NAME.get(typeName);
-        return t != null && ALL.contains(t);
+        return REGISTRY.isPublic(typeName);
     }
 
     public static Optional<ResourceType> byPlural(String plural) {
-        return Optional.ofNullable(BY_PLURAL.get(plural));
+        return REGISTRY.byPlural(plural);
     }
 
     /** Mesh-scoped types, i.e. those deleted together with their mesh. */
     public static List<ResourceType> meshScoped() {
-        return ALL.stream().filter(ResourceType::meshScoped).toList();
+        return REGISTRY.meshScoped();
     }
 }

@@ -12,11 +12,14 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -27,12 +30,21 @@ import java.util.stream.Collectors;
  * rejected resources in an {@link ErrorInfo} so the sender holds back exactly those. Not thread-safe.
  */
 public final class DeltaReceiver {
-    private final Predicate<ResourceType> accepted;
+    private final Function<String, Optional<ResourceType>> acceptedByTypeUrl;
     private final Set<String> synced = new HashSet<>();
 
-    /** @param accepted the types this side takes from its peer; anything else is ignored with a warning */
+    /**
+     * @param accepted which of this build's types ({@link KdsTypes#byTypeUrl}) this side takes from its peer; anything
+     *                 else is ignored with a warning
+     */
     public DeltaReceiver(Predicate<ResourceType> accepted) {
-        this.accepted = accepted;
+        this.acceptedByTypeUrl = typeUrl -> KdsTypes.byTypeUrl(typeUrl).filter(accepted);
+    }
+
+    /** @param accepted the types this side takes from its peer (any types, e.g. a test's own); anything else is ignored */
+    public DeltaReceiver(Collection<ResourceType> accepted) {
+        Map<String, ResourceType> byTypeUrl = accepted.stream().collect(Collectors.toUnmodifiableMap(KdsTypes::typeUrl, t -> t));
+        this.acceptedByTypeUrl = typeUrl -> Optional.ofNullable(byTypeUrl.get(typeUrl));
     }
 
     /**
@@ -68,7 +80,7 @@ public final class DeltaReceiver {
 
     public Batch onResponse(DeltaDiscoveryResponse response) {
         String typeUrl = response.getTypeUrl();
-        ResourceType type = KdsTypes.byTypeUrl(typeUrl).filter(accepted).orElse(null);
+        ResourceType type = acceptedByTypeUrl.apply(typeUrl).orElse(null);
         if (type == null) {
             return new Batch(typeUrl, null, response.getNonce(), List.of(), List.of(), false);
         }

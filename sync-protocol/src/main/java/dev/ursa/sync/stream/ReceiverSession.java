@@ -34,7 +34,7 @@ public final class ReceiverSession {
 
     public ReceiverSession(List<ResourceType> accepted, ResourceSink sink, StreamObserver<DeltaDiscoveryRequest> out, Executor executor,
                            KdsListener listener) {
-        this.receiver = new DeltaReceiver(accepted::contains);
+        this.receiver = new DeltaReceiver(accepted);
         this.sink = sink;
         this.out = out;
         this.serial = new SerialExecutor(executor);

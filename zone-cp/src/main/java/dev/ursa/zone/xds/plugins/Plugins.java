@@ -8,17 +8,27 @@ import dev.ursa.zone.xds.plugins.meshretry.MeshRetryPlugin;
 import dev.ursa.zone.xds.plugins.meshtimeout.MeshTimeoutPlugin;
 import dev.ursa.zone.xds.plugins.meshtrafficpermission.MeshTrafficPermissionPlugin;
 import dev.ursa.zone.xds.render.PolicyPlugin;
+import dev.ursa.zone.xds.render.PolicyPlugins;
 
 import java.util.List;
 
-/** Every policy plugin, in the order they run: routes first, so later plugins see every route. */
+/**
+ * The zone's built-in policy plugins: one registration per policy type, each keyed by the type's descriptor, which
+ * also says where it runs ({@link dev.ursa.mesh.model.PolicyType#order()}). {@code PolicyPluginsTest} checks that every
+ * registered policy type has exactly one.
+ */
 public final class Plugins {
     private Plugins() {
     }
 
-    public static List<PolicyPlugin> all() {
-        return List.of(new MeshHTTPRoutePlugin(), new MeshTimeoutPlugin(), new MeshRetryPlugin(),
+    public static PolicyPlugins builtIn() {
+        return PolicyPlugins.of(List.of(new MeshHTTPRoutePlugin(), new MeshTimeoutPlugin(), new MeshRetryPlugin(),
                 new MeshLoadBalancingStrategyPlugin(), new MeshCircuitBreakerPlugin(), new MeshHealthCheckPlugin(),
-                new MeshTrafficPermissionPlugin());
+                new MeshTrafficPermissionPlugin()));
+    }
+
+    /** The built-in plugins in the order they run. */
+    public static List<PolicyPlugin> all() {
+        return builtIn().inOrder();
     }
 }

@@ -7,7 +7,6 @@ import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.view.Endpoint;
 import dev.ursa.zone.xds.view.EndpointIndex;
 import dev.ursa.zone.xds.view.LocalityEndpoints;
-import dev.ursa.zone.xds.view.LocalityPolicy;
 import dev.ursa.zone.xds.view.ServiceEndpoints;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
@@ -28,9 +27,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * EDS: one ClusterLoadAssignment per cluster and client policy. Localities are zones (plus affinity sub-zones of the
- * local zone); their priorities come from the client's {@link LocalityPolicy}, renumbered without gaps (Envoy and
- * grpc-java reject sparse priorities).
+ * EDS: one ClusterLoadAssignment per cluster and client locality plan. Localities are zones (plus affinity sub-zones
+ * of the local zone); their priorities come from the client's {@link LocalityPlan}, renumbered without gaps (Envoy
+ * and grpc-java reject sparse priorities).
  *
  * <ul>
  *   <li>Envoy: every endpoint, not-ready ones as UNHEALTHY, {@code overprovisioning_factor} from the failover threshold,
@@ -69,32 +68,32 @@ public final class EndpointRenderer {
 
     public static ClusterLoadAssignment render(EdsRef ref, EndpointIndex index) {
         ServiceEndpoints eps = index.endpoints(ref.service()).subset(ref.cluster().tags());
-        List<Placed> placed = place(eps, ref.policy());
+        List<Placed> placed = place(eps, ref.locality());
         ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(ref.name());
         if (ref.flavour() == Flavour.ENVOY) {
             envoy(cla, placed);
-            cla.setPolicy(ClusterLoadAssignment.Policy.newBuilder().setOverprovisioningFactor(UInt32Value.of(ref.policy().overprovisioningFactor())));
+            cla.setPolicy(ClusterLoadAssignment.Policy.newBuilder().setOverprovisioningFactor(UInt32Value.of(ref.locality().overprovisioningFactor())));
         } else {
-            proxyless(cla, placed, ref.policy().overprovisioningFactor());
+            proxyless(cla, placed, ref.locality().overprovisioningFactor());
         }
         return cla.build();
     }
 
-    /** Assigns each locality its priority and weight; zones the policy excludes are dropped. */
-    static List<Placed> place(ServiceEndpoints eps, LocalityPolicy policy) {
+    /** Assigns each locality its priority and weight; zones the plan excludes are dropped. */
+    static List<Placed> place(ServiceEndpoints eps, LocalityPlan plan) {
         List<Placed> out = new ArrayList<>();
         for (LocalityEndpoints l : eps.localities()) {
-            Optional<Integer> priority = policy.priorityOf(l.zone());
+            Optional<Integer> priority = plan.priorityOf(l.zone());
             if (priority.isEmpty() || l.endpoints().isEmpty()) continue;
-            boolean local = l.zone().equals(policy.localZone());
-            if (local && policy.localityWeighted()) {
+            boolean local = l.zone().equals(plan.localZone());
+            if (local && plan.localityWeighted()) {
                 Map<String, List<Endpoint>> groups = new TreeMap<>();
                 Map<String, Integer> weights = new LinkedHashMap<>();
                 for (Endpoint e : l.endpoints()) {
-                    Optional<LocalityPolicy.AffinityGroup> g = policy.affinityOf(e.tags());
-                    String sub = g.map(LocalityPolicy.AffinityGroup::subZone).orElse("");
+                    Optional<LocalityPlan.SubZone> g = plan.subZoneOf(e.tags());
+                    String sub = g.map(LocalityPlan.SubZone::name).orElse("");
                     groups.computeIfAbsent(sub, k -> new ArrayList<>()).add(e);
-                    weights.put(sub, g.map(LocalityPolicy.AffinityGroup::weight).orElse(1));
+                    weights.put(sub, g.map(LocalityPlan.SubZone::weight).orElse(1));
                 }
                 groups.forEach((sub, members) -> out.add(new Placed(l.zone(), sub, priority.get(), weights.get(sub), merge(members))));
             } else {

@@ -1,15 +1,27 @@
 package dev.ursa.zone.xds.render;
 
+import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.zone.xds.view.PolicyRules;
 
 /**
- * Applies one policy type to a dataplane's configuration. Called only when at least one policy of the type selects the
- * dataplane. A plugin decides per flavour what it can express; what a proxyless client cannot honour is left out (and
- * said in docs/dataplanes.md) rather than sent and NACKed.
+ * Applies one policy type to a dataplane's configuration, registered by the type's descriptor ({@link PolicyPlugins}).
+ * Called only when at least one policy of the type selects the dataplane, once per render, in the flavour the renderer
+ * picked: {@link #applyEnvoy} for an Envoy sidecar, {@link #applyProxyless} for a proxyless gRPC client. What a
+ * proxyless client cannot honour is left out of its method (and said in docs/dataplanes.md) rather than sent and
+ * NACKed; a flavour the policy means nothing to keeps the no-op default.
  */
 public interface PolicyPlugin {
-    ResourceType type();
+    /** The descriptor of the policy type this plugin applies; its order is where the plugin runs. */
+    PolicyType descriptor();
 
-    void apply(ProxyConfig config, PolicyRules rules);
+    default ResourceType type() {
+        return descriptor().type();
+    }
+
+    default void applyEnvoy(ProxyConfig config, PolicyRules rules) {
+    }
+
+    default void applyProxyless(ProxyConfig config, PolicyRules rules) {
+    }
 }

@@ -1,6 +1,5 @@
 package dev.ursa.zone.xds.render;
 
-import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.view.DataplaneView;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 
@@ -9,8 +8,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
-/** The mutable configuration of one dataplane during rendering: what policy plugins edit. */
+/** The mutable configuration of one dataplane during rendering: what policy plugins edit. Owned by one render (one thread). */
 public final class ProxyConfig {
     private final DataplaneView view;
     private final List<OutboundConfig> outbounds = new ArrayList<>();
@@ -18,6 +19,7 @@ public final class ProxyConfig {
     private final Map<ClusterRef, Cluster.Builder> clusters = new LinkedHashMap<>();
     private final ClusterFactory clusterFactory;
     private final String localZone;
+    private Function<String, Optional<LocalityPlan>> planner = service -> Optional.empty();
 
     ProxyConfig(DataplaneView view, ClusterFactory clusterFactory, String localZone) {
         this.view = view;
@@ -34,12 +36,17 @@ public final class ProxyConfig {
         return view;
     }
 
-    public Flavour flavour() {
-        return view.flavour();
+    /**
+     * Sets how clusters' endpoints are spread over localities: {@code planner} gives a service's plan, or empty for
+     * {@link LocalityPlan#defaults}. Asked when the resources are packed, for every cluster the plugins left.
+     */
+    public void localities(Function<String, Optional<LocalityPlan>> planner) {
+        this.planner = planner;
     }
 
-    public boolean proxyless() {
-        return view.flavour() == Flavour.PROXYLESS;
+    /** The locality plan of a service's clusters. */
+    LocalityPlan locality(String service) {
+        return planner.apply(service).orElseGet(() -> LocalityPlan.defaults(localZone));
     }
 
     public List<OutboundConfig> outbounds() {

@@ -10,15 +10,10 @@ import dev.ursa.mesh.matching.MatchInput;
 import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.matching.PolicyMatcher;
 import dev.ursa.mesh.model.Resource;
-import dev.ursa.mesh.model.ResourceType;
-import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.policy.common.Tags;
-import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec;
 import dev.ursa.mesh.resources.DataplaneSpec.Inbound;
-import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.EndpointIndex;
-import dev.ursa.zone.xds.view.LocalityPolicy;
 import dev.ursa.zone.xds.view.OutboundView;
 import dev.ursa.zone.xds.view.PolicyRules;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -51,7 +46,6 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,44 +63,57 @@ public final class Renderer {
     public static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
     private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(5).build();
 
-    private final Map<ResourceType, PolicyPlugin> plugins;
+    private final PolicyPlugins plugins;
     private final Optional<String> faultLabel;
-    private final List<ResourceType> order;
     private final String localZone;
 
     /**
-     * @param plugins   applied in list order (routes first: later plugins edit every route they created)
+     * @param plugins   applied in their descriptors' order (routes first: later plugins edit every route they created)
      * @param localZone the zone of the clients this renderer serves: its endpoints come first
      */
     public Renderer(List<PolicyPlugin> plugins, String localZone) {
-        this(plugins, localZone, Optional.empty());
+        this(PolicyPlugins.of(plugins), localZone, Optional.empty());
+    }
+
+    public Renderer(List<PolicyPlugin> plugins, String localZone, Optional<String> faultLabel) {
+        this(PolicyPlugins.of(plugins), localZone, faultLabel);
     }
 
     /**
      * @param faultLabel for failure tests only: a policy carrying this label makes its plugin fail on every dataplane it
      *                   selects, so the containment of a render failure can be shown on real processes
      */
-    public Renderer(List<PolicyPlugin> plugins, String localZone, Optional<String> faultLabel) {
+    public Renderer(PolicyPlugins plugins, String localZone, Optional<String> faultLabel) {
         this.localZone = localZone;
         this.faultLabel = faultLabel;
-        this.plugins = new LinkedHashMap<>();
-        plugins.forEach(p -> this.plugins.put(p.type(), p));
-        this.order = plugins.stream().map(PolicyPlugin::type).toList();
+        this.plugins = plugins;
     }
 
+    /** How a plugin is applied in one flavour. */
+    @FunctionalInterface
+    private interface Apply {
+        void to(PolicyPlugin plugin, ProxyConfig cfg, PolicyRules rules);
+    }
+
+    /** Picks the view's flavour once: the base configuration, the plugins' method and the packing follow from it. */
     public XdsResources render(DataplaneView view, EndpointIndex index) {
-        ProxyConfig cfg = base(view);
-        for (ResourceType type : order) {
-            PolicyRules rules = view.policies().get(type);
+        boolean proxyless = switch (view.flavour()) {
+            case ENVOY -> false;
+            case PROXYLESS -> true;
+        };
+        Apply apply = proxyless ? PolicyPlugin::applyProxyless : PolicyPlugin::applyEnvoy;
+        ProxyConfig cfg = base(view, proxyless);
+        for (PolicyPlugin plugin : plugins.inOrder()) {
+            PolicyRules rules = view.policies().get(plugin.type());
             if (rules == null) continue;
             try {
                 injectFault(rules);
-                plugins.get(type).apply(cfg, rules);
+                apply.to(plugin, cfg, rules);
             } catch (RuntimeException e) {
-                throw new PolicyRenderException(type, culprits(view, type, rules), e);
+                throw new PolicyRenderException(plugin.type(), culprits(view, proxyless, apply, plugin, rules), e);
             }
         }
-        return pack(cfg, index);
+        return pack(cfg, proxyless, index);
     }
 
     /**
@@ -114,7 +121,7 @@ public final class Renderer {
      * their own (each applied alone to a fresh base config); all of them when none fails alone, i.e. only their
      * combination does. Runs on failures only.
      */
-    private List<String> culprits(DataplaneView view, ResourceType type, PolicyRules rules) {
+    private List<String> culprits(DataplaneView view, boolean proxyless, Apply apply, PolicyPlugin plugin, PolicyRules rules) {
         List<String> all = rules.matches().stream().map(Renderer::blameName).toList();
         if (rules.matches().size() < 2) return all;
         MatchInput input = MatchInput.of(view.dataplane());
@@ -124,7 +131,7 @@ public final class Renderer {
             PolicyRules single = new PolicyRules(List.of(m), PolicyMatcher.toRules(input, one), PolicyMatcher.fromRules(input, one));
             try {
                 injectFault(single);
-                plugins.get(type).apply(base(view), single);
+                apply.to(plugin, base(view, proxyless), single);
             } catch (RuntimeException e) {
                 alone.add(blameName(m));
             }
@@ -147,8 +154,7 @@ public final class Renderer {
 
     // ---- base configuration
 
-    ProxyConfig base(DataplaneView view) {
-        boolean proxyless = view.flavour() == Flavour.PROXYLESS;
+    ProxyConfig base(DataplaneView view, boolean proxyless) {
         ProxyConfig cfg = new ProxyConfig(view, proxyless ? Renderer::proxylessCluster : ref -> envoyCluster(ref, view), localZone);
         for (OutboundView o : view.outbounds()) {
             OutboundConfig out = proxyless
@@ -229,8 +235,7 @@ public final class Renderer {
 
     // ---- packing
 
-    XdsResources pack(ProxyConfig cfg, EndpointIndex index) {
-        boolean proxyless = cfg.proxyless();
+    XdsResources pack(ProxyConfig cfg, boolean proxyless, EndpointIndex index) {
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routes = new ArrayList<>();
         for (OutboundConfig out : cfg.outbounds()) {
@@ -262,20 +267,11 @@ public final class Renderer {
         routes = sorted(routes, RouteConfiguration::getName);
         List<Cluster> sortedClusters = sorted(dedupe(clusters, Cluster::getName), Cluster::getName);
         Set<EdsRef> eds = new LinkedHashSet<>();
-        for (ClusterRef ref : cfg.clusters().keySet()) eds.add(new EdsRef(ref, cfg.flavour(), localityPolicy(cfg.view(), ref.service())));
+        for (ClusterRef ref : cfg.clusters().keySet()) eds.add(new EdsRef(ref, cfg.view().flavour(), cfg.locality(ref.service())));
         List<ClusterLoadAssignment> cla = eds.stream().map(r -> EndpointRenderer.render(r, index))
                 .sorted(Comparator.comparing(ClusterLoadAssignment::getClusterName)).toList();
         return new XdsResources(listeners, XdsResources.version(listeners), routes, XdsResources.version(routes),
                 sortedClusters, XdsResources.version(sortedClusters), eds, cla, XdsResources.version(cla));
-    }
-
-    /** The client's MeshLoadBalancingStrategy locality awareness for a service, resolved for this zone and its tags. */
-    LocalityPolicy localityPolicy(DataplaneView view, String service) {
-        MeshLoadBalancingStrategySpec.Conf conf = view.rules(ResourceTypes.MESH_LOAD_BALANCING_STRATEGY).to().forService(service)
-                .map(m -> m.conf(MeshLoadBalancingStrategySpec.Conf.class)).orElse(null);
-        Map<String, String> tags = new HashMap<>();
-        for (Inbound in : view.inbounds()) in.tagsOrEmpty().forEach(tags::putIfAbsent);
-        return LocalityPolicy.of(localZone, conf, tags);
     }
 
     private static RouteConfiguration routeConfiguration(OutboundConfig out) {

@@ -4,6 +4,7 @@ import dev.ursa.mesh.matching.MatchInput;
 import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.matching.PolicyMatcher;
 import dev.ursa.mesh.model.Meta;
+import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
@@ -20,11 +21,9 @@ import java.util.Map;
 
 /** Builds {@link DataplaneView}s. Pure. */
 public final class ViewBuilder {
-    /** The policy types the zone applies, in the order their plugins run. */
-    public static final List<ResourceType> POLICY_TYPES = List.of(
-            ResourceTypes.MESH_HTTP_ROUTE, ResourceTypes.MESH_TIMEOUT, ResourceTypes.MESH_RETRY,
-            ResourceTypes.MESH_LOAD_BALANCING_STRATEGY, ResourceTypes.MESH_CIRCUIT_BREAKER,
-            ResourceTypes.MESH_HEALTH_CHECK, ResourceTypes.MESH_TRAFFIC_PERMISSION);
+    /** The policy types the zone mirrors and matches: every registered one ({@link ResourceTypes#registry()}), in plugin order. */
+    public static final List<ResourceType> POLICY_TYPES = ResourceTypes.registry().inPluginOrder().stream()
+            .map(PolicyType::type).toList();
 
     private ViewBuilder() {
     }
@@ -37,9 +36,15 @@ public final class ViewBuilder {
 
     public static DataplaneView build(NodeId id, Flavour flavour, Resource dataplane, boolean registered,
                                       MeshInputs mesh, EndpointIndex index) {
+        return build(id, flavour, dataplane, registered, mesh, index, POLICY_TYPES);
+    }
+
+    /** As above, matching the policies of {@code policyTypes} (a test's own types, say). */
+    public static DataplaneView build(NodeId id, Flavour flavour, Resource dataplane, boolean registered,
+                                      MeshInputs mesh, EndpointIndex index, List<ResourceType> policyTypes) {
         MatchInput input = MatchInput.of(dataplane);
         Map<ResourceType, PolicyRules> policies = new LinkedHashMap<>();
-        for (ResourceType type : POLICY_TYPES) {
+        for (ResourceType type : policyTypes) {
             List<Resource> all = mesh.policies(type);
             if (all.isEmpty()) continue;
             List<PolicyMatch> matches = PolicyMatcher.matchingPolicies(input, all);

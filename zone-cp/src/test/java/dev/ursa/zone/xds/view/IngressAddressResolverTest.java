@@ -8,6 +8,7 @@ import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.render.ClusterRef;
 import dev.ursa.zone.xds.render.EdsRef;
 import dev.ursa.zone.xds.render.EndpointRenderer;
+import dev.ursa.zone.xds.render.LocalityPlan;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class IngressAddressResolverTest {
         EndpointIndex index = index(system, ingress("zone-2.ingress-1", "zone-2", "localhost", 10001, "backend", 2));
 
         for (Flavour flavour : Flavour.values()) {
-            ClusterLoadAssignment cla = EndpointRenderer.render(new EdsRef(ClusterRef.of("backend"), flavour, LocalityPolicy.defaults(ZONE)), index);
+            ClusterLoadAssignment cla = EndpointRenderer.render(new EdsRef(ClusterRef.of("backend"), flavour, LocalityPlan.defaults(ZONE)), index);
             assertThat(cla.getEndpointsList()).as(flavour.name()).hasSize(1);
             var socket = cla.getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress();
             assertThat(socket.getAddress()).as(flavour.name()).isEqualTo("127.0.0.1");

@@ -1,20 +1,22 @@
 package dev.ursa.zone.xds.plugins.meshcircuitbreaker;
 
 import com.google.protobuf.UInt32Value;
-import dev.ursa.mesh.model.ResourceType;
-import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.model.PolicyType;
+import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerPolicy;
+import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerSpec;
 import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerSpec.Conf;
 import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerSpec.ConnectionLimits;
 import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerSpec.Detectors;
-import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerSpec.OutlierDetection;
 import dev.ursa.zone.xds.render.ClusterRef;
 import dev.ursa.zone.xds.render.PolicyPlugin;
 import dev.ursa.zone.xds.render.ProxyConfig;
 import dev.ursa.zone.xds.view.PolicyRules;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import static dev.ursa.zone.xds.render.ProtoDurations.duration;
 
@@ -25,80 +27,115 @@ import static dev.ursa.zone.xds.render.ProtoDurations.duration;
  */
 public final class MeshCircuitBreakerPlugin implements PolicyPlugin {
     @Override
-    public ResourceType type() {
-        return ResourceTypes.MESH_CIRCUIT_BREAKER;
+    public PolicyType descriptor() {
+        return MeshCircuitBreakerPolicy.TYPE;
     }
 
     @Override
-    public void apply(ProxyConfig cfg, PolicyRules rules) {
+    public void applyEnvoy(ProxyConfig cfg, PolicyRules rules) {
+        forEachCluster(cfg, rules, (cluster, c) -> {
+            if (c.connectionLimits() != null) thresholds(cluster, envoyThresholds(c.connectionLimits()));
+            if (c.outlierDetection() != null) envoyOutlier(cluster, c.outlierDetection());
+        });
+    }
+
+    @Override
+    public void applyProxyless(ProxyConfig cfg, PolicyRules rules) {
+        forEachCluster(cfg, rules, (cluster, c) -> {
+            if (c.connectionLimits() != null) thresholds(cluster, maxRequests(c.connectionLimits()));
+            if (c.outlierDetection() != null) proxylessOutlier(cluster, c.outlierDetection());
+        });
+    }
+
+    private static void forEachCluster(ProxyConfig cfg, PolicyRules rules, BiConsumer<Cluster.Builder, Conf> apply) {
         for (Map.Entry<ClusterRef, Cluster.Builder> e : cfg.clusters().entrySet()) {
-            rules.to().forService(e.getKey().service()).map(m -> m.conf(Conf.class)).ifPresent(c -> {
-                if (c.connectionLimits() != null) thresholds(cfg.proxyless(), e.getValue(), c.connectionLimits());
-                if (c.outlierDetection() != null) outlier(cfg.proxyless(), e.getValue(), c.outlierDetection());
-            });
+            rules.to().forService(e.getKey().service()).map(m -> m.conf(Conf.class)).ifPresent(c -> apply.accept(e.getValue(), c));
         }
     }
 
-    private static void thresholds(boolean proxyless, Cluster.Builder c, ConnectionLimits l) {
+    /** The one limit grpc-java enforces. */
+    private static CircuitBreakers.Thresholds.Builder maxRequests(ConnectionLimits l) {
         CircuitBreakers.Thresholds.Builder t = CircuitBreakers.Thresholds.newBuilder();
         if (l.maxRequests() != null) t.setMaxRequests(UInt32Value.of(l.maxRequests()));
-        if (!proxyless) {
-            if (l.maxConnections() != null) t.setMaxConnections(UInt32Value.of(l.maxConnections()));
-            if (l.maxPendingRequests() != null) t.setMaxPendingRequests(UInt32Value.of(l.maxPendingRequests()));
-            if (l.maxRetries() != null) t.setMaxRetries(UInt32Value.of(l.maxRetries()));
-            if (l.maxConnectionPools() != null) t.setMaxConnectionPools(UInt32Value.of(l.maxConnectionPools()));
-        }
+        return t;
+    }
+
+    private static CircuitBreakers.Thresholds.Builder envoyThresholds(ConnectionLimits l) {
+        CircuitBreakers.Thresholds.Builder t = maxRequests(l);
+        if (l.maxConnections() != null) t.setMaxConnections(UInt32Value.of(l.maxConnections()));
+        if (l.maxPendingRequests() != null) t.setMaxPendingRequests(UInt32Value.of(l.maxPendingRequests()));
+        if (l.maxRetries() != null) t.setMaxRetries(UInt32Value.of(l.maxRetries()));
+        if (l.maxConnectionPools() != null) t.setMaxConnectionPools(UInt32Value.of(l.maxConnectionPools()));
+        return t;
+    }
+
+    private static void thresholds(Cluster.Builder c, CircuitBreakers.Thresholds.Builder t) {
         if (!t.build().equals(CircuitBreakers.Thresholds.getDefaultInstance())) {
             c.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(t));
         }
     }
 
-    private static void outlier(boolean proxyless, Cluster.Builder c, OutlierDetection o) {
+    private static void envoyOutlier(Cluster.Builder c, MeshCircuitBreakerSpec.OutlierDetection o) {
         if (Boolean.TRUE.equals(o.disabled())) {
             c.clearOutlierDetection();
             return;
         }
-        io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.Builder b = io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder();
-        if (o.interval() != null) b.setInterval(duration(o.interval().value()));
-        if (o.baseEjectionTime() != null) b.setBaseEjectionTime(duration(o.baseEjectionTime().value()));
-        if (o.maxEjectionPercent() != null) b.setMaxEjectionPercent(UInt32Value.of(o.maxEjectionPercent()));
-        if (!proxyless && o.splitExternalAndLocalErrors() != null) b.setSplitExternalLocalOriginErrors(o.splitExternalAndLocalErrors());
-        Detectors d = o.detectors();
+        OutlierDetection.Builder b = common(o);
+        if (o.splitExternalAndLocalErrors() != null) b.setSplitExternalLocalOriginErrors(o.splitExternalAndLocalErrors());
         // Envoy enables consecutive 5xx and gateway detectors by default; only what the policy names is enforced.
-        b.setEnforcingConsecutive5Xx(UInt32Value.of(0)).setEnforcingConsecutiveGatewayFailure(UInt32Value.of(0)).setEnforcingConsecutiveLocalOriginFailure(UInt32Value.of(0))
-                .setEnforcingSuccessRate(UInt32Value.of(0)).setEnforcingFailurePercentage(UInt32Value.of(0));
-        if (proxyless) {
-            b.clearEnforcingConsecutive5Xx().clearEnforcingConsecutiveGatewayFailure().clearEnforcingConsecutiveLocalOriginFailure();
-        }
+        b.setEnforcingConsecutive5Xx(UInt32Value.of(0)).setEnforcingConsecutiveGatewayFailure(UInt32Value.of(0)).setEnforcingConsecutiveLocalOriginFailure(UInt32Value.of(0));
+        Detectors d = o.detectors();
         if (d != null) {
-            if (!proxyless && d.totalFailures() != null && d.totalFailures().consecutive() != null) {
+            if (d.totalFailures() != null && d.totalFailures().consecutive() != null) {
                 b.setConsecutive5Xx(UInt32Value.of(d.totalFailures().consecutive())).setEnforcingConsecutive5Xx(UInt32Value.of(100));
             }
-            if (!proxyless && d.gatewayFailures() != null && d.gatewayFailures().consecutive() != null) {
+            if (d.gatewayFailures() != null && d.gatewayFailures().consecutive() != null) {
                 b.setConsecutiveGatewayFailure(UInt32Value.of(d.gatewayFailures().consecutive())).setEnforcingConsecutiveGatewayFailure(UInt32Value.of(100));
             }
-            if (!proxyless && d.localOriginFailures() != null && d.localOriginFailures().consecutive() != null) {
+            if (d.localOriginFailures() != null && d.localOriginFailures().consecutive() != null) {
                 b.setConsecutiveLocalOriginFailure(UInt32Value.of(d.localOriginFailures().consecutive())).setEnforcingConsecutiveLocalOriginFailure(UInt32Value.of(100));
-            }
-            if (d.successRate() != null) {
-                var sr = d.successRate();
-                b.setEnforcingSuccessRate(UInt32Value.of(100));
-                if (sr.minimumHosts() != null) b.setSuccessRateMinimumHosts(UInt32Value.of(sr.minimumHosts()));
-                if (sr.requestVolume() != null) b.setSuccessRateRequestVolume(UInt32Value.of(sr.requestVolume()));
-                if (sr.standardDeviationFactor() != null && sr.standardDeviationFactor().decimal().isPresent()) {
-                    // Envoy takes the factor x1000 as a uint32: clamp (a factor above ~4.29 million would wrap, not saturate).
-                    long milli = Math.min(0xFFFF_FFFFL, Math.round(sr.standardDeviationFactor().decimal().get().doubleValue() * 1000));
-                    b.setSuccessRateStdevFactor(UInt32Value.of((int) milli));
-                }
-            }
-            if (d.failurePercentage() != null) {
-                var fp = d.failurePercentage();
-                b.setEnforcingFailurePercentage(UInt32Value.of(100));
-                if (fp.minimumHosts() != null) b.setFailurePercentageMinimumHosts(UInt32Value.of(fp.minimumHosts()));
-                if (fp.requestVolume() != null) b.setFailurePercentageRequestVolume(UInt32Value.of(fp.requestVolume()));
-                if (fp.threshold() != null) b.setFailurePercentageThreshold(UInt32Value.of(fp.threshold()));
             }
         }
         c.setOutlierDetection(b);
+    }
+
+    /** grpc-java: the success-rate and failure-percentage detectors only. */
+    private static void proxylessOutlier(Cluster.Builder c, MeshCircuitBreakerSpec.OutlierDetection o) {
+        if (Boolean.TRUE.equals(o.disabled())) {
+            c.clearOutlierDetection();
+            return;
+        }
+        c.setOutlierDetection(common(o));
+    }
+
+    /** What both flavours share: intervals, ejection bounds, and the success-rate and failure-percentage detectors. */
+    private static OutlierDetection.Builder common(MeshCircuitBreakerSpec.OutlierDetection o) {
+        OutlierDetection.Builder b = OutlierDetection.newBuilder();
+        if (o.interval() != null) b.setInterval(duration(o.interval().value()));
+        if (o.baseEjectionTime() != null) b.setBaseEjectionTime(duration(o.baseEjectionTime().value()));
+        if (o.maxEjectionPercent() != null) b.setMaxEjectionPercent(UInt32Value.of(o.maxEjectionPercent()));
+        // only what the policy names is enforced
+        b.setEnforcingSuccessRate(UInt32Value.of(0)).setEnforcingFailurePercentage(UInt32Value.of(0));
+        Detectors d = o.detectors();
+        if (d == null) return b;
+        if (d.successRate() != null) {
+            var sr = d.successRate();
+            b.setEnforcingSuccessRate(UInt32Value.of(100));
+            if (sr.minimumHosts() != null) b.setSuccessRateMinimumHosts(UInt32Value.of(sr.minimumHosts()));
+            if (sr.requestVolume() != null) b.setSuccessRateRequestVolume(UInt32Value.of(sr.requestVolume()));
+            if (sr.standardDeviationFactor() != null && sr.standardDeviationFactor().decimal().isPresent()) {
+                // Envoy takes the factor x1000 as a uint32: clamp (a factor above ~4.29 million would wrap, not saturate).
+                long milli = Math.min(0xFFFF_FFFFL, Math.round(sr.standardDeviationFactor().decimal().get().doubleValue() * 1000));
+                b.setSuccessRateStdevFactor(UInt32Value.of((int) milli));
+            }
+        }
+        if (d.failurePercentage() != null) {
+            var fp = d.failurePercentage();
+            b.setEnforcingFailurePercentage(UInt32Value.of(100));
+            if (fp.minimumHosts() != null) b.setFailurePercentageMinimumHosts(UInt32Value.of(fp.minimumHosts()));
+            if (fp.requestVolume() != null) b.setFailurePercentageRequestVolume(UInt32Value.of(fp.requestVolume()));
+            if (fp.threshold() != null) b.setFailurePercentageThreshold(UInt32Value.of(fp.threshold()));
+        }
+        return b;
     }
 }

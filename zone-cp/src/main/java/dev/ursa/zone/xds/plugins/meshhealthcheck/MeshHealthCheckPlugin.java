@@ -2,8 +2,8 @@ package dev.ursa.zone.xds.plugins.meshhealthcheck;
 
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
-import dev.ursa.mesh.model.ResourceType;
-import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.model.PolicyType;
+import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckPolicy;
 import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckSpec.Conf;
 import dev.ursa.zone.xds.render.ClusterRef;
 import dev.ursa.zone.xds.render.PolicyPlugin;
@@ -30,13 +30,12 @@ import static dev.ursa.zone.xds.render.ProtoDurations.duration;
  */
 public final class MeshHealthCheckPlugin implements PolicyPlugin {
     @Override
-    public ResourceType type() {
-        return ResourceTypes.MESH_HEALTH_CHECK;
+    public PolicyType descriptor() {
+        return MeshHealthCheckPolicy.TYPE;
     }
 
     @Override
-    public void apply(ProxyConfig cfg, PolicyRules rules) {
-        if (cfg.proxyless()) return;
+    public void applyEnvoy(ProxyConfig cfg, PolicyRules rules) {
         for (Map.Entry<ClusterRef, Cluster.Builder> e : cfg.clusters().entrySet()) {
             String protocol = cfg.view().outbounds().stream().filter(o -> o.service().equals(e.getKey().service()))
                     .map(OutboundView::protocol).findFirst().orElse("tcp");

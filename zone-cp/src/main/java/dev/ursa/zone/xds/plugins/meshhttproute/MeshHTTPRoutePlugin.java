@@ -2,10 +2,10 @@ package dev.ursa.zone.xds.plugins.meshhttproute;
 
 import com.google.protobuf.UInt32Value;
 import dev.ursa.mesh.matching.PolicyMatch;
-import dev.ursa.mesh.model.ResourceType;
-import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.policy.common.HttpHeaderMatch;
 import dev.ursa.mesh.policy.common.TargetRef;
+import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
 import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRouteSpec;
 import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRouteSpec.BackendRef;
 import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRouteSpec.Filter;
@@ -43,15 +43,38 @@ import java.util.Map;
  */
 public final class MeshHTTPRoutePlugin implements PolicyPlugin {
     private static final long MAX_WEIGHT_SUM = 0xFFFF_FFFFL;
+
+    /**
+     * What a flavour can express of a route.
+     *
+     * @param everyOutbound route every outbound (a gRPC client's are all HTTP/2), not only those of an HTTP protocol
+     * @param queryParams   query-parameter matches
+     * @param headerFilters request and response header modifiers
+     */
+    private record Dialect(boolean everyOutbound, boolean queryParams, boolean headerFilters) {
+    }
+
+    private static final Dialect ENVOY = new Dialect(false, true, true);
+    private static final Dialect PROXYLESS = new Dialect(true, false, false);
+
     @Override
-    public ResourceType type() {
-        return ResourceTypes.MESH_HTTP_ROUTE;
+    public PolicyType descriptor() {
+        return MeshHTTPRoutePolicy.TYPE;
     }
 
     @Override
-    public void apply(ProxyConfig cfg, PolicyRules rules) {
+    public void applyEnvoy(ProxyConfig cfg, PolicyRules rules) {
+        apply(cfg, rules, ENVOY);
+    }
+
+    @Override
+    public void applyProxyless(ProxyConfig cfg, PolicyRules rules) {
+        apply(cfg, rules, PROXYLESS);
+    }
+
+    private static void apply(ProxyConfig cfg, PolicyRules rules, Dialect dialect) {
         for (OutboundConfig out : cfg.outbounds()) {
-            if (!cfg.proxyless() && !out.http()) continue;
+            if (!dialect.everyOutbound() && !out.http()) continue;
             List<Rule> merged = rulesFor(out.service(), rules.matches());
             if (merged.isEmpty()) continue;
             List<Route.Builder> routes = new ArrayList<>();
@@ -59,8 +82,8 @@ public final class MeshHTTPRoutePlugin implements PolicyPlugin {
             for (Rule rule : merged) {
                 List<Match> matches = rule.matches() == null || rule.matches().isEmpty() ? List.of(new Match(null, null, null, null)) : rule.matches();
                 for (Match m : matches) {
-                    if (cfg.proxyless() && m.queryParams() != null && !m.queryParams().isEmpty()) continue;
-                    routes.add(route(cfg, out, rule, m, "route-" + i++));
+                    if (!dialect.queryParams() && m.queryParams() != null && !m.queryParams().isEmpty()) continue;
+                    routes.add(route(cfg, out, rule, m, "route-" + i++, dialect));
                 }
             }
             Route.Builder fallback = out.routes.stream().filter(r -> r.getName().equals("default")).findFirst().orElse(null);
@@ -98,7 +121,7 @@ public final class MeshHTTPRoutePlugin implements PolicyPlugin {
         };
     }
 
-    private static Route.Builder route(ProxyConfig cfg, OutboundConfig out, Rule rule, Match m, String name) {
+    private static Route.Builder route(ProxyConfig cfg, OutboundConfig out, Rule rule, Match m, String name, Dialect dialect) {
         Route.Builder r = Route.newBuilder().setName(name).setMatch(match(m));
         List<BackendRef> backends = rule.defaults() == null || rule.defaults().backendRefs() == null ? List.of() : rule.defaults().backendRefs();
         RouteAction.Builder action = RouteAction.newBuilder();
@@ -123,7 +146,7 @@ public final class MeshHTTPRoutePlugin implements PolicyPlugin {
             action.setWeightedClusters(wc);
         }
         r.setRoute(action);
-        if (!cfg.proxyless() && rule.defaults() != null && rule.defaults().filters() != null) {
+        if (dialect.headerFilters() && rule.defaults() != null && rule.defaults().filters() != null) {
             for (Filter f : rule.defaults().filters()) filter(r, f);
         }
         return r;

@@ -1,8 +1,8 @@
 package dev.ursa.zone.xds.plugins.meshretry;
 
 import com.google.protobuf.UInt32Value;
-import dev.ursa.mesh.model.ResourceType;
-import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.model.PolicyType;
+import dev.ursa.mesh.policy.meshretry.MeshRetryPolicy;
 import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.BackOff;
 import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.Conf;
 import dev.ursa.mesh.policy.meshretry.MeshRetrySpec.Grpc;
@@ -21,6 +21,7 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import static dev.ursa.zone.xds.render.ProtoDurations.duration;
 
@@ -35,43 +36,58 @@ public final class MeshRetryPlugin implements PolicyPlugin {
     static final List<GrpcRetryOn> DEFAULT_GRPC_RETRY_ON = List.of(GrpcRetryOn.Unavailable);
 
     @Override
-    public ResourceType type() {
-        return ResourceTypes.MESH_RETRY;
+    public PolicyType descriptor() {
+        return MeshRetryPolicy.TYPE;
     }
 
     @Override
-    public void apply(ProxyConfig cfg, PolicyRules rules) {
+    public void applyEnvoy(ProxyConfig cfg, PolicyRules rules) {
         for (OutboundConfig out : cfg.outbounds()) {
-            rules.to().forService(out.service()).map(m -> m.conf(Conf.class)).ifPresent(c -> apply(cfg, out, c));
+            conf(rules, out).ifPresent(c -> envoy(out, c));
         }
     }
 
-    private static void apply(ProxyConfig cfg, OutboundConfig out, Conf c) {
-        RetryPolicy policy;
-        if (cfg.proxyless() || out.view().protocol().equals("grpc")) {
+    /** A proxyless client speaks gRPC: the {@code grpc} section, whatever the destination's protocol. */
+    @Override
+    public void applyProxyless(ProxyConfig cfg, PolicyRules rules) {
+        for (OutboundConfig out : cfg.outbounds()) {
+            conf(rules, out).filter(c -> c.grpc() != null).ifPresent(c -> setOnRoutes(out, grpc(c.grpc()).build()));
+        }
+    }
+
+    private static Optional<Conf> conf(PolicyRules rules, OutboundConfig out) {
+        return rules.to().forService(out.service()).map(m -> m.conf(Conf.class));
+    }
+
+    private static void envoy(OutboundConfig out, Conf c) {
+        if (out.view().protocol().equals("grpc")) {
             if (c.grpc() == null) return;
-            policy = grpc(c.grpc(), cfg.proxyless());
+            RetryPolicy.Builder p = grpc(c.grpc());
+            if (c.grpc().perTryTimeout() != null) p.setPerTryTimeout(duration(c.grpc().perTryTimeout().value()));
+            setOnRoutes(out, p.build());
         } else if (out.http()) {
             if (c.http() == null) return;
-            policy = http(c.http());
-        } else {
+            setOnRoutes(out, http(c.http()));
+        } else if (c.tcp() != null && c.tcp().maxConnectAttempt() != null) {
             // Kuma accepts 0, Envoy refuses it (max_connect_attempts >= 1): one attempt is the least there is.
-            if (c.tcp() != null && c.tcp().maxConnectAttempt() != null) out.tcp.setMaxConnectAttempts(UInt32Value.of(Math.max(1, c.tcp().maxConnectAttempt())));
-            return;
+            out.tcp.setMaxConnectAttempts(UInt32Value.of(Math.max(1, c.tcp().maxConnectAttempt())));
         }
+    }
+
+    private static void setOnRoutes(OutboundConfig out, RetryPolicy policy) {
         for (Route.Builder r : out.routes) {
             if (r.hasRoute()) r.getRouteBuilder().setRetryPolicy(policy);
         }
     }
 
-    static RetryPolicy grpc(Grpc g, boolean proxyless) {
+    /** What grpc-java supports of the {@code grpc} section: conditions, retries and the back-off. */
+    static RetryPolicy.Builder grpc(Grpc g) {
         RetryPolicy.Builder p = RetryPolicy.newBuilder();
         List<GrpcRetryOn> on = g.retryOn() == null || g.retryOn().isEmpty() ? DEFAULT_GRPC_RETRY_ON : g.retryOn();
         p.setRetryOn(String.join(",", on.stream().map(MeshRetryPlugin::grpcCondition).toList()));
         if (g.numRetries() != null) p.setNumRetries(UInt32Value.of(g.numRetries()));
         backOff(p, g.backOff());
-        if (!proxyless && g.perTryTimeout() != null) p.setPerTryTimeout(duration(g.perTryTimeout().value()));
-        return p.build();
+        return p;
     }
 
     static RetryPolicy http(Http h) {

@@ -2,9 +2,9 @@ package dev.ursa.zone.xds.plugins.meshtimeout;
 
 import dev.ursa.mesh.matching.FromRules;
 import dev.ursa.mesh.matching.MergedConf;
-import dev.ursa.mesh.model.ResourceType;
-import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.policy.common.KumaDuration;
+import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutPolicy;
 import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutSpec.Conf;
 import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutSpec.Http;
 import dev.ursa.zone.xds.render.ClusterRef;
@@ -32,42 +32,54 @@ import static dev.ursa.zone.xds.render.ProtoDurations.duration;
  */
 public final class MeshTimeoutPlugin implements PolicyPlugin {
     @Override
-    public ResourceType type() {
-        return ResourceTypes.MESH_TIMEOUT;
+    public PolicyType descriptor() {
+        return MeshTimeoutPolicy.TYPE;
     }
 
     @Override
-    public void apply(ProxyConfig cfg, PolicyRules rules) {
+    public void applyEnvoy(ProxyConfig cfg, PolicyRules rules) {
         for (OutboundConfig out : cfg.outbounds()) {
-            conf(rules.to().forService(out.service())).ifPresent(c -> outbound(cfg, out, c));
+            conf(rules.to().forService(out.service())).ifPresent(c -> envoyOutbound(out, c));
         }
-        for (Map.Entry<ClusterRef, Cluster.Builder> e : cfg.clusters().entrySet()) {
-            conf(rules.to().forService(e.getKey().service())).map(Conf::connectionTimeout)
-                    .ifPresent(t -> e.getValue().setConnectTimeout(duration(t.value())));
-        }
-        if (cfg.proxyless()) return;
+        connectTimeouts(cfg, rules);
         for (InboundConfig in : cfg.inbounds()) {
             conf(rules.from().forInbound(in.inbound().portOrZero()).flatMap(FromRules.InboundRules::forAnyClient))
                     .ifPresent(c -> inbound(in, c));
         }
     }
 
+    @Override
+    public void applyProxyless(ProxyConfig cfg, PolicyRules rules) {
+        for (OutboundConfig out : cfg.outbounds()) {
+            conf(rules.to().forService(out.service())).ifPresent(c -> proxylessOutbound(out, c));
+        }
+        connectTimeouts(cfg, rules);
+    }
+
     private static Optional<Conf> conf(Optional<MergedConf> merged) {
         return merged.map(m -> m.conf(Conf.class));
     }
 
-    private static void outbound(ProxyConfig cfg, OutboundConfig out, Conf c) {
-        Http http = c.http();
-        if (cfg.proxyless()) {
-            KumaDuration deadline = http == null ? null : http.requestTimeout() != null ? http.requestTimeout() : http.maxStreamDuration();
-            if (deadline != null) {
-                for (Route.Builder r : out.routes) {
-                    if (r.hasRoute()) r.getRouteBuilder().setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder()
-                            .setMaxStreamDuration(duration(deadline.value())));
-                }
-            }
-            return;
+    private static void connectTimeouts(ProxyConfig cfg, PolicyRules rules) {
+        for (Map.Entry<ClusterRef, Cluster.Builder> e : cfg.clusters().entrySet()) {
+            conf(rules.to().forService(e.getKey().service())).map(Conf::connectionTimeout)
+                    .ifPresent(t -> e.getValue().setConnectTimeout(duration(t.value())));
         }
+    }
+
+    /** The call's deadline: {@code http.requestTimeout}, or else {@code http.maxStreamDuration}. */
+    private static void proxylessOutbound(OutboundConfig out, Conf c) {
+        Http http = c.http();
+        KumaDuration deadline = http == null ? null : http.requestTimeout() != null ? http.requestTimeout() : http.maxStreamDuration();
+        if (deadline == null) return;
+        for (Route.Builder r : out.routes) {
+            if (r.hasRoute()) r.getRouteBuilder().setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder()
+                    .setMaxStreamDuration(duration(deadline.value())));
+        }
+    }
+
+    private static void envoyOutbound(OutboundConfig out, Conf c) {
+        Http http = c.http();
         if (!out.http()) {
             if (c.idleTimeout() != null) out.tcp.setIdleTimeout(duration(c.idleTimeout().value()));
             return;

@@ -2,9 +2,9 @@ package dev.ursa.zone.xds.plugins.meshtrafficpermission;
 
 import dev.ursa.mesh.matching.FromRules;
 import dev.ursa.mesh.matching.ItemEntry;
-import dev.ursa.mesh.model.ResourceType;
-import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.policy.common.TargetRef;
+import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionPolicy;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec.Action;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec.Conf;
 import dev.ursa.zone.xds.render.InboundConfig;
@@ -32,13 +32,12 @@ import java.util.TreeMap;
  */
 public final class MeshTrafficPermissionPlugin implements PolicyPlugin {
     @Override
-    public ResourceType type() {
-        return ResourceTypes.MESH_TRAFFIC_PERMISSION;
+    public PolicyType descriptor() {
+        return MeshTrafficPermissionPolicy.TYPE;
     }
 
     @Override
-    public void apply(ProxyConfig cfg, PolicyRules rules) {
-        if (cfg.proxyless()) return;
+    public void applyEnvoy(ProxyConfig cfg, PolicyRules rules) {
         String mesh = cfg.view().id().mesh();
         for (InboundConfig in : cfg.inbounds()) {
             rules.from().forInbound(in.inbound().portOrZero()).ifPresent(r -> in.rbac(rbac(mesh, r)));

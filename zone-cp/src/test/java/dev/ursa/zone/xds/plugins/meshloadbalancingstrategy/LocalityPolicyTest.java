@@ -1,4 +1,4 @@
-package dev.ursa.zone.xds.view;
+package dev.ursa.zone.xds.plugins.meshloadbalancingstrategy;
 
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;

@@ -1,4 +1,4 @@
-package dev.ursa.zone.xds.view;
+package dev.ursa.zone.xds.plugins.meshloadbalancingstrategy;
 
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec.AffinityTag;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec.Conf;
@@ -6,6 +6,7 @@ import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyS
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec.Failover;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec.LocalityAwareness;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategySpec.ToZoneType;
+import dev.ursa.zone.xds.render.LocalityPlan;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -34,7 +35,7 @@ import java.util.Set;
  *                              threshold 50% = 200)
  */
 public record LocalityPolicy(String localZone, boolean disabled, List<AffinityGroup> affinity, List<FailoverRule> failover,
-                             int overprovisioningFactor) {
+                             int overprovisioningFactor) implements LocalityPlan {
     public static final int DEFAULT_THRESHOLD_PERCENT = 50;
 
     public LocalityPolicy {
@@ -124,6 +125,7 @@ public record LocalityPolicy(String localZone, boolean disabled, List<AffinityGr
     private static final BigDecimal SATURATING_THRESHOLD = new BigDecimal("0.000001");
 
     /** The priority of a zone's endpoints, or empty when the client sends that zone nothing. */
+    @Override
     public Optional<Integer> priorityOf(String zone) {
         if (disabled || zone.equals(localZone)) return Optional.of(0);
         if (failover == null) return Optional.of(1);
@@ -141,7 +143,13 @@ public record LocalityPolicy(String localZone, boolean disabled, List<AffinityGr
         return Optional.empty();
     }
 
+    @Override
+    public Optional<SubZone> subZoneOf(Map<String, String> endpointTags) {
+        return affinityOf(endpointTags).map(g -> new SubZone(g.subZone(), g.weight()));
+    }
+
     /** Whether Envoy must weight localities (Kuma sets locality-weighted LB only for affinity tags). */
+    @Override
     public boolean localityWeighted() {
         return !affinity.isEmpty();
     }
