@@ -154,6 +154,16 @@ class AdminApiAuthorizationIT {
         };
     }
 
+    /** The signing key a new zone token gets: a refused rotation must leave it. */
+    Callable<String> zoneSigningKey() {
+        return () -> {
+            Reply r = ApiCaller.call("POST", url(Cp.GLOBAL) + "/tokens/zone", "application/json",
+                    "{\"zone\":\"kid-probe\",\"validFor\":\"1m\"}", bearer(bootstrap.get(Cp.GLOBAL)));
+            expect2xx(r);
+            return Federation.JSON.readTree(Base64.getUrlDecoder().decode(r.body().strip().split("\\.")[0])).path("kid").asText();
+        };
+    }
+
     /** Whether the victim token still works: a refused revocation must leave it valid. */
     Callable<String> victimValid(Cp cp) {
         return () -> Integer.toString(ApiCaller.call("GET", url(cp) + "/who-am-i", null, null, bearer(victim.get(cp))).status());
@@ -165,7 +175,8 @@ class AdminApiAuthorizationIT {
             calls.add(new Call(Cp.ZONE, "GET", path, null, Needs.OPEN, null));
         }
         for (String path : List.of("/", "/who-am-i", "/meshes", "/meshes/default", "/meshes/default/meshtimeouts", "/meshes/default/meshtimeouts/t1",
-                "/zones", "/zones/z1", "/zones/_overview", "/zones/z1/_overview", "/zone-insights", "/events", "/q/metrics", "/q/openapi")) {
+                "/zones", "/zones/z1", "/zones/_overview", "/zones/z1/_overview", "/zone-insights", "/tokentrusts", "/events", "/q/metrics",
+                "/q/openapi")) {
             calls.add(new Call(Cp.GLOBAL, "GET", path, null, Needs.READ, null));
         }
         for (String path : List.of("/who-am-i", "/meshes/default/dataplanes", "/meshes/default/dataplanes/dp-1", "/meshes/default/dataplanes/dp-1/_config",
@@ -181,6 +192,9 @@ class AdminApiAuthorizationIT {
         calls.add(new Call(Cp.GLOBAL, "PUT", "/meshes/matrix-new", "type: Mesh\nname: matrix-new\n", Needs.ADMIN, resource(Cp.GLOBAL, "/meshes/matrix-new")));
         calls.add(new Call(Cp.GLOBAL, "POST", "/tokens/zone", "{\"zone\":\"zone-matrix\",\"validFor\":\"1h\"}", Needs.ADMIN, null));
         calls.add(new Call(Cp.GLOBAL, "POST", "/tokens/zone/revocations", "{\"id\":\"" + UUID.randomUUID() + "\"}", Needs.ADMIN, null));
+        calls.add(new Call(Cp.GLOBAL, "POST", "/tokens/zone/signing-keys/_rotate", null, Needs.ADMIN, zoneSigningKey()));
+        // KDS trust material: who may dial KDS is decided by who may fetch its CA (admin only, even to read).
+        calls.add(new Call(Cp.GLOBAL, "GET", "/kds/ca.pem", null, Needs.ADMIN, null));
         calls.add(new Call(Cp.ZONE, "PUT", dp1, DP1.formatted("yes"), Needs.ADMIN, resource(Cp.ZONE, dp1)));
         calls.add(new Call(Cp.ZONE, "DELETE", dp1, null, Needs.ADMIN, resource(Cp.ZONE, dp1)));
         calls.add(new Call(Cp.ZONE, "PUT", t1, T1.formatted("99s"), Needs.ADMIN, resource(Cp.ZONE, t1)));

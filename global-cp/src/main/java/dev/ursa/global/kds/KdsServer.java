@@ -189,7 +189,7 @@ public class KdsServer {
                 if (changed) store.put(new Resource(ResourceTypes.ZONE_INSIGHT, r.meta(), new ZoneInsightSpec(fixed)), Precondition.ANY);
             }
         } catch (Exception e) {
-            LOG.warn("cannot tidy zone insights: " + e.getMessage());
+            LOG.warnf("cannot tidy zone insights: %s", e.getMessage());
         }
     }
 

@@ -92,21 +92,39 @@ final class ComposeRules {
                 problems.add(where + ": volume " + source + " is not declared under top-level volumes");
             }
         }
+        for (var e : env.entrySet()) {
+            // A password is never written into the file: it comes from the user's environment and compose refuses
+            // to start without it (${NAME:?message}).
+            if (e.getKey().contains("PASSWORD") && !String.valueOf(e.getValue()).matches("\\$\\{[A-Z0-9_]+:\\?[^}]+}")) {
+                problems.add(where + ": " + e.getKey() + " is written into the file; use ${NAME:?message} so the user must set it");
+            }
+        }
         List<Integer> containerPorts = new ArrayList<>();
+        Map<Integer, String> bindAddresses = new HashMap<>();
         for (Object p : list(svc.get("ports"), where + ".ports")) {
             String[] parts = String.valueOf(p).split(":");
-            if (parts.length != 2) {
-                problems.add(where + ": port \"" + p + "\" is not \"host:container\"");
+            if (parts.length != 2 && parts.length != 3) {
+                problems.add(where + ": port \"" + p + "\" is not \"[address:]host:container\"");
                 continue;
             }
-            int host = Integer.parseInt(parts[0]);
-            containerPorts.add(Integer.parseInt(parts[1]));
+            int host = Integer.parseInt(parts[parts.length - 2]);
+            int container = Integer.parseInt(parts[parts.length - 1]);
+            containerPorts.add(container);
+            bindAddresses.put(container, parts.length == 3 ? parts[0] : "0.0.0.0");
             String previous = hostPorts.putIfAbsent(host, name);
             if (previous != null) problems.add(where + ": host port " + host + " is already published by " + previous);
         }
         checkDependsOn(where, svc.get("depends_on"), services);
         Matcher jar = JAR.matcher(String.valueOf(svc.get("command")));
-        if (!jar.find()) return; // not an Ursa app (postgres)
+        if (!jar.find()) { // not an Ursa app (postgres): only the apps use it, inside the compose network
+            if (!containerPorts.isEmpty()) problems.add(where + ": publishes " + containerPorts + " on the host; only Ursa's own ports are for users");
+            return;
+        }
+        // The admin API writes policy and mints tokens: from the host it is reachable on loopback only.
+        String adminBind = bindAddresses.get(5681);
+        if (adminBind != null && !"127.0.0.1".equals(adminBind)) {
+            problems.add(where + ": publishes the admin port 5681 on " + adminBind + "; bind it to 127.0.0.1");
+        }
         String module = jar.group(1);
         if (!JRE_IMAGE.equals(svc.get("image"))) problems.add(where + ": image must be " + JRE_IMAGE + " (no image builds)");
         String mount = "../../" + module + "/target/quarkus-app:/opt/ursa/" + module + ":ro";

@@ -134,7 +134,10 @@ class DeployManifestsIT {
                 "service global: no healthcheck",
                 "service zone-1: URSA_ZONE_GLOBAL_ADDRESS is null, expected grpcs://global:5685",
                 "service zone-1: depends_on kafka, which is not a service",
-                "service zone-1: waits for global to be healthy, but it has no healthcheck");
+                "service zone-1: waits for global to be healthy, but it has no healthcheck",
+                "service global: publishes the admin port 5681 on 0.0.0.0; bind it to 127.0.0.1",
+                "service postgres: POSTGRES_PASSWORD is written into the file; use ${NAME:?message} so the user must set it",
+                "service postgres: publishes [5432] on the host; only Ursa's own ports are for users");
     }
 
     // ---- systemd ----------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -19,6 +20,10 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -155,6 +160,7 @@ final class UrsaManifestRules {
             if (c.getStartupProbe() != null) checkProbe(cw + " startupProbe", c.getStartupProbe(), null, httpPort, diagnosticsPort, c);
             checkScrape(cw, d, diagnosticsPort);
             checkMounts(cw, c, pod);
+            checkNetworkPolicy(where, app.get(), d, c);
         }
     }
 
@@ -436,6 +442,66 @@ final class UrsaManifestRules {
                 problems.add("ServiceAccount " + name(sa) + ": automountServiceAccountToken must be false");
             }
         }
+    }
+
+    // ---- NetworkPolicy -------------------------------------------------------------------------------------------
+
+    /**
+     * A control plane's admin port writes policy and mints tokens: some NetworkPolicy must select its pods and every
+     * rule that opens the admin port must name who may connect (a labelled pod, not "everyone"), while the port the
+     * app exists for (KDS on the global, xDS on a zone) stays reachable.
+     */
+    private void checkNetworkPolicy(String where, App app, Deployment d, Container c) {
+        if (app == App.INGRESS) return; // the ingress serves only the data port and health
+        int admin = app.ports.get("http");
+        String servicePortName = app == App.GLOBAL_CP ? "kds" : "xds";
+        int servicePort = app.ports.get(servicePortName);
+        Map<String, String> podLabels = Objects.requireNonNullElse(d.getSpec().getTemplate().getMetadata().getLabels(), Map.of());
+        List<NetworkPolicy> selecting = all(NetworkPolicy.class).stream()
+                .filter(np -> np.getSpec().getPolicyTypes() != null && np.getSpec().getPolicyTypes().contains("Ingress"))
+                .filter(np -> selects(np.getSpec().getPodSelector(), podLabels))
+                .toList();
+        if (selecting.isEmpty()) {
+            problems.add(where + ": no NetworkPolicy restricts who reaches the admin port " + admin);
+            return;
+        }
+        boolean serviceReachable = false;
+        for (NetworkPolicy np : selecting) {
+            List<NetworkPolicyIngressRule> rules = Objects.requireNonNullElse(np.getSpec().getIngress(), List.of());
+            for (int i = 0; i < rules.size(); i++) {
+                NetworkPolicyIngressRule rule = rules.get(i);
+                if (opens(rule, admin, c) && !namesItsPeers(rule)) {
+                    problems.add("NetworkPolicy " + name(np) + ": ingress[" + i + "] lets anyone reach the admin port " + admin
+                            + " (name the allowed pods with a podSelector)");
+                }
+                serviceReachable |= opens(rule, servicePort, c);
+            }
+        }
+        if (!serviceReachable) problems.add(where + ": its NetworkPolicy blocks the " + servicePortName + " port " + servicePort);
+    }
+
+    private static boolean selects(LabelSelector selector, Map<String, String> labels) {
+        if (selector == null) return false;
+        if (selector.getMatchExpressions() != null && !selector.getMatchExpressions().isEmpty()) return false; // not used here
+        return labels.entrySet().containsAll(Objects.requireNonNullElse(selector.getMatchLabels(), Map.<String, String>of()).entrySet());
+    }
+
+    /** A rule without ports opens every port; a named port is resolved on the container. */
+    private static boolean opens(NetworkPolicyIngressRule rule, int port, Container c) {
+        List<NetworkPolicyPort> ports = Objects.requireNonNullElse(rule.getPorts(), List.of());
+        return ports.isEmpty() || ports.stream().anyMatch(p -> resolve(p.getPort(), c).map(v -> v == port).orElse(false));
+    }
+
+    /** True when every peer is a non-empty pod selector within the namespace, or an IP block narrower than the internet. */
+    private static boolean namesItsPeers(NetworkPolicyIngressRule rule) {
+        List<NetworkPolicyPeer> from = Objects.requireNonNullElse(rule.getFrom(), List.of());
+        return !from.isEmpty() && from.stream().allMatch(peer -> {
+            if (peer.getIpBlock() != null) return !peer.getIpBlock().getCidr().endsWith("/0");
+            LabelSelector pods = peer.getPodSelector();
+            boolean namedPods = pods != null && !(Objects.requireNonNullElse(pods.getMatchLabels(), Map.of()).isEmpty()
+                    && Objects.requireNonNullElse(pods.getMatchExpressions(), List.of()).isEmpty());
+            return namedPods && peer.getNamespaceSelector() == null;
+        });
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
