@@ -1,5 +1,6 @@
 package dev.ursa.global.auth;
 
+import dev.ursa.global.ReadyGlobal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.cp.auth.KeyRing;
@@ -176,6 +177,7 @@ class AdminApiAuthTest {
 
     @Test
     void healthProbesNeedNoCredentialsAndIgnoreAnyThatAreSent() {
+        ReadyGlobal.await();
         given().header("Authorization", "Bearer not-a-jwt").get("/q/health/ready").then().statusCode(200);
         given().header("Authorization", "Bearer not-a-jwt").get("/q/health/live").then().statusCode(200);
         assertUnauthenticated(given().header("Authorization", "Bearer not-a-jwt").get("/q/metrics"), "malformed");

@@ -1,5 +1,6 @@
 package dev.ursa.global.auth;
 
+import dev.ursa.global.ReadyGlobal;
 import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.cp.diagnostics.DiagnosticsServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,6 +31,7 @@ class DiagnosticsPortTest {
 
     @Test
     void healthAndMetricsAnswerWithoutCredentials() {
+        ReadyGlobal.await();
         for (String path : new String[] {"/q/health", "/q/health/live", "/q/health/ready", "/q/health/started"}) {
             Response r = diag().header("Authorization", "Bearer not-a-jwt").get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(200);
@@ -59,6 +61,7 @@ class DiagnosticsPortTest {
 
     @Test
     void theAdminPortKeepsServingHealthAndMetrics() {
+        ReadyGlobal.await();
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200);
     }

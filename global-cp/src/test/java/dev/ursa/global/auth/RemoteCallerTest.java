@@ -1,5 +1,6 @@
 package dev.ursa.global.auth;
 
+import dev.ursa.global.ReadyGlobal;
 import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.cp.diagnostics.DiagnosticsServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -97,6 +98,7 @@ class RemoteCallerTest {
 
     @Test
     void loopbackStaysAdminAndHealthStaysOpen() {
+        ReadyGlobal.await();
         assertThat(given().get("/who-am-i").then().statusCode(200).extract().jsonPath().getString("name")).isEqualTo("mesh-system:localhost");
         remote().get("/q/health/ready").then().statusCode(200);
         remote().get("/q/health/live").then().statusCode(200);

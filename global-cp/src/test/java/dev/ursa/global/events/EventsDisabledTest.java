@@ -1,5 +1,6 @@
 package dev.ursa.global.events;
 
+import dev.ursa.global.ReadyGlobal;
 import dev.ursa.cp.api.RestAssuredYaml;
 import org.junit.jupiter.api.BeforeEach;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,6 +35,7 @@ class EventsDisabledTest {
         assertThat(export.publisher()).isEmpty();
         assertThat(Thread.getAllStackTraces().keySet()).map(Thread::getName)
                 .noneMatch(n -> n.startsWith("kafka-producer") || n.equals("ursa-events-kafka"));
+        ReadyGlobal.await();
         var ready = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
         List<String> checks = ready.getList("checks.name");
         assertThat(checks).noneMatch(name -> name.toLowerCase().contains("kafka"));

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import dev.ursa.cp.store.StoreProducer;
 import dev.ursa.mesh.store.InMemoryStore;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.global.ReadyGlobal;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -53,6 +54,7 @@ class InMemoryStoreSelectionTest {
 
     @Test
     void readyWithOnlyTheStoreCheckAndNoDatasourceCheck() {
+        ReadyGlobal.await();
         var body = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
 
         assertThat(body.getString("status")).isEqualTo("UP");
