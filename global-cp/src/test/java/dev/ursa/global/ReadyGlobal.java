@@ -1,5 +1,6 @@
 package dev.ursa.global;
 
+import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.testsupport.Await;
 
 import java.time.Duration;
@@ -15,6 +16,7 @@ public final class ReadyGlobal {
     }
 
     public static void await() {
+        RestAssuredYaml.enable();
         Await.until("the global to be ready (GET /q/health/ready = 200)", Duration.ofSeconds(60),
                 () -> given().get("/q/health/ready").statusCode() == 200);
     }
