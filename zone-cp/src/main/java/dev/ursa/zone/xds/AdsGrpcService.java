@@ -2,7 +2,9 @@ package dev.ursa.zone.xds;
 
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
+import dev.ursa.zone.xds.auth.XdsStreamInterceptor;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 
 /**
  * ADS (SotW and delta) on the zone's gRPC port ({@code quarkus.grpc.server.port}, 5678), served by {@link XdsEngine}.
@@ -11,6 +13,7 @@ import io.quarkus.grpc.GrpcService;
  * callbacks (e.g. authentication) are CDI beans: see {@link XdsProducer}.
  */
 @GrpcService
+@RegisterInterceptor(XdsStreamInterceptor.class) // xdsauth: the authorization header and closing streams later
 public class AdsGrpcService implements BindableService {
     private final XdsEngine engine;
 
