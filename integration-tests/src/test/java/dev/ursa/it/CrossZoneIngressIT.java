@@ -232,9 +232,10 @@ class CrossZoneIngressIT {
     @Test
     @Order(6)
     void proxylessClientInZone1ReachesTheBackendThroughZone2Ingress() throws Exception {
-        // This class runs in its own JVM (failsafe reuseForks=false): grpc-xds reads this bootstrap once per JVM.
+        // This class runs in its own JVM (failsafe reuseForks=false): grpc-xds reads this bootstrap once per JVM. The
+        // dataplane token is the global's: zone-1 trusts it through the TokenTrust the global publishes over KDS.
         XdsBootstrap.install(XdsBootstrap.withToken("127.0.0.1:" + xdsPorts.get("zone-1"), "default.client-zone-1",
-                XdsTokens.dataplane(zoneUrl("zone-1"), "default")));
+                XdsTokens.dataplane(global.baseUrl(), "default")));
         ManagedChannel ch = Grpc.newChannelBuilder("xds:///backend", InsecureChannelCredentials.create()).build();
         try {
             Await.until("zone-1 client reaches backend", WAIT, () -> call(ch).equals("backend-1"));
