@@ -1,6 +1,5 @@
 package dev.ursa.zone.xds;
 
-import dev.ursa.testsupport.Await;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.ursa.cp.api.RestAssuredYaml;
@@ -15,6 +14,7 @@ import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.resources.ZoneIngressSpec;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.testsupport.Await;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Status;
 import io.quarkus.test.common.QuarkusTestResource;

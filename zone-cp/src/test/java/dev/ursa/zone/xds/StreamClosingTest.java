@@ -1,13 +1,13 @@
 package dev.ursa.zone.xds;
 
-import dev.ursa.testsupport.Await;
 import dev.ursa.cp.auth.PublicKeys;
 import dev.ursa.cp.auth.TokenKeys;
 import dev.ursa.cp.auth.TokenKind;
+import dev.ursa.cp.auth.TrustedTokens;
 import dev.ursa.cp.tokens.DataplaneToken;
 import dev.ursa.cp.tokens.DataplaneTokenRequest;
-import dev.ursa.cp.auth.TrustedTokens;
 import dev.ursa.mesh.store.InMemoryStore;
+import dev.ursa.testsupport.Await;
 import dev.ursa.zone.xds.auth.XdsAuthMode;
 import dev.ursa.zone.xds.auth.XdsAuthenticator;
 import dev.ursa.zone.xds.auth.XdsStreamInterceptor;

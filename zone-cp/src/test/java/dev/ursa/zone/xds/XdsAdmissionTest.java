@@ -1,6 +1,5 @@
 package dev.ursa.zone.xds;
 
-import dev.ursa.testsupport.Await;
 import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.cp.auth.KeyRing;
 import dev.ursa.cp.auth.PublicKeys;
@@ -14,6 +13,7 @@ import dev.ursa.mesh.model.ResourceKey;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.testsupport.Await;
 import dev.ursa.zone.xds.auth.XdsAuthenticator;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
