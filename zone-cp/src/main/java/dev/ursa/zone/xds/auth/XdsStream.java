@@ -1,17 +1,20 @@
 package dev.ursa.zone.xds.auth;
 
-import io.grpc.Context;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One xDS call as the authenticator sees it: the credential its client sent as gRPC metadata, and a way to close it
- * later from any thread (a token expired or was revoked). Made by {@link XdsStreamInterceptor}, found through the gRPC
- * {@link Context} while the discovery server handles the call's requests.
+ * later from any thread (a token expired or was revoked). Made by {@link XdsStreamInterceptor}, found by
+ * {@link #current()} while the discovery server handles one of the call's events: the discovery server runs its
+ * callbacks on the thread that delivers the event, inside this stream's listener, which marks the thread for that
+ * long. (Not the gRPC {@code Context}: Quarkus keeps it in Vert.x context locals, and a credential must never be read
+ * from another call's.)
  *
  * <h2>Threads</h2>
  * gRPC calls a {@link ServerCall.Listener} one event at a time and a {@link ServerCall} is not thread-safe. A close
@@ -24,7 +27,8 @@ import java.util.Optional;
  * lock, then the call lock, so no two threads can wait on each other.
  */
 public final class XdsStream {
-    static final Context.Key<XdsStream> KEY = Context.key("ursa.xds.stream");
+    /** The stream whose event this thread is delivering; set only inside {@link #handling}. */
+    private static final ThreadLocal<XdsStream> HANDLING = new ThreadLocal<>();
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "bearer ";
 
@@ -46,7 +50,26 @@ public final class XdsStream {
 
     /** The stream whose request is being handled on this thread; null outside a call that passed the interceptor. */
     public static XdsStream current() {
-        return KEY.get();
+        return HANDLING.get();
+    }
+
+    /** Runs {@code event} with this stream as {@link #current()} on this thread, then restores what was there. */
+    <T> T handling(Supplier<T> event) {
+        XdsStream outer = HANDLING.get();
+        HANDLING.set(this);
+        try {
+            return event.get();
+        } finally {
+            if (outer == null) HANDLING.remove();
+            else HANDLING.set(outer);
+        }
+    }
+
+    private void handling(Runnable event) {
+        handling(() -> {
+            event.run();
+            return null;
+        });
     }
 
     /** The token of an {@code authorization: Bearer <token>} header, if the client sent one. */
@@ -124,35 +147,35 @@ public final class XdsStream {
             @Override
             public void onMessage(Q message) {
                 synchronized (listenerLock) {
-                    if (!killed) delegate.onMessage(message);
+                    if (!killed) handling(() -> delegate.onMessage(message));
                 }
             }
 
             @Override
             public void onHalfClose() {
                 synchronized (listenerLock) {
-                    if (!killed) delegate.onHalfClose();
+                    if (!killed) handling(() -> delegate.onHalfClose());
                 }
             }
 
             @Override
             public void onCancel() {
                 synchronized (listenerLock) {
-                    if (!killed) delegate.onCancel();
+                    if (!killed) handling(() -> delegate.onCancel());
                 }
             }
 
             @Override
             public void onComplete() {
                 synchronized (listenerLock) {
-                    if (!killed) delegate.onComplete();
+                    if (!killed) handling(() -> delegate.onComplete());
                 }
             }
 
             @Override
             public void onReady() {
                 synchronized (listenerLock) {
-                    if (!killed) delegate.onReady();
+                    if (!killed) handling(() -> delegate.onReady());
                 }
             }
         };

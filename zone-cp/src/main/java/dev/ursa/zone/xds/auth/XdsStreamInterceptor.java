@@ -1,7 +1,5 @@
 package dev.ursa.zone.xds.auth;
 
-import io.grpc.Context;
-import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -19,7 +17,6 @@ public class XdsStreamInterceptor implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         XdsStream stream = new XdsStream(headers.get(XdsStream.AUTHORIZATION));
         ServerCall<Q, R> guarded = stream.guard(call);
-        Context context = Context.current().withValue(XdsStream.KEY, stream);
-        return stream.guard(Contexts.interceptCall(context, guarded, headers, next));
+        return stream.guard(stream.handling(() -> next.startCall(guarded, headers)));
     }
 }
