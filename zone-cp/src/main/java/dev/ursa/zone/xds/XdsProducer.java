@@ -28,9 +28,9 @@ import java.util.concurrent.Executor;
  *
  * <p>Extra ADS callbacks: every CDI bean implementing java-control-plane's {@link DiscoveryServerCallbacks} (e.g.
  * authentication) is handed to the engine, in bean priority order ({@code @Priority}, highest first, as ArC sorts an
- * {@code @All List}), and runs before
- * the engine's own callbacks on every stream event: throwing a {@code RequestException} from
- * {@code onV3StreamRequest} / {@code onV3StreamDeltaRequest} refuses the stream before the engine sees the node.
+ * {@code @All List}), and runs before the engine's own callbacks on every stream event: throwing a
+ * {@code RequestException} from {@code onV3StreamRequest} / {@code onV3StreamDeltaRequest} refuses the stream before
+ * the engine sees the node.
  */
 @ApplicationScoped
 public class XdsProducer {

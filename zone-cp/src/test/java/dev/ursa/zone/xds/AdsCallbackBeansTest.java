@@ -63,5 +63,13 @@ class AdsCallbackBeansTest {
             assertThat(other.next("listeners of the allowed node", EngineOverAds.WAIT).getTypeUrl()).isEqualTo(AdsTestClient.LDS);
             other.close();
         }
+        // xDS authentication is such a bean too, and runs first: without a token, the refusal is its own.
+        try (AdsTestClient noToken = new AdsTestClient(XdsTestPort.port())) {
+            var refused = noToken.sotw(AdsTestClient.node(REFUSED, Map.of()));
+            refused.request(AdsTestClient.LDS, List.of());
+            Status status = refused.awaitClosed(EngineOverAds.WAIT);
+            assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(status.getDescription()).startsWith("no dataplane token");
+        }
     }
 }

@@ -3,30 +3,19 @@ package dev.ursa.zone.xds.auth;
 import dev.ursa.cp.auth.TokenKeys;
 import dev.ursa.cp.auth.TokenKind;
 import dev.ursa.cp.auth.TrustedTokens;
-import dev.ursa.mesh.model.Resource;
-import dev.ursa.mesh.store.ResourceStore;
-import dev.ursa.zone.ZoneConfig;
-import dev.ursa.zone.xds.NodeId;
 import dev.ursa.zone.xds.XdsConfig;
-import dev.ursa.zone.xds.XdsEngine;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
-import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
- * Wires xDS admission into the zone: the {@link XdsAuthenticator} is a {@code DiscoveryServerCallbacks} bean, which
+ * Runs xDS admission in the zone: the {@link XdsAuthenticator} is a {@code DiscoveryServerCallbacks} bean, which
  * the engine runs before its own callbacks (see {@code XdsProducer}), and {@link XdsStreamInterceptor} is registered on
  * the ADS service. At start it loads the trusted keys (so admission never reads the store on a
  * gRPC thread), retrying in the background while the store cannot answer (streams are refused meanwhile), and warns
@@ -35,16 +24,6 @@ import java.util.function.Function;
 @ApplicationScoped
 public class XdsAuthProducer {
     private static final Logger LOG = Logger.getLogger(XdsAuthProducer.class);
-
-    @Produces
-    @Singleton
-    XdsAuthenticator authenticator(ZoneConfig zone, XdsConfig xds, TokenKeys keys, ResourceStore store, MeterRegistry meters,
-                                   Instance<XdsEngine> engine) {
-        // The engine is built with this authenticator among its callbacks: it is looked up on first use, not now.
-        Function<NodeId, Optional<Resource>> registered = id -> engine.get().registeredDataplane(id);
-        return new XdsAuthenticator(zone.name(), xds.auth(), keys.trusted(TokenKind.DATAPLANE), keys.trusted(TokenKind.ZONE), registered, store,
-                xds.selfRegistrationGrace(), meters);
-    }
 
     // Before the engine starts serving (default priority), so the first streams find the keys loaded.
     void start(@Observes @Priority(1) StartupEvent event, XdsAuthenticator authenticator, TokenKeys keys, XdsConfig xds) {

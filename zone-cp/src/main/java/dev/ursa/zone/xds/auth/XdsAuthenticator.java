@@ -1,11 +1,15 @@
 package dev.ursa.zone.xds.auth;
 
+import dev.ursa.cp.auth.TokenKeys;
 import dev.ursa.cp.auth.TokenKind;
 import dev.ursa.cp.auth.TrustedTokens;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.zone.ZoneConfig;
 import dev.ursa.zone.ingress.IngressNode;
 import dev.ursa.zone.xds.NodeId;
+import dev.ursa.zone.xds.XdsConfig;
+import dev.ursa.zone.xds.XdsEngine;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.exception.RequestException;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -14,6 +18,10 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -29,9 +37,14 @@ import java.util.function.Function;
  * closes the stream with a gRPC status naming the reason. Admitted streams are closed later when their token expires
  * or is revoked ({@link LiveStreams}). With {@code ursa.xds.auth=none} every stream is let in.
  *
+ * <p>A CDI bean of the highest priority: the engine runs extra callback beans highest priority first
+ * ({@code XdsProducer}), so other callback beans only see admitted nodes.
+ *
  * <p>Threads: callbacks run on gRPC threads, one request of a stream at a time, and never block; timers run on this
  * authenticator's own thread.
  */
+@Singleton
+@Priority(Integer.MAX_VALUE)
 public final class XdsAuthenticator implements DiscoveryServerCallbacks, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(XdsAuthenticator.class);
     /** Node metadata key a proxyless client puts its dataplane token in (its bootstrap cannot set gRPC headers). */
@@ -43,6 +56,14 @@ public final class XdsAuthenticator implements DiscoveryServerCallbacks, AutoClo
     private final LiveStreams live;
     private final MeterRegistry meters;
     private final ScheduledThreadPoolExecutor timer = timer();
+
+    /** The zone's: its config, the token kinds it trusts, and the Dataplanes the engine holds (looked up on first use). */
+    @Inject
+    public XdsAuthenticator(ZoneConfig zone, XdsConfig xds, TokenKeys keys, ResourceStore store, MeterRegistry meters, Instance<XdsEngine> engine) {
+        // The engine is built with this authenticator among its callbacks: it is looked up on first use, not now.
+        this(zone.name(), xds.auth(), keys.trusted(TokenKind.DATAPLANE), keys.trusted(TokenKind.ZONE), id -> engine.get().registeredDataplane(id),
+                store, xds.selfRegistrationGrace(), meters);
+    }
 
     /**
      * @param dataplaneTokens the dataplane tokens this zone trusts (its own and the global's)
