@@ -11,8 +11,9 @@
 #   GLOBAL_DIAGNOSTICS_PORT [5680]  ZONE1_DIAGNOSTICS_PORT [5693]  ZONE2_DIAGNOSTICS_PORT [5694] (health + metrics, read-only)
 # The admin APIs and diagnostics ports listen on 127.0.0.1 only: loopback callers are admin without a token
 # (docs/security.md); nothing here is reachable from another host's browser or script.
-#   SKIP_BUILD=1 reuses the last build; URSA_LOG_DIR [target/local] holds the logs (Maven's in build.log), the zone tokens
-#   and the global's KDS CA (kds-ca.pem: KDS is TLS, the zones dial grpcs:// and verify with it);
+#   SKIP_BUILD=1 reuses the last build; URSA_LOG_DIR [target/local] holds the logs (Maven's in build.log), the zone tokens,
+#   the global's KDS CA (kds-ca.pem: KDS is TLS, the zones dial grpcs:// and verify with it), the ingresses' tokens and
+#   the demo client's dataplane tokens (bin/demo-client.sh finds them there);
 #   START_TIMEOUT [120] seconds allowed for each step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -180,6 +181,7 @@ for z in 1 2; do
     -Dursa.zone.kds.ca-file="$logs/kds-ca.pem" \
     -Dursa.zone.token-file="$logs/zone-$z.token" -Dursa.zone.data-dir="$logs/zone-$z-data" \
     "${loopback_admin[@]}" -Dursa.diagnostics.port="${zone_diag[z]}" \
+    -Dursa.xds.allow-unregistered-clients=true \
     -jar zone-cp/target/quarkus-app/quarkus-run.jar
 done
 for z in 1 2; do await "zone-$z" "zone-$z CP on :${zone_http[z]} (synced with the global)" ready "${zone_http[z]}"; done
@@ -190,9 +192,22 @@ for z in 1 2; do
   await "zone-$z" "mesh default at zone-$z" curl -sf --max-time 2 "http://127.0.0.1:${zone_http[z]}/meshes/default"
 done
 
+# xDS clients present tokens (docs/security.md), minted through each zone CP's loopback admin API and passed as files
+# readable by this user only, never on a command line: a zone token with scope ingress per ingress gateway, and a
+# dataplane token of mesh default for bin/demo-client.sh (a proxyless client without a Dataplane: the zones above let
+# such clients in with ursa.xds.allow-unregistered-clients=true, still only with a token of the mesh).
+mint() { # zone-http-port path json file
+  (umask 077; curl -sf -XPOST "http://127.0.0.1:$1$2" -H 'content-type: application/json' -d "$3" > "$4")
+}
+for z in 1 2; do
+  mint "${zone_http[z]}" /tokens/zone '{"scope":["ingress"],"validFor":"24h"}' "$logs/ingress-$z.token"
+  mint "${zone_http[z]}" /tokens/dataplane '{"mesh":"default","validFor":"24h"}' "$logs/demo-client.${zone_xds[z]}.token"
+done
+
 # One ingress per zone (docs/cross-zone.md): the other zone's clients reach this zone's services through it.
 for z in 1 2; do
   launch "ingress-$z" -Dquarkus.http.port="${ingress_http[z]}" -Dursa.ingress.name="ingress-$z" \
+    -Dursa.ingress.token-file="$logs/ingress-$z.token" \
     -Dursa.ingress.zone-cp-address="grpc://127.0.0.1:${zone_xds[z]}" -Dursa.ingress.port="${ingress_port[z]}" \
     -Dursa.ingress.advertised-address=127.0.0.1 -Dursa.ingress.advertised-port="${ingress_port[z]}" \
     -jar ingress-gateway/target/quarkus-app/quarkus-run.jar
@@ -223,6 +238,8 @@ Ursa is running (in-memory store; nothing is kept after Ctrl-C).
   logs                : $logs/*.log
   zone tokens         : $logs/zone-1.token, $logs/zone-2.token (the credentials the zones dial the global with)
   KDS CA              : $logs/kds-ca.pem (GET /kds/ca.pem on the global; the zones verify the global with it)
+  ingress tokens      : $logs/ingress-1.token, $logs/ingress-2.token (zone tokens with scope ingress, by each zone CP)
+  dataplane tokens    : $logs/demo-client.<xds-port>.token (what bin/demo-client.sh presents to that zone's xDS port)
 
 Try:
   bin/demo-client.sh --xds 127.0.0.1:$ZONE1_XDS_PORT hello   # a zone-1 client; hello runs only in zone-2: through zone-2's ingress

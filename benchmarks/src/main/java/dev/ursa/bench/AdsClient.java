@@ -5,6 +5,8 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Channel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 
 import java.time.Duration;
@@ -22,6 +24,8 @@ public final class AdsClient implements StreamObserver<DiscoveryResponse> {
     public static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
     public static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
     public static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final Node node;
     private final String service;
@@ -41,9 +45,23 @@ public final class AdsClient implements StreamObserver<DiscoveryResponse> {
 
     /** Opens the stream and subscribes; the responses arrive on gRPC's threads. */
     public AdsClient(String nodeId, String service, Channel channel) {
+        this(nodeId, service, channel, null);
+    }
+
+    /**
+     * As {@link #AdsClient(String, String, Channel)}, presenting {@code dataplaneToken} as Envoy does
+     * ({@code authorization: Bearer} on the stream); null: no token (a zone with {@code ursa.xds.auth=none}).
+     */
+    public AdsClient(String nodeId, String service, Channel channel, String dataplaneToken) {
         this.node = Node.newBuilder().setId(nodeId).setUserAgentName("gRPC Java").build();
         this.service = service;
-        this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this);
+        AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
+        if (dataplaneToken != null) {
+            Metadata headers = new Metadata();
+            headers.put(AUTHORIZATION, "Bearer " + dataplaneToken);
+            stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        this.requests = stub.streamAggregatedResources(this);
         synchronized (this) {
             for (String type : List.of(LDS, RDS, CDS, EDS)) {
                 requests.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(type).addResourceNames(service).build());

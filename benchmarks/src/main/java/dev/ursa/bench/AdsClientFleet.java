@@ -23,6 +23,11 @@ public final class AdsClientFleet implements AutoCloseable {
 
     /** Opens {@code channelCount} connections to {@code hostPort} and one stream per node id, all at once. */
     public static AdsClientFleet connect(String hostPort, int channelCount, List<String> nodeIds, String service) {
+        return connect(hostPort, channelCount, nodeIds, service, null);
+    }
+
+    /** As {@link #connect(String, int, List, String)}, every stream presenting {@code dataplaneToken} (null: none). */
+    public static AdsClientFleet connect(String hostPort, int channelCount, List<String> nodeIds, String service, String dataplaneToken) {
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < Math.max(1, Math.min(channelCount, nodeIds.size())); i++) {
             // Callbacks on the transport's threads: a client's onNext only builds and queues its ACK, and a hop through
@@ -30,7 +35,7 @@ public final class AdsClientFleet implements AutoCloseable {
             channels.add(Grpc.newChannelBuilder(hostPort, InsecureChannelCredentials.create()).directExecutor().build());
         }
         List<AdsClient> clients = new ArrayList<>(nodeIds.size());
-        for (int i = 0; i < nodeIds.size(); i++) clients.add(new AdsClient(nodeIds.get(i), service, channels.get(i % channels.size())));
+        for (int i = 0; i < nodeIds.size(); i++) clients.add(new AdsClient(nodeIds.get(i), service, channels.get(i % channels.size()), dataplaneToken));
         return new AdsClientFleet(channels, clients);
     }
 

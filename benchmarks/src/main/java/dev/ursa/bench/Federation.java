@@ -23,8 +23,11 @@ import java.util.Map;
 public final class Federation implements AutoCloseable {
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
 
-    /** A running zone CP: its process, its xDS port and the data dir it was started with (null = none). */
-    public record Zone(String name, CpProcess cp, int xdsPort, Path dataDir) {
+    /**
+     * A running zone CP: its process, its xDS port, the data dir it was started with (null = none), and the dataplane
+     * token its clients present (minted at the zone; null when it runs with {@code ursa.xds.auth=none}).
+     */
+    public record Zone(String name, CpProcess cp, int xdsPort, Path dataDir, String dataplaneToken) {
         public String xdsAddress() {
             return "127.0.0.1:" + xdsPort;
         }
@@ -38,6 +41,7 @@ public final class Federation implements AutoCloseable {
     private final int kdsPort;
     private Path caFile;
     private final List<Zone> zones = new ArrayList<>();
+    private boolean dataplaneTokens = true;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Federation(Path globalJar, Path zoneJar, Path logDir, String label, CpProcess global, int kdsPort) {
@@ -93,6 +97,15 @@ public final class Federation implements AutoCloseable {
         return Files.writeString(file, zoneToken(zone));
     }
 
+    /**
+     * Whether zones started from now on authenticate their xDS clients with dataplane tokens (the default) or run with
+     * {@code ursa.xds.auth=none}: the switch that compares the cost of token verification.
+     */
+    public Federation dataplaneTokens(boolean on) {
+        this.dataplaneTokens = on;
+        return this;
+    }
+
     /** Issues a zone token at the global (the JWT as text). */
     public String zoneToken(String zone) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(global.baseUri().resolve("/tokens/zone"))
@@ -114,10 +127,23 @@ public final class Federation implements AutoCloseable {
         props.put("ursa.zone.kds.ca-file", caFile().toString());
         props.put("ursa.zone.token-file", tokenFile(name, logLabel).toString());
         if (dataDir != null) props.put("ursa.zone.data-dir", dataDir.toString());
+        // The simulated clients have no Dataplane of their own: they get a client-only view (with a token when on).
+        props.put("ursa.xds.allow-unregistered-clients", "true");
+        if (!dataplaneTokens) props.put("ursa.xds.auth", "none");
         CpProcess cp = CpProcess.start(zoneJar, props, List.of(), logDir, label + "-" + logLabel);
-        Zone zone = new Zone(name, cp, xds, dataDir);
+        Zone zone = new Zone(name, cp, xds, dataDir, dataplaneTokens ? dataplaneToken(cp.baseUri()) : null);
         zones.add(zone);
         return zone;
+    }
+
+    /** A dataplane token of mesh default minted at the zone CP (every client of the zone presents it). */
+    private String dataplaneToken(URI zone) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(zone.resolve("/tokens/dataplane"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"mesh\":\"default\",\"validFor\":\"24h\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IllegalStateException("POST /tokens/dataplane answered " + r.statusCode() + ": " + r.body());
+        return r.body().trim();
     }
 
     public void stopZone(Zone zone) throws InterruptedException {

@@ -145,10 +145,11 @@ public final class FederationBenchmark {
         String when = results.date();
         String loadBefore = results.loadBefore();
         out.printf("Ursa federation benchmark, %s: %d zone(s) x %d clients, %d isolated changes (+%d warm-up, %d ms settle), batch windows %s;"
-                        + " sustained churn %s changes/s for %.1f s each (%s)%n", when, config.zones(), config.clientsPerZone(), config.changes(),
+                        + " sustained churn %s changes/s for %.1f s each (%s); dataplane tokens %s%n", when, config.zones(), config.clientsPerZone(), config.changes(),
                 config.warmupChanges(), config.settle().toMillis(), config.batchWindows().stream().map(d -> d.toMillis() + "ms").toList(),
                 config.churnRates().isEmpty() ? "none" : config.churnRates().stream().map(FederationBenchmark::fmt).toList(),
-                config.churnDuration().toMillis() / 1000.0, config.churnAllFederations() ? "every federation" : "first federation only");
+                config.churnDuration().toMillis() / 1000.0, config.churnAllFederations() ? "every federation" : "first federation only",
+                config.dataplaneTokens() ? "on (every xDS stream verified)" : "off (ursa.xds.auth=none)");
         out.printf("machine: %d cores (shared by the global, the zones and this JVM's clients), %.1f GiB, %s; Java %s%n",
                 machine.cores(), machine.memoryGiB(), machine.cpuModel(), machine.javaVersion());
         out.printf("load average before the run (1, 5, 15 min): %s%n", loadBefore);
@@ -167,7 +168,8 @@ public final class FederationBenchmark {
             for (Duration window : config.batchWindows()) {
                 String label = window.toMillis() + "ms";
                 out.printf("federation with KDS batch window %s%n", label);
-                Run run = new Run(label, Federation.startGlobal(config.globalCpJar(), config.zoneCpJar(), logDir, "fed-" + label, window));
+                Run run = new Run(label, Federation.startGlobal(config.globalCpJar(), config.zoneCpJar(), logDir, "fed-" + label, window)
+                        .dataplaneTokens(config.dataplaneTokens()));
                 runs.add(run);
                 startZones(run.fed());
                 setUpMesh(run.fed());
@@ -329,7 +331,7 @@ public final class FederationBenchmark {
         out.flush();
         long t0 = System.nanoTime();
         for (Federation.Zone z : fed.zones()) {
-            fleets.add(AdsClientFleet.connect(z.xdsAddress(), config.channelsPerZone(), nodeIds(z.name()), "backend"));
+            fleets.add(AdsClientFleet.connect(z.xdsAddress(), config.channelsPerZone(), nodeIds(z.name()), "backend", z.dataplaneToken()));
         }
         AdsClient.awaitAll(all(fleets), AdsClient::configured, Duration.ofMinutes(3));
         double s = round((System.nanoTime() - t0) / 1e9);
@@ -479,7 +481,7 @@ public final class FederationBenchmark {
         fleets.clear();
         long t0 = System.nanoTime();
         for (Federation.Zone z : fed.zones()) {
-            fleets.add(AdsClientFleet.connect(z.xdsAddress(), config.channelsPerZone(), nodeIds(z.name()), "backend"));
+            fleets.add(AdsClientFleet.connect(z.xdsAddress(), config.channelsPerZone(), nodeIds(z.name()), "backend", z.dataplaneToken()));
         }
         List<AdsClient> clients = all(fleets);
         long missing = 0;

@@ -20,6 +20,8 @@ import java.util.TreeSet;
  * {@code --churnRates} (5,20 changes per second) and {@code --churnDuration} (30s): after the isolated changes, the same
  * run writes changes at each rate for that long without waiting for ACKs or settling (sustained churn), on every
  * federation ({@code --churnFederations=all}) or the first only ({@code main}); {@code --churnRates=none} skips it.
+ * {@code --dpTokens} ({@code on}, the default, or {@code off}): whether the zones authenticate the simulated xDS clients
+ * with dataplane tokens or run with {@code ursa.xds.auth=none}; run both to compare connect time and change-to-ACK.
  */
 public record FederationConfig(
         String size,
@@ -39,11 +41,12 @@ public record FederationConfig(
         boolean churnAllFederations,
         boolean storm,
         boolean zoneRestart,
+        boolean dataplaneTokens,
         Path repoRoot,
         Path outDir) {
 
     private static final Set<String> NAMES = Set.of("size", "zones", "clients", "channels", "changes", "warmupChanges", "puts",
-            "putWarmup", "concurrency", "kdsRepeats", "batchWindows", "settle", "churnRates", "churnDuration", "churnFederations", "storm", "zoneRestart", "repoRoot", "out");
+            "putWarmup", "concurrency", "kdsRepeats", "batchWindows", "settle", "churnRates", "churnDuration", "churnFederations", "storm", "zoneRestart", "dpTokens", "repoRoot", "out");
     private static final Map<String, int[]> SIZES = Map.of("small", new int[]{2, 200}, "large", new int[]{3, 1000}, "single", new int[]{1, 10_000});
 
     public FederationConfig {
@@ -89,6 +92,7 @@ public record FederationConfig(
                 churnFederations(p.getProperty("churnFederations", "all")),
                 Boolean.parseBoolean(p.getProperty("storm", "true")),
                 Boolean.parseBoolean(p.getProperty("zoneRestart", "true")),
+                onOff(p.getProperty("dpTokens", "on")),
                 root,
                 p.containsKey("out") ? Path.of(p.getProperty("out")).toAbsolutePath() : root.resolve("benchmarks/target/benchmarks"));
     }
@@ -108,6 +112,14 @@ public record FederationConfig(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("churnRates is a list of changes per second (e.g. 5,20) or none, got " + s);
         }
+    }
+
+    private static boolean onOff(String s) {
+        return switch (s.trim()) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("dpTokens is on or off, got " + s);
+        };
     }
 
     private static boolean churnFederations(String s) {

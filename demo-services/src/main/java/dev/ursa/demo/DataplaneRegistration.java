@@ -16,10 +16,22 @@ public final class DataplaneRegistration {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI zoneApi;
     private final String mesh;
+    private final String apiToken;
 
     public DataplaneRegistration(URI zoneApi, String mesh) {
+        this(zoneApi, mesh, null);
+    }
+
+    /** @param apiToken a user token for a zone API that is not reached over loopback (sent as {@code Authorization: Bearer}); null: none */
+    public DataplaneRegistration(URI zoneApi, String mesh, String apiToken) {
         this.zoneApi = zoneApi;
         this.mesh = mesh;
+        this.apiToken = apiToken;
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+        return apiToken == null ? b : b.header("Authorization", "Bearer " + apiToken);
     }
 
     static String dataplaneYaml(String mesh, Greeter.Instance instance, String address, int port) {
@@ -47,7 +59,7 @@ public final class DataplaneRegistration {
      * not have received the mesh from the global yet (404), or may still be starting.
      */
     public void register(Greeter.Instance instance, String address, int port, Duration timeout) throws IOException, InterruptedException {
-        HttpRequest put = HttpRequest.newBuilder(dataplaneUri(instance.name()))
+        HttpRequest put = request(dataplaneUri(instance.name()))
                 .timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/yaml")
                 .PUT(HttpRequest.BodyPublishers.ofString(dataplaneYaml(mesh, instance, address, port)))
@@ -72,7 +84,7 @@ public final class DataplaneRegistration {
     /** Best effort: true when the zone CP confirmed the removal (or already had none). */
     public boolean deregister(String name) {
         try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(dataplaneUri(name)).timeout(Duration.ofSeconds(3)).DELETE().build(),
+            HttpResponse<Void> r = http.send(request(dataplaneUri(name)).timeout(Duration.ofSeconds(3)).DELETE().build(),
                     HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200 || r.statusCode() == 204 || r.statusCode() == 404;
         } catch (IOException e) {

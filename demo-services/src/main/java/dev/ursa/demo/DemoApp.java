@@ -1,6 +1,9 @@
 package dev.ursa.demo;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,9 +15,12 @@ import java.util.logging.Logger;
 /**
  * Entry point of {@code demo-services.jar}:
  * <pre>
- * serve --zone zone-2 --zone-api http://127.0.0.1:5692 [--mesh default] [--address 127.0.0.1] SERVICE...
- * call  [--xds 127.0.0.1:5678] [--mesh default] [--count 5] [--message hi] SERVICE
+ * serve --zone zone-2 --zone-api http://127.0.0.1:5692 [--api-token-file FILE] [--mesh default] [--address 127.0.0.1] SERVICE...
+ * call  [--xds 127.0.0.1:5678] [--token-file FILE] [--mesh default] [--count 5] [--message hi] SERVICE
  * </pre>
+ * Credentials come from files, never from the command line (where any user of the host can read them):
+ * {@code --token-file} holds the client's dataplane token ({@code POST /tokens/dataplane} on its zone CP),
+ * {@code --api-token-file} a user token for a zone API reached other than over loopback.
  */
 public final class DemoApp {
     // Held strongly: java.util.logging keeps only weak references to configured loggers.
@@ -33,7 +39,7 @@ public final class DemoApp {
                 if (args.positional().size() != 1) usage("call takes one service name");
                 int count = Integer.parseInt(args.option("count", "5"));
                 int ok = DemoClient.run(args.option("xds", "127.0.0.1:5678"), args.option("mesh", "default"),
-                        args.positional().getFirst(), count, args.option("message", "hi"));
+                        args.positional().getFirst(), count, args.option("message", "hi"), secret(args, "token-file"));
                 System.exit(ok == count ? 0 : 1);
             }
             default -> usage("unknown command " + argv[0]);
@@ -43,19 +49,29 @@ public final class DemoApp {
     private static void serve(Args args) throws Exception {
         if (args.positional().isEmpty()) usage("serve needs at least one service name");
         String zone = args.required("zone");
-        DemoServer server = new DemoServer(new DataplaneRegistration(URI.create(args.required("zone-api")), args.option("mesh", "default")),
-                zone, args.option("address", "127.0.0.1"));
+        DemoServer server = new DemoServer(new DataplaneRegistration(URI.create(args.required("zone-api")), args.option("mesh", "default"),
+                secret(args, "api-token-file")), zone, args.option("address", "127.0.0.1"));
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "deregister"));
         for (String service : args.positional()) server.start(service, Duration.ofSeconds(60));
         System.out.println("demo services of " + zone + " ready");
         server.awaitTermination();
     }
 
+    /** The trimmed content of the file named by option {@code name}; null when the option is absent. */
+    static String secret(Args args, String name) throws IOException {
+        String file = args.options().get(name);
+        if (file == null) return null;
+        String value = Files.readString(Path.of(file)).trim();
+        if (value.isEmpty()) usage("--" + name + " " + file + " is empty");
+        return value;
+    }
+
     private static void usage(String problem) {
         System.err.println(problem + """
 
-                usage: java -jar demo-services.jar serve --zone ZONE --zone-api http://HOST:PORT [--mesh default] [--address 127.0.0.1] SERVICE...
-                       java -jar demo-services.jar call [--xds 127.0.0.1:5678] [--mesh default] [--count 5] [--message hi] SERVICE""");
+                usage: java -jar demo-services.jar serve --zone ZONE --zone-api http://HOST:PORT [--api-token-file FILE] [--mesh default]
+                                                         [--address 127.0.0.1] SERVICE...
+                       java -jar demo-services.jar call [--xds 127.0.0.1:5678] [--token-file FILE] [--mesh default] [--count 5] [--message hi] SERVICE""");
         System.exit(2);
     }
 

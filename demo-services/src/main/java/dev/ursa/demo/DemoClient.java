@@ -24,18 +24,29 @@ public final class DemoClient {
     private DemoClient() {
     }
 
-    /** grpc-xds reads this once per JVM, before the first xds: channel; this process makes only one. */
-    static String bootstrap(String xdsAddress, String nodeId) {
+    /** A JWT's characters: nothing in it needs escaping in the bootstrap's JSON. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_.=-]+");
+
+    /**
+     * grpc-xds reads this once per JVM, before the first xds: channel; this process makes only one. A proxyless client
+     * cannot set gRPC headers on its xDS stream: it presents its dataplane token as node metadata {@code dataplane.token}.
+     */
+    static String bootstrap(String xdsAddress, String nodeId, String token) {
+        String tokenField = "";
+        if (token != null) {
+            if (!TOKEN.matcher(token).matches()) throw new IllegalArgumentException("the dataplane token file does not hold a token");
+            tokenField = ", \"dataplane.token\": \"" + token + "\"";
+        }
         return """
                 {"xds_servers": [{"server_uri": "%s", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
-                 "node": {"id": "%s", "metadata": {"ursa.io/flavour": "proxyless"}}}
-                """.formatted(xdsAddress, nodeId);
+                 "node": {"id": "%s", "metadata": {"ursa.io/flavour": "proxyless"%s}}}
+                """.formatted(xdsAddress, nodeId, tokenField);
     }
 
-    /** Makes {@code count} calls and returns how many succeeded. */
-    public static int run(String xdsAddress, String mesh, String service, int count, String message) {
+    /** Makes {@code count} calls and returns how many succeeded; {@code token} is a dataplane token of {@code mesh} (null: none). */
+    public static int run(String xdsAddress, String mesh, String service, int count, String message, String token) {
         String nodeId = mesh + ".demo-client-" + ProcessHandle.current().pid();
-        System.setProperty("io.grpc.xds.bootstrapConfig", bootstrap(xdsAddress, nodeId));
+        System.setProperty("io.grpc.xds.bootstrapConfig", bootstrap(xdsAddress, nodeId, token));
         System.out.printf("calling xds:///%s through the zone CP at %s (node %s)%n", service, xdsAddress, nodeId);
         ManagedChannel channel = Grpc.newChannelBuilder("xds:///" + service, InsecureChannelCredentials.create()).build();
         Map<String, Integer> byZone = new TreeMap<>();

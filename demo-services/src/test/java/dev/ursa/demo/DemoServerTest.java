@@ -34,7 +34,9 @@ class DemoServerTest {
         zoneApi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         zoneApi.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + (body.isEmpty() ? "" : "\n" + body));
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + (auth == null ? "" : " [" + auth + "]")
+                    + (body.isEmpty() ? "" : "\n" + body));
             // the zone has not received the mesh from the global yet: the first PUTs are refused
             int status = exchange.getRequestMethod().equals("PUT") && meshMissingAnswers.getAndDecrement() > 0 ? 404 : 200;
             exchange.sendResponseHeaders(status, -1);
@@ -89,8 +91,16 @@ class DemoServerTest {
     }
 
     @Test
+    void aUserTokenForTheZoneApiIsSentAsBearer() throws Exception {
+        URI api = URI.create("http://127.0.0.1:" + zoneApi.getAddress().getPort());
+        DataplaneRegistration registration = new DataplaneRegistration(api, "default", "user-token");
+        assertThat(registration.deregister("hello-zone-2")).isTrue();
+        assertThat(requests).containsExactly("DELETE /meshes/default/dataplanes/hello-zone-2 [Bearer user-token]");
+    }
+
+    @Test
     void bootstrapNamesTheZoneXdsServerAndTheNode() {
-        assertThat(DemoClient.bootstrap("127.0.0.1:5678", "default.demo-client-7"))
+        assertThat(DemoClient.bootstrap("127.0.0.1:5678", "default.demo-client-7", null))
                 .contains("\"server_uri\": \"127.0.0.1:5678\"", "\"id\": \"default.demo-client-7\"", "\"ursa.io/flavour\": \"proxyless\"");
     }
 }

@@ -17,6 +17,16 @@ public interface IngressConfig {
     @WithDefault("grpc://127.0.0.1:5678")
     String zoneCpAddress();
 
+    /**
+     * The zone token (scope {@code ingress}) this ingress presents to its zone CP as {@code authorization: Bearer}; mint it
+     * with {@code POST /tokens/zone {"zone":"<zone>","scope":["ingress"]}} at the global (or at the zone CP). Prefer
+     * {@link #tokenFile()}: a value here is visible in the process's command line or environment.
+     */
+    Optional<String> token();
+
+    /** A file holding the ingress token, read at every (re)connect so a replaced token is picked up without a restart. */
+    Optional<String> tokenFile();
+
     /** Where cross-zone traffic arrives (TLS SNI or h2c). */
     @WithDefault("10001")
     int port();

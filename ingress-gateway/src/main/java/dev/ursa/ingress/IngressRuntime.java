@@ -4,6 +4,7 @@ import dev.ursa.ingress.proxy.IngressProxy;
 import dev.ursa.ingress.proxy.ProxyMetrics;
 import dev.ursa.ingress.proxy.ProxySettings;
 import dev.ursa.ingress.route.RoutingTable;
+import dev.ursa.ingress.xds.IngressToken;
 import dev.ursa.ingress.xds.ZoneCpClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -42,8 +43,12 @@ public class IngressRuntime {
         Integer advPort = config.advertisedPort().orElse(null);
         if (advAddress != null && advPort == null) advPort = port;
         if (advAddress == null && advPort != null) advAddress = address;
+        if (config.token().isEmpty() && config.tokenFile().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "no ursa.ingress.token-file (or ursa.ingress.token): a zone CP refuses this ingress unless it runs"
+                    + " with ursa.xds.auth=none. Mint a zone token with scope ingress: POST /tokens/zone {\"zone\":\"<zone>\",\"scope\":[\"ingress\"]}");
+        }
         client = new ZoneCpClient(config.zoneCpAddress(), new ZoneCpClient.Identity(config.name(), address, port, advAddress, advPort),
-                t -> {
+                IngressToken.of(config.token(), config.tokenFile()), t -> {
                     table.set(t);
                     LOG.log(System.Logger.Level.INFO, "routing table " + t.version() + ": " + t.bySni().size() + " services");
                 }, config.backoffMin(), config.backoffMax());

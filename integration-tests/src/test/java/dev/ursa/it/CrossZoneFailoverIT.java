@@ -49,7 +49,8 @@ class CrossZoneFailoverIT {
         federation = Federation.start("xzf", List.of("zone-1", "zone-2", "zone-3"));
         System.out.printf("[e2e] federation (global + 3 zone CPs + 3 ingresses) ready in %d ms%n", millisSince(t0));
         // This class runs in its own JVM (failsafe reuseForks=false): grpc-xds reads this bootstrap once per JVM.
-        XdsBootstrap.install("127.0.0.1:" + federation.xdsPort("zone-1"), "default.client-zone-1");
+        XdsBootstrap.install(XdsBootstrap.withToken("127.0.0.1:" + federation.xdsPort("zone-1"), "default.client-zone-1",
+                XdsTokens.dataplane(federation.zoneUrl("zone-1"), "default")));
     }
 
     @AfterAll

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,8 @@ class CrossZoneIngressIT {
     final Map<String, Integer> ingressPorts = new HashMap<>();
     final Map<String, Integer> ingressHttpPorts = new HashMap<>();
     final Map<String, UrsaProcess> ingresses = new LinkedHashMap<>();
+    /** One token per ingress, kept across its restarts (a restarted gateway presents the same identity). */
+    final Map<String, Path> ingressTokens = new HashMap<>();
     final List<EchoBackend> backends = new ArrayList<>();
     SelfSignedCertificate cert;
 
@@ -59,6 +62,7 @@ class CrossZoneIngressIT {
             xdsPorts.put(zone, UrsaProcess.freePort());
             Map<String, String> props = new HashMap<>(ZoneKds.props(global.baseUrl(), zone, kds));
             props.put("ursa.zone.kds.backoff-max", "1s");
+            props.put("ursa.xds.allow-unregistered-clients", "true"); // the proxyless client default.client-zone-1 has no Dataplane
             props.put("quarkus.grpc.server.port", Integer.toString(xdsPorts.get(zone)));
             zones.put(zone, UrsaProcess.start("xz-" + zone, "zone-cp", props));
         }
@@ -71,9 +75,12 @@ class CrossZoneIngressIT {
         cert = new SelfSignedCertificate(CrossZoneNames.sni("default", "secure"));
     }
 
-    void startIngress(String zone) throws IOException {
+    void startIngress(String zone) throws IOException, InterruptedException {
+        Path token = ingressTokens.get(zone);
+        if (token == null) ingressTokens.put(zone, token = XdsTokens.ingressTokenFile(zoneUrl(zone), "xz-ingress-" + zone));
         ingresses.put(zone, UrsaProcess.start("xz-ingress-" + zone, "ingress-gateway", ingressHttpPorts.get(zone), Map.of(
                 "ursa.ingress.name", "ingress-" + zone,
+                "ursa.ingress.token-file", token.toString(),
                 "ursa.ingress.zone-cp-address", "grpc://127.0.0.1:" + xdsPorts.get(zone),
                 "ursa.ingress.port", Integer.toString(ingressPorts.get(zone)),
                 "ursa.ingress.advertised-address", "127.0.0.1",
@@ -225,8 +232,10 @@ class CrossZoneIngressIT {
     @Test
     @Order(6)
     void proxylessClientInZone1ReachesTheBackendThroughZone2Ingress() throws Exception {
-        // This class runs in its own JVM (failsafe reuseForks=false): grpc-xds reads this bootstrap once per JVM.
-        XdsBootstrap.install("127.0.0.1:" + xdsPorts.get("zone-1"), "default.client-zone-1");
+        // This class runs in its own JVM (failsafe reuseForks=false): grpc-xds reads this bootstrap once per JVM. The
+        // dataplane token is the global's: zone-1 trusts it through the TokenTrust the global publishes over KDS.
+        XdsBootstrap.install(XdsBootstrap.withToken("127.0.0.1:" + xdsPorts.get("zone-1"), "default.client-zone-1",
+                XdsTokens.dataplane(global.baseUrl(), "default")));
         ManagedChannel ch = Grpc.newChannelBuilder("xds:///backend", InsecureChannelCredentials.create()).build();
         try {
             Await.until("zone-1 client reaches backend", WAIT, () -> call(ch).equals("backend-1"));

@@ -73,10 +73,15 @@ final class Federation implements AutoCloseable {
             for (String zone : zoneNames) {
                 Map<String, String> props = new LinkedHashMap<>(kdsProps.get(zone));
                 props.put("ursa.zone.kds.backoff-max", "1s");
+                // the tests' grpc-xds clients (default.client-<zone>) have a token but no Dataplane
+                props.put("ursa.xds.allow-unregistered-clients", "true");
                 props.put("quarkus.grpc.server.port", Integer.toString(xdsPorts.get(zone)));
-                z.put(zone, pool.submit(() -> UrsaProcess.start(prefix + "-" + zone, "zone-cp", zoneHttp.get(zone), props)));
+                Future<UrsaProcess> zoneCp = pool.submit(() -> UrsaProcess.start(prefix + "-" + zone, "zone-cp", zoneHttp.get(zone), props));
+                z.put(zone, zoneCp);
                 in.put(zone, pool.submit(() -> UrsaProcess.start(prefix + "-ingress-" + zone, "ingress-gateway", ingressHttp.get(zone), Map.of(
                         "ursa.ingress.name", "ingress-" + zone,
+                        // an ingress token of its zone, minted once that zone CP is up
+                        "ursa.ingress.token-file", XdsTokens.ingressTokenFile(zoneCp.get().baseUrl(), prefix + "-ingress-" + zone).toString(),
                         "ursa.ingress.zone-cp-address", "grpc://127.0.0.1:" + xdsPorts.get(zone),
                         "ursa.ingress.port", Integer.toString(ingressPorts.get(zone)),
                         "ursa.ingress.advertised-address", "127.0.0.1",

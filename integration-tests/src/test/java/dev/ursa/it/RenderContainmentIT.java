@@ -57,6 +57,8 @@ class RenderContainmentIT {
     int xdsPort;
     EchoBackend alpha;
     EchoBackend beta;
+    /** A dataplane token of mesh default, presented by the test's grpc-xds clients. */
+    String meshToken;
     ManagedChannel clientA;
     ManagedChannel clientB;
     final List<AutoCloseable> closeables = new ArrayList<>();
@@ -97,6 +99,7 @@ class RenderContainmentIT {
         register("client-a", "client-a", UrsaProcess.freePort(), Map.of("app", "client-a"));
         register("client-b", "client-b", UrsaProcess.freePort(), Map.of("app", "client-b"));
 
+        meshToken = XdsTokens.dataplane(zoneUrl(), "default");
         clientA = xdsChannel("xds-a", "default.client-a", "alpha");
         clientB = xdsChannel("xds-b", "default.client-b", "beta");
     }
@@ -145,7 +148,7 @@ class RenderContainmentIT {
      */
     ManagedChannel xdsChannel(String scheme, String nodeId, String service) {
         NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme,
-                XdsBootstrap.map("127.0.0.1:" + xdsPort, nodeId)));
+                XdsBootstrap.withToken("127.0.0.1:" + xdsPort, nodeId, meshToken)));
         ManagedChannel ch = Grpc.newChannelBuilder(scheme + ":///" + service, InsecureChannelCredentials.create()).build();
         closeables.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
         return ch;

@@ -6,35 +6,42 @@ import java.util.TreeMap;
 
 /**
  * The grpc-xds client bootstrap tests use: one ADS server over plaintext, xDS v3, a node id ({@code <mesh>.<name>}) and
- * no metadata. grpc-xds reads the system property {@value #PROPERTY} once per JVM, before its first {@code xds:}
+ * node metadata (e.g. {@value #DATAPLANE_TOKEN}: a zone admits no xDS client without a token). grpc-xds reads the system property {@value #PROPERTY} once per JVM, before its first {@code xds:}
  * channel; a test needing several bootstraps in one JVM registers a resolver per scheme with {@link #map}.
  */
 public final class XdsBootstrap {
     public static final String PROPERTY = "io.grpc.xds.bootstrapConfig";
+    /** Node metadata key of a proxyless client's dataplane token (its bootstrap cannot set gRPC headers). */
+    public static final String DATAPLANE_TOKEN = "dataplane.token";
 
     private XdsBootstrap() {
     }
 
     /** The bootstrap for an ADS server at {@code serverUri} ({@code host:port}), as grpc-xds reads parsed JSON. */
-    public static Map<String, ?> map(String serverUri, String nodeId) {
+    public static Map<String, ?> map(String serverUri, String nodeId, Map<String, String> metadata) {
         return Map.of(
                 "xds_servers", List.of(Map.of(
                         "server_uri", serverUri,
                         "channel_creds", List.of(Map.of("type", "insecure")),
                         "server_features", List.of("xds_v3"))),
-                "node", Map.of("id", nodeId, "metadata", Map.of()));
+                "node", Map.of("id", nodeId, "metadata", Map.copyOf(metadata)));
+    }
+
+    /** A bootstrap whose node presents {@code dataplaneToken} (node metadata {@value #DATAPLANE_TOKEN}). */
+    public static Map<String, ?> withToken(String serverUri, String nodeId, String dataplaneToken) {
+        return map(serverUri, nodeId, Map.of(DATAPLANE_TOKEN, dataplaneToken));
     }
 
     /** The same bootstrap as JSON text. */
-    public static String json(String serverUri, String nodeId) {
+    public static String json(Map<String, ?> bootstrap) {
         StringBuilder out = new StringBuilder();
-        write(map(serverUri, nodeId), out);
+        write(bootstrap, out);
         return out.toString();
     }
 
     /** Sets {@value #PROPERTY} for this JVM (read once: only the first call before any {@code xds:} channel counts). */
-    public static void install(String serverUri, String nodeId) {
-        System.setProperty(PROPERTY, json(serverUri, nodeId));
+    public static void install(Map<String, ?> bootstrap) {
+        System.setProperty(PROPERTY, json(bootstrap));
     }
 
     private static void write(Object value, StringBuilder out) {

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The one place a control plane gets the signing keys and revocations of each token kind it issues (user, dataplane,
- * zone), created on first use and kept in its store. A token kind never shares keys with another.
+ * zone), created on first use and kept in its store, and what it accepts of each kind ({@link #trusted}: its own keys
+ * plus the ones the global publishes). A token kind never shares keys with another.
  */
 @ApplicationScoped
 public class TokenKeys {
@@ -25,6 +26,7 @@ public class TokenKeys {
     private final Clock clock;
     private final Map<TokenKind, StoredKeyRing> rings = new EnumMap<>(TokenKind.class);
     private final Map<TokenKind, StoredRevocations> revocations = new EnumMap<>(TokenKind.class);
+    private final Map<TokenKind, TrustedTokens> trusted = new EnumMap<>(TokenKind.class);
 
     @Inject
     public TokenKeys(ResourceStore store) {
@@ -48,8 +50,14 @@ public class TokenKeys {
         return revocations.computeIfAbsent(kind, k -> new StoredRevocations(store, k, clock));
     }
 
+    /** The tokens of {@code kind} this control plane accepts (not loaded yet: {@link TrustedTokens#load()}). */
+    public synchronized TrustedTokens trusted(TokenKind kind) {
+        return trusted.computeIfAbsent(kind, k -> new TrustedTokens(store, k, ring(k), revocations(k), clock));
+    }
+
     @PreDestroy
     synchronized void close() {
+        for (AutoCloseable c : trusted.values()) closeQuietly(c);
         for (AutoCloseable c : rings.values()) closeQuietly(c);
         for (AutoCloseable c : revocations.values()) closeQuietly(c);
     }

@@ -10,17 +10,22 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The ingress's xDS client: one ADS stream (SotW) to its zone CP subscribing to the ingress clusters (CDS, wildcard).
@@ -45,7 +50,10 @@ public final class ZoneCpClient implements AutoCloseable {
         }
     }
 
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
     private final ManagedChannel channel;
+    private final Supplier<Optional<String>> token;
     private final Node node;
     private final Consumer<RoutingTable> sink;
     private final Duration backoffMin;
@@ -63,6 +71,12 @@ public final class ZoneCpClient implements AutoCloseable {
     private long nacks;
 
     public ZoneCpClient(String address, Identity identity, Consumer<RoutingTable> sink, Duration backoffMin, Duration backoffMax) {
+        this(address, identity, Optional::empty, sink, backoffMin, backoffMax);
+    }
+
+    /** @param token the zone token (scope ingress) sent as {@code authorization: Bearer} on every stream; asked at every connect */
+    public ZoneCpClient(String address, Identity identity, Supplier<Optional<String>> token, Consumer<RoutingTable> sink, Duration backoffMin,
+                        Duration backoffMax) {
         URI uri = URI.create(address);
         if (uri.getHost() == null || uri.getPort() <= 0 || !(uri.getScheme().equals("grpc") || uri.getScheme().equals("grpcs"))) {
             throw new IllegalArgumentException("zone CP address \"" + address + "\" must be grpc://host:port (or grpcs://)");
@@ -71,6 +85,7 @@ public final class ZoneCpClient implements AutoCloseable {
                 .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS)
                 .maxInboundMessageSize(64 * 1024 * 1024);
         this.channel = (uri.getScheme().equals("grpcs") ? b.useTransportSecurity() : b.usePlaintext()).build();
+        this.token = token;
         this.node = identity.node();
         this.sink = sink;
         this.backoffMin = backoffMin;
@@ -97,7 +112,21 @@ public final class ZoneCpClient implements AutoCloseable {
     private void open() {
         if (closed) return;
         Stream stream = new Stream();
-        stream.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(stream);
+        AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
+        Optional<String> current;
+        try {
+            current = token.get();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; retrying");
+            reconnect();
+            return;
+        }
+        if (current.isPresent()) {
+            Metadata headers = new Metadata();
+            headers.put(AUTHORIZATION, "Bearer " + current.get());
+            stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        stream.requests = stub.streamAggregatedResources(stream);
         synchronized (this) {
             stream.send(request(acceptedVersion, "", null));
         }
@@ -157,7 +186,15 @@ public final class ZoneCpClient implements AutoCloseable {
             synchronized (ZoneCpClient.this) {
                 done = true;
             }
-            if (!closed) LOG.log(System.Logger.Level.INFO, "zone CP stream broke (" + t.getMessage() + "); reconnecting, keeping routing table " + acceptedVersion);
+            Status.Code code = Status.fromThrowable(t).getCode();
+            if (closed) {
+                // shutting down
+            } else if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
+                LOG.log(System.Logger.Level.WARNING, "the zone CP refused this ingress (" + t.getMessage() + "): check ursa.ingress.token-file;"
+                        + " retrying, keeping routing table " + acceptedVersion);
+            } else {
+                LOG.log(System.Logger.Level.INFO, "zone CP stream broke (" + t.getMessage() + "); reconnecting, keeping routing table " + acceptedVersion);
+            }
             reconnect();
         }
 

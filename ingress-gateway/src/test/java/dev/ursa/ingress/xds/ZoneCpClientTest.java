@@ -19,13 +19,18 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +45,14 @@ class ZoneCpClientTest {
     /** One scripted ADS server: records requests, lets the test send responses on the latest stream. */
     static final class FakeZoneCp extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase implements AutoCloseable {
         final BlockingQueue<DiscoveryRequest> requests = new LinkedBlockingQueue<>();
+        /** The authorization header of each stream, in order. */
+        final AuthorizationRecorder authorizations = new AuthorizationRecorder();
         final AtomicReference<StreamObserver<DiscoveryResponse>> stream = new AtomicReference<>();
         final Server server;
 
         FakeZoneCp(int port) throws Exception {
-            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)).addService(this).build().start();
+            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                    .addService(ServerInterceptors.intercept(this, authorizations)).build().start();
         }
 
         @Override
@@ -96,6 +104,35 @@ class ZoneCpClientTest {
                     .build()));
         }
         return c.build();
+    }
+
+    @Test
+    void presentsItsTokenAsBearerOnEveryStreamReReadingTheTokenFile(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path tokenFile = dir.resolve("ingress.token");
+        Files.writeString(tokenFile, "first-token\n");
+        FakeZoneCp cp = new FakeZoneCp(port);
+        ZoneCpClient client = new ZoneCpClient("grpc://127.0.0.1:" + port,
+                new ZoneCpClient.Identity("ingress-1", "10.0.0.1", 10001, null, null), IngressToken.of(Optional.empty(), Optional.of(tokenFile.toString())),
+                t -> { }, Duration.ofMillis(50), Duration.ofMillis(200));
+        try {
+            client.start();
+            cp.next();
+            assertThat(cp.authorizations.seen.poll(10, TimeUnit.SECONDS)).isEqualTo("Bearer first-token");
+            Files.writeString(tokenFile, "second-token\n");
+            cp.close(); // the stream breaks: the next one reads the file again
+            cp = new FakeZoneCp(port);
+            cp.next();
+            assertThat(cp.authorizations.seen.poll(10, TimeUnit.SECONDS)).isEqualTo("Bearer second-token");
+        } finally {
+            client.close();
+            cp.close();
+        }
+        assertThat(IngressToken.of(Optional.of(" inline "), Optional.empty()).get()).contains("inline");
+        assertThat(IngressToken.of(Optional.empty(), Optional.empty()).get()).isEmpty();
     }
 
     @Test

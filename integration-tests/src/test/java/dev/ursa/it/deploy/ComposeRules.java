@@ -157,6 +157,7 @@ final class ComposeRules {
                 if (!dependsOn(svc, "global")) problems.add(where + ": must depend on global");
             }
             case "ingress-gateway" -> {
+                if (env.get("URSA_INGRESS_TOKEN_FILE") == null) problems.add(where + ": URSA_INGRESS_TOKEN_FILE is not set");
                 String zoneCp = Objects.toString(env.get("URSA_INGRESS_ZONE_CP_ADDRESS"), "");
                 Matcher m = Pattern.compile("grpc://([a-z0-9-]+):5678").matcher(zoneCp);
                 if (!m.matches() || !services.containsKey(m.group(1))) {

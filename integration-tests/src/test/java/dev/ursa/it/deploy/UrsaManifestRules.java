@@ -59,7 +59,7 @@ final class UrsaManifestRules {
                         "URSA_ZONE_GLOBAL_ADDRESS", "URSA_ZONE_TOKEN_FILE")),
         INGRESS("ingress-gateway", Map.of("http", 5682, "ingress", 10001),
                 Set.of("QUARKUS_HTTP_PORT", "URSA_INGRESS_ZONE_CP_ADDRESS", "URSA_INGRESS_PORT",
-                        "URSA_INGRESS_ADVERTISED_ADDRESS", "URSA_INGRESS_ADVERTISED_PORT"));
+                        "URSA_INGRESS_ADVERTISED_ADDRESS", "URSA_INGRESS_ADVERTISED_PORT", "URSA_INGRESS_TOKEN_FILE"));
 
         final String container;
         final Map<String, Integer> ports;
@@ -90,9 +90,9 @@ final class UrsaManifestRules {
             "URSA_KDS_TLS_HOSTNAMES", "URSA_KDS_BATCH_WINDOW", "URSA_KDS_RESYNC_INTERVAL",
             "URSA_KDS_MAX_RESPONSE_BYTES", "URSA_KDS_KEEPALIVE_TIME", "URSA_KDS_KEEPALIVE_TIMEOUT",
             "URSA_KDS_INSIGHT_INTERVAL",
-            "URSA_XDS_ALLOW_UNREGISTERED_CLIENTS", "URSA_XDS_SELF_REGISTRATION_GRACE", "URSA_XDS_DEBOUNCE",
+            "URSA_XDS_ALLOW_UNREGISTERED_CLIENTS", "URSA_XDS_SELF_REGISTRATION_GRACE", "URSA_XDS_DEBOUNCE", "URSA_XDS_AUTH",
             "URSA_INGRESS_ZONE_CP_ADDRESS", "URSA_INGRESS_PORT", "URSA_INGRESS_ADVERTISED_ADDRESS",
-            "URSA_INGRESS_ADVERTISED_PORT");
+            "URSA_INGRESS_ADVERTISED_PORT", "URSA_INGRESS_TOKEN", "URSA_INGRESS_TOKEN_FILE");
 
     /** What one rendered overlay runs, for cross-overlay checks. */
     record Summary(List<String> zoneNames, List<String> advertisedIngresses, Set<App> apps) {
@@ -293,6 +293,10 @@ final class UrsaManifestRules {
                     problems.add(where + ": URSA_INGRESS_ADVERTISED_PORT is not a port number");
                 }
                 Optional.ofNullable(env.get("URSA_INGRESS_ADVERTISED_ADDRESS")).ifPresent(advertised::add);
+                String ingressToken = env.get("URSA_INGRESS_TOKEN_FILE");
+                if (ingressToken != null && !underSecretMount(ingressToken, c, pod)) {
+                    problems.add(where + ": URSA_INGRESS_TOKEN_FILE " + ingressToken + " is not inside a mounted Secret volume");
+                }
             }
         }
     }

@@ -22,6 +22,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -103,6 +105,17 @@ class LocalLauncherIT {
                             + launcher.logDir.resolve("kds-ca.pem") + ")")
                     .contains("first full sync with the global done");
         }
+        for (String file : List.of("ingress-1.token", "ingress-2.token", "demo-client." + launcher.port("ZONE1_XDS_PORT") + ".token",
+                "demo-client." + launcher.port("ZONE2_XDS_PORT") + ".token")) {
+            Path token = launcher.logDir.resolve(file);
+            assertThat(Files.readString(token).strip()).as(file + " holds a JWT").startsWith("eyJ");
+            assertThat(Files.getPosixFilePermissions(token)).as(file + " is readable by its owner only")
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        }
+        for (String ingress : List.of("ingress-1", "ingress-2")) {
+            assertThat(Files.readString(launcher.logDir.resolve(ingress + ".log"))).as(ingress + " was admitted, never refused")
+                    .doesNotContain("refused this ingress");
+        }
         JsonNode dataplanes = JSON.readTree(Http.get(url("GLOBAL_HTTP_PORT", "/meshes/default/dataplanes")).body());
         assertThat(dataplanes.path("items").findValuesAsText("name"))
                 .containsExactlyInAnyOrder("zone-1.echo-zone-1", "zone-2.echo-zone-2", "zone-2.hello-zone-2");
@@ -117,7 +130,7 @@ class LocalLauncherIT {
         assertThat(command).contains("--xds 127.0.0.1:" + launcher.port("ZONE1_XDS_PORT"));
 
         double connectionsBefore = ingressConnections(launcher.port("INGRESS2_HTTP_PORT"), "hello");
-        ShellBlock.Result r = ShellBlock.run(command, UrsaProcess.repoRoot());
+        ShellBlock.Result r = ShellBlock.run(command, UrsaProcess.repoRoot(), sameLogDir());
 
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("5/5 calls ok; answered by: zone-2 x5");
@@ -153,7 +166,12 @@ class LocalLauncherIT {
     }
 
     ShellBlock.Result runDoc(String id) throws Exception {
-        return ShellBlock.run(ShellBlock.withPorts(quickstart.block(id), docPorts), UrsaProcess.repoRoot());
+        return ShellBlock.run(ShellBlock.withPorts(quickstart.block(id), docPorts), UrsaProcess.repoRoot(), sameLogDir());
+    }
+
+    /** The user's shell: the URSA_LOG_DIR bin/run-local.sh ran with, where bin/demo-client.sh finds the dataplane tokens it minted. */
+    Map<String, String> sameLogDir() {
+        return Map.of("URSA_LOG_DIR", launcher.logDir.toString());
     }
 
     @Test

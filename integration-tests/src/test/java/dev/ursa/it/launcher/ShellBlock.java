@@ -45,8 +45,14 @@ final class ShellBlock {
     }
 
     static Result run(String snippet, Path workDir) throws IOException, InterruptedException {
+        return run(snippet, workDir, Map.of());
+    }
+
+    /** With {@code env} added, e.g. the {@code URSA_LOG_DIR} the launcher ran with (where bin/demo-client.sh finds its token). */
+    static Result run(String snippet, Path workDir, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", CURL_WRAPPER + snippet).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes(); // until the snippet closes its output, i.e. exits
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -46,7 +46,7 @@ public final class SelfRegistration {
     }
 
     /** The Dataplane in the node's metadata, validated and labelled; null when there is none. */
-    static Resource parse(NodeId id, Node node) {
+    public static Resource parse(NodeId id, Node node) {
         Value v = node.getMetadata().getFieldsOrDefault(METADATA_KEY, null);
         if (v == null) return null;
         if (!v.hasStringValue()) {

@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds;
 
+import dev.ursa.zone.xds.auth.XdsAuthMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -12,11 +13,19 @@ import java.util.Optional;
 public interface XdsConfig {
     /**
      * Serve nodes that have no Dataplane (registered through REST or self-registered in node metadata) a client-only
-     * view of the mesh. A trust trade-off until dataplane tokens exist: any client that can reach the xDS port can read
-     * the mesh's services and endpoints.
+     * view of the mesh. Off by default: a node is served only as a Dataplane of the zone. Even when on, every node
+     * still presents a dataplane token of its mesh ({@link #auth()}), and a self-registered Dataplane must match it.
      */
     @WithDefault(XdsSettings.DEFAULT_ALLOW_UNREGISTERED_CLIENTS)
     boolean allowUnregisteredClients();
+
+    /**
+     * How xDS clients are authenticated: {@code dp-token} (default; dataplanes present a dataplane token, ingresses a
+     * zone token with scope ingress) or {@code none} (anyone reaching the xDS port is served as whatever it claims:
+     * trusted lab networks only; a WARN is logged at start).
+     */
+    @WithDefault("dp-token")
+    XdsAuthMode auth();
 
     /** How long a self-registered Dataplane is kept after its last xDS stream closed (a restarting client keeps it). */
     @WithDefault(XdsSettings.DEFAULT_SELF_REGISTRATION_GRACE)

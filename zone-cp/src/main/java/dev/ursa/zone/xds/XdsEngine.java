@@ -148,6 +148,12 @@ public final class XdsEngine implements AutoCloseable {
         return sessions.nodes();
     }
 
+    /** The Dataplane the engine's mirror holds for a node (API or self-registered); any thread, never blocks. */
+    public Optional<Resource> registeredDataplane(NodeId id) {
+        MeshState ms = mirror.mesh(id.mesh());
+        return ms == null ? Optional.empty() : Optional.ofNullable(ms.inputs.dataplanes().get(id.name()));
+    }
+
     /**
      * The config {@code id} gets: the pushed one when connected, else rendered now in {@code flavour} from its
      * Dataplane. Empty when neither a node nor a Dataplane exists.

@@ -5,6 +5,7 @@ import dev.ursa.zone.ZoneConfig;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.All;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,15 +20,17 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
  * Builds the xDS engine from the app's configuration and runs it for the app's lifetime.
  *
  * <p>Extra ADS callbacks: every CDI bean implementing java-control-plane's {@link DiscoveryServerCallbacks} (e.g.
- * authentication) is handed to the engine, in bean priority order ({@code @Priority}, highest first), and runs before
- * the engine's own callbacks on every stream event: throwing a {@code RequestException} from
- * {@code onV3StreamRequest} / {@code onV3StreamDeltaRequest} refuses the stream before the engine sees the node.
+ * authentication) is handed to the engine, in bean priority order ({@code @Priority}, highest first, as ArC sorts an
+ * {@code @All List}), and runs before the engine's own callbacks on every stream event: throwing a
+ * {@code RequestException} from {@code onV3StreamRequest} / {@code onV3StreamDeltaRequest} refuses the stream before
+ * the engine sees the node.
  */
 @ApplicationScoped
 public class XdsProducer {
@@ -35,10 +38,11 @@ public class XdsProducer {
 
     @Produces
     @Singleton
-    XdsEngine engine(ResourceStore store, XdsConfig xds, ZoneConfig zone, MeterRegistry meters, Instance<DiscoveryServerCallbacks> callbacks) {
+    XdsEngine engine(ResourceStore store, XdsConfig xds, ZoneConfig zone, MeterRegistry meters, @All List<DiscoveryServerCallbacks> callbacks) {
         xds.renderFailureLabel().ifPresent(label -> LOG.warnf("ursa.xds.fault-injection.render-failure-label=%s is set: policies with"
                 + " this label fail to render on purpose. This switch is for failure tests only; never set it in production", label));
-        return new XdsEngine(store, XdsSettings.of(zone.name(), xds), meters, XdsProducer::eventLoopOfNewStream, callbacks.stream().toList());
+        LOG.debugf("extra xDS callbacks, in the order they run: %s", callbacks.stream().map(c -> c.getClass().getSimpleName()).toList());
+        return new XdsEngine(store, XdsSettings.of(zone.name(), xds), meters, XdsProducer::eventLoopOfNewStream, callbacks);
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public record XdsSettings(String zone, boolean allowUnregisteredClients, Duration selfRegistrationGrace, Duration debounce,
                           Optional<String> renderFaultLabel) {
-    static final String DEFAULT_ALLOW_UNREGISTERED_CLIENTS = "true";
+    static final String DEFAULT_ALLOW_UNREGISTERED_CLIENTS = "false";
     static final String DEFAULT_SELF_REGISTRATION_GRACE = "30s";
     static final String DEFAULT_DEBOUNCE = "10ms";
 

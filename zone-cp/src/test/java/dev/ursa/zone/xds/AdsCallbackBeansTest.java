@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * In the zone app, every CDI bean implementing {@link DiscoveryServerCallbacks} is an extra ADS callback: a bean that
- * refuses a node closes that node's stream on the real xDS port.
+ * refuses a node closes that node's stream on the real xDS port. (The zone's own such bean, xDS authentication, lets
+ * these nodes in: they present a dataplane token of their mesh.)
  */
 @QuarkusTest
 @QuarkusTestResource(XdsTestPort.class)
@@ -48,7 +49,7 @@ class AdsCallbackBeansTest {
 
     @Test
     void aCallbackBeanRefusesANodeOnTheZonesXdsPort() throws Exception {
-        try (AdsTestClient ads = new AdsTestClient(XdsTestPort.port())) {
+        try (AdsTestClient ads = new AdsTestClient(XdsTestPort.port(), TestTokens.dataplane(XdsTestPort.MESH))) {
             var refused = ads.sotw(AdsTestClient.node(REFUSED, Map.of()));
             refused.request(AdsTestClient.LDS, List.of());
             Status status = refused.awaitClosed(EngineOverAds.WAIT);
@@ -61,6 +62,14 @@ class AdsCallbackBeansTest {
             other.request(AdsTestClient.LDS, List.of());
             assertThat(other.next("listeners of the allowed node", EngineOverAds.WAIT).getTypeUrl()).isEqualTo(AdsTestClient.LDS);
             other.close();
+        }
+        // xDS authentication is such a bean too, and runs first: without a token, the refusal is its own.
+        try (AdsTestClient noToken = new AdsTestClient(XdsTestPort.port())) {
+            var refused = noToken.sotw(AdsTestClient.node(REFUSED, Map.of()));
+            refused.request(AdsTestClient.LDS, List.of());
+            Status status = refused.awaitClosed(EngineOverAds.WAIT);
+            assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(status.getDescription()).startsWith("no dataplane token");
         }
     }
 }

@@ -10,10 +10,14 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 
 import java.time.Duration;
@@ -35,9 +39,31 @@ final class AdsTestClient implements AutoCloseable {
     static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
 
     private final ManagedChannel channel;
+    private final Channel calls;
 
     AdsTestClient(int port) {
+        this(port, null);
+    }
+
+    /** Every stream of this client sends {@code authorization: Bearer <token>} (Envoy's way of presenting its token); null: none. */
+    AdsTestClient(int port, String bearerToken) {
+        this(port, bearerToken, true);
+    }
+
+    /** Every stream sends {@code authorization: <value>} as given. */
+    static AdsTestClient withAuthorization(int port, String value) {
+        return new AdsTestClient(port, value, false);
+    }
+
+    private AdsTestClient(int port, String credential, boolean bearer) {
         channel = Grpc.newChannelBuilder("localhost:" + port, InsecureChannelCredentials.create()).build();
+        if (credential == null) {
+            calls = channel;
+        } else {
+            Metadata headers = new Metadata();
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), bearer ? "Bearer " + credential : credential);
+            calls = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
     }
 
     static Node node(String id, Map<String, String> metadata) {
@@ -110,7 +136,7 @@ final class AdsTestClient implements AutoCloseable {
 
         private SotwStream(Node node) {
             this.node = node;
-            this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this);
+            this.requests = AggregatedDiscoveryServiceGrpc.newStub(calls).streamAggregatedResources(this);
         }
 
         synchronized void request(String typeUrl, List<String> names) {
@@ -143,7 +169,7 @@ final class AdsTestClient implements AutoCloseable {
 
         private DeltaStream(Node node) {
             this.node = node;
-            this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(this);
+            this.requests = AggregatedDiscoveryServiceGrpc.newStub(calls).deltaAggregatedResources(this);
         }
 
         synchronized void send(DeltaDiscoveryRequest.Builder request) {

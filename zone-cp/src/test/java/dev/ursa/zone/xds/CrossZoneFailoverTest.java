@@ -10,6 +10,7 @@ import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.testsupport.Await;
 import dev.ursa.testsupport.EchoBackend;
 import dev.ursa.testsupport.Traffic;
+import dev.ursa.zone.xds.auth.XdsAuthenticator;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -156,8 +157,9 @@ class CrossZoneFailoverTest {
         return c;
     }
 
+    /** A grpc-xds channel of node {@code xds-test.grpc-client} presenting a dataplane token of the mesh (node metadata). */
     ManagedChannel channel(String service) {
-        ManagedChannel ch = Grpc.newChannelBuilder("xds:///" + service, InsecureChannelCredentials.create()).build();
+        ManagedChannel ch = XdsChannels.channel(XdsTestPort.port(), XdsTestPort.NODE_ID, TestTokens.dataplane(MESH), service);
         closeables.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
         return ch;
     }
@@ -393,7 +395,8 @@ class CrossZoneFailoverTest {
         closeables.add(() -> raw.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
         List<ClusterLoadAssignment> received = new ArrayList<>();
         String edsType = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
-        Node node = Node.newBuilder().setId(MESH + ".eds-watcher").setUserAgentName("gRPC Java").build();
+        Node node = AdsTestClient.node(MESH + ".eds-watcher", Map.of(XdsAuthenticator.TOKEN_METADATA_KEY, TestTokens.dataplane(MESH)))
+                .toBuilder().setUserAgentName("gRPC Java").build();
         StreamObserver<DiscoveryRequest>[] req = new StreamObserver[1];
         req[0] = AggregatedDiscoveryServiceGrpc.newStub(raw).streamAggregatedResources(new StreamObserver<>() {
             @Override

@@ -88,7 +88,7 @@ class DeltaAdsTest {
         Await.until("both Dataplanes are in the zone's view", WAIT, () -> engine.inspect(NodeId.parse(MESH + ".dsvc-1"), Flavour.ENVOY).isPresent()
                 && engine.inspect(NodeId.parse(MESH + ".dother-1"), Flavour.ENVOY).isPresent());
 
-        try (AdsTestClient ads = new AdsTestClient(XdsTestPort.port());
+        try (AdsTestClient ads = new AdsTestClient(XdsTestPort.port(), TestTokens.dataplane(MESH));
              AdsTestClient.DeltaStream s = ads.delta(AdsTestClient.node(MESH + ".delta-client", Map.of("ursa.io/flavour", "proxyless")))) {
             // Subscribe to both services for every type; the node goes with the first request only.
             for (String type : List.of(LDS, RDS, CDS, EDS)) s.subscribe(type, BOTH);

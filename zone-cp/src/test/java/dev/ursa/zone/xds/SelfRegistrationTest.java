@@ -39,7 +39,7 @@ class SelfRegistrationTest {
         RestAssuredYaml.enable();
         assertThat(given().contentType("application/yaml").body("type: Mesh\nname: " + MESH + "\n").put("/meshes/" + MESH).statusCode())
                 .isIn(200, 201);
-        ads = new AdsTestClient(XdsTestPort.port());
+        ads = new AdsTestClient(XdsTestPort.port(), TestTokens.dataplane(MESH));
     }
 
     @AfterEach

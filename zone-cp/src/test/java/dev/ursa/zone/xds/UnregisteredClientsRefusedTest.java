@@ -43,7 +43,7 @@ class UnregisteredClientsRefusedTest {
         given().contentType("application/yaml").body(EngineOverAds.dataplane("known-1", "known-1", 7201)).put("/meshes/default/dataplanes/known-1").then().statusCode(201);
         Await.until("the zone sees known-1", WAIT, () -> engine.inspect(NodeId.parse("default.known-1"), Flavour.ENVOY).isPresent());
 
-        try (AdsTestClient ads = new AdsTestClient(XdsTestPort.port())) {
+        try (AdsTestClient ads = new AdsTestClient(XdsTestPort.port(), TestTokens.dataplane("default"))) {
             var known = ads.sotw(AdsTestClient.node("default.known-1", Map.of()));
             known.request(AdsTestClient.LDS, List.of());
             DiscoveryResponse first = known.next("listeners of known-1", WAIT);

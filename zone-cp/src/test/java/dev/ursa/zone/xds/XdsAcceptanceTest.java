@@ -5,6 +5,7 @@ import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.mesh.codec.Json;
 import dev.ursa.testsupport.Await;
 import dev.ursa.testsupport.EchoBackend;
+import dev.ursa.zone.xds.auth.XdsAuthenticator;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -80,8 +81,9 @@ class XdsAcceptanceTest {
         return b;
     }
 
+    /** A grpc-xds channel of node {@link #CLIENT} presenting a dataplane token of the mesh (node metadata). */
     ManagedChannel channel(String service) {
-        ManagedChannel ch = Grpc.newChannelBuilder("xds:///" + service, InsecureChannelCredentials.create()).build();
+        ManagedChannel ch = XdsChannels.channel(XdsTestPort.port(), XdsTestPort.NODE_ID, TestTokens.dataplane(MESH), service);
         closeables.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
         return ch;
     }
@@ -358,7 +360,8 @@ class XdsAcceptanceTest {
                 error.completeExceptionally(new AssertionError("stream completed without an error"));
             }
         });
-        req.onNext(DiscoveryRequest.newBuilder().setNode(Node.newBuilder().setId("no-mesh-separator"))
+        req.onNext(DiscoveryRequest.newBuilder().setNode(AdsTestClient.node("no-mesh-separator",
+                        Map.of(XdsAuthenticator.TOKEN_METADATA_KEY, TestTokens.dataplane(MESH))))
                 .setTypeUrl("type.googleapis.com/envoy.config.listener.v3.Listener").build());
         Status status = Status.fromThrowable(error.get(5, TimeUnit.SECONDS));
         System.out.println("[xds] malformed node id answered with " + status);
@@ -400,7 +403,7 @@ class XdsAcceptanceTest {
         // stream in turn and writes its responses in order, so a resend caused by the NACK would reach the client before
         // the answer to any later request. The later request here subscribes to clusters: its answer arriving first
         // shows the NACK caused no response (a loop would make one per NACK, at once).
-        try (AdsTestClient ads = new AdsTestClient(XdsTestPort.port())) {
+        try (AdsTestClient ads = new AdsTestClient(XdsTestPort.port(), TestTokens.dataplane(MESH))) {
             AdsTestClient.SotwStream probe = ads.sotw(Node.newBuilder().setId(MESH + ".nack-probe").setUserAgentName("gRPC Java").build());
             probe.request(AdsTestClient.RDS, List.of("nack"));
             DiscoveryResponse routes = probe.next("the nack route configuration", CONVERGE);

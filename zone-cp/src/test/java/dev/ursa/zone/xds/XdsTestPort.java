@@ -1,6 +1,5 @@
 package dev.ursa.zone.xds;
 
-import dev.ursa.testsupport.XdsBootstrap;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -10,9 +9,9 @@ import java.net.ServerSocket;
 import java.util.Map;
 
 /**
- * Gives every zone-cp Quarkus test the same free gRPC port, and points grpc-java's xDS bootstrap at it. grpc-java
- * reads its bootstrap once per JVM, so the port is chosen once per JVM and every xDS client test uses one node id:
- * {@value #NODE_ID} (mesh {@value #MESH}).
+ * Gives every zone-cp Quarkus test the same free gRPC port (chosen once per JVM). grpc-java xDS clients of the tests
+ * connect as node {@value #NODE_ID} (mesh {@value #MESH}) with a bootstrap of their own that carries a dataplane token
+ * ({@link XdsChannels}): each app boot has its own signing keys, so no JVM-wide bootstrap can hold a valid token.
  */
 public class XdsTestPort implements QuarkusTestResourceLifecycleManager {
     public static final String MESH = "xds-test";
@@ -29,7 +28,6 @@ public class XdsTestPort implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        XdsBootstrap.install("localhost:" + port(), NODE_ID);
         return Map.of("quarkus.grpc.server.test-port", Integer.toString(port()));
     }
 

@@ -11,7 +11,7 @@ import java.util.Optional;
  * be a token id (a UUID as Ursa issues them), never an arbitrary string.
  */
 public record RevocationRequest(Optional<String> id, Optional<String> token) {
-    static final String TITLE = "Invalid revocation";
+    public static final String TITLE = "Invalid revocation";
 
     public static RevocationRequest of(JsonNode body) {
         if (!body.isObject()) throw ValidationException.of(TITLE, "", "must be an object: {\"id\":\"<token id>\"} or {\"token\":\"<token>\"}");
