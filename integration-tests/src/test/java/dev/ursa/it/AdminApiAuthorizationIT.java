@@ -198,6 +198,11 @@ class AdminApiAuthorizationIT {
         calls.add(new Call(Cp.ZONE, "PUT", dp1, DP1.formatted("yes"), Needs.ADMIN, resource(Cp.ZONE, dp1)));
         calls.add(new Call(Cp.ZONE, "DELETE", dp1, null, Needs.ADMIN, resource(Cp.ZONE, dp1)));
         calls.add(new Call(Cp.ZONE, "PUT", t1, T1.formatted("99s"), Needs.ADMIN, resource(Cp.ZONE, t1)));
+        for (Cp cp : Cp.values()) { // dataplane tokens are minted by the global and by zones (Kuma's body)
+            calls.add(new Call(cp, "POST", "/tokens/dataplane", "{\"name\":\"backend-1\",\"mesh\":\"default\","
+                    + "\"tags\":{\"kuma.io/service\":[\"backend\"]},\"type\":\"dataplane\",\"validFor\":\"1h\"}", Needs.ADMIN, null));
+            calls.add(new Call(cp, "POST", "/tokens/dataplane/revocations", "{\"id\":\"" + UUID.randomUUID() + "\"}", Needs.ADMIN, null));
+        }
         for (Cp cp : Cp.values()) {
             calls.add(new Call(cp, "POST", "/tokens/user", "{\"name\":\"matrix-minted\",\"groups\":[\"mesh-system:admin\"]}", Needs.ADMIN, null));
             calls.add(new Call(cp, "POST", "/tokens/user/revocations", "{\"id\":\"" + ApiCaller.tokenId(victim.get(cp)) + "\"}", Needs.ADMIN, victimValid(cp)));
