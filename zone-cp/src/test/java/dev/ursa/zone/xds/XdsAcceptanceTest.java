@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Acceptance: real grpc-java xDS clients ({@code xds:///<service>}) calling real gRPC servers registered as Dataplanes
@@ -195,6 +196,23 @@ class XdsAcceptanceTest {
         assertThat(failures).isEmpty();
         assertThat(EchoBackend.call(ch, "hi", 2000)).isEqualTo("a-1");
         delete("meshretries", "backend-retry");
+    }
+
+    @Test
+    void aProxylessClientWithATokenOfAnotherMeshGetsNoConfigAndTheReasonWhileOthersAreServed() throws Exception {
+        EchoBackend b = backend("guarded-1");
+        register("guarded-1", "guarded", b, Map.of());
+        ManagedChannel valid = channel("guarded");
+        Await.until("the client with a valid token reaches guarded", CONVERGE, () -> "guarded-1".equals(EchoBackend.call(valid, "hi", 2000)));
+
+        ManagedChannel otherMesh = XdsChannels.channel(XdsTestPort.port(), XdsTestPort.NODE_ID, TestTokens.dataplane("other-mesh"), "guarded");
+        closeables.add(() -> otherMesh.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () -> EchoBackend.call(otherMesh, "hi", 10_000));
+        System.out.println("[xds] a grpc-xds client with a token of another mesh: " + refused.getStatus());
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(refused.getStatus().getDescription()).contains("PERMISSION_DENIED", "is for mesh \"other-mesh\"");
+        assertThat(b.calls()).as("only the valid client's calls arrived").isPositive();
+        assertThat(EchoBackend.call(valid, "hi", 2000)).as("the valid client is still served").isEqualTo("guarded-1");
     }
 
     @Test
