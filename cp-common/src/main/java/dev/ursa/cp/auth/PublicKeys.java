@@ -1,5 +1,7 @@
 package dev.ursa.cp.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -26,10 +28,16 @@ import java.util.stream.Stream;
  * Public keys that verify tokens of one kind, by {@code kid}. Immutable. Verification checks signature (RS256 only),
  * issuer, the {@code kind} claim, expiry (30 s skew) and the presence of a token id; what the claims then allow is the
  * caller's business. Revocation is checked separately ({@link Revocations}).
+ *
+ * <p>Tokens that passed are remembered (bounded, per key set, so a changed key set starts empty): a data plane presents
+ * the same token on every reconnect, and a reconnect storm would otherwise repeat thousands of RSA verifications.
+ * A remembered token is still refused once it expires; revocation stays the caller's check on every use.
  */
 public final class PublicKeys {
     private static final long CLOCK_SKEW_SECONDS = 30;
+    static final int VERIFIED_MEMO_SIZE = 20_000;
     private final Map<String, RsaJsonWebKey> byKid;
+    private final Cache<String, JwtClaims> verified = Caffeine.newBuilder().maximumSize(VERIFIED_MEMO_SIZE).build();
 
     private PublicKeys(Map<String, RsaJsonWebKey> byKid) {
         this.byKid = Map.copyOf(byKid);
@@ -78,6 +86,12 @@ public final class PublicKeys {
     public JwtClaims verify(String token, TokenKind kind, Clock clock) throws InvalidTokenException {
         String label = kind.claim() + " token";
         if (token == null || token.isBlank()) throw new InvalidTokenException("no " + label);
+        String memoKey = kind.claim() + ' ' + token.trim();
+        JwtClaims known = verified.getIfPresent(memoKey);
+        if (known != null) {
+            if (clock.millis() > expiry(known).toEpochMilli() + CLOCK_SKEW_SECONDS * 1000) throw new InvalidTokenException(label + " expired");
+            return known;
+        }
         String kid;
         try {
             JsonWebSignature jws = new JsonWebSignature();
@@ -102,6 +116,7 @@ public final class PublicKeys {
             if (!kind.claim().equals(claims.getClaimValue(TokenKind.CLAIM))) {
                 throw new InvalidTokenException("not a " + label);
             }
+            verified.put(memoKey, claims);
             return claims;
         } catch (InvalidJwtException e) {
             if (e.hasExpired()) throw new InvalidTokenException(label + " expired");

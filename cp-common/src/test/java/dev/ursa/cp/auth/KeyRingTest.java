@@ -52,6 +52,21 @@ class KeyRingTest {
     }
 
     @Test
+    void aRememberedTokenIsStillRefusedOnceExpiredAndOnlyForItsOwnKind() throws Exception {
+        KeyRing ring = KeyRing.generate(T0);
+        PublicKeys keys = ring.publicKeys();
+        String t = token(ring, TokenKind.DATAPLANE, Duration.ofHours(1));
+        assertThat(keys.verify(t, TokenKind.DATAPLANE, CLOCK)).isSameAs(keys.verify(t, TokenKind.DATAPLANE, CLOCK)); // remembered
+        assertThatThrownBy(() -> keys.verify(t, TokenKind.USER, CLOCK)).hasMessage("not a user token");
+        Clock withinSkew = Clock.fixed(T0.plus(Duration.ofHours(1)).plusSeconds(20), ZoneOffset.UTC);
+        assertThat(keys.verify(t, TokenKind.DATAPLANE, withinSkew)).isNotNull();
+        Clock later = Clock.fixed(T0.plus(Duration.ofHours(1)).plusSeconds(31), ZoneOffset.UTC);
+        assertThatThrownBy(() -> keys.verify(t, TokenKind.DATAPLANE, later)).hasMessage("dataplane token expired");
+        String tampered = t.substring(0, t.length() - 4) + (t.endsWith("AAAA") ? "BBBB" : "AAAA");
+        assertThatThrownBy(() -> keys.verify(tampered, TokenKind.DATAPLANE, CLOCK)).hasMessageContaining("signature is not valid");
+    }
+
+    @Test
     void aTamperedSignatureIsRefused() {
         KeyRing ring = KeyRing.generate(T0);
         String t = token(ring, TokenKind.USER, Duration.ofHours(1));
