@@ -3,13 +3,11 @@ package dev.ursa.cp.tokens;
 import dev.ursa.cp.api.Formats;
 import dev.ursa.cp.api.auth.CurrentCaller;
 import dev.ursa.cp.api.auth.RevocationRequest;
-import dev.ursa.cp.auth.InvalidTokenException;
 import dev.ursa.cp.auth.PublicKeys;
 import dev.ursa.cp.auth.TokenKeys;
 import dev.ursa.cp.auth.TokenKind;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
-import dev.ursa.mesh.validation.ValidationException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
@@ -19,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jose4j.jwt.JwtClaims;
 
-import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -63,23 +60,7 @@ public class DataplaneTokensApi {
     @Path("revocations")
     public Response revoke(byte[] body, @Context HttpHeaders headers) {
         RevocationRequest request = RevocationRequest.of(ResourceCodec.parse(body, Formats.ofContentType(headers.getHeaderString(HttpHeaders.CONTENT_TYPE))));
-        String id;
-        Instant expiry;
-        if (request.id().isPresent()) {
-            id = request.id().get().toLowerCase();
-            // The token is unknown here: kept for as long as any token of this kind can be valid.
-            expiry = keys.clock().instant().plus(TokenKeys.MAX_VALIDITY);
-        } else {
-            try {
-                // Any token this control plane accepts: its own or, at a zone, one the global minted.
-                JwtClaims claims = keys.trusted(TokenKind.DATAPLANE).loadedNow().verify(request.token().orElseThrow());
-                id = PublicKeys.id(claims);
-                expiry = PublicKeys.expiry(claims);
-            } catch (InvalidTokenException e) {
-                throw ValidationException.of(RevocationRequest.TITLE, "token", e.getMessage());
-            }
-        }
-        keys.revocations(TokenKind.DATAPLANE).revoke(id, expiry);
+        String id = request.revokeIn(keys, TokenKind.DATAPLANE);
         LOG.infof("dataplane token %s revoked at the request of %s", id, caller.get().describe());
         return Response.noContent().build();
     }

@@ -5,7 +5,6 @@ import dev.ursa.cp.api.Formats;
 import dev.ursa.cp.api.auth.CurrentCaller;
 import dev.ursa.cp.api.auth.RevocationRequest;
 import dev.ursa.cp.api.auth.ValidFor;
-import dev.ursa.cp.auth.InvalidTokenException;
 import dev.ursa.cp.auth.PublicKeys;
 import dev.ursa.cp.auth.TokenKeys;
 import dev.ursa.cp.auth.TokenKind;
@@ -26,7 +25,6 @@ import org.jboss.logging.Logger;
 import org.jose4j.jwt.JwtClaims;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -111,22 +109,7 @@ public class IngressTokensApi {
     @Path("revocations")
     public Response revoke(byte[] body, @Context HttpHeaders headers) {
         RevocationRequest request = RevocationRequest.of(ResourceCodec.parse(body, Formats.ofContentType(headers.getHeaderString(HttpHeaders.CONTENT_TYPE))));
-        String id;
-        Instant expiry;
-        if (request.id().isPresent()) {
-            id = request.id().get().toLowerCase();
-            expiry = keys.clock().instant().plus(TokenKeys.MAX_VALIDITY);
-        } else {
-            try {
-                // Any zone token this zone accepts: its own ingress tokens or the global's.
-                JwtClaims claims = keys.trusted(TokenKind.ZONE).loadedNow().verify(request.token().orElseThrow());
-                id = PublicKeys.id(claims);
-                expiry = PublicKeys.expiry(claims);
-            } catch (InvalidTokenException e) {
-                throw ValidationException.of(RevocationRequest.TITLE, "token", e.getMessage());
-            }
-        }
-        keys.revocations(TokenKind.ZONE).revoke(id, expiry);
+        String id = request.revokeIn(keys, TokenKind.ZONE);
         LOG.infof("zone token %s revoked at zone %s at the request of %s", id, zone.name(), caller.get().describe());
         return Response.noContent().build();
     }

@@ -1,9 +1,16 @@
 package dev.ursa.cp.api.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ursa.cp.auth.InvalidTokenException;
+import dev.ursa.cp.auth.PublicKeys;
 import dev.ursa.cp.auth.Revocations;
+import dev.ursa.cp.auth.TokenKeys;
+import dev.ursa.cp.auth.TokenKind;
 import dev.ursa.mesh.validation.ValidationException;
+import org.jose4j.jwt.JwtClaims;
 
+import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -25,5 +32,29 @@ public record RevocationRequest(Optional<String> id, Optional<String> token) {
         }
         if (token.isTextual() && !token.asText().isBlank()) return new RevocationRequest(Optional.empty(), Optional.of(token.asText().strip()));
         throw ValidationException.of(TITLE, "id", "give the token id (jti) as \"id\", or the token as \"token\"");
+    }
+
+    /**
+     * Revokes what this request names among the tokens of {@code kind} and returns the revoked id: a token (any this
+     * control plane trusts, e.g. at a zone also the global's) is kept revoked until it expires; a bare id, whose token
+     * is unknown here, for as long as any token of the kind can be valid.
+     */
+    public String revokeIn(TokenKeys keys, TokenKind kind) {
+        String revoked;
+        Instant expiry;
+        if (id.isPresent()) {
+            revoked = id.get().toLowerCase(Locale.ROOT);
+            expiry = keys.clock().instant().plus(TokenKeys.MAX_VALIDITY);
+        } else {
+            try {
+                JwtClaims claims = keys.trusted(kind).loadedNow().verify(token.orElseThrow());
+                revoked = PublicKeys.id(claims);
+                expiry = PublicKeys.expiry(claims);
+            } catch (InvalidTokenException e) {
+                throw ValidationException.of(TITLE, "token", e.getMessage());
+            }
+        }
+        keys.revocations(kind).revoke(revoked, expiry);
+        return revoked;
     }
 }
