@@ -13,6 +13,7 @@ import dev.ursa.mesh.resources.DataplaneValidator;
 import dev.ursa.mesh.resources.GlobalSecretSpec;
 import dev.ursa.mesh.resources.MeshSpec;
 import dev.ursa.mesh.resources.MeshValidator;
+import dev.ursa.mesh.resources.SecretSpec;
 import dev.ursa.mesh.resources.TokenTrustSpec;
 import dev.ursa.mesh.resources.ZoneIngressSpec;
 import dev.ursa.mesh.resources.ZoneIngressValidator;
@@ -42,6 +43,9 @@ public final class ResourceTypes {
     /** Public keys and revoked ids of tokens the global issues, published by the global for zones; read-only. */
     public static final ResourceType TOKEN_TRUST = new ResourceType("TokenTrust", "tokentrusts", Scope.GLOBAL, Layout.INLINE, Owner.GLOBAL, false,
             TokenTrustSpec.class, SpecValidator.<TokenTrustSpec>none());
+    /** Mesh-scoped secrets (CA certificates and keys): synced to zones, sensitive ({@link #isPublic}). */
+    public static final ResourceType SECRET = new ResourceType("Secret", "secrets", Scope.MESH, Layout.INLINE, Owner.GLOBAL, false,
+            SecretSpec.class, SpecValidator.<SecretSpec>none());
     public static final ResourceType DATAPLANE = new ResourceType("Dataplane", "dataplanes", Scope.MESH, Layout.INLINE, Owner.ZONE, false,
             DataplaneSpec.class, new DataplaneValidator());
     /** Computed by the zone, read-only through the API. */
@@ -54,7 +58,7 @@ public final class ResourceTypes {
             MeshHTTPRoutePolicy.TYPE);
 
     private static final TypeRegistry REGISTRY = new TypeRegistry(
-            List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);
+            List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, SECRET, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);
 
     // Shorthands for code and tests that name a built-in policy type; derived from the descriptors, and a new type needs none.
     public static final ResourceType MESH_TRAFFIC_PERMISSION = MeshTrafficPermissionPolicy.TYPE.type();

@@ -5,14 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.model.ResourceSpec;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A Mesh in Kuma's universal format. Ursa does not act on mTLS, tracing, logging or metrics backends yet, so those
- * blocks are kept as the user wrote them (object-typed) and round-trip unchanged.
+ * A Mesh in Kuma's universal format. {@code mtls} is typed (Ursa issues certificates from it); Ursa does not act on
+ * tracing, logging or metrics backends yet, so those blocks are kept as the user wrote them (object-typed) and
+ * round-trip unchanged.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MeshSpec(
-        JsonNode mtls,
+        MeshMtls mtls,
         JsonNode tracing,
         JsonNode logging,
         JsonNode metrics,
@@ -21,6 +23,11 @@ public record MeshSpec(
         JsonNode constraints,
         JsonNode meshServices,
         List<String> skipCreatingInitialPolicies) implements ResourceSpec {
+
+    /** The enabled CA backend; empty when mTLS is off. */
+    public Optional<MeshMtls.Backend> enabledMtls() {
+        return mtls == null ? Optional.empty() : mtls.enabled();
+    }
 
     public static MeshSpec empty() {
         return new MeshSpec(null, null, null, null, null, null, null, null, null);

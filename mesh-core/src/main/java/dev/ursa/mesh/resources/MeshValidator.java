@@ -9,7 +9,6 @@ import dev.ursa.mesh.validation.Violations;
 public final class MeshValidator implements SpecValidator<MeshSpec> {
     @Override
     public void validate(MeshSpec spec, FieldPath path, Violations out) {
-        object(spec.mtls(), path.field("mtls"), out);
         object(spec.tracing(), path.field("tracing"), out);
         object(spec.logging(), path.field("logging"), out);
         object(spec.metrics(), path.field("metrics"), out);
