@@ -12,6 +12,7 @@ import dev.ursa.mesh.store.StoreException;
 import dev.ursa.zone.xds.MeshChange.PolicyChange;
 import dev.ursa.zone.xds.view.EndpointIndex;
 import dev.ursa.zone.xds.view.EndpointSource;
+import dev.ursa.zone.xds.mtls.MeshTrust;
 import dev.ursa.zone.xds.view.MeshInputs;
 import dev.ursa.zone.xds.view.ViewBuilder;
 import org.jboss.logging.Logger;
@@ -102,7 +103,7 @@ final class MeshMirror implements AutoCloseable {
 
     private void onChange(ChangeEvent e) {
         String type = e.key().type();
-        if (type.equals(ResourceTypes.MESH.name()) || type.equals(ResourceTypes.ZONE_INGRESS.name())
+        if (type.equals(ResourceTypes.MESH.name()) || type.equals(ResourceTypes.ZONE_INGRESS.name()) || type.equals(ResourceTypes.SECRET.name())
                 || MIRRORED.stream().anyMatch(t -> t.name().equals(type))) {
             changes.add(e);
         }
@@ -135,7 +136,8 @@ final class MeshMirror implements AutoCloseable {
 
     private void apply(String mesh, List<ResourceKey> keys) {
         MeshState old = current.mesh(mesh);
-        if (old == null || keys.stream().anyMatch(k -> k.type().equals(ResourceTypes.MESH.name()))) {
+        // The Mesh and its Secrets (CAs) concern every node of the mesh: load it anew.
+        if (old == null || keys.stream().anyMatch(k -> k.type().equals(ResourceTypes.MESH.name()) || k.type().equals(ResourceTypes.SECRET.name()))) {
             reload(mesh);
             return;
         }
@@ -163,7 +165,8 @@ final class MeshMirror implements AutoCloseable {
                 changedPolicies.add(new PolicyChange(before, now));
             }
         }
-        MeshState next = state(new MeshInputs(mesh, old.inputs.meshResource(), dataplanes, policies, zoneIngresses));
+        MeshState next = new MeshState(new MeshInputs(mesh, old.inputs.meshResource(), dataplanes, policies, zoneIngresses, old.inputs.secrets()),
+                old.trust, endpointSources);
         publish(mesh, next);
         listener.accept(new MeshChange(mesh, old, next, false, changedDataplanes, changedPolicies));
     }
@@ -184,14 +187,13 @@ final class MeshMirror implements AutoCloseable {
                     policies.put(type, all);
                 }
             }
-            next = state(new MeshInputs(mesh, meshResource, dataplanes, policies, zoneIngresses));
+            Map<String, Resource> secrets = new HashMap<>();
+            listAll(ResourceTypes.SECRET, mesh).forEach(sec -> secrets.put(sec.meta().name(), sec));
+            MeshInputs inputs = new MeshInputs(mesh, meshResource, dataplanes, policies, zoneIngresses, secrets);
+            next = new MeshState(inputs, MeshTrust.of(inputs), endpointSources);
         }
         publish(mesh, next);
         listener.accept(MeshChange.reloaded(mesh, old, next));
-    }
-
-    private MeshState state(MeshInputs inputs) {
-        return new MeshState(inputs, EndpointIndex.build(inputs, endpointSources));
     }
 
     private void publish(String mesh, MeshState state) {

@@ -3,11 +3,13 @@ package dev.ursa.zone.xds;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.policy.common.TargetRefKind;
 import dev.ursa.mesh.policy.common.TargetRefPolicy;
+import dev.ursa.zone.xds.mtls.MeshTrust;
 import dev.ursa.zone.xds.render.EdsRef;
 import dev.ursa.zone.xds.render.EndpointRenderer;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.EndpointIndex;
+import dev.ursa.zone.xds.view.EndpointSource;
 import dev.ursa.zone.xds.view.MeshInputs;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 
@@ -28,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class MeshState {
     final MeshInputs inputs;
     final EndpointIndex index;
+    /** The mesh's mTLS: its CAs, parsed once per Mesh or Secret change. */
+    final MeshTrust.State trust;
     private final Map<EdsRef, ClusterLoadAssignment> assignments = new ConcurrentHashMap<>();
     private final Map<Set<EdsRef>, Eds> eds = new ConcurrentHashMap<>();
     /** Views by what they depend on; a view is the same for every node with equal inputs (many identical clients). */
@@ -41,8 +45,18 @@ final class MeshState {
     }
 
     MeshState(MeshInputs inputs, EndpointIndex index) {
+        this(inputs, index, MeshTrust.of(inputs));
+    }
+
+    MeshState(MeshInputs inputs, EndpointIndex index, MeshTrust.State trust) {
         this.inputs = inputs;
         this.index = index;
+        this.trust = trust;
+    }
+
+    /** A generation whose Mesh and Secrets are those of {@code trust}'s (read once per Mesh or Secret change). */
+    MeshState(MeshInputs inputs, MeshTrust.State trust, List<EndpointSource> endpointSources) {
+        this(inputs, EndpointIndex.build(inputs, endpointSources), trust);
     }
 
     Eds eds(Set<EdsRef> clusters) {

@@ -4,6 +4,11 @@ import dev.ursa.mesh.matching.MatchInput;
 import dev.ursa.mesh.matching.PolicyMatcher;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.zone.xds.MeshChange.PolicyChange;
+import dev.ursa.zone.xds.mtls.MeshTrust;
+import dev.ursa.zone.xds.mtls.Sds;
+import dev.ursa.zone.xds.mtls.WorkloadCertificate;
+import dev.ursa.zone.xds.mtls.WorkloadCertificates;
+import dev.ursa.zone.xds.mtls.WorkloadIdentity;
 import dev.ursa.zone.xds.render.RenderFailure;
 import dev.ursa.zone.xds.render.Renderer;
 import dev.ursa.zone.xds.render.XdsResources;
@@ -11,6 +16,7 @@ import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.ViewBuilder;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
@@ -53,11 +59,21 @@ final class NodeConfigs {
     private final RenderMemo<ViewKey, ViewKey> viewKeys;
     private final Counter fullRenders;
     private final Counter edsRenders;
+    private final WorkloadCertificates certificates;
+    private final CertificateTimer certificateTimer;
+
+    /** Calls {@link #renderFull} for a node again at a given time (to renew its certificate), replacing an earlier call. */
+    @FunctionalInterface
+    interface CertificateTimer {
+        void recheckAt(DataplaneNode node, Instant at);
+    }
 
     /** @param meshes the current generation of a mesh by name (null when not mirrored) */
     NodeConfigs(Renderer renderer, Function<String, MeshState> meshes, boolean allowUnregisteredClients, DataplaneInsights insights,
-                SimpleCache<String> cache, MeterRegistry meters) {
+                SimpleCache<String> cache, MeterRegistry meters, WorkloadCertificates certificates, CertificateTimer certificateTimer) {
         this.renderer = renderer;
+        this.certificates = certificates;
+        this.certificateTimer = certificateTimer;
         this.meshes = meshes;
         this.allowUnregisteredClients = allowUnregisteredClients;
         this.insights = insights;
@@ -115,14 +131,14 @@ final class NodeConfigs {
     void renderFull(DataplaneNode st) {
         MeshState ms = meshes.apply(st.id.mesh());
         if (ms == null) {
-            setSnapshot(st, null, null, null);
+            setSnapshot(st, null, null, null, List.of());
             return;
         }
         Resource dp = ms.inputs.dataplanes().get(st.id.name());
         if (dp == null && st.selfRegistration != null) dp = st.selfRegistration;
         boolean registered = dp != null;
         if (!registered && !allowUnregisteredClients) {
-            setSnapshot(st, null, null, null);
+            setSnapshot(st, null, null, null, List.of());
             return;
         }
         Resource effective = registered ? dp : st.clientOnly();
@@ -133,13 +149,44 @@ final class NodeConfigs {
             renderFailed(st, prepared.failure());
             return;
         }
-        renderRecovered(st);
         DataplaneView shared = prepared.view();
         DataplaneView view = shared.id().equals(st.id) ? shared
-                : new DataplaneView(st.id, shared.flavour(), effective, registered, shared.inbounds(), shared.outbounds(), shared.policies());
+                : new DataplaneView(st.id, shared.flavour(), effective, registered, shared.inbounds(), shared.outbounds(), shared.policies(), shared.mtls());
+        List<Secret> secrets;
+        try {
+            secrets = secrets(st, ms, view);
+        } catch (RuntimeException e) {
+            renderFailed(st, RenderFailure.of(e, effective, Instant.now()));
+            return;
+        }
+        renderRecovered(st);
         st.fullRenders++;
         fullRenders.increment();
-        setSnapshot(st, view, prepared.resources(), prepared.snapshot());
+        setSnapshot(st, view, prepared.resources(), prepared.snapshot(), secrets);
+    }
+
+    /**
+     * The node's SDS secrets: none without mTLS; else its certificate (issued or renewed when due) and the mesh's CAs.
+     * Fails when the mesh's CA cannot be used, so the node keeps its last good config.
+     */
+    private List<Secret> secrets(DataplaneNode st, MeshState ms, DataplaneView view) {
+        if (view.mtls() == null || view.flavour() != Flavour.ENVOY) {
+            st.certificate = null;
+            return List.of();
+        }
+        MeshTrust trust = switch (ms.trust) {
+            case MeshTrust.Ready ready -> ready.trust();
+            case MeshTrust.Unavailable u -> throw new IllegalStateException(u.reason());
+            case MeshTrust.Off off -> throw new IllegalStateException("mTLS of mesh " + st.id.mesh() + " is being turned on");
+        };
+        List<String> uris = WorkloadIdentity.uris(st.id.mesh(), view.spec());
+        if (uris.isEmpty()) {
+            throw new IllegalStateException("mesh " + st.id.mesh() + " has mTLS on and this dataplane has no service (kuma.io/service) to name its certificate");
+        }
+        WorkloadCertificate cert = certificates.current(st.certificate, uris, trust);
+        st.certificate = cert;
+        certificateTimer.recheckAt(st, certificates.nextCheck(cert, trust));
+        return Sds.secrets(st.id.mesh(), cert, trust);
     }
 
     /**
@@ -173,7 +220,7 @@ final class NodeConfigs {
         }
         st.edsRenders++;
         edsRenders.increment();
-        setSnapshot(st, st.view, res, null);
+        setSnapshot(st, st.view, res, null, st.secrets);
     }
 
     /**
@@ -205,17 +252,24 @@ final class NodeConfigs {
         return st.selfRegistration != null || (ms != null && ms.inputs.dataplanes().containsKey(st.id.name()));
     }
 
-    /** {@code snapshot} may be null: it is then looked up (or built) from the resources' versions. */
-    private void setSnapshot(DataplaneNode st, DataplaneView view, XdsResources res, Snapshot snapshot) {
+    /**
+     * {@code snapshot} may be null: it is then looked up (or built) from the resources' versions. {@code secrets} are
+     * the node's own; the rest is shared with nodes of equal content.
+     */
+    private void setSnapshot(DataplaneNode st, DataplaneView view, XdsResources res, Snapshot snapshot, List<Secret> secrets) {
         if (res == null) res = EMPTY;
         XdsResources before = st.resources;
+        String secretsBefore = st.secretsVersion;
         st.view = view;
         st.resources = res;
+        st.secrets = secrets;
+        st.secretsVersion = secrets.isEmpty() ? "" : XdsResources.version(secrets);
         if (before != null && before.listenersVersion().equals(res.listenersVersion()) && before.routesVersion().equals(res.routesVersion())
-                && before.clustersVersion().equals(res.clustersVersion()) && before.endpointsVersion().equals(res.endpointsVersion())) {
+                && before.clustersVersion().equals(res.clustersVersion()) && before.endpointsVersion().equals(res.endpointsVersion())
+                && st.secretsVersion.equals(secretsBefore)) {
             return;
         }
-        cache.setSnapshot(st.id.toString(), snapshot != null ? snapshot : snapshot(res));
+        cache.setSnapshot(st.id.toString(), NodeSnapshot.of(snapshot != null ? snapshot : snapshot(res), secrets, st.secretsVersion));
     }
 
     /** Snapshot.create hashes every resource; nodes with equal content share one immutable snapshot. */

@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What a render depends on besides the endpoints: equal keys render equal configs. Immutable. */
-record RenderKey(Flavour flavour, String mesh, DataplaneSpec spec, List<OutboundView> outbounds, List<Object> policies) {
+record RenderKey(Flavour flavour, String mesh, DataplaneSpec spec, List<OutboundView> outbounds, List<Object> policies,
+                 DataplaneView.MtlsMode mtls) {
     static RenderKey of(DataplaneView view) {
         List<Object> policies = new ArrayList<>();
         view.policies().forEach((type, rules) -> rules.matches().forEach(m ->
                 policies.add(List.of(m.policy().key(), m.policy().meta().version(), m.policy().spec()))));
-        return new RenderKey(view.flavour(), view.id().mesh(), view.spec(), view.outbounds(), policies);
+        return new RenderKey(view.flavour(), view.id().mesh(), view.spec(), view.outbounds(), policies, view.mtls());
     }
 }

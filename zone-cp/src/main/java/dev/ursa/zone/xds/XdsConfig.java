@@ -35,6 +35,25 @@ public interface XdsConfig {
     @WithDefault(XdsSettings.DEFAULT_DEBOUNCE)
     Duration debounce();
 
+    /** Workload certificates of meshes with mTLS. */
+    Mtls mtls();
+
+    interface Mtls {
+        /**
+         * The part of a workload certificate's lifetime after which it is renewed (each dataplane's point is spread
+         * over a tenth of that, so certificates issued together do not renew in one burst).
+         */
+        @WithDefault(XdsSettings.DEFAULT_RENEW_FRACTION)
+        double renewFraction();
+
+        /**
+         * After a mesh switches CA ({@code mtls.enabledBackend}), how long the new CA is only trusted before it issues
+         * certificates: every dataplane, in every zone, must trust it before a peer presents one of its certificates.
+         */
+        @WithDefault(XdsSettings.DEFAULT_TRUST_PROPAGATION)
+        Duration trustPropagation();
+    }
+
     /**
      * For failure tests only, never in production: policies carrying this label fail to render on every dataplane they
      * select, to show that the failure stays contained. Absent (off) by default; a WARN is logged at start when set.

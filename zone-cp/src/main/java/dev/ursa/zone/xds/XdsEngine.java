@@ -4,6 +4,7 @@ import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.RenderFailure;
+import dev.ursa.zone.xds.mtls.WorkloadCertificates;
 import dev.ursa.zone.xds.render.Renderer;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.CrossZoneEndpoints;
@@ -20,10 +21,15 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc.A
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The zone's xDS server: pushes each connected node its own snapshot over ADS (SotW and delta). It only wires parts
@@ -49,6 +55,12 @@ public final class XdsEngine implements AutoCloseable {
     private final SimpleCache<String> cache = new AdsSnapshotCache();
     private final SerialWorker worker = new SerialWorker("ursa-xds");
     private final SerialWorker mirrorWorker = new SerialWorker("ursa-xds-mirror");
+    /** Only waits for certificate renewals; the renewal itself runs on {@link #worker}. */
+    private final ScheduledExecutorService certificateTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ursa-xds-certificates");
+        t.setDaemon(true);
+        return t;
+    });
     private final IngressAddressResolver ingressAddresses = IngressAddressResolver.system();
     /** Dataplane host names get their own resolver: CrossZoneEndpoints prunes its names to the ingresses advertised. */
     private final IngressAddressResolver dataplaneAddresses = IngressAddressResolver.system();
@@ -81,7 +93,8 @@ public final class XdsEngine implements AutoCloseable {
         dataplaneAddresses.onChange(mirror::addressesChanged);
         ingressAddresses.onChange(mirror::addressesChanged);
         this.sessions = new NodeSessions<>(worker, settings.selfRegistrationGrace(), this::removed);
-        this.configs = new NodeConfigs(renderer, mirror::mesh, settings.allowUnregisteredClients(), insights, cache, meters);
+        this.configs = new NodeConfigs(renderer, mirror::mesh, settings.allowUnregisteredClients(), insights, cache, meters,
+                new WorkloadCertificates(Clock.systemUTC(), settings.renewFraction(), settings.trustPropagation(), meters), this::recheckCertificate);
         this.frontDoor = new AdsFrontDoor(cache, new Dataplanes(), extraCallbacks, streamExecutors, meters);
         meters.gauge("ursa_xds_nodes", sessions, NodeSessions::size);
     }
@@ -111,6 +124,7 @@ public final class XdsEngine implements AutoCloseable {
         ingressAddresses.close();
         dataplaneAddresses.close();
         mirrorWorker.close();
+        certificateTimer.shutdownNow();
         worker.close();
         frontDoor.close();
     }
@@ -189,8 +203,18 @@ public final class XdsEngine implements AutoCloseable {
         worker.execute(() -> configs.meshChanged(change, sessions.matching(id -> id.mesh().equals(change.mesh()))));
     }
 
+    /** (worker) Re-renders {@code node} at {@code at}, if it is still connected then: its certificate may be due. */
+    private void recheckCertificate(DataplaneNode node, Instant at) {
+        if (node.certificateCheck != null) node.certificateCheck.cancel(false);
+        long delay = Math.max(0, Duration.between(Instant.now(), at).toMillis());
+        node.certificateCheck = certificateTimer.schedule(() -> worker.execute(() -> {
+            if (sessions.get(node.id) == node) configs.renderFull(node);
+        }), delay, TimeUnit.MILLISECONDS);
+    }
+
     /** A node gone for the grace period (worker): its insight, snapshot and self-registered Dataplane go too. */
     private void removed(NodeId id, DataplaneNode gone) {
+        if (gone != null && gone.certificateCheck != null) gone.certificateCheck.cancel(false);
         if (gone != null && gone.renderFailure != null) insights.clear(id);
         cache.clearSnapshot(id.toString());
         selfRegistration.unregister(id);

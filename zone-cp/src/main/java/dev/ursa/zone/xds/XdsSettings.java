@@ -14,19 +14,34 @@ import java.util.Optional;
  * @param selfRegistrationGrace      how long a self-registered Dataplane outlives its last stream
  * @param debounce                   how long store changes are collected before a recompute
  * @param renderFaultLabel           failure tests only: policies with this label fail to render (empty = off)
+ * @param renewFraction              the part of a workload certificate's lifetime after which it is renewed
+ * @param trustPropagation           how long a mesh's new CA is only trusted before it issues certificates
  */
 public record XdsSettings(String zone, boolean allowUnregisteredClients, Duration selfRegistrationGrace, Duration debounce,
-                          Optional<String> renderFaultLabel) {
+                          Optional<String> renderFaultLabel, double renewFraction, Duration trustPropagation) {
     static final String DEFAULT_ALLOW_UNREGISTERED_CLIENTS = "false";
     static final String DEFAULT_SELF_REGISTRATION_GRACE = "30s";
     static final String DEFAULT_DEBOUNCE = "10ms";
+    static final String DEFAULT_RENEW_FRACTION = "0.8";
+    static final String DEFAULT_TRUST_PROPAGATION = "15s";
 
     public XdsSettings(String zone, boolean allowUnregisteredClients, Duration selfRegistrationGrace, Duration debounce) {
         this(zone, allowUnregisteredClients, selfRegistrationGrace, debounce, Optional.empty());
     }
 
+    public XdsSettings(String zone, boolean allowUnregisteredClients, Duration selfRegistrationGrace, Duration debounce,
+                       Optional<String> renderFaultLabel) {
+        this(zone, allowUnregisteredClients, selfRegistrationGrace, debounce, renderFaultLabel, Double.parseDouble(DEFAULT_RENEW_FRACTION),
+                DurationConverter.parseDuration(DEFAULT_TRUST_PROPAGATION));
+    }
+
     public XdsSettings withRenderFaultLabel(String label) {
-        return new XdsSettings(zone, allowUnregisteredClients, selfRegistrationGrace, debounce, Optional.of(label));
+        return new XdsSettings(zone, allowUnregisteredClients, selfRegistrationGrace, debounce, Optional.of(label), renewFraction, trustPropagation);
+    }
+
+    /** The same settings with other certificate timings (tests: renewal and CA switches within seconds). */
+    public XdsSettings withCertificates(double renewFraction, Duration trustPropagation) {
+        return new XdsSettings(zone, allowUnregisteredClients, selfRegistrationGrace, debounce, renderFaultLabel, renewFraction, trustPropagation);
     }
 
     /** The settings of {@code ursa.xds.*} left unset. */
@@ -38,6 +53,6 @@ public record XdsSettings(String zone, boolean allowUnregisteredClients, Duratio
     /** The settings of {@code ursa.xds.*} for zone {@code zone}. */
     public static XdsSettings of(String zone, XdsConfig config) {
         return new XdsSettings(zone, config.allowUnregisteredClients(), config.selfRegistrationGrace(), config.debounce(),
-                config.renderFailureLabel());
+                config.renderFailureLabel(), config.mtls().renewFraction(), config.mtls().trustPropagation());
     }
 }

@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import dev.ursa.zone.xds.render.EnvoyConstraints;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -20,9 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every golden file parses strictly into Envoy's protobuf types (unknown fields, wrong types and unregistered Any types
- * fail), so none is structurally invalid Envoy config, and parsing and printing it again gives the same JSON.
+ * fail), so none is structurally invalid Envoy config, parsing and printing it again gives the same JSON, and every
+ * resource passes the constraints Envoy declares on its protos ({@link EnvoyConstraints}, what Envoy checks first).
  */
 class GoldenFilesParseTest {
+    private static final EnvoyConstraints ENVOY = new EnvoyConstraints(XdsJson.TYPES);
     private static final Map<String, Supplier<Message.Builder>> TYPES = Map.of(
             "listeners", Listener::newBuilder,
             "routes", RouteConfiguration::newBuilder,
@@ -46,6 +49,7 @@ class GoldenFilesParseTest {
                 for (JsonNode item : e.getValue()) {
                     Message m = XdsJson.parse(item.toString(), type.get()).build();
                     assertThat(Json.JSON.readTree(XdsJson.print(m))).as("%s round trip", f).isEqualTo(item);
+                    assertThat(ENVOY.violations(m)).as("%s: Envoy's proto constraints on %s", f, item.path("name")).isEmpty();
                     resources++;
                 }
             }

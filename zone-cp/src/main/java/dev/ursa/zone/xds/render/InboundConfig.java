@@ -1,9 +1,11 @@
 package dev.ursa.zone.xds.render;
 
 import dev.ursa.mesh.resources.DataplaneSpec.Inbound;
+import dev.ursa.zone.xds.view.DataplaneView;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
 
 import java.util.Optional;
 
@@ -16,6 +18,10 @@ public final class InboundConfig {
     public final Cluster.Builder localCluster = Cluster.newBuilder();
     /** Set by MeshTrafficPermission: who may connect. Absent = no RBAC filter. */
     private RBAC rbac;
+    /** Set by MeshTLS: overrides the mesh's mTLS mode on this inbound. Absent = the mesh's. */
+    private DataplaneView.MtlsMode mtlsMode;
+    /** Set by MeshTLS: TLS versions and ciphers of this inbound. Absent = Envoy's defaults. */
+    private TlsParameters tlsParams;
 
     InboundConfig(Inbound inbound, boolean http) {
         this.inbound = inbound;
@@ -36,5 +42,21 @@ public final class InboundConfig {
 
     public void rbac(RBAC rules) {
         this.rbac = rules;
+    }
+
+    public Optional<DataplaneView.MtlsMode> mtlsMode() {
+        return Optional.ofNullable(mtlsMode);
+    }
+
+    public void mtlsMode(DataplaneView.MtlsMode mode) {
+        this.mtlsMode = mode;
+    }
+
+    public Optional<TlsParameters> tlsParams() {
+        return Optional.ofNullable(tlsParams);
+    }
+
+    public void tlsParams(TlsParameters params) {
+        this.tlsParams = params;
     }
 }

@@ -1,6 +1,7 @@
 package dev.ursa.zone.xds.render;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.BoolValue;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
@@ -12,6 +13,8 @@ import dev.ursa.mesh.matching.PolicyMatcher;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.policy.common.Tags;
 import dev.ursa.mesh.resources.DataplaneSpec.Inbound;
+import dev.ursa.zone.xds.mtls.Sds;
+import dev.ursa.zone.xds.mtls.WorkloadIdentity;
 import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.EndpointIndex;
 import dev.ursa.zone.xds.view.OutboundView;
@@ -29,7 +32,9 @@ import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -41,7 +46,10 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 
 import java.util.ArrayList;
@@ -208,14 +216,27 @@ public final class Renderer {
         if (protocol.equals("http2") || protocol.equals("grpc")) {
             c.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Any.pack(http2Options()));
         }
+        String mesh = view.id().mesh();
+        String crossZoneSni = CrossZoneNames.sni(mesh, ref.service());
+        UpstreamTlsContext.Builder crossZone = UpstreamTlsContext.newBuilder().setSni(crossZoneSni);
+        if (view.mtls() != null) {
+            // Mesh mTLS: the node's certificate, and the destination must prove it is the service (its SPIFFE ID).
+            StringMatcher destination = StringMatcher.newBuilder().setExact(WorkloadIdentity.spiffeId(mesh, ref.service())).build();
+            c.setTransportSocket(tls(UpstreamTlsContext.newBuilder().setSni(Sds.localSni(mesh, ref.service()))
+                    .setCommonTlsContext(Sds.common(mesh, destination, null)).build()));
+            crossZone.setCommonTlsContext(Sds.common(mesh, destination, null));
+        }
         // Endpoints in other zones are their ingresses: TLS with the service's cross-zone SNI, which the ingress passes
-        // through by name. One cluster for local and remote endpoints keeps EDS priorities (failover) in one place.
+        // through by name (end to end to the destination's inbound). One cluster for local and remote endpoints keeps
+        // EDS priorities (failover) in one place.
         c.addTransportSocketMatches(Cluster.TransportSocketMatch.newBuilder().setName("cross-zone")
                 .setMatch(Struct.newBuilder().putFields(EndpointRenderer.CROSS_ZONE_MATCH_KEY, Value.newBuilder().setBoolValue(true).build()))
-                .setTransportSocket(TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
-                        .setTypedConfig(Any.pack(UpstreamTlsContext.newBuilder()
-                                .setSni(CrossZoneNames.sni(view.id().mesh(), ref.service())).build()))));
+                .setTransportSocket(tls(crossZone.build())));
         return c;
+    }
+
+    private static TransportSocket tls(Message context) {
+        return TransportSocket.newBuilder().setName("envoy.transport_sockets.tls").setTypedConfig(Any.pack(context)).build();
     }
 
     /** {@code ads: {}} with V3 resources: what grpc-java requires for RDS and EDS config sources. */
@@ -290,24 +311,40 @@ public final class Renderer {
     private static Listener inboundListener(DataplaneView view, InboundConfig in) {
         Inbound inbound = in.inbound();
         String address = inbound.address() == null || inbound.address().isEmpty() ? view.address() : inbound.address();
-        FilterChain.Builder chain = FilterChain.newBuilder();
+        List<Filter> filters = new ArrayList<>();
         if (in.http()) {
             HttpConnectionManager.Builder hcm = in.hcm.clone();
             in.rbac().ifPresent(r -> hcm.addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.rbac")
                     .setTypedConfig(Any.pack(RBAC.newBuilder().setRules(r).build()))));
             hcm.addHttpFilters(router());
-            chain.addFilters(Filter.newBuilder().setName("envoy.filters.network.http_connection_manager").setTypedConfig(Any.pack(hcm.build())));
+            filters.add(Filter.newBuilder().setName("envoy.filters.network.http_connection_manager").setTypedConfig(Any.pack(hcm.build())).build());
         } else {
-            in.rbac().ifPresent(r -> chain.addFilters(Filter.newBuilder().setName("envoy.filters.network.rbac")
+            in.rbac().ifPresent(r -> filters.add(Filter.newBuilder().setName("envoy.filters.network.rbac")
                     .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.newBuilder()
-                            .setStatPrefix("inbound_" + inbound.portOrZero() + "_").setRules(r).build()))));
-            chain.addFilters(Filter.newBuilder().setName("envoy.filters.network.tcp_proxy").setTypedConfig(Any.pack(TcpProxy.newBuilder()
-                    .setStatPrefix("inbound_" + inbound.portOrZero()).setCluster(in.localCluster.getName()).build())));
+                            .setStatPrefix("inbound_" + inbound.portOrZero() + "_").setRules(r).build())).build()));
+            filters.add(Filter.newBuilder().setName("envoy.filters.network.tcp_proxy").setTypedConfig(Any.pack(TcpProxy.newBuilder()
+                    .setStatPrefix("inbound_" + inbound.portOrZero()).setCluster(in.localCluster.getName()).build())).build());
         }
-        return Listener.newBuilder().setName("inbound:" + address + ":" + inbound.portOrZero())
+        Listener.Builder listener = Listener.newBuilder().setName("inbound:" + address + ":" + inbound.portOrZero())
                 .setAddress(EndpointRenderer.address(address, inbound.portOrZero()))
-                .setTrafficDirection(TrafficDirection.INBOUND)
-                .addFilterChains(chain).build();
+                .setTrafficDirection(TrafficDirection.INBOUND);
+        if (view.mtls() == null) return listener.addFilterChains(FilterChain.newBuilder().addAllFilters(filters)).build();
+        // Mesh mTLS: clients present a certificate of the mesh; RBAC then sees their identity. PERMISSIVE also takes
+        // plaintext (told apart by the TLS inspector); the same RBAC applies, so identity-based rules still refuse it.
+        TransportSocket tls = tls(DownstreamTlsContext.newBuilder().setRequireClientCertificate(BoolValue.of(true))
+                .setCommonTlsContext(Sds.common(view.id().mesh(), StringMatcher.newBuilder().setPrefix("spiffe://" + view.id().mesh() + "/").build(),
+                        in.tlsParams().orElse(null))).build());
+        DataplaneView.MtlsMode mode = in.mtlsMode().orElse(view.mtls());
+        if (mode == DataplaneView.MtlsMode.STRICT) {
+            return listener.addFilterChains(FilterChain.newBuilder().addAllFilters(filters).setTransportSocket(tls)).build();
+        }
+        return listener.addListenerFilters(ListenerFilter.newBuilder().setName("envoy.filters.listener.tls_inspector")
+                        .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())))
+                .addFilterChains(FilterChain.newBuilder().setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("raw_buffer"))
+                        .addAllFilters(filters))
+                .addFilterChains(FilterChain.newBuilder().setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("tls"))
+                        .addAllFilters(filters).setTransportSocket(tls))
+                .build();
     }
 
     private static <T> List<T> sorted(List<T> items, Function<T, String> name) {

@@ -9,6 +9,7 @@ import dev.ursa.zone.xds.NodeId;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one dataplane sees of its mesh: its own inbounds, its outbounds, and the policies that select it. Endpoints
@@ -17,14 +18,27 @@ import java.util.Map;
  *
  * @param dataplane  its Dataplane; for an unregistered client a synthetic one with no inbound
  * @param registered false for a client-only view
+ * @param mtls       the mesh's mTLS mode; {@code null} when mTLS is off
  */
 public record DataplaneView(NodeId id, Flavour flavour, Resource dataplane, boolean registered,
                             List<Inbound> inbounds, List<OutboundView> outbounds,
-                            Map<ResourceType, PolicyRules> policies) {
+                            Map<ResourceType, PolicyRules> policies, MtlsMode mtls) {
+    /** How a mesh with mTLS treats plaintext: refused ({@code STRICT}) or accepted on inbounds ({@code PERMISSIVE}). */
+    public enum MtlsMode { STRICT, PERMISSIVE }
+
+    public DataplaneView(NodeId id, Flavour flavour, Resource dataplane, boolean registered, List<Inbound> inbounds,
+                         List<OutboundView> outbounds, Map<ResourceType, PolicyRules> policies) {
+        this(id, flavour, dataplane, registered, inbounds, outbounds, policies, null);
+    }
+
     public DataplaneView {
         inbounds = List.copyOf(inbounds);
         outbounds = List.copyOf(outbounds);
         policies = Map.copyOf(policies);
+    }
+
+    public Optional<MtlsMode> mtlsMode() {
+        return Optional.ofNullable(mtls);
     }
 
     public DataplaneSpec spec() {

@@ -9,6 +9,7 @@ import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.resources.DataplaneSpec;
+import dev.ursa.mesh.resources.MeshSpec;
 import dev.ursa.mesh.resources.DataplaneSpec.Inbound;
 import dev.ursa.mesh.resources.DataplaneSpec.Outbound;
 import dev.ursa.zone.xds.Flavour;
@@ -53,7 +54,13 @@ public final class ViewBuilder {
         }
         DataplaneSpec spec = dataplane.spec(DataplaneSpec.class);
         List<Inbound> inbounds = spec.inbounds().stream().filter(in -> !in.ignored() && in.portOrZero() > 0).toList();
-        return new DataplaneView(id, flavour, dataplane, registered, inbounds, outbounds(flavour, spec, index), policies);
+        return new DataplaneView(id, flavour, dataplane, registered, inbounds, outbounds(flavour, spec, index), policies, mtlsMode(mesh));
+    }
+
+    /** The mesh's mTLS mode, null when off. */
+    static DataplaneView.MtlsMode mtlsMode(MeshInputs mesh) {
+        return mesh.meshResource().flatMap(m -> m.spec(MeshSpec.class).enabledMtls())
+                .map(b -> b.permissive() ? DataplaneView.MtlsMode.PERMISSIVE : DataplaneView.MtlsMode.STRICT).orElse(null);
     }
 
     /**

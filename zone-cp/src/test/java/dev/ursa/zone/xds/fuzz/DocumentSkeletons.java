@@ -51,6 +51,8 @@ public final class DocumentSkeletons {
                     "subscriptions", r.chance(0.5) ? arr(obj("id", "1", "controlPlaneInstanceId", "cp-1")) : null,
                     "renderError", r.chance(0.5) ? obj("type", r.pick("MeshTimeout", "Dataplane"), "resources", arr("default/broken"),
                             "message", "IllegalStateException: example", "since", "2026-12-06T20:00:00Z") : null);
+            case "Secret" -> obj("type", "Secret", "mesh", meshName(r), "name", r.pick("default.ca-builtin-cert-ca-1", "default.ca-builtin-key-ca-1", "s-1"),
+                    "data", r.pick("", "not base64!", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCmdhcmJhZ2UKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=", "aGVsbG8="));
             case "MeshTrafficPermission" -> policy(type, r, meshTrafficPermission(r));
             case "MeshTimeout" -> policy(type, r, meshTimeout(r));
             case "MeshRetry" -> policy(type, r, meshRetry(r));

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Golden-file checks for policy plugins: {@code testdata/<case>.input.yaml} (policies, added to the shared
  * {@code plugins/testdata/base.yaml} mesh of dataplanes) is rendered for the dataplane {@code web-1} and compared with
- * {@code testdata/<case>.<flavour>.golden.json}.
+ * {@code testdata/<case>.<flavour>.golden.json}. A {@code Mesh} in the input is the mesh's (e.g. to turn mTLS on).
  *
  * <p>A check only compares: a missing golden file fails it. Golden files are written by one explicit command that never
  * runs in {@code verify}, {@value #UPDATE_COMMAND} ({@link UpdateGoldens}); review the diff it leaves before committing.
@@ -88,12 +88,14 @@ public final class Golden {
         Map<String, Resource> dataplanes = new HashMap<>();
         Map<ResourceType, List<Resource>> policies = new HashMap<>();
         List<Resource> ingresses = new ArrayList<>();
+        Optional<Resource> mesh = Optional.empty();
         for (Resource r : resources) {
-            if (r.type() == ResourceTypes.DATAPLANE) dataplanes.put(r.meta().name(), r);
+            if (r.type() == ResourceTypes.MESH) mesh = Optional.of(r);
+            else if (r.type() == ResourceTypes.DATAPLANE) dataplanes.put(r.meta().name(), r);
             else if (r.type() == ResourceTypes.ZONE_INGRESS) ingresses.add(r);
             else if (r.type().policy()) policies.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
         }
-        MeshInputs inputs = new MeshInputs("default", Optional.empty(), dataplanes, policies, ingresses);
+        MeshInputs inputs = new MeshInputs("default", mesh, dataplanes, policies, ingresses);
         EndpointIndex index = EndpointIndex.build(inputs, List.of(new LocalEndpoints(ZONE), new CrossZoneEndpoints(ZONE)));
         DataplaneView view = ViewBuilder.build(new NodeId("default", "web-1"), flavour, dataplanes.get("web-1"), true, inputs, index);
         XdsResources res = new Renderer(Plugins.all(), ZONE).render(view, index);

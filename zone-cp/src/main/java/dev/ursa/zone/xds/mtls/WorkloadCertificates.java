@@ -1,0 +1,89 @@
+package dev.ursa.zone.xds.mtls;
+
+import dev.ursa.cp.pki.MeshCa;
+import dev.ursa.cp.pki.Pem;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Issues and renews dataplanes' certificates. A node keeps its certificate until a fraction of its lifetime has passed
+ * (each node's point spread over a tenth of the lifetime, so certificates issued together do not renew together), its
+ * identity changes, or its mesh switched CA. On a switch the new CA is first only trusted: nodes keep certificates of the
+ * old CA for {@code trustPropagation}, long enough for every node (of every zone) to trust the new CA before anyone
+ * presents a certificate of it; then they are re-issued. Keys are generated here and live only in memory.
+ *
+ * <p>Threads: used on the xDS worker only.
+ */
+public final class WorkloadCertificates {
+    /** The part of the renewal fraction over which nodes are spread. */
+    private static final double SPREAD = 0.1;
+
+    private final Clock clock;
+    private final double renewFraction;
+    private final Duration trustPropagation;
+    /** Per mesh, when each issuing CA was first seen: certificates of it are handed out from then + trustPropagation. */
+    private final Map<String, Map<String, Instant>> firstSeen = new HashMap<>();
+    private final Counter issued;
+    private final Timer issueTime;
+
+    /**
+     * @param renewFraction    the part of a certificate's lifetime after which it is renewed (Kuma renews at 4/5)
+     * @param trustPropagation how long a new CA is only trusted before it issues certificates
+     */
+    public WorkloadCertificates(Clock clock, double renewFraction, Duration trustPropagation, MeterRegistry meters) {
+        if (renewFraction <= 0 || renewFraction >= 1) throw new IllegalArgumentException("renew fraction must be in (0, 1): " + renewFraction);
+        this.clock = clock;
+        this.renewFraction = renewFraction;
+        this.trustPropagation = trustPropagation;
+        this.issued = Counter.builder("ursa_mtls_certificates_issued").description("workload certificates issued").register(meters);
+        this.issueTime = Timer.builder("ursa_mtls_certificate_issue").description("time to generate a key and sign a workload certificate")
+                .register(meters);
+    }
+
+    /** The certificate a node with identity {@code uris} should hold now: {@code held}, or a new one. */
+    public WorkloadCertificate current(WorkloadCertificate held, List<String> uris, MeshTrust trust) {
+        Instant now = clock.instant();
+        Instant issuerUsableAt = firstSeen.computeIfAbsent(trust.mesh(), m -> new HashMap<>())
+                .computeIfAbsent(trust.issuerId(), id -> now).plus(trustPropagation);
+        if (held == null || !held.uris().equals(uris) || !now.isBefore(held.renewAt())) return issue(uris, trust, now);
+        if (held.issuerId().equals(trust.issuerId())) return held;
+        boolean heldStillTrusted = trust.trusted().stream().anyMatch(c -> MeshTrust.fingerprint(c).equals(held.issuerId()));
+        return heldStillTrusted && now.isBefore(issuerUsableAt) ? held : issue(uris, trust, now);
+    }
+
+    /** When {@link #current} may answer differently for {@code cert}: its renewal, or the end of a CA switch's wait. */
+    public Instant nextCheck(WorkloadCertificate cert, MeshTrust trust) {
+        if (cert.issuerId().equals(trust.issuerId())) return cert.renewAt();
+        Instant switchAt = firstSeen.getOrDefault(trust.mesh(), Map.of()).getOrDefault(trust.issuerId(), clock.instant()).plus(trustPropagation);
+        return switchAt.isBefore(cert.renewAt()) ? switchAt : cert.renewAt();
+    }
+
+    /** Forgets a mesh that is gone. */
+    public void meshRemoved(String mesh) {
+        firstSeen.remove(mesh);
+    }
+
+    private WorkloadCertificate issue(List<String> uris, MeshTrust trust, Instant now) {
+        long start = System.nanoTime();
+        KeyPair pair = MeshCa.workloadKeyPair();
+        X509Certificate cert = trust.issuer().issue(pair.getPublic(), uris, trust.certificateValidity(), now);
+        Instant notAfter = cert.getNotAfter().toInstant();
+        Duration lifetime = Duration.between(now, notAfter);
+        double fraction = renewFraction * (1 - SPREAD * ThreadLocalRandom.current().nextDouble());
+        Instant renewAt = now.plusMillis((long) (lifetime.toMillis() * fraction));
+        issueTime.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        issued.increment();
+        return new WorkloadCertificate(uris, Pem.certificate(cert), Pem.privateKey(pair.getPrivate()), trust.issuerId(), notAfter, renewAt);
+    }
+}
