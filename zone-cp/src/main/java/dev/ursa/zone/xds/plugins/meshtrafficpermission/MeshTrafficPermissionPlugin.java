@@ -2,11 +2,17 @@ package dev.ursa.zone.xds.plugins.meshtrafficpermission;
 
 import dev.ursa.mesh.matching.FromRules;
 import dev.ursa.mesh.matching.ItemEntry;
+import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.policy.common.TargetRef;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionPolicy;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec.Action;
+import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec.Conf;
+import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec.Match;
+import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec.Rule;
+import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec.RuleConf;
+import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec.SpiffeIdMatchType;
 import dev.ursa.zone.xds.render.InboundConfig;
 import dev.ursa.zone.xds.render.PolicyPlugin;
 import dev.ursa.zone.xds.render.ProxyConfig;
@@ -26,8 +32,9 @@ import java.util.TreeMap;
  * MeshTrafficPermission ({@code from}) as an RBAC filter on each selected inbound of an Envoy sidecar. Items are taken
  * least specific first and a later item overrides an earlier one where their clients overlap, so the allowed set is:
  * for every Allow item, its clients minus the clients of every later Deny item. Clients are identified as Kuma does,
- * by the URI SANs of their mesh certificate ({@code spiffe://<mesh>/<service>}, {@code kuma://<tag>/<value>}): until
- * mesh mTLS exists only {@code kind: Mesh} items can match a client. Proxyless gRPC: not applied (Ursa serves gRPC
+ * by the URI SANs of their mesh certificate ({@code spiffe://<mesh>/<service>}, {@code kuma://<tag>/<value>}), which
+ * Envoy sees as the authenticated peer of the mesh mTLS session (without mTLS only {@code kind: Mesh} items can match
+ * a client). The {@code rules} form ({@link #rbacOfRules}) matches SPIFFE IDs directly. Proxyless gRPC: not applied (Ursa serves gRPC
  * clients, not gRPC servers' xDS listeners).
  */
 public final class MeshTrafficPermissionPlugin implements PolicyPlugin {
@@ -40,8 +47,53 @@ public final class MeshTrafficPermissionPlugin implements PolicyPlugin {
     public void applyEnvoy(ProxyConfig cfg, PolicyRules rules) {
         String mesh = cfg.view().id().mesh();
         for (InboundConfig in : cfg.inbounds()) {
-            rules.from().forInbound(in.inbound().portOrZero()).ifPresent(r -> in.rbac(rbac(mesh, r)));
+            List<PolicyMatch> identityRules = rules.matches().stream()
+                    .filter(m -> m.spec() instanceof MeshTrafficPermissionSpec s && !s.rulesOrEmpty().isEmpty())
+                    .filter(m -> m.inbounds().isEmpty() || m.inbounds().contains(in.inbound())).toList();
+            if (!identityRules.isEmpty()) {
+                in.rbac(rbacOfRules(identityRules));
+            } else {
+                rules.from().forInbound(in.inbound().portOrZero()).ifPresent(r -> in.rbac(rbac(mesh, r)));
+            }
         }
+    }
+
+    /**
+     * Kuma 2.14's {@code rules} form, by SPIFFE ID of the client certificate: a client is let in when it matches an
+     * {@code allow} or {@code allowWithShadowDeny} entry of any selecting policy and no {@code deny} entry (deny wins).
+     * When such policies select an inbound, {@code from} items of other policies are not applied to it.
+     */
+    static RBAC rbacOfRules(List<PolicyMatch> matches) {
+        List<Principal> allows = new ArrayList<>();
+        List<Principal> denies = new ArrayList<>();
+        for (PolicyMatch m : matches) {
+            for (Rule rule : ((MeshTrafficPermissionSpec) m.spec()).rulesOrEmpty()) {
+                RuleConf conf = rule.defaults();
+                if (conf == null) continue;
+                spiffe(conf.allow()).forEach(allows::add);
+                spiffe(conf.allowWithShadowDeny()).forEach(allows::add);
+                spiffe(conf.deny()).forEach(denies::add);
+            }
+        }
+        RBAC.Builder rbac = RBAC.newBuilder().setAction(RBAC.Action.ALLOW);
+        if (allows.isEmpty()) return rbac.build(); // nobody is allowed
+        Principal allowed = Principal.newBuilder().setOrIds(Principal.Set.newBuilder().addAllIds(allows)).build();
+        Principal p = denies.isEmpty() ? allowed : Principal.newBuilder().setAndIds(Principal.Set.newBuilder().addIds(allowed)
+                .addIds(Principal.newBuilder().setNotId(Principal.newBuilder().setOrIds(Principal.Set.newBuilder().addAllIds(denies))))).build();
+        return rbac.putPolicies("MeshTrafficPermission/rules", Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true))
+                .addPrincipals(p).build()).build();
+    }
+
+    private static List<Principal> spiffe(List<Match> matches) {
+        if (matches == null) return List.of();
+        List<Principal> out = new ArrayList<>();
+        for (Match m : matches) {
+            if (m == null || m.spiffeID() == null || m.spiffeID().value() == null) continue;
+            StringMatcher.Builder sm = StringMatcher.newBuilder();
+            if (m.spiffeID().type() == SpiffeIdMatchType.Prefix) sm.setPrefix(m.spiffeID().value()); else sm.setExact(m.spiffeID().value());
+            out.add(Principal.newBuilder().setAuthenticated(Principal.Authenticated.newBuilder().setPrincipalName(sm)).build());
+        }
+        return out;
     }
 
     static RBAC rbac(String mesh, FromRules.InboundRules rules) {

@@ -38,4 +38,11 @@ class MtlsRenderPluginTest {
     void mtpByService_envoy() throws Exception {
         Golden.check(getClass(), "mtp-by-service", Flavour.ENVOY);
     }
+
+    // mtp-rules, Envoy: web's inbound gets one ALLOW policy "MeshTrafficPermission/rules": (prefix spiffe://default/front
+    // or exact spiffe://default/api) and not exact spiffe://default/frontend-canary, on the authenticated peer.
+    @Test
+    void mtpRules_envoy() throws Exception {
+        Golden.check(getClass(), "mtp-rules", Flavour.ENVOY);
+    }
 }
