@@ -6,9 +6,7 @@ import dev.ursa.zone.xds.render.RenderFailure;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.ViewBuilder;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.UnaryOperator;
 
@@ -30,9 +28,8 @@ final class DataplaneNode {
     RenderFailure renderFailure;
     /** Its certificate (mTLS meshes only): in memory only, re-issued on renewal or a CA switch. */
     WorkloadCertificate certificate;
-    /** Its SDS secrets as last pushed, with their version ("" for none). */
-    List<Secret> secrets = List.of();
-    String secretsVersion = "";
+    /** Its SDS secrets as last pushed. */
+    NodeConfigs.NodeSecrets secrets = NodeConfigs.NodeSecrets.NONE;
     /** The pending certificate recheck, if any (cancelled when the node goes). */
     ScheduledFuture<?> certificateCheck;
     /** The view key and the Dataplane and naming it was computed for (recomputed only when either changes). */

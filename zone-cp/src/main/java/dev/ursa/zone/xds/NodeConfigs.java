@@ -131,14 +131,14 @@ final class NodeConfigs {
     void renderFull(DataplaneNode st) {
         MeshState ms = meshes.apply(st.id.mesh());
         if (ms == null) {
-            setSnapshot(st, null, null, null, List.of());
+            setSnapshot(st, null, null, null, NodeSecrets.NONE);
             return;
         }
         Resource dp = ms.inputs.dataplanes().get(st.id.name());
         if (dp == null && st.selfRegistration != null) dp = st.selfRegistration;
         boolean registered = dp != null;
         if (!registered && !allowUnregisteredClients) {
-            setSnapshot(st, null, null, null, List.of());
+            setSnapshot(st, null, null, null, NodeSecrets.NONE);
             return;
         }
         Resource effective = registered ? dp : st.clientOnly();
@@ -152,7 +152,7 @@ final class NodeConfigs {
         DataplaneView shared = prepared.view();
         DataplaneView view = shared.id().equals(st.id) ? shared
                 : new DataplaneView(st.id, shared.flavour(), effective, registered, shared.inbounds(), shared.outbounds(), shared.policies(), shared.mtls());
-        List<Secret> secrets;
+        NodeSecrets secrets;
         try {
             secrets = secrets(st, ms, view);
         } catch (RuntimeException e) {
@@ -169,10 +169,10 @@ final class NodeConfigs {
      * The node's SDS secrets: none without mTLS; else its certificate (issued or renewed when due) and the mesh's CAs.
      * Fails when the mesh's CA cannot be used, so the node keeps its last good config.
      */
-    private List<Secret> secrets(DataplaneNode st, MeshState ms, DataplaneView view) {
+    private NodeSecrets secrets(DataplaneNode st, MeshState ms, DataplaneView view) {
         if (view.mtls() == null || view.flavour() != Flavour.ENVOY) {
             st.certificate = null;
-            return List.of();
+            return NodeSecrets.NONE;
         }
         MeshTrust trust = switch (ms.trust) {
             case MeshTrust.Ready ready -> ready.trust();
@@ -186,7 +186,12 @@ final class NodeConfigs {
         WorkloadCertificate cert = certificates.current(st.certificate, uris, trust);
         st.certificate = cert;
         certificateTimer.recheckAt(st, certificates.nextCheck(cert, trust));
-        return Sds.secrets(st.id.mesh(), cert, trust);
+        return new NodeSecrets(Sds.secrets(cert, trust), Sds.version(cert, trust));
+    }
+
+    /** A node's SDS secrets and their version ("" for none). */
+    record NodeSecrets(List<Secret> secrets, String version) {
+        static final NodeSecrets NONE = new NodeSecrets(List.of(), "");
     }
 
     /**
@@ -256,20 +261,19 @@ final class NodeConfigs {
      * {@code snapshot} may be null: it is then looked up (or built) from the resources' versions. {@code secrets} are
      * the node's own; the rest is shared with nodes of equal content.
      */
-    private void setSnapshot(DataplaneNode st, DataplaneView view, XdsResources res, Snapshot snapshot, List<Secret> secrets) {
+    private void setSnapshot(DataplaneNode st, DataplaneView view, XdsResources res, Snapshot snapshot, NodeSecrets secrets) {
         if (res == null) res = EMPTY;
         XdsResources before = st.resources;
-        String secretsBefore = st.secretsVersion;
+        NodeSecrets secretsBefore = st.secrets;
         st.view = view;
         st.resources = res;
         st.secrets = secrets;
-        st.secretsVersion = secrets.isEmpty() ? "" : XdsResources.version(secrets);
         if (before != null && before.listenersVersion().equals(res.listenersVersion()) && before.routesVersion().equals(res.routesVersion())
                 && before.clustersVersion().equals(res.clustersVersion()) && before.endpointsVersion().equals(res.endpointsVersion())
-                && st.secretsVersion.equals(secretsBefore)) {
+                && secrets.version().equals(secretsBefore.version())) {
             return;
         }
-        cache.setSnapshot(st.id.toString(), NodeSnapshot.of(snapshot != null ? snapshot : snapshot(res), secrets, st.secretsVersion));
+        cache.setSnapshot(st.id.toString(), NodeSnapshot.of(snapshot != null ? snapshot : snapshot(res), secrets.secrets(), secrets.version()));
     }
 
     /** Snapshot.create hashes every resource; nodes with equal content share one immutable snapshot. */

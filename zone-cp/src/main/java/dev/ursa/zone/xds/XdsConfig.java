@@ -41,7 +41,7 @@ public interface XdsConfig {
     interface Mtls {
         /**
          * The part of a workload certificate's lifetime after which it is renewed (each dataplane's point is spread
-         * over a tenth of that, so certificates issued together do not renew in one burst).
+         * over the last quarter of that, so certificates issued together do not renew in one burst).
          */
         @WithDefault(XdsSettings.DEFAULT_RENEW_FRACTION)
         double renewFraction();

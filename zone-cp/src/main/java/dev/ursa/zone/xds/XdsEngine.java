@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -207,9 +208,13 @@ public final class XdsEngine implements AutoCloseable {
     private void recheckCertificate(DataplaneNode node, Instant at) {
         if (node.certificateCheck != null) node.certificateCheck.cancel(false);
         long delay = Math.max(0, Duration.between(Instant.now(), at).toMillis());
-        node.certificateCheck = certificateTimer.schedule(() -> worker.execute(() -> {
-            if (sessions.get(node.id) == node) configs.renderFull(node);
-        }), delay, TimeUnit.MILLISECONDS);
+        try {
+            node.certificateCheck = certificateTimer.schedule(() -> worker.execute(() -> {
+                if (sessions.get(node.id) == node) configs.renderFull(node);
+            }), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the engine is closing
+        }
     }
 
     /** A node gone for the grace period (worker): its insight, snapshot and self-registered Dataplane go too. */

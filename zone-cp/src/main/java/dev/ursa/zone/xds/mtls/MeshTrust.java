@@ -10,6 +10,7 @@ import dev.ursa.mesh.resources.MeshMtls;
 import dev.ursa.mesh.resources.MeshSpec;
 import dev.ursa.mesh.resources.SecretSpec;
 import dev.ursa.zone.xds.view.MeshInputs;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +34,10 @@ import java.util.Map;
  * trusted until the global retires its Secrets), and the certificates' lifetime. Immutable.
  *
  * @param issuerId a fingerprint of the issuing CA certificate: a workload certificate of another issuer is re-issued
+ * @param caSecret the SDS secret {@code mesh_ca:secret:<mesh>} with the trusted CAs: one object for every node
  */
 public record MeshTrust(String mesh, String backend, MeshCa issuer, String issuerId, List<X509Certificate> trusted,
-                        String trustBundlePem, Duration certificateValidity) {
+                        String trustBundlePem, Duration certificateValidity, Secret caSecret) {
     /** Kuma's default {@code dpCert.rotation.expiration}. */
     public static final Duration DEFAULT_VALIDITY = Duration.ofHours(24);
 
@@ -93,7 +95,7 @@ public record MeshTrust(String mesh, String backend, MeshCa issuer, String issue
                 validity = KumaDuration.parse(enabled.dpCert().rotation().expiration()).value();
             }
             return new Ready(new MeshTrust(inputs.mesh(), enabled.name(), issuer, fingerprint(issuer.certificate()),
-                    new ArrayList<>(trusted.values()), bundle.toString(), validity));
+                    new ArrayList<>(trusted.values()), bundle.toString(), validity, Sds.trustedCas(inputs.mesh(), bundle.toString())));
         } catch (RuntimeException e) {
             return new Unavailable("the CA of mTLS backend \"" + enabled.name() + "\" of mesh \"" + inputs.mesh() + "\" cannot be used: " + e.getMessage());
         }

@@ -34,13 +34,24 @@ public final class Sds {
         return "mesh_ca:secret:" + mesh;
     }
 
-    /** The node's two secrets, sorted by name. */
-    public static List<Secret> secrets(String mesh, WorkloadCertificate cert, MeshTrust trust) {
-        Secret ca = Secret.newBuilder().setName(caSecret(mesh)).setValidationContext(CertificateValidationContext.newBuilder()
-                .setTrustedCa(inline(trust.trustBundlePem()))).build();
-        Secret identity = Secret.newBuilder().setName(identitySecret(mesh)).setTlsCertificate(TlsCertificate.newBuilder()
-                .setCertificateChain(inline(cert.certificatePem())).setPrivateKey(inline(cert.keyPem()))).build();
-        return List.of(identity, ca);
+    /** The node's two secrets, sorted by name (objects built once per certificate and per mesh generation). */
+    public static List<Secret> secrets(WorkloadCertificate cert, MeshTrust trust) {
+        return List.of(cert.secret(), trust.caSecret());
+    }
+
+    /** Their version: the certificate's serial and the trust bundle's issuer and content, without hashing the secrets. */
+    public static String version(WorkloadCertificate cert, MeshTrust trust) {
+        return cert.serial() + "-" + trust.issuerId() + "-" + Integer.toHexString(trust.trustBundlePem().hashCode());
+    }
+
+    static Secret identity(String mesh, String certificatePem, String keyPem) {
+        return Secret.newBuilder().setName(identitySecret(mesh)).setTlsCertificate(TlsCertificate.newBuilder()
+                .setCertificateChain(inline(certificatePem)).setPrivateKey(inline(keyPem))).build();
+    }
+
+    static Secret trustedCas(String mesh, String bundlePem) {
+        return Secret.newBuilder().setName(caSecret(mesh)).setValidationContext(CertificateValidationContext.newBuilder()
+                .setTrustedCa(inline(bundlePem))).build();
     }
 
     private static DataSource inline(String pem) {

@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Issues and renews dataplanes' certificates. A node keeps its certificate until a fraction of its lifetime has passed
- * (each node's point spread over a tenth of the lifetime, so certificates issued together do not renew together), its
+ * (each node's point spread over a fifth of the lifetime, so certificates issued together do not renew together), its
  * identity changes, or its mesh switched CA. On a switch the new CA is first only trusted: nodes keep certificates of the
  * old CA for {@code trustPropagation}, long enough for every node (of every zone) to trust the new CA before anyone
  * presents a certificate of it; then they are re-issued. Keys are generated here and live only in memory.
@@ -26,8 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Threads: used on the xDS worker only.
  */
 public final class WorkloadCertificates {
-    /** The part of the renewal fraction over which nodes are spread. */
-    private static final double SPREAD = 0.1;
+    /** The part of the renewal fraction over which nodes are spread (0.8: renewals between 60% and 80% of the lifetime). */
+    private static final double SPREAD = 0.25;
 
     private final Clock clock;
     private final double renewFraction;
@@ -84,6 +84,7 @@ public final class WorkloadCertificates {
         Instant renewAt = now.plusMillis((long) (lifetime.toMillis() * fraction));
         issueTime.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         issued.increment();
-        return new WorkloadCertificate(uris, Pem.certificate(cert), Pem.privateKey(pair.getPrivate()), trust.issuerId(), notAfter, renewAt);
+        return new WorkloadCertificate(uris, cert.getSerialNumber().toString(16), trust.issuerId(), notAfter, renewAt,
+                Sds.identity(trust.mesh(), Pem.certificate(cert), Pem.privateKey(pair.getPrivate())));
     }
 }
