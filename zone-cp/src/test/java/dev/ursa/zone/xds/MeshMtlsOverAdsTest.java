@@ -3,7 +3,8 @@ package dev.ursa.zone.xds;
 import com.google.protobuf.Any;
 import dev.ursa.cp.pki.MeshCa;
 import dev.ursa.mesh.store.InMemoryStore;
-import dev.ursa.zone.xds.MeshTlsPeers.Material;
+import dev.ursa.testsupport.TlsPeers;
+import dev.ursa.testsupport.TlsPeers.Material;
 import dev.ursa.zone.xds.mtls.Sds;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -93,11 +94,11 @@ class MeshMtlsOverAdsTest {
         DownstreamTlsContext downstream = backend.downstreamTls();
         assertThat(downstream.getRequireClientCertificate().getValue()).isTrue();
 
-        try (MeshTlsPeers.Server srv = new MeshTlsPeers.Server(server)) {
+        try (TlsPeers.Server srv = new TlsPeers.Server(server)) {
             assertThat(MeshTlsPeers.call(client, srv.address(), san, "hello")).isEqualTo("spiffe://default/backend hello");
             assertThat(srv.clients).singleElement().satisfies(c -> assertThat(c).contains("spiffe://default/web"));
             // The client's check fails on a server that is not backend: frontend's certificate is of the mesh, not of backend.
-            try (MeshTlsPeers.Server impostor = new MeshTlsPeers.Server(sidecar("frontend-1").material())) {
+            try (TlsPeers.Server impostor = new TlsPeers.Server(sidecar("frontend-1").material())) {
                 assertThatThrownBy(() -> MeshTlsPeers.call(client, impostor.address(), san, "hello"))
                         .hasMessageContaining("does not match");
             }
@@ -113,8 +114,8 @@ class MeshMtlsOverAdsTest {
         MeshCa otherCa = MeshCa.generate("other", 2048, Duration.ofDays(30), Instant.now());
         KeyPair pair = MeshCa.workloadKeyPair();
         X509Certificate foreign = otherCa.issue(pair.getPublic(), List.of("spiffe://default/web"), Duration.ofHours(1), Instant.now());
-        Material outsider = new Material(foreign, dev.ursa.cp.pki.Pem.privateKey(pair.getPrivate()), List.of(otherCa.certificate(), server.trusted().get(0)));
-        try (MeshTlsPeers.Server srv = new MeshTlsPeers.Server(server)) {
+        Material outsider = new Material(foreign, pair.getPrivate(), List.of(otherCa.certificate(), server.trusted().get(0)));
+        try (TlsPeers.Server srv = new TlsPeers.Server(server)) {
             StringMatcher any = StringMatcher.newBuilder().setPrefix("spiffe://default/").build();
             assertThatThrownBy(() -> MeshTlsPeers.call(outsider, srv.address(), any, "hello")).isInstanceOf(IOException.class);
             assertThat(srv.clients).isEmpty();
@@ -174,7 +175,7 @@ class MeshMtlsOverAdsTest {
         // A loop of calls, each with the material each side holds at that moment (as two Envoys would).
         Thread caller = Thread.ofVirtual().start(() -> {
             while (!stop.get()) {
-                try (MeshTlsPeers.Server srv = new MeshTlsPeers.Server(backend.material())) {
+                try (TlsPeers.Server srv = new TlsPeers.Server(backend.material())) {
                     MeshTlsPeers.call(web.material(), srv.address(), san, "x");
                     ok.incrementAndGet();
                 } catch (IOException | RuntimeException e) {
@@ -325,7 +326,7 @@ class MeshMtlsOverAdsTest {
 
         Material material() {
             try {
-                return Material.of(await(MeshTlsPeers.SDS));
+                return MeshTlsPeers.material(await(MeshTlsPeers.SDS));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
