@@ -38,7 +38,7 @@ public final class KdsTypes {
         return ResourceTypes.byName(typeUrl.substring(TYPE_URL_PREFIX.length()));
     }
 
-    /** Global to zone, in apply order: meshes first, so a policy never arrives before its mesh. */
+    /** Global to zone, in apply order: meshes first, so a policy or Secret never arrives before its mesh. */
     public static List<ResourceType> globalToZone() {
         return globalToZone(ResourceTypes.registry());
     }
@@ -47,6 +47,7 @@ public final class KdsTypes {
     public static List<ResourceType> globalToZone(TypeRegistry types) {
         List<ResourceType> out = new ArrayList<>();
         out.add(ResourceTypes.MESH);
+        out.add(ResourceTypes.SECRET); // mesh CAs: zones issue workload certificates from them
         out.add(ResourceTypes.TOKEN_TRUST);
         out.addAll(policies(types, Owner.GLOBAL));
         out.add(ResourceTypes.ZONE_INGRESS);

@@ -30,7 +30,7 @@ class KdsTypesTest {
 
     @Test
     void thisBuildsPoliciesTravelFromTheGlobalAfterMeshesInRegistrationOrder() {
-        List<ResourceType> expected = new ArrayList<>(List.of(ResourceTypes.MESH, ResourceTypes.TOKEN_TRUST));
+        List<ResourceType> expected = new ArrayList<>(List.of(ResourceTypes.MESH, ResourceTypes.SECRET, ResourceTypes.TOKEN_TRUST));
         expected.addAll(ResourceTypes.policies());
         expected.add(ResourceTypes.ZONE_INGRESS);
         assertThat(KdsTypes.globalToZone()).containsExactlyElementsOf(expected);

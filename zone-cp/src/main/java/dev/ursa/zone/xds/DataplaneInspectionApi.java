@@ -13,6 +13,7 @@ import dev.ursa.mesh.matching.MergedConf;
 import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.validation.Violation;
+import dev.ursa.zone.xds.mtls.WorkloadCertificate;
 import dev.ursa.zone.xds.render.RenderFailure;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.DataplaneView;
@@ -63,6 +64,16 @@ public class DataplaneInspectionApi {
         versions.put("routes", res.routesVersion());
         versions.put("clusters", res.clustersVersion());
         versions.put("endpoints", res.endpointsVersion());
+        if (r.certificate() != null) {
+            // What it holds, never the key: the certificate itself comes over SDS only.
+            WorkloadCertificate c = r.certificate();
+            ObjectNode cert = body.putObject("certificate");
+            c.uris().forEach(cert.putArray("uris")::add);
+            cert.put("serial", c.serial());
+            cert.put("issuer", c.issuerId());
+            cert.put("notAfter", c.notAfter().toString());
+            cert.put("renewAt", c.renewAt().toString());
+        }
         body.set("listeners", array(res.listeners()));
         body.set("routes", array(res.routes()));
         body.set("clusters", array(res.clusters()));

@@ -4,6 +4,7 @@ import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.RenderFailure;
+import dev.ursa.zone.xds.mtls.WorkloadCertificate;
 import dev.ursa.zone.xds.mtls.WorkloadCertificates;
 import dev.ursa.zone.xds.render.Renderer;
 import dev.ursa.zone.xds.render.XdsResources;
@@ -176,25 +177,27 @@ public final class XdsEngine implements AutoCloseable {
     public Optional<Rendered> inspect(NodeId id, Flavour flavour) {
         return Optional.ofNullable(worker.call(() -> {
             DataplaneNode st = sessions.get(id);
-            if (st != null && st.resources != null) return new Rendered(st.view, st.resources, true, st.renderFailure);
+            if (st != null && st.resources != null) return new Rendered(st.view, st.resources, true, st.renderFailure, st.certificate);
             MeshState ms = mirror.mesh(id.mesh());
             Resource dp = ms == null ? null : ms.inputs.dataplanes().get(id.name());
             if (dp == null) return null;
             try {
                 DataplaneView view = ViewBuilder.build(id, flavour, dp, true, ms.inputs, ms.index);
-                return new Rendered(view, renderer.render(view, ms.index), false, null);
+                return new Rendered(view, renderer.render(view, ms.index), false, null, null);
             } catch (RuntimeException e) {
-                return new Rendered(null, null, false, RenderFailure.of(e, dp, Instant.now()));
+                return new Rendered(null, null, false, RenderFailure.of(e, dp, Instant.now()), null);
             }
         }));
     }
 
     /**
      * A dataplane's view and config; {@code connected} false when rendered on request for a node not connected.
+     * {@code certificate}: the one it holds (mTLS meshes, connected nodes), else null.
      * {@code failure} is set when its config cannot be computed now: view and resources are then its last good ones
      * (null when it never had any).
      */
-    public record Rendered(DataplaneView view, XdsResources resources, boolean connected, RenderFailure failure) {
+    public record Rendered(DataplaneView view, XdsResources resources, boolean connected, RenderFailure failure,
+                           WorkloadCertificate certificate) {
     }
 
     // ---- wiring

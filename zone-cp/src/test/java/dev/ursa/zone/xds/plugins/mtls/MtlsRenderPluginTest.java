@@ -26,7 +26,8 @@ class MtlsRenderPluginTest {
     }
 
     // permissive, Envoy: both inbounds have the tls_inspector listener filter and two chains: raw_buffer (plaintext)
-    // and tls (with the DownstreamTlsContext); the same filters in both.
+    // and tls (with the DownstreamTlsContext); the same filters in both, so web's RBAC (frontend only, by identity)
+    // refuses plaintext clients too. Outbound clusters as in strict (mTLS does not depend on the inbound mode).
     @Test
     void permissive_envoy() throws Exception {
         Golden.check(getClass(), "permissive", Flavour.ENVOY);
