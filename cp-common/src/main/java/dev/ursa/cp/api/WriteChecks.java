@@ -1,0 +1,69 @@
+package dev.ursa.cp.api;
+
+import dev.ursa.cp.mtls.CaBackendsValidator;
+import dev.ursa.cp.mtls.SnapshotLoader;
+import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.model.ResourceKey;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.resources.MeshSpec;
+import dev.ursa.mesh.resources.SecretSpec;
+import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.mesh.validation.Violation;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The checks of a REST write that need other stored resources or the resource's name (Kuma runs them in its resource
+ * managers, on writes only, never on what KDS delivers): a Mesh's CA backends ({@link CaBackendsValidator}, with the
+ * Secrets its provided backends name). Run by {@link ResourceService} after the document itself is valid, before the
+ * store is written; the one place for such checks. Stateless.
+ */
+@ApplicationScoped
+public class WriteChecks {
+    private final ResourceStore store;
+    private final CaBackendsValidator caBackends = CaBackendsValidator.builtIn();
+
+    public WriteChecks(ResourceStore store) {
+        this.store = store;
+    }
+
+    /** Every violation of {@code resource} against the stored state; empty when the write may go ahead. */
+    public CompletionStage<List<Violation>> check(Resource resource) {
+        if (resource.type() == ResourceTypes.MESH) return mesh(resource);
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    private CompletionStage<List<Violation>> mesh(Resource resource) {
+        MeshSpec spec = resource.spec(MeshSpec.class);
+        String mesh = resource.meta().name();
+        if (spec.mtls() == null) return CompletableFuture.completedFuture(List.of());
+        List<CompletableFuture<Optional<Resource>>> reads = new ArrayList<>();
+        for (String name : CaBackendsValidator.secretsReferenced(spec.mtls())) {
+            reads.add(store.get(ResourceKey.of(ResourceTypes.SECRET, mesh, name)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, byte[]> secrets = new HashMap<>();
+            for (CompletableFuture<Optional<Resource>> read : reads) {
+                read.join().ifPresent(s -> secrets.put(s.meta().name(), data(s)));
+            }
+            return caBackends.validate(mesh, spec.mtls(), new SnapshotLoader(secrets));
+        });
+    }
+
+    private static byte[] data(Resource secret) {
+        String data = secret.spec(SecretSpec.class).data();
+        try {
+            return data == null ? new byte[0] : Base64.getDecoder().decode(data);
+        } catch (IllegalArgumentException e) {
+            return new byte[0]; // stored before Secrets were validated: as good as empty, and reported as no PEM data
+        }
+    }
+}
