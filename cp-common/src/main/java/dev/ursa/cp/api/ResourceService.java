@@ -78,7 +78,11 @@ public class ResourceService {
         if (refusal.isPresent()) {
             return CompletableFuture.failedFuture(new WriteRefusedException(refusal.get()));
         }
-        return store.delete(ResourceKey.of(type, mesh, name), precondition);
+        ResourceKey key = ResourceKey.of(type, mesh, name);
+        return checks.checkDelete(key).thenCompose(violations -> {
+            if (!violations.isEmpty()) throw new ValidationException("Resource is in use", violations);
+            return store.delete(key, precondition);
+        });
     }
 
     private Optional<String> refusal(ResourceType type) {

@@ -12,7 +12,6 @@ import dev.ursa.mesh.validation.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * The checks of a REST write that need other stored resources or the resource's name (Kuma runs them in its resource
  * managers, on writes only, never on what KDS delivers): a Mesh's CA backends ({@link CaBackendsValidator}, with the
- * Secrets its provided backends name). Run by {@link ResourceService} after the document itself is valid, before the
+ * Secrets its provided backends name), and that a Secret in use by a CA backend is not deleted. Run by {@link ResourceService} after the document itself is valid, before the
  * store is written; the one place for such checks. Stateless.
  */
 @ApplicationScoped
@@ -39,6 +38,25 @@ public class WriteChecks {
     public CompletionStage<List<Violation>> check(Resource resource) {
         if (resource.type() == ResourceTypes.MESH) return mesh(resource);
         return CompletableFuture.completedFuture(List.of());
+    }
+
+    /**
+     * Every reason not to delete {@code key}: Kuma's Secret {@code ValidateDelete}, a Secret the mesh's CA backends use
+     * stays (delete or change the backend first). Empty when the delete may go ahead.
+     */
+    public CompletionStage<List<Violation>> checkDelete(ResourceKey key) {
+        if (!key.type().equals(ResourceTypes.SECRET.name())) return CompletableFuture.completedFuture(List.of());
+        return store.get(ResourceKey.of(ResourceTypes.MESH, "", key.mesh())).thenApply(found -> {
+            List<Violation> out = new ArrayList<>();
+            found.map(m -> m.spec(MeshSpec.class).mtls()).ifPresent(mtls -> mtls.backendsOrEmpty().forEach(backend -> {
+                if (CaBackendsValidator.usedSecrets(key.mesh(), backend).contains(key.name())) {
+                    out.add(new Violation("name", "The secret \"" + key.name() + "\" that you are trying to remove is currently in use in Mesh \""
+                            + key.mesh() + "\" in mTLS backend \"" + backend.name() + "\". Please remove the reference from the \""
+                            + backend.name() + "\" backend before removing the secret."));
+                }
+            }));
+            return out;
+        });
     }
 
     private CompletionStage<List<Violation>> mesh(Resource resource) {
@@ -59,9 +77,8 @@ public class WriteChecks {
     }
 
     private static byte[] data(Resource secret) {
-        String data = secret.spec(SecretSpec.class).data();
         try {
-            return data == null ? new byte[0] : Base64.getDecoder().decode(data);
+            return secret.spec(SecretSpec.class).bytes();
         } catch (IllegalArgumentException e) {
             return new byte[0]; // stored before Secrets were validated: as good as empty, and reported as no PEM data
         }

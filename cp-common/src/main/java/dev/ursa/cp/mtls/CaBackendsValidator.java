@@ -1,5 +1,6 @@
 package dev.ursa.cp.mtls;
 
+import dev.ursa.mesh.resources.CaSecrets;
 import dev.ursa.mesh.resources.MeshMtls;
 import dev.ursa.mesh.validation.Violation;
 
@@ -54,5 +55,13 @@ public final class CaBackendsValidator {
                 .flatMap(b -> ProvidedCaBackend.secretsOf(b).stream())
                 .distinct()
                 .toList();
+    }
+
+    /** Kuma's {@code ca.Manager.UsedSecrets}: the Secrets of {@code mesh} a backend reads its CA from. */
+    public static List<String> usedSecrets(String mesh, MeshMtls.Backend backend) {
+        String name = backend.name() == null ? "" : backend.name();
+        if (MeshMtls.BUILTIN.equals(backend.type())) return List.of(CaSecrets.builtinCert(mesh, name), CaSecrets.builtinKey(mesh, name));
+        if (MeshMtls.PROVIDED.equals(backend.type())) return ProvidedCaBackend.secretsOf(backend);
+        return List.of();
     }
 }
