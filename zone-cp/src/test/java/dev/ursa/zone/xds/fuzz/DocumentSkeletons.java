@@ -60,6 +60,7 @@ public final class DocumentSkeletons {
             case "MeshHealthCheck" -> policy(type, r, meshHealthCheck(r));
             case "MeshCircuitBreaker" -> policy(type, r, meshCircuitBreaker(r));
             case "MeshHTTPRoute" -> policy(type, r, meshHttpRoute(r));
+            case "MeshTLS" -> policy(type, r, meshTls(r));
             default -> throw new IllegalArgumentException("no skeleton for " + type.name() + ": add one to " + DocumentSkeletons.class.getSimpleName());
         };
     }
@@ -348,6 +349,21 @@ public final class DocumentSkeletons {
                 return obj("default", d);
             }));
         }
+        return spec;
+    }
+
+    static ObjectNode meshTls(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "Dataplane"), true);
+        boolean mesh = top == null || top.get("kind").asText().equals("Mesh");
+        java.util.function.Supplier<ObjectNode> conf = () -> {
+            ObjectNode d = obj("mode", r.chance(0.8) ? r.pick("Strict", "Permissive") : null);
+            if (mesh && r.chance(0.5)) d.set("tlsVersion", obj("min", r.pick("TLSAuto", "TLS12"), "max", r.pick("TLSAuto", "TLS13")));
+            if (mesh && r.chance(0.4)) d.set("tlsCiphers", arr("ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305"));
+            return d;
+        };
+        ObjectNode spec = obj("targetRef", top);
+        if (r.chance(0.7)) spec.set("rules", some(r, 2, () -> obj("default", conf.get())));
+        else spec.set("from", some(r, 2, () -> obj("targetRef", obj("kind", "Mesh"), "default", conf.get())));
         return spec;
     }
 
