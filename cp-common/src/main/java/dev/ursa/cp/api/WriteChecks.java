@@ -6,7 +6,10 @@ import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceKey;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.resources.MeshSpec;
+import dev.ursa.mesh.policy.common.TargetRefKind;
+import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec;
 import dev.ursa.mesh.resources.SecretSpec;
+import dev.ursa.mesh.validation.FieldPath;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.validation.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,8 +25,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * The checks of a REST write that need other stored resources or the resource's name (Kuma runs them in its resource
  * managers, on writes only, never on what KDS delivers): a Mesh's CA backends ({@link CaBackendsValidator}, with the
- * Secrets its provided backends name), and that a Secret in use by a CA backend is not deleted. Run by {@link ResourceService} after the document itself is valid, before the
- * store is written; the one place for such checks. Stateless.
+ * Secrets its provided backends name), a MeshTrafficPermission matching clients by identity only in a mesh with mTLS,
+ * and that a Secret in use by a CA backend is not deleted. Run by {@link ResourceService} after the document itself is
+ * valid, before the store is written; the one place for such checks. Stateless.
  */
 @ApplicationScoped
 public class WriteChecks {
@@ -37,6 +41,7 @@ public class WriteChecks {
     /** Every violation of {@code resource} against the stored state; empty when the write may go ahead. */
     public CompletionStage<List<Violation>> check(Resource resource) {
         if (resource.type() == ResourceTypes.MESH) return mesh(resource);
+        if (resource.type() == ResourceTypes.MESH_TRAFFIC_PERMISSION) return trafficPermission(resource);
         return CompletableFuture.completedFuture(List.of());
     }
 
@@ -73,6 +78,32 @@ public class WriteChecks {
                 read.join().ifPresent(s -> secrets.put(s.meta().name(), data(s)));
             }
             return caBackends.validate(mesh, spec.mtls(), new SnapshotLoader(secrets));
+        });
+    }
+
+    /**
+     * A MeshTrafficPermission that tells clients apart (a {@code from} item of a kind other than Mesh, or SPIFFE ID
+     * {@code rules}) needs mTLS on its mesh: a client's identity is its mesh certificate, and without one every item
+     * but {@code kind: Mesh} would silently match nobody. Ursa refuses it (Kuma accepts it and matches nothing).
+     */
+    private CompletionStage<List<Violation>> trafficPermission(Resource resource) {
+        MeshTrafficPermissionSpec spec = resource.spec(MeshTrafficPermissionSpec.class);
+        List<FieldPath> byIdentity = new ArrayList<>();
+        for (int i = 0; i < spec.from().size(); i++) {
+            var ref = spec.from().get(i).targetRef();
+            if (ref != null && ref.kind() != null && ref.kind() != TargetRefKind.Mesh) {
+                byIdentity.add(FieldPath.of("spec").field("from").index(i).field("targetRef").field("kind"));
+            }
+        }
+        if (!spec.rulesOrEmpty().isEmpty()) byIdentity.add(FieldPath.of("spec").field("rules"));
+        if (byIdentity.isEmpty()) return CompletableFuture.completedFuture(List.of());
+        String mesh = resource.meta().mesh();
+        return store.get(ResourceKey.of(ResourceTypes.MESH, "", mesh)).thenApply(found -> {
+            boolean mtls = found.flatMap(m -> m.spec(MeshSpec.class).enabledMtls()).isPresent();
+            if (mtls) return List.of();
+            String why = "matching clients by identity needs mTLS on mesh \"" + mesh + "\" (a client's identity is its mesh certificate): "
+                    + "set mtls.enabledBackend on the Mesh first, or match every client with kind Mesh";
+            return byIdentity.stream().map(p -> new Violation(p.value(), why)).toList();
         });
     }
 
