@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GlobalAdminApiTest extends AdminApiContract {
     @Override
     protected List<ResourceType> writableTypes() {
-        List<ResourceType> types = new ArrayList<>(List.of(ResourceTypes.MESH, ResourceTypes.ZONE));
+        List<ResourceType> types = new ArrayList<>(List.of(ResourceTypes.MESH, ResourceTypes.ZONE, ResourceTypes.SECRET));
         types.addAll(ResourceTypes.policies());
         return types;
     }

@@ -24,7 +24,9 @@ class PolicyFixturesApiTest {
     @BeforeEach
     void meshExists() {
         RestAssuredYaml.enable();
-        given().contentType("application/yaml").body("type: Mesh\nname: default\n").put("/meshes/default");
+        // mTLS on: fixtures of MeshTrafficPermission match clients by identity, which needs it (MeshTrafficPermissionMtlsTest).
+        given().contentType("application/yaml").body("type: Mesh\nname: default\nmtls:\n  enabledBackend: ca-1\n  backends:\n"
+                + "  - name: ca-1\n    type: builtin\n").put("/meshes/default");
     }
 
     /**

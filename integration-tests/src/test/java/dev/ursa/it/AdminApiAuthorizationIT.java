@@ -121,12 +121,16 @@ class AdminApiAuthorizationIT {
         return cps.get(cp).baseUrl();
     }
 
+    static final String SECRET = "/meshes/default/secrets/s1";
+    static final String SECRET_YAML = "type: Secret\nmesh: default\nname: s1\ndata: %s\n";
+
     void fixtures() throws Exception {
         for (Cp cp : Cp.values()) {
             put(cp, "/meshes/default", "type: Mesh\nname: default\n");
             put(cp, "/meshes/default/meshtimeouts/t1", T1.formatted("20s"));
         }
         put(Cp.GLOBAL, "/zones/z1", "type: Zone\nname: z1\nenabled: true\n");
+        put(Cp.GLOBAL, SECRET, SECRET_YAML.formatted("c2VjcmV0"));
         put(Cp.ZONE, "/meshes/default/dataplanes/dp-1", DP1.formatted("no"));
     }
 
@@ -189,6 +193,11 @@ class AdminApiAuthorizationIT {
         calls.add(new Call(Cp.GLOBAL, "DELETE", t1, null, Needs.ADMIN, resource(Cp.GLOBAL, t1)));
         calls.add(new Call(Cp.GLOBAL, "PUT", "/zones/z1", "type: Zone\nname: z1\nenabled: false\n", Needs.ADMIN, resource(Cp.GLOBAL, "/zones/z1")));
         calls.add(new Call(Cp.GLOBAL, "DELETE", "/zones/z1", null, Needs.ADMIN, resource(Cp.GLOBAL, "/zones/z1")));
+        // Mesh Secrets: read by readonly callers with the data redacted (MeshSecretsApiTest), written by admins only.
+        calls.add(new Call(Cp.GLOBAL, "GET", "/meshes/default/secrets", null, Needs.READ, null));
+        calls.add(new Call(Cp.GLOBAL, "GET", SECRET, null, Needs.READ, null));
+        calls.add(new Call(Cp.GLOBAL, "PUT", SECRET, SECRET_YAML.formatted("Y2hhbmdlZA=="), Needs.ADMIN, resource(Cp.GLOBAL, SECRET)));
+        calls.add(new Call(Cp.GLOBAL, "DELETE", SECRET, null, Needs.ADMIN, resource(Cp.GLOBAL, SECRET)));
         calls.add(new Call(Cp.GLOBAL, "PUT", "/meshes/matrix-new", "type: Mesh\nname: matrix-new\n", Needs.ADMIN, resource(Cp.GLOBAL, "/meshes/matrix-new")));
         calls.add(new Call(Cp.GLOBAL, "POST", "/tokens/zone", "{\"zone\":\"zone-matrix\",\"validFor\":\"1h\"}", Needs.ADMIN, null));
         calls.add(new Call(Cp.GLOBAL, "POST", "/tokens/zone/revocations", "{\"id\":\"" + UUID.randomUUID() + "\"}", Needs.ADMIN, null));

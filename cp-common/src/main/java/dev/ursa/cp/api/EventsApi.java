@@ -41,7 +41,7 @@ public class EventsApi {
     public Multi<Event> events() {
         return Multi.createFrom().<Event>emitter(emitter -> {
             AutoCloseable subscription = store.changes().subscribe(e -> {
-                if (ResourceTypes.isPublic(e.key().type())) emitter.emit(Event.of(e)); // never internal secrets
+                if (ResourceTypes.isExportable(e.key().type())) emitter.emit(Event.of(e)); // never secrets
             });
             emitter.onTermination(() -> {
                 try {

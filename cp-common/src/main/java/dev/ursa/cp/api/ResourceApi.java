@@ -3,11 +3,13 @@ package dev.ursa.cp.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ursa.cp.api.auth.CurrentCaller;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.model.SensitiveSpec;
 import dev.ursa.mesh.store.ListQuery;
 import dev.ursa.mesh.store.Page;
 import dev.ursa.mesh.store.Precondition;
@@ -30,7 +32,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Kuma's universal REST API over the store: {@code /meshes/{name}}, {@code /meshes/{mesh}/{plural}/{name}} and
- * {@code /{plural}/{name}} for types outside meshes. JSON or YAML in and out; versions as ETag / If-Match.
+ * {@code /{plural}/{name}} for types outside meshes. JSON or YAML in and out; versions as ETag / If-Match. Sensitive
+ * types (Secrets) are read by non-admin callers with their data redacted.
  */
 @Path("/")
 public class ResourceApi {
@@ -38,9 +41,11 @@ public class ResourceApi {
     private static final String LABEL_FILTER = "filter[labels.";
 
     private final ResourceService service;
+    private final CurrentCaller caller;
 
-    public ResourceApi(ResourceService service) {
+    public ResourceApi(ResourceService service, CurrentCaller caller) {
         this.service = service;
+        this.caller = caller;
     }
 
     // ---- meshes
@@ -131,9 +136,10 @@ public class ResourceApi {
 
     private CompletionStage<Response> get(ResourceType type, String mesh, String name, HttpHeaders headers) {
         Format out = Formats.ofAccept(headers.getHeaderString(HttpHeaders.ACCEPT));
+        boolean redact = redactFor(type);
         return service.get(type, mesh, name).thenApply(found -> {
             Resource r = found.orElseThrow(() -> new StoreException.NotFound(dev.ursa.mesh.model.ResourceKey.of(type, mesh, name)));
-            return Response.ok(ResourceCodec.write(ResourceCodec.encode(r), out), Formats.mediaType(out))
+            return Response.ok(ResourceCodec.write(encode(r, redact), out), Formats.mediaType(out))
                     .tag(Long.toString(r.meta().version()))
                     .build();
         });
@@ -173,11 +179,12 @@ public class ResourceApi {
             }
         });
         ListQuery query = new ListQuery(type, mesh, labels, offset, size);
+        boolean redact = redactFor(type);
         return service.list(query).thenApply(page -> {
             ObjectNode body = JsonNodeFactory.instance.objectNode();
             body.put("total", page.total());
             ArrayNode items = body.putArray("items");
-            page.items().forEach(r -> items.add(ResourceCodec.encode(r)));
+            page.items().forEach(r -> items.add(encode(r, redact)));
             // By size, not by items: the store leaves out rows it cannot decode, and the next page must not repeat any.
             long nextOffset = (long) offset + size;
             if (nextOffset < page.total()) {
@@ -190,6 +197,16 @@ public class ResourceApi {
             }
             return Response.ok(ResourceCodec.write(body, out), Formats.mediaType(out)).build();
         });
+    }
+
+    /** Secrets are shown in clear to admins only; decided on the request's thread, where its caller is known. */
+    private boolean redactFor(ResourceType type) {
+        return type.sensitive() && !caller.get().isAdmin();
+    }
+
+    private static ObjectNode encode(Resource r, boolean redact) {
+        if (redact && r.spec() instanceof SensitiveSpec secret) return ResourceCodec.encode(new Resource(r.type(), r.meta(), secret.redacted()));
+        return ResourceCodec.encode(r);
     }
 
     private static Precondition precondition(HttpHeaders headers) {

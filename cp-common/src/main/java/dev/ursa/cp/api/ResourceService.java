@@ -27,8 +27,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The admin API's rules, apart from HTTP: who may write what, path/body consistency, validation. Every refusal
- * happens before the store is touched, so a refused request changes nothing.
+ * The admin API's rules, apart from HTTP: who may write what, path/body consistency, validation (the document's own,
+ * then {@link WriteChecks} against the stored state). Every refusal happens before the store is written, so a refused
+ * request changes nothing.
  */
 @ApplicationScoped
 public class ResourceService {
@@ -37,10 +38,12 @@ public class ResourceService {
 
     private final ResourceStore store;
     private final ControlPlaneRole role;
+    private final WriteChecks checks;
 
-    public ResourceService(ResourceStore store, ControlPlaneRole role) {
+    public ResourceService(ResourceStore store, ControlPlaneRole role, WriteChecks checks) {
         this.store = store;
         this.role = role;
+        this.checks = checks;
     }
 
     public CompletionStage<Optional<Resource>> get(ResourceType type, String mesh, String name) {
@@ -61,7 +64,10 @@ public class ResourceService {
     public CompletionStage<Written> put(ResourceType type, String mesh, String name, byte[] body, Format format, Precondition precondition) {
         try {
             Accepted accepted = accept(type, mesh, name, body, format);
-            return store.put(accepted.resource(), precondition).thenApply(r -> new Written(r, accepted.warnings()));
+            return checks.check(accepted.resource()).thenCompose(violations -> {
+                if (!violations.isEmpty()) throw new ValidationException("Resource is not valid", violations);
+                return store.put(accepted.resource(), precondition);
+            }).thenApply(r -> new Written(r, accepted.warnings()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -72,7 +78,11 @@ public class ResourceService {
         if (refusal.isPresent()) {
             return CompletableFuture.failedFuture(new WriteRefusedException(refusal.get()));
         }
-        return store.delete(ResourceKey.of(type, mesh, name), precondition);
+        ResourceKey key = ResourceKey.of(type, mesh, name);
+        return checks.checkDelete(key).thenCompose(violations -> {
+            if (!violations.isEmpty()) throw new ValidationException("Resource is in use", violations);
+            return store.delete(key, precondition);
+        });
     }
 
     private Optional<String> refusal(ResourceType type) {

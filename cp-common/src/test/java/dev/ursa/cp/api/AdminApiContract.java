@@ -43,8 +43,11 @@ public abstract class AdminApiContract {
                 given().delete(path + "/" + name).then().statusCode(200);
             }
         }
-        put(ResourceTypes.MESH, "/meshes/default", "type: Mesh\nname: default\n", YAML).then().statusCode(201);
+        put(ResourceTypes.MESH, "/meshes/default", MESH_WITH_MTLS, YAML).then().statusCode(201);
     }
+
+    /** Mesh {@code default} with mTLS on: the MeshTrafficPermission sample matches clients by identity, which needs it. */
+    protected static final String MESH_WITH_MTLS = "type: Mesh\nname: default\nmtls:\n  enabledBackend: ca-1\n  backends:\n  - name: ca-1\n    type: builtin\n";
 
     // ---------------------------------------------------------------- round trips
 

@@ -100,7 +100,7 @@ public final class KafkaEventPublisher implements AutoCloseable {
 
     /** Store feed listener: never blocks. */
     public void onChange(ChangeEvent change) {
-        if (!ResourceTypes.isPublic(change.key().type())) return; // internal secrets never leave the control plane
+        if (!ResourceTypes.isExportable(change.key().type())) return; // secrets never leave the control plane
         enqueue(new StoreChange(change));
     }
 

@@ -30,14 +30,16 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Internal secrets (token signing keys, revocation lists, the KDS CA key) never leave through the Kafka export or
- * {@code GET /events}, also when they are created or changed after the exporter started; what zones need of them (the
+ * Internal secrets (token signing keys, revocation lists, the KDS CA key) and mesh Secrets (sensitive: synced to zones,
+ * never exported) never leave through the Kafka export or {@code GET /events}, also when they are created or changed after the exporter started; what zones need of them (the
  * published TokenTrust: public keys, revoked ids) does.
  */
 @QuarkusTest
 @TestProfile(KafkaEventsProfile.class)
 class SecretsNeverExportedIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final String MESH_SECRET_DATA = "bWVzaC1zZWNyZXQtb25l"; // "mesh-secret-one"
+    private static final String MESH_SECRET_DATA_2 = "bWVzaC1zZWNyZXQtdHdv"; // "mesh-secret-two"
     private static final List<String> PRIVATE_JWK_PARAMS = List.of("d", "p", "q", "dp", "dq", "qi");
 
     @InjectBroker
@@ -78,6 +80,13 @@ class SecretsNeverExportedIT {
                 .then().statusCode(200).extract().asString();
         given().contentType(ContentType.JSON).body("{\"token\":\"" + token + "\"}").post("/tokens/zone/revocations").then().statusCode(204);
         given().get("/kds/ca.pem").then().statusCode(200);
+        // A mesh Secret: synced to zones, but never a change event (created, changed and deleted here).
+        given().contentType(ContentType.JSON).body("{\"type\":\"Mesh\",\"name\":\"sec-mesh\"}").put("/meshes/sec-mesh").then().statusCode(201);
+        for (String data : List.of(MESH_SECRET_DATA, MESH_SECRET_DATA_2)) {
+            given().contentType(ContentType.JSON).body("{\"type\":\"Secret\",\"mesh\":\"sec-mesh\",\"name\":\"ca-cert\",\"data\":\"" + data + "\"}")
+                    .put("/meshes/sec-mesh/secrets/ca-cert").then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        }
+        given().delete("/meshes/sec-mesh/secrets/ca-cert").then().statusCode(200);
         given().contentType(ContentType.JSON).body("{\"type\":\"Mesh\",\"name\":\"sec-marker\"}").put("/meshes/sec-marker").then().statusCode(201);
 
         List<Event> exported;
@@ -101,6 +110,11 @@ class SecretsNeverExportedIT {
         assertThat(exported).anyMatch(e -> e.key().equals("TokenTrust//zone-tokens") && e.value().path("spec").path("revoked").size() > 0);
         assertThat(exported).noneMatch(e -> e.value().toString().contains(userKid));
         assertThat(feed).noneMatch(l -> l.contains("GlobalSecret"));
+        assertThat(exported).noneMatch(e -> e.text("type").equals("Secret") || e.key().startsWith("Secret/"));
+        assertThat(exported).allMatch(e -> !e.value().toString().contains(MESH_SECRET_DATA) && !e.value().toString().contains(MESH_SECRET_DATA_2));
+        assertThat(feed).noneMatch(l -> l.contains("\"Secret\"") || l.contains("ca-cert") || l.contains(MESH_SECRET_DATA));
+        // The Mesh around it did leave: the filter is by type, not by mesh.
+        assertThat(exported).anyMatch(e -> e.key().equals("Mesh//sec-mesh"));
         assertThat(feed).anyMatch(l -> l.contains("TokenTrust"));
     }
 

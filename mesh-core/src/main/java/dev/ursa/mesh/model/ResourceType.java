@@ -35,6 +35,11 @@ public record ResourceType(
         return new ResourceType(name, plural, Scope.MESH, Layout.NESTED, Owner.GLOBAL, true, spec, validator);
     }
 
+    /** Holds secret material ({@link SensitiveSpec}): synced, but never exported as a change event, redacted for non-admins. */
+    public boolean sensitive() {
+        return SensitiveSpec.class.isAssignableFrom(specClass);
+    }
+
     public boolean meshScoped() {
         return scope == Scope.MESH;
     }

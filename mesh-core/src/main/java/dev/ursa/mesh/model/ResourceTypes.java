@@ -6,6 +6,7 @@ import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyPolicy;
 import dev.ursa.mesh.policy.meshretry.MeshRetryPolicy;
 import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutPolicy;
+import dev.ursa.mesh.policy.meshtls.MeshTLSPolicy;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionPolicy;
 import dev.ursa.mesh.resources.DataplaneInsightSpec;
 import dev.ursa.mesh.resources.DataplaneSpec;
@@ -14,6 +15,7 @@ import dev.ursa.mesh.resources.GlobalSecretSpec;
 import dev.ursa.mesh.resources.MeshSpec;
 import dev.ursa.mesh.resources.MeshValidator;
 import dev.ursa.mesh.resources.SecretSpec;
+import dev.ursa.mesh.resources.SecretValidator;
 import dev.ursa.mesh.resources.TokenTrustSpec;
 import dev.ursa.mesh.resources.ZoneIngressSpec;
 import dev.ursa.mesh.resources.ZoneIngressValidator;
@@ -43,9 +45,9 @@ public final class ResourceTypes {
     /** Public keys and revoked ids of tokens the global issues, published by the global for zones; read-only. */
     public static final ResourceType TOKEN_TRUST = new ResourceType("TokenTrust", "tokentrusts", Scope.GLOBAL, Layout.INLINE, Owner.GLOBAL, false,
             TokenTrustSpec.class, SpecValidator.<TokenTrustSpec>none());
-    /** Mesh-scoped secrets (CA certificates and keys): synced to zones, sensitive ({@link #isPublic}). */
+    /** Mesh-scoped secrets (CA certificates and keys): synced to zones, sensitive ({@link SecretSpec}, {@link #isExportable}). */
     public static final ResourceType SECRET = new ResourceType("Secret", "secrets", Scope.MESH, Layout.INLINE, Owner.GLOBAL, false,
-            SecretSpec.class, SpecValidator.<SecretSpec>none());
+            SecretSpec.class, new SecretValidator());
     public static final ResourceType DATAPLANE = new ResourceType("Dataplane", "dataplanes", Scope.MESH, Layout.INLINE, Owner.ZONE, false,
             DataplaneSpec.class, new DataplaneValidator());
     /** Computed by the zone, read-only through the API. */
@@ -55,7 +57,7 @@ public final class ResourceTypes {
     /** Every policy type, registered by its descriptor (in this order in listings and KDS; plugins run by {@link PolicyType#order()}). */
     private static final List<PolicyType> POLICIES = List.of(MeshTrafficPermissionPolicy.TYPE, MeshTimeoutPolicy.TYPE,
             MeshRetryPolicy.TYPE, MeshLoadBalancingStrategyPolicy.TYPE, MeshHealthCheckPolicy.TYPE, MeshCircuitBreakerPolicy.TYPE,
-            MeshHTTPRoutePolicy.TYPE);
+            MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE);
 
     private static final TypeRegistry REGISTRY = new TypeRegistry(
             List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, SECRET, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);
@@ -68,6 +70,7 @@ public final class ResourceTypes {
     public static final ResourceType MESH_HEALTH_CHECK = MeshHealthCheckPolicy.TYPE.type();
     public static final ResourceType MESH_CIRCUIT_BREAKER = MeshCircuitBreakerPolicy.TYPE.type();
     public static final ResourceType MESH_HTTP_ROUTE = MeshHTTPRoutePolicy.TYPE.type();
+    public static final ResourceType MESH_TLS = MeshTLSPolicy.TYPE.type();
 
     private ResourceTypes() {
     }
@@ -101,6 +104,14 @@ public final class ResourceTypes {
      */
     public static boolean isPublic(String typeName) {
         return REGISTRY.isPublic(typeName);
+    }
+
+    /**
+     * Whether changes of this type may be exported as change events ({@code GET /events}, Kafka): a public type that is
+     * not sensitive. False for the internal types, for sensitive ones (mesh Secrets) and for names this build does not know.
+     */
+    public static boolean isExportable(String typeName) {
+        return REGISTRY.isExportable(typeName);
     }
 
     public static Optional<ResourceType> byPlural(String plural) {

@@ -93,6 +93,14 @@ public final class TypeRegistry {
         return t != null && all.contains(t);
     }
 
+    /**
+     * Whether changes of a type may leave the control plane as change events ({@code /events}, the Kafka export): a
+     * public type that is not {@link ResourceType#sensitive() sensitive}.
+     */
+    public boolean isExportable(String typeName) {
+        return isPublic(typeName) && !byName.get(typeName).sensitive();
+    }
+
     /** Mesh-scoped public types, i.e. those deleted together with their mesh. */
     public List<ResourceType> meshScoped() {
         return all.stream().filter(ResourceType::meshScoped).toList();

@@ -218,6 +218,25 @@ public final class SampleResources {
                             version: v1
                           weight: 10
                 """);
+        DOCS.put(ResourceTypes.MESH_TLS, """
+                type: MeshTLS
+                mesh: default
+                name: sample
+                spec:
+                  targetRef:
+                    kind: Mesh
+                  rules:
+                  - default:
+                      mode: Permissive
+                      tlsVersion:
+                        min: TLS12
+                """);
+        DOCS.put(ResourceTypes.SECRET, """
+                type: Secret
+                mesh: default
+                name: sample
+                data: c2FtcGxl
+                """);
     }
 
     private SampleResources() {

@@ -7,15 +7,18 @@ import java.util.regex.Pattern;
 /**
  * Which access each admin API request needs, from its method and (normalised) path alone, so one rule covers every
  * resource, the {@code /q/*} endpoints and whatever later adds a path. Only liveness/readiness probes are open; reads
- * need a readonly or admin caller; writes, token endpoints, KDS material and secret collections need an admin, even to
- * read.
+ * need a readonly or admin caller (secrets read with their data redacted); writes, token endpoints, KDS material and
+ * the internal global secrets need an admin, even to read.
  */
 public final class AccessRules {
     private static final Set<String> OPEN_PATHS = Set.of("/q/health", "/q/health/live", "/q/health/ready", "/q/health/started");
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
-    /** Token endpoints, KDS trust material ({@code /kds/ca.pem}) and secret collections (global or in a mesh). */
-    private static final Pattern ADMIN_ONLY = Pattern.compile(
-            "^/(tokens|kds|secrets|global-secrets)(/.*)?$|^/meshes/[^/]+/secrets(/.*)?$", Pattern.CASE_INSENSITIVE);
+    /**
+     * Token endpoints, KDS trust material ({@code /kds/ca.pem}) and the internal global secrets. Mesh Secrets
+     * ({@code /meshes/{mesh}/secrets}, {@code /secrets}) are read like other resources, their data redacted for callers
+     * who are not admins ({@code ResourceApi}); writing them needs an admin, as every write does.
+     */
+    private static final Pattern ADMIN_ONLY = Pattern.compile("^/(tokens|kds|global-secrets)(/.*)?$", Pattern.CASE_INSENSITIVE);
 
     private AccessRules() {
     }

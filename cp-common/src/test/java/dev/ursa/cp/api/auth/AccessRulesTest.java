@@ -22,8 +22,10 @@ class AccessRulesTest {
             "POST, /q/health, ADMIN",
             "GET, /tokens/user, ADMIN", "GET, /tokens, ADMIN", "GET, /TOKENS/user, ADMIN", "GET, //tokens//user/, ADMIN",
             "GET, /tokens;a=b/user, ADMIN", "GET, /kds/ca.pem, ADMIN", "HEAD, /kds/ca.pem, ADMIN", "GET, /kds, ADMIN",
-            "GET, /global-secrets, ADMIN", "GET, /secrets/s1, ADMIN", "GET, /meshes/default/secrets, ADMIN",
-            "GET, /meshes/default/secrets/s1, ADMIN", "GET, /tokensx, READ", "GET, /meshes/secrets, READ"
+            "GET, /global-secrets, ADMIN", "GET, /global-secrets/s1, ADMIN",
+            // mesh Secrets: read by readonly callers with their data redacted (ResourceApi); written by admins only
+            "GET, /secrets, READ", "GET, /meshes/default/secrets, READ", "GET, /meshes/default/secrets/s1, READ",
+            "PUT, /meshes/default/secrets/s1, ADMIN", "DELETE, /meshes/default/secrets/s1, ADMIN", "GET, /tokensx, READ", "GET, /meshes/secrets, READ"
     })
     void eachRequestNeedsItsAccess(String method, String path, Access expected) {
         assertThat(AccessRules.required(method, path)).isEqualTo(expected);

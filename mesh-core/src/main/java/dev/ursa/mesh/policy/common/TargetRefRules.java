@@ -27,7 +27,7 @@ public final class TargetRefRules {
             return;
         }
         if (!supported.contains(ref.kind())) {
-            out.add(path.field("kind"), "value is not supported");
+            out.add(path.field("kind"), "value '" + ref.kind() + "' is not supported");
             return;
         }
         TargetRefKind kind = ref.kind();

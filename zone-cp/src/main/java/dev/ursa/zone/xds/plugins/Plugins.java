@@ -6,6 +6,7 @@ import dev.ursa.zone.xds.plugins.meshhttproute.MeshHTTPRoutePlugin;
 import dev.ursa.zone.xds.plugins.meshloadbalancingstrategy.MeshLoadBalancingStrategyPlugin;
 import dev.ursa.zone.xds.plugins.meshretry.MeshRetryPlugin;
 import dev.ursa.zone.xds.plugins.meshtimeout.MeshTimeoutPlugin;
+import dev.ursa.zone.xds.plugins.meshtls.MeshTLSPlugin;
 import dev.ursa.zone.xds.plugins.meshtrafficpermission.MeshTrafficPermissionPlugin;
 import dev.ursa.zone.xds.render.PolicyPlugin;
 import dev.ursa.zone.xds.render.PolicyPlugins;
@@ -24,7 +25,7 @@ public final class Plugins {
     public static PolicyPlugins builtIn() {
         return PolicyPlugins.of(List.of(new MeshHTTPRoutePlugin(), new MeshTimeoutPlugin(), new MeshRetryPlugin(),
                 new MeshLoadBalancingStrategyPlugin(), new MeshCircuitBreakerPlugin(), new MeshHealthCheckPlugin(),
-                new MeshTrafficPermissionPlugin()));
+                new MeshTrafficPermissionPlugin(), new MeshTLSPlugin()));
     }
 
     /** The built-in plugins in the order they run. */

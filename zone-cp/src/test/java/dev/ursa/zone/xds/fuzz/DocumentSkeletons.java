@@ -46,6 +46,8 @@ public final class DocumentSkeletons {
             case "TokenTrust" -> obj("type", "TokenTrust", "name", r.pick("zone-tokens", "dataplane-tokens", "sample"),
                     "keys", r.chance(0.6) ? arr(obj("kty", "RSA", "kid", "k1", "n", "AQAB", "e", "AQAB")) : arr(),
                     "revoked", r.chance(0.5) ? obj("0b6e5c7e-2b8a-4d7f-9d55-4f7f7a1c2e3d", "2030-01-01T00:00:00Z") : null);
+            case "Secret" -> obj("type", "Secret", "mesh", meshName(r), "name", r.pick("default.ca-builtin-cert-ca-1", "ca-key", "sample"),
+                    "data", r.chance(0.9) ? r.pick("c2VjcmV0", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==") : null);
             case "Dataplane" -> dataplane(r);
             case "DataplaneInsight" -> obj("type", "DataplaneInsight", "mesh", meshName(r), "name", r.pick("dp-backend", "dp-new", "zone-2.dp-web"),
                     "subscriptions", r.chance(0.5) ? arr(obj("id", "1", "controlPlaneInstanceId", "cp-1")) : null,
@@ -60,6 +62,7 @@ public final class DocumentSkeletons {
             case "MeshHealthCheck" -> policy(type, r, meshHealthCheck(r));
             case "MeshCircuitBreaker" -> policy(type, r, meshCircuitBreaker(r));
             case "MeshHTTPRoute" -> policy(type, r, meshHttpRoute(r));
+            case "MeshTLS" -> policy(type, r, meshTls(r));
             default -> throw new IllegalArgumentException("no skeleton for " + type.name() + ": add one to " + DocumentSkeletons.class.getSimpleName());
         };
     }
@@ -207,12 +210,14 @@ public final class DocumentSkeletons {
 
     static ObjectNode mesh(Rand r) {
         ObjectNode m = obj("type", "Mesh", "name", meshName(r), "labels", labels(r));
-        if (r.chance(0.3)) {
-            m.set("mtls", obj("enabledBackend", "ca-1", "backends", arr(obj("name", "ca-1", "type", "builtin",
+        boolean mtls = r.chance(0.3);
+        if (mtls) {
+            m.set("mtls", obj("enabledBackend", "ca-1", "backends", arr(obj("name", "ca-1", "type", "builtin", "mode", r.pick("STRICT", "PERMISSIVE"),
                     "dpCert", obj("rotation", obj("expiration", "1d")), "conf", obj("caCert", obj("RSAbits", 2048, "expiration", "10y"))))));
         }
         if (r.chance(0.2)) m.set("networking", obj("outbound", obj("passthrough", r.chance(0.5))));
-        if (r.chance(0.2)) m.set("routing", obj("zoneEgress", r.chance(0.5), "localityAwareLoadBalancing", r.chance(0.5)));
+        // Kuma: a zone egress needs mTLS on the mesh.
+        if (r.chance(0.2)) m.set("routing", obj("zoneEgress", mtls && r.chance(0.5), "localityAwareLoadBalancing", r.chance(0.5)));
         if (r.chance(0.15)) m.set("tracing", obj("defaultBackend", "zipkin", "backends", arr(obj("name", "zipkin", "type", "zipkin"))));
         if (r.chance(0.15)) m.set("logging", obj("backends", arr(obj("name", "file", "type", "file", "conf", obj("path", "/var/log/access.log")))));
         if (r.chance(0.1)) m.set("metrics", obj("enabledBackend", "prom", "backends", arr(obj("name", "prom", "type", "prometheus"))));
@@ -346,6 +351,21 @@ public final class DocumentSkeletons {
                 return obj("default", d);
             }));
         }
+        return spec;
+    }
+
+    static ObjectNode meshTls(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "Dataplane"), true);
+        boolean mesh = top == null || top.get("kind").asText().equals("Mesh");
+        java.util.function.Supplier<ObjectNode> conf = () -> {
+            ObjectNode d = obj("mode", r.chance(0.8) ? r.pick("Strict", "Permissive") : null);
+            if (mesh && r.chance(0.5)) d.set("tlsVersion", obj("min", r.pick("TLSAuto", "TLS12"), "max", r.pick("TLSAuto", "TLS13")));
+            if (mesh && r.chance(0.4)) d.set("tlsCiphers", arr("ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305"));
+            return d;
+        };
+        ObjectNode spec = obj("targetRef", top);
+        if (r.chance(0.7)) spec.set("rules", some(r, 2, () -> obj("default", conf.get())));
+        else spec.set("from", some(r, 2, () -> obj("targetRef", obj("kind", "Mesh"), "default", conf.get())));
         return spec;
     }
 
