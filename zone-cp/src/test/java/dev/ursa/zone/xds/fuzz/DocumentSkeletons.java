@@ -46,15 +46,13 @@ public final class DocumentSkeletons {
             case "TokenTrust" -> obj("type", "TokenTrust", "name", r.pick("zone-tokens", "dataplane-tokens", "sample"),
                     "keys", r.chance(0.6) ? arr(obj("kty", "RSA", "kid", "k1", "n", "AQAB", "e", "AQAB")) : arr(),
                     "revoked", r.chance(0.5) ? obj("0b6e5c7e-2b8a-4d7f-9d55-4f7f7a1c2e3d", "2030-01-01T00:00:00Z") : null);
-            case "Secret" -> obj("type", "Secret", "mesh", meshName(r), "name", r.pick("default.ca-builtin-cert-ca-1", "ca-key", "sample"),
-                    "data", r.chance(0.9) ? r.pick("c2VjcmV0", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==") : null);
             case "Dataplane" -> dataplane(r);
             case "DataplaneInsight" -> obj("type", "DataplaneInsight", "mesh", meshName(r), "name", r.pick("dp-backend", "dp-new", "zone-2.dp-web"),
                     "subscriptions", r.chance(0.5) ? arr(obj("id", "1", "controlPlaneInstanceId", "cp-1")) : null,
                     "renderError", r.chance(0.5) ? obj("type", r.pick("MeshTimeout", "Dataplane"), "resources", arr("default/broken"),
                             "message", "IllegalStateException: example", "since", "2026-12-06T20:00:00Z") : null);
             case "Secret" -> obj("type", "Secret", "mesh", meshName(r), "name", r.pick("default.ca-builtin-cert-ca-1", "default.ca-builtin-key-ca-1", "s-1"),
-                    "data", r.pick("", "not base64!", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCmdhcmJhZ2UKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=", "aGVsbG8="));
+                    "data", r.chance(0.1) ? null : r.pick("", "not base64!", "c2VjcmV0", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCmdhcmJhZ2UKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=", "aGVsbG8="));
             case "MeshTrafficPermission" -> policy(type, r, meshTrafficPermission(r));
             case "MeshTimeout" -> policy(type, r, meshTimeout(r));
             case "MeshRetry" -> policy(type, r, meshRetry(r));

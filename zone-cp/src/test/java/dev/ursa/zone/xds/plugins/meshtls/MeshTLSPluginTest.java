@@ -4,21 +4,31 @@ import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.plugins.Golden;
 import org.junit.jupiter.api.Test;
 
-/**
- * Golden files: input YAML in testdata/ rendered for web-1 (see {@link Golden}). MeshTLS is rendered with the inbound
- * TLS contexts of mesh mTLS, which this plugin does not build: its one case shows that a MeshTLS changes nothing yet.
- */
+/** Golden files: input YAML in testdata/ rendered for web-1 (see {@link Golden}). */
 class MeshTLSPluginTest {
-    // not-rendered-yet, Envoy: MeshTrafficPermission's deny-all-tcp case (its golden file, copied) with a mesh-wide
-    // MeshTLS beside it renders exactly the same: the network RBAC filter on web-1's TCP inbound, no TLS context.
+    // versions-and-ciphers, Envoy: web-1's inbound DownstreamTlsContext has tlsParams tlsMinimumProtocolVersion
+    // TLSv1_2, tlsMaximumProtocolVersion TLSv1_3, cipherSuites [ECDHE-ECDSA-AES128-GCM-SHA256]; clusters unchanged.
     @Test
-    void notRenderedYet_envoy() throws Exception {
-        Golden.check(getClass(), "not-rendered-yet", Flavour.ENVOY);
+    void versionsAndCiphers_envoy() throws Exception {
+        Golden.check(getClass(), "versions-and-ciphers", Flavour.ENVOY);
     }
 
-    // not-rendered-yet, proxyless: the same as without MeshTLS (no inbound listeners).
+    // versions-and-ciphers, proxyless: no inbound listeners, nothing to tune.
     @Test
-    void notRenderedYet_proxyless() throws Exception {
-        Golden.check(getClass(), "not-rendered-yet", Flavour.PROXYLESS);
+    void versionsAndCiphers_proxyless() throws Exception {
+        Golden.check(getClass(), "versions-and-ciphers", Flavour.PROXYLESS);
+    }
+
+    // permissive-subset, Envoy: in a STRICT mesh, web-1 (version v1) gets the tls_inspector and two chains (raw_buffer,
+    // tls) on its inbound; its outbound clusters keep their UpstreamTlsContext.
+    @Test
+    void permissiveSubset_envoy() throws Exception {
+        Golden.check(getClass(), "permissive-subset", Flavour.ENVOY);
+    }
+
+    // no-mtls, Envoy: the mesh has no mTLS, so the inbound stays plaintext with no TLS context.
+    @Test
+    void noMtls_envoy() throws Exception {
+        Golden.check(getClass(), "no-mtls", Flavour.ENVOY);
     }
 }
