@@ -39,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  * Workload certificate issuance at scale (issue 17): N Envoy-flavoured dataplanes (self-registered through node
  * metadata, 100 services) connect to the zone's xDS engine in one JVM over real gRPC streams; each subscribes to
  * listeners, clusters and its two SDS secrets and ACKs everything. Run once with mesh mTLS off and once on:
- * time until every dataplane is configured (mTLS on: has its certificate), process CPU per dataplane and per
- * certificate, heap per dataplane after GC (server and clients together: an upper bound), then with a short
+ * time until every dataplane is configured (mTLS on: has its certificate), process CPU per dataplane (until the engine
+ * is quiet) and per certificate, heap per dataplane after GC once the engine is quiet (server and clients together: an
+ * upper bound), then with a short
  * certificate lifetime the spread of renewals over time (the largest share of dataplanes renewing in any one second).
  *
  * <pre>java -Xmx6g -cp ... dev.ursa.bench.CertificateBenchmark 10000 120s</pre>
@@ -110,6 +111,7 @@ public final class CertificateBenchmark {
         for (int i = 0; i < n; i++) dps.add(new Dataplane(i, channels.get(i % CHANNELS), mtls));
         awaitAll(dps, d -> d.configuredAt > 0, Duration.ofMinutes(10));
         long configuredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        awaitQuiet(meters);
         long cpuMs = TimeUnit.NANOSECONDS.toMillis(processCpuNanos() - cpu0);
         long heapAfter = usedHeapAfterGc();
         double heapKb = (heapAfter - heapBefore) / 1024.0 / n;
@@ -119,12 +121,25 @@ public final class CertificateBenchmark {
         Double maxMs = issue == null || issue.count() == 0 ? null : round(issue.max(TimeUnit.MILLISECONDS));
         System.out.printf("certificates mtls=%s n=%d configured in %d ms, CPU %.2f ms/dataplane, heap %.1f KB/dataplane, certificates %s (issue mean %s ms, max %s ms)%n",
                 mtls ? "on" : "off", n, configuredMs, cpuMs / (double) n, heapKb, certs, meanMs, maxMs);
+        // For a heap histogram of this moment (jmap -histo:live): -Dursa.bench.pause-ms=60000.
+        Thread.sleep(Long.getLong("ursa.bench.pause-ms", 0));
         Map<String, Object> renewals = null;
-        if (mtls) renewals = renewals(dps, lifetime);
-        for (Dataplane d : dps) d.close();
-        for (ManagedChannel ch : channels) ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        if (mtls) {
+            try {
+                renewals = renewals(dps, lifetime);
+            } catch (IllegalStateException e) {
+                dps.stream().filter(d -> d.sdsAt.size() < 2).limit(3).forEach(d -> {
+                    var r = engine.inspect(new dev.ursa.zone.xds.NodeId("default", d.node.getId().substring(8)), dev.ursa.zone.xds.Flavour.ENVOY).orElseThrow();
+                    System.out.println("DEBUG " + d.node.getId() + " sds=" + d.sdsAt.size() + " cert=" + (r.certificate() == null ? null : r.certificate().renewAt() + " serial " + r.certificate().serial()) + " failure=" + r.failure() + " now=" + Instant.now());
+                });
+                throw e;
+            }
+        }
+        // The server first: its streams end while the engine still runs (not into a closed engine).
+        for (Dataplane d : dps) d.closing();
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         engine.close();
+        for (ManagedChannel ch : channels) ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         return new Result(mtls ? "on" : "off", n, configuredMs, round(cpuMs / (double) n), round(heapKb), certs, meanMs, maxMs, renewals);
     }
 
@@ -203,9 +218,26 @@ public final class CertificateBenchmark {
         public void onCompleted() {
         }
 
-        synchronized void close() {
+        /** The server is about to go: its end of the stream is expected. */
+        void closing() {
             closed = true;
-            requests.onCompleted();
+        }
+    }
+
+    /**
+     * Until the engine has not recomputed anything for 2 s: registrations still queued on its worker hold whole mesh
+     * generations, which is backlog, not the steady heap per dataplane.
+     */
+    private static void awaitQuiet(SimpleMeterRegistry meters) throws InterruptedException {
+        double last = -1;
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < TimeUnit.SECONDS.toNanos(2)) {
+            double now = meters.find("ursa_xds_renders").counters().stream().mapToDouble(c -> c.count()).sum();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.ViewBuilder;
 
+import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.UnaryOperator;
 
@@ -30,8 +31,9 @@ final class DataplaneNode {
     WorkloadCertificate certificate;
     /** Its SDS secrets as last pushed. */
     NodeConfigs.NodeSecrets secrets = NodeConfigs.NodeSecrets.NONE;
-    /** The pending certificate recheck, if any (cancelled when the node goes). */
+    /** The pending certificate recheck and its time, if any (cancelled when the node goes). */
     ScheduledFuture<?> certificateCheck;
+    Instant certificateCheckAt;
     /** The view key and the Dataplane and naming it was computed for (recomputed only when either changes). */
     private ViewKey viewKey;
     private Resource viewKeyDataplane;

@@ -28,9 +28,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,11 +57,7 @@ public final class XdsEngine implements AutoCloseable {
     private final SerialWorker worker = new SerialWorker("ursa-xds");
     private final SerialWorker mirrorWorker = new SerialWorker("ursa-xds-mirror");
     /** Only waits for certificate renewals; the renewal itself runs on {@link #worker}. */
-    private final ScheduledExecutorService certificateTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ursa-xds-certificates");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor certificateTimer = certificateTimer();
     private final IngressAddressResolver ingressAddresses = IngressAddressResolver.system();
     /** Dataplane host names get their own resolver: CrossZoneEndpoints prunes its names to the ingresses advertised. */
     private final IngressAddressResolver dataplaneAddresses = IngressAddressResolver.system();
@@ -207,14 +202,29 @@ public final class XdsEngine implements AutoCloseable {
         worker.execute(() -> configs.meshChanged(change, sessions.matching(id -> id.mesh().equals(change.mesh()))));
     }
 
+    /** One thread that only waits; a cancelled wait leaves its queue at once (a node re-renders often, renews rarely). */
+    private static ScheduledThreadPoolExecutor certificateTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "ursa-xds-certificates");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
     /** (worker) Re-renders {@code node} at {@code at}, if it is still connected then: its certificate may be due. */
     private void recheckCertificate(DataplaneNode node, Instant at) {
+        if (node.certificateCheck != null && at.equals(node.certificateCheckAt)) return; // already waiting for it
         if (node.certificateCheck != null) node.certificateCheck.cancel(false);
-        long delay = Math.max(0, Duration.between(Instant.now(), at).toMillis());
+        node.certificateCheckAt = at;
+        // Rounded up: a check that came a moment early would find the certificate not due and wait again.
+        long delayMs = Math.max(0, Duration.between(Instant.now(), at).toMillis() + 1);
         try {
             node.certificateCheck = certificateTimer.schedule(() -> worker.execute(() -> {
+                node.certificateCheck = null; // this check is over (the node's state is the worker's)
                 if (sessions.get(node.id) == node) configs.renderFull(node);
-            }), delay, TimeUnit.MILLISECONDS);
+            }), delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the engine is closing
         }
