@@ -210,7 +210,7 @@ public final class MeshCaManager implements AutoCloseable {
         if (cert.isPresent() && key.isPresent()) return;
         BuiltinCaSettings settings;
         try {
-            settings = BuiltinCaSettings.of(backend);
+            settings = BuiltinCaSettings.of(mesh, backend);
         } catch (IllegalArgumentException e) {
             LOG.warnf("mesh %s: builtin backend %s generates no CA: %s", mesh, backend.name(), e.getMessage());
             return;

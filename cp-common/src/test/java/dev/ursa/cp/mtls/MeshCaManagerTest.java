@@ -111,6 +111,17 @@ class MeshCaManagerTest {
     }
 
     @Test
+    void aConfTheWriteChecksRefuseGeneratesNothing() {
+        // Stored around the API's validation (skipValidation, another build): no CA of a size nobody asked for.
+        putMesh("default", "ca-1", builtin("ca-1", "{\"caCert\":{\"RSAbits\":100}}"));
+        MeshCaManager manager = manager(store, meters);
+
+        manager.reconcileNow("default");
+        assertThat(secretNames("default")).isEmpty();
+        assertThat(meters.counter(MeshCaManager.GENERATED).count()).isZero();
+    }
+
+    @Test
     void twoManagersRacingOnOneStoreEndWithOneCaPerMesh() throws Exception {
         List<String> meshes = List.of("m1", "m2", "m3", "m4", "m5");
         for (String mesh : meshes) putMesh(mesh, "ca-1", builtin("ca-1", null));
