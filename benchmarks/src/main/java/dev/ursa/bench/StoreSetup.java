@@ -68,10 +68,13 @@ public sealed interface StoreSetup extends AutoCloseable {
 
         @Override
         public Map<String, String> props() {
+            // A throwaway database: the lab switch (secrets at rest unencrypted) instead of a key file; the measured paths
+            // never read a secret.
             return Map.of(
                     "ursa.store.type", "postgres",
                     "quarkus.datasource.reactive.url", "postgresql://" + host + ":" + port + "/" + database,
-                    "quarkus.datasource.username", user);
+                    "quarkus.datasource.username", user,
+                    "ursa.secrets.allow-plaintext", "true");
         }
 
         @Override

@@ -12,6 +12,14 @@ public interface ControlPlaneRole {
     /** The zone name, for a zone control plane. */
     Optional<String> zone();
 
+    /**
+     * A zone that receives the global-owned resources (meshes, policies, CA Secrets) from a global; the global and a
+     * standalone zone author them.
+     */
+    default boolean federated() {
+        return false;
+    }
+
     /** Why a REST write of {@code type} is refused here, or empty when it is accepted. */
     Optional<String> refuseWrite(ResourceType type);
 

@@ -30,6 +30,11 @@ public class ZoneRole implements ControlPlaneRole {
     }
 
     @Override
+    public boolean federated() {
+        return config.globalAddress().isPresent();
+    }
+
+    @Override
     public Optional<String> refuseWrite(ResourceType type) {
         if (type.owner() == Owner.GLOBAL && config.globalAddress().isPresent()) {
             return Optional.of(type.name() + " resources are managed by the global control plane; apply them there ("

@@ -1,5 +1,6 @@
 package dev.ursa.cp.api;
 
+import dev.ursa.cp.secrets.UndecryptableSecretException;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.store.StoreException;
@@ -46,6 +47,12 @@ public class ErrorMappers {
                 LOG.warnf(e, "store unavailable: %s", e.getMessage());
                 yield error(503, ApiError.of("Store unavailable", UNAVAILABLE_DETAILS), headers);
             }
+            // A secret sealed with another key (or none configured): this control plane's configuration fault, not a bug and
+            // not the caller's; unavailable here until the key is fixed (the key file's path stays in the log).
+            case StoreException.Unreadable u when u.getCause() instanceof UndecryptableSecretException -> error(503,
+                    ApiError.of("Stored secret cannot be decrypted", StoreException.describe(u.key()) + " is stored encrypted and does"
+                            + " not decrypt with this control plane's ursa.secrets.encryption-key-file (see its log): every control"
+                            + " plane sharing the database needs the same key"), headers);
             // The store logged the decode error once for this row version; the client learns which resource and the remedy.
             case StoreException.Unreadable u -> error(500, ApiError.of("Stored resource unreadable", StoreException.describe(u.key())
                     + " is stored but this control plane cannot read it (see its log); a PUT of a valid document replaces it,"

@@ -59,10 +59,23 @@ public final class MeshCa {
      * CN=<mesh>}, URI SAN {@code spiffe://<mesh>}.
      */
     public static MeshCa generate(String mesh, int rsaBits, Duration validity, Instant now) {
+        KeyPair pair;
         try {
             KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
             gen.initialize(rsaBits, RANDOM);
-            KeyPair pair = gen.generateKeyPair();
+            pair = gen.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate a CA for mesh " + mesh + ": " + e.getMessage(), e);
+        }
+        return selfSigned(mesh, pair, validity, now);
+    }
+
+    /**
+     * The CA certificate of {@link #generate} for an existing key pair: a CA whose stored key survived without its
+     * certificate is completed with a new certificate of the same key, so what it signed stays valid.
+     */
+    public static MeshCa selfSigned(String mesh, KeyPair pair, Duration validity, Instant now) {
+        try {
             X500Name subject = new X500Name("O=Ursa,OU=Mesh,CN=" + mesh.replaceAll("[,+=\"\\\\<>;]", "_"));
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(now.minus(BACKDATE)),
                     Date.from(now.plus(validity)), subject, pair.getPublic());

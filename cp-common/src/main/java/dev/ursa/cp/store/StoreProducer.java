@@ -1,11 +1,14 @@
 package dev.ursa.cp.store;
 
+import dev.ursa.cp.secrets.SecretsAtRest;
+import dev.ursa.cp.secrets.SecretsConfig;
 import dev.ursa.cp.store.postgres.PgChangeFeed;
 import dev.ursa.cp.store.postgres.PostgresStore;
 import dev.ursa.mesh.store.InMemoryStore;
 import dev.ursa.mesh.store.ResourceStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.ClientProxy;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
@@ -33,17 +36,20 @@ public class StoreProducer {
     @Produces
     @ApplicationScoped
     @Startup
-    ResourceStore store(StoreConfig config, Instance<Mutiny.SessionFactory> sessions, Vertx vertx, Config all, MeterRegistry meters) {
+    ResourceStore store(StoreConfig config, SecretsConfig secretsConfig, Instance<Mutiny.SessionFactory> sessions, Vertx vertx,
+                        Config all, MeterRegistry meters) {
         return switch (config.type()) {
             case MEMORY -> {
                 LOG.info("store: in memory (ursa.store.type=memory); nothing survives a restart");
                 yield new InMemoryStore();
             }
             case POSTGRES -> {
+                // Refuses to start in production without the key (or the lab switch): secrets would sit in plaintext.
+                SecretsAtRest secrets = SecretsAtRest.fromConfig(secretsConfig, LaunchMode.current() == LaunchMode.NORMAL);
                 PgConnectOptions listen = listenOptions(all);
                 LOG.infof("store: Postgres at %s:%d/%s (sslmode %s)", listen.getHost(), listen.getPort(), listen.getDatabase(),
                         listen.getSslMode().value);
-                yield new PostgresStore(sessions.get(), vertx, new PgChangeFeed(vertx, listen), Clock.systemUTC(), meters).start();
+                yield new PostgresStore(sessions.get(), vertx, new PgChangeFeed(vertx, listen), Clock.systemUTC(), meters, secrets).start();
             }
         };
     }

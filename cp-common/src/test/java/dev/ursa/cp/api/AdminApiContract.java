@@ -6,6 +6,7 @@ import dev.ursa.mesh.codec.Json;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.testing.SampleResources;
+import dev.ursa.testsupport.Await;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -44,6 +46,10 @@ public abstract class AdminApiContract {
             }
         }
         put(ResourceTypes.MESH, "/meshes/default", MESH_WITH_MTLS, YAML).then().statusCode(201);
+        // The control plane generates the builtin CA's two Secrets in the background: wait for them, so that tests
+        // comparing the store before and after a request see no change of their own.
+        Await.until("the builtin CA of mesh default", Duration.ofSeconds(30),
+                () -> json(given().accept(JSON).get("/meshes/default/secrets")).get("total").asInt() == 2);
     }
 
     /** Mesh {@code default} with mTLS on: the MeshTrafficPermission sample matches clients by identity, which needs it. */

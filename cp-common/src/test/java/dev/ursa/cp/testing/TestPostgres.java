@@ -4,9 +4,12 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -75,12 +78,38 @@ public record TestPostgres(String host, int port, String database, String user, 
         return "jdbc:postgresql://" + host + ":" + port + "/" + db;
     }
 
-    /** The config that points a control plane at {@code db} on this server. */
+    /**
+     * The config that points a control plane at {@code db} on this server, secrets encrypted with {@link #secretsKeyFile()}
+     * (the integration tests run the apps in production mode, which refuses Postgres without a key).
+     */
     public Map<String, String> storeConfig(String db) {
         return Map.of(
                 "ursa.store.type", "postgres",
                 "quarkus.datasource.reactive.url", reactiveUrl(db),
                 "quarkus.datasource.username", user,
-                "quarkus.datasource.password", password);
+                "quarkus.datasource.password", password,
+                "ursa.secrets.encryption-key-file", secretsKeyFile().toString());
     }
+
+    /**
+     * The tests' key for secrets at rest: one fixed, test-only key, so rows written by one test JVM (the shared test
+     * database outlives it) are readable by the next. Written to a temporary file once per JVM.
+     */
+    public static synchronized Path secretsKeyFile() {
+        if (keyFile == null) {
+            try {
+                Path file = Files.createTempFile("ursa-test-secrets-", ".key");
+                file.toFile().deleteOnExit();
+                Files.writeString(file, TEST_SECRETS_KEY + "\n");
+                keyFile = file;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return keyFile;
+    }
+
+    /** Test only, never a real deployment's: 32 bytes, base64. */
+    public static final String TEST_SECRETS_KEY = "dXJzYS10ZXN0LW9ubHktc2VjcmV0cy1rZXktMzJieXQ=";
+    private static Path keyFile;
 }

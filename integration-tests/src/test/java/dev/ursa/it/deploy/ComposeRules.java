@@ -140,6 +140,9 @@ final class ComposeRules {
                 require(where, env, "URSA_STORE_TYPE", "postgres");
                 require(where, env, "URSA_KDS_PORT", "5685");
                 if ("false".equals(env.get("URSA_KDS_TLS_ENABLED"))) problems.add(where + ": KDS TLS is off (URSA_KDS_TLS_ENABLED=false): a lab switch");
+                // Postgres in production mode: the global refuses to start without the key that encrypts secrets.
+                if (env.get("URSA_SECRETS_ENCRYPTION_KEY_FILE") == null) problems.add(where + ": URSA_SECRETS_ENCRYPTION_KEY_FILE is not set (secrets at rest)");
+                if ("true".equals(env.get("URSA_SECRETS_ALLOW_PLAINTEXT"))) problems.add(where + ": secrets are stored in plaintext (URSA_SECRETS_ALLOW_PLAINTEXT=true): a lab switch");
                 String url = Objects.toString(env.get("QUARKUS_DATASOURCE_REACTIVE_URL"), "");
                 if (!url.startsWith("postgresql://postgres:5432/")) problems.add(where + ": QUARKUS_DATASOURCE_REACTIVE_URL must point at the postgres service, is " + url);
                 if (!containerPorts.containsAll(List.of(5681, 5685))) problems.add(where + ": must publish 5681 and 5685");

@@ -79,7 +79,7 @@ final class UrsaManifestRules {
 
     /** Every Ursa key the apps read (README.md's configuration table, env form): an unknown URSA_* key is a typo. */
     static final Set<String> KNOWN_URSA_KEYS = Set.of(
-            "URSA_STORE_TYPE",
+            "URSA_STORE_TYPE", "URSA_SECRETS_ENCRYPTION_KEY_FILE", "URSA_SECRETS_ALLOW_PLAINTEXT", "URSA_MTLS_CA_RETIREMENT_DELAY",
             "URSA_API_LOCALHOST_IS_ADMIN", "URSA_API_ADMIN_TOKEN_FILE", "URSA_API_ADMIN_TOKEN_VALID_FOR", "URSA_API_TLS_CERT_FILE",
             "URSA_API_TLS_KEY_FILE", "URSA_DIAGNOSTICS_ENABLED", "URSA_DIAGNOSTICS_PORT", "URSA_DIAGNOSTICS_HOST",
             "URSA_ZONE_NAME", "URSA_ZONE_GLOBAL_ADDRESS", "URSA_ZONE_TOKEN", "URSA_ZONE_TOKEN_FILE", "URSA_ZONE_DATA_DIR",
@@ -256,6 +256,9 @@ final class UrsaManifestRules {
             for (String key : List.of("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD")) {
                 if (!"<secret>".equals(env.get(key))) problems.add(where + ": " + key + " must come from a Secret");
             }
+            // Production mode refuses Postgres without the key that encrypts secrets at rest.
+            if (env.get("URSA_SECRETS_ENCRYPTION_KEY_FILE") == null) problems.add(where + ": postgres store needs URSA_SECRETS_ENCRYPTION_KEY_FILE");
+            if ("true".equals(env.get("URSA_SECRETS_ALLOW_PLAINTEXT"))) problems.add(where + ": URSA_SECRETS_ALLOW_PLAINTEXT=true is a lab switch");
         }
         switch (app) {
             case GLOBAL_CP -> {

@@ -23,10 +23,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * {@code KdsServerHandler} and {@code KdsZoneClient} wire over gRPC). Responses reach the receiver on the sender's timer
  * thread and are applied on the receiver's own serial executor; requests reach the sender on that executor.
  */
-final class InProcessGlobalToZone implements AutoCloseable {
+public final class InProcessGlobalToZone implements AutoCloseable {
     private final SenderSession sender;
 
-    InProcessGlobalToZone(ResourceIndex global, List<ResourceType> types, ResourceSink zone, ScheduledExecutorService timer,
+    public InProcessGlobalToZone(ResourceIndex global, List<ResourceType> types, ResourceSink zone, ScheduledExecutorService timer,
                           Executor workers, KdsListener globalSide) {
         ToZone toZone = new ToZone();
         sender = new SenderSession(global, v -> true, toZone, timer, Duration.ofMillis(10), Clock.systemUTC(), 1 << 20, globalSide);

@@ -2,6 +2,7 @@ package dev.ursa.cp.store.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ursa.cp.secrets.SecretsAtRest;
 import dev.ursa.mesh.codec.Json;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Meta;
@@ -75,21 +76,32 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
     private final PgChangeFeed feed;
     private final Clock clock;
     private final UnreadableRows unreadable;
+    private final SecretsAtRest secrets;
     /** Completed schema creation; retried by the next call after a failure (e.g. database down at start). */
     private final AtomicReference<Uni<Void>> schema = new AtomicReference<>();
 
-    /** @param meters where the {@value UnreadableRows#GAUGE} gauge goes */
-    public PostgresStore(Mutiny.SessionFactory sessions, Vertx vertx, PgChangeFeed feed, Clock clock, MeterRegistry meters) {
+    /**
+     * @param meters  where the {@value UnreadableRows#GAUGE} gauge goes
+     * @param secrets how the specs of Secrets and GlobalSecrets are kept (encrypted with the configured key, or not)
+     */
+    public PostgresStore(Mutiny.SessionFactory sessions, Vertx vertx, PgChangeFeed feed, Clock clock, MeterRegistry meters,
+                         SecretsAtRest secrets) {
         this.sessions = sessions;
         this.vertx = vertx;
         this.feed = feed;
         this.clock = clock;
         this.unreadable = new UnreadableRows(meters);
+        this.secrets = secrets;
     }
 
     /** A store whose metrics are not exported (tests, tools): the app's one is made by {@code StoreProducer}. */
+    public PostgresStore(Mutiny.SessionFactory sessions, Vertx vertx, PgChangeFeed feed, Clock clock, SecretsAtRest secrets) {
+        this(sessions, vertx, feed, clock, new SimpleMeterRegistry(), secrets);
+    }
+
+    /** As above, secrets in plaintext. */
     public PostgresStore(Mutiny.SessionFactory sessions, Vertx vertx, PgChangeFeed feed, Clock clock) {
-        this(sessions, vertx, feed, clock, new SimpleMeterRegistry());
+        this(sessions, vertx, feed, clock, SecretsAtRest.plaintext());
     }
 
     /** Starts the LISTEN connection and creates the schema in the background; never blocks and never fails. */
@@ -183,7 +195,7 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
     }
 
     /** A row's resource, or empty when it does not decode: a write over it replaces or removes it all the same. */
-    private static Optional<Resource> decodeIfPossible(ResourceRow row) {
+    private Optional<Resource> decodeIfPossible(ResourceRow row) {
         try {
             return Optional.of(toResource(row));
         } catch (RuntimeException e) {
@@ -255,7 +267,10 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
                     // A row that does not decode is simply replaced.
                     Optional<Resource> stored = decodeIfPossible(row);
                     if (stored.isPresent() && InMemoryStore.sameContent(stored.get(), resource)) {
-                        return Uni.createFrom().item(new WriteResult(stored.get(), null));
+                        if (!secrets.needsSealing(key, row.spec)) return Uni.createFrom().item(new WriteResult(stored.get(), null));
+                        // A secret written before the key was configured: sealed now, in place (same version, no event).
+                        row.spec = specJson(resource);
+                        return s.flush().replaceWith(new WriteResult(stored.get(), null));
                     }
                     return update(s, row, resource);
                 }));
@@ -336,8 +351,8 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
         return query.getSingleResultOrNull();
     }
 
-    private static String specJson(Resource resource) {
-        return ResourceCodec.specToJson(resource.spec()).toString();
+    private String specJson(Resource resource) {
+        return secrets.seal(resource.key(), ResourceCodec.specToJson(resource.spec()).toString());
     }
 
     private static String labelsJson(Resource resource) {
@@ -360,11 +375,12 @@ public final class PostgresStore implements ResourceStore, AutoCloseable {
     }
 
     /** Throws when the row does not decode: callers reading for a client go through {@link #decode}. */
-    static Resource toResource(ResourceRow row) {
+    Resource toResource(ResourceRow row) {
         ResourceType type = ResourceTypes.byName(row.type)
                 .orElseThrow(() -> new IllegalStateException("unknown type " + row.type + " in " + Schema.TABLE));
         try {
-            var spec = ResourceCodec.decodeSpec(type, Json.JSON.readTree(row.spec), FieldPath.of("spec"));
+            String specJson = secrets.open(key(row), row.spec);
+            var spec = ResourceCodec.decodeSpec(type, Json.JSON.readTree(specJson), FieldPath.of("spec"));
             return new Resource(type, new Meta(row.mesh, row.name, labels(row), row.creationTime, row.modificationTime, row.version), spec);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the stored JSON does not parse: " + e.getOriginalMessage(), e);
