@@ -47,7 +47,9 @@ class PostgresGlobalIT {
             int port = UrsaProcess.freePort();
             UrsaProcess first = UrsaProcess.start("global-a", "global-cp", port, db.storeProps());
             try {
-                assertThat(Http.putYaml(first.baseUrl() + "/meshes/default", "type: Mesh\nname: default\n", null).status()).isEqualTo(201);
+                // mTLS on: the sample MeshTrafficPermission matches clients by identity, which needs it.
+                String mesh = "type: Mesh\nname: default\nmtls:\n  enabledBackend: ca-1\n  backends:\n  - name: ca-1\n    type: builtin\n";
+                assertThat(Http.putYaml(first.baseUrl() + "/meshes/default", mesh, null).status()).isEqualTo(201);
                 for (ResourceType type : GLOBAL_TYPES) {
                     var r = Http.putYaml(first.baseUrl() + SampleResources.path(type), SampleResources.yaml(type), null);
                     assertThat(r.status()).as("%s: %s", type, r.body()).isEqualTo(201);
