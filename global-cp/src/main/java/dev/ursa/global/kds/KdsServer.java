@@ -2,6 +2,7 @@ package dev.ursa.global.kds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ursa.cp.store.StoreWait;
 import dev.ursa.global.tokens.ZoneTokenService;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceTypes;
@@ -9,6 +10,7 @@ import dev.ursa.mesh.resources.ZoneInsightSpec;
 import dev.ursa.mesh.store.ListQuery;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.mesh.store.StoreException;
 import dev.ursa.sync.KdsGrpc;
 import dev.ursa.sync.KdsTypes;
 import dev.ursa.sync.ResourceIndex;
@@ -84,26 +86,19 @@ public class KdsServer {
     @PostConstruct
     void startInBackground() {
         Thread.ofPlatform().daemon().name("kds-start").start(() -> {
-            long delay = 200;
-            while (!stopping) {
-                try {
-                    start();
-                    started.complete(server);
-                    return;
-                } catch (dev.ursa.mesh.store.StoreException e) {
-                    LOG.warnf("KDS waits for the store: %s (retrying in %d ms)", e.getMessage(), delay);
-                    if (index != null) index.close();
+            try {
+                boolean done = StoreWait.untilDone("KDS", () -> stopping, () -> {
                     try {
-                        Thread.sleep(delay); // retry backoff, not synchronisation
-                    } catch (InterruptedException ie) {
-                        return;
+                        start();
+                    } catch (StoreException e) {
+                        if (index != null) index.close();
+                        throw e;
                     }
-                    delay = Math.min(delay * 2, 5000);
-                } catch (Exception e) {
-                    LOG.error("KDS server failed to start", e);
-                    started.completeExceptionally(e);
-                    return;
-                }
+                });
+                if (done) started.complete(server);
+            } catch (Exception e) {
+                LOG.error("KDS server failed to start", e);
+                started.completeExceptionally(e);
             }
         });
     }

@@ -8,10 +8,10 @@ import dev.ursa.cp.auth.StoredSecrets;
 import dev.ursa.cp.auth.TokenKeys;
 import dev.ursa.cp.auth.TokenKind;
 import dev.ursa.cp.auth.TokenTrust;
+import dev.ursa.cp.store.StoreWait;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
-import dev.ursa.mesh.store.StoreException;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -50,20 +50,11 @@ public class TokenTrustPublisher {
     @PostConstruct
     void start() {
         Thread.ofPlatform().daemon().name("token-trust-start").start(() -> {
-            long delay = 200;
-            while (!stopping) {
-                try {
-                    startPublishing();
-                    return;
-                } catch (StoreException | IllegalStateException e) {
-                    LOG.warnf("token trust waits for the store: %s (retrying in %d ms)", e.getMessage(), delay);
-                    try {
-                        Thread.sleep(delay); // retry backoff, not synchronisation
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                    delay = Math.min(delay * 2, 5000);
-                }
+            try {
+                // The key rings report a store they cannot read yet as IllegalStateException.
+                StoreWait.untilDone("token trust", () -> stopping, e -> e instanceof IllegalStateException, this::startPublishing);
+            } catch (Exception e) {
+                LOG.error("token trust cannot be published", e);
             }
         });
     }

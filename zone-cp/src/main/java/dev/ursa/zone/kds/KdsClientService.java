@@ -1,8 +1,8 @@
 package dev.ursa.zone.kds;
 
 import dev.ursa.cp.store.StoreConfig;
+import dev.ursa.cp.store.StoreWait;
 import dev.ursa.mesh.store.ResourceStore;
-import dev.ursa.mesh.store.StoreException;
 import dev.ursa.sync.KdsGrpc;
 import dev.ursa.sync.KdsTypes;
 import dev.ursa.sync.ResourceIndex;
@@ -107,21 +107,14 @@ public class KdsClientService {
 
     /** Indexes the zone's own resources and dials; waits for the store first (a Postgres zone may start before its database). */
     private void startClient(Channel authenticated) {
-        long delay = 200;
-        while (!stopping) {
-            try {
-                local = new ResourceIndex(store, KdsTypes.zoneToGlobal(),
-                        r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL)), config.kds().resyncInterval()).start();
-                break;
-            } catch (StoreException e) {
-                LOG.warnf("KDS client waits for the store: %s", e.getMessage());
-                try {
-                    Thread.sleep(delay); // retry backoff, not synchronisation
-                } catch (InterruptedException ie) {
-                    return;
-                }
-                delay = Math.min(delay * 2, 5000);
+        try {
+            if (!StoreWait.untilDone("KDS client", () -> stopping, () -> local = new ResourceIndex(store, KdsTypes.zoneToGlobal(),
+                    r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL)), config.kds().resyncInterval()).start())) {
+                return;
             }
+        } catch (Exception e) {
+            LOG.error("KDS client cannot index the zone's resources", e);
+            return;
         }
         synchronized (this) {
             if (stopping) return;
