@@ -4,6 +4,7 @@ import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.RenderFailure;
+import dev.ursa.zone.xds.mtls.MeshTrust;
 import dev.ursa.zone.xds.mtls.WorkloadCertificate;
 import dev.ursa.zone.xds.mtls.WorkloadCertificates;
 import dev.ursa.zone.xds.render.Renderer;
@@ -163,6 +164,12 @@ public final class XdsEngine implements AutoCloseable {
     public Optional<Resource> registeredDataplane(NodeId id) {
         MeshState ms = mirror.mesh(id.mesh());
         return ms == null ? Optional.empty() : Optional.ofNullable(ms.inputs.dataplanes().get(id.name()));
+    }
+
+    /** The mTLS state of {@code mesh} as the engine's mirror holds it; empty when the mesh is not here (any thread). */
+    public Optional<MeshTrust.State> meshTrust(String mesh) {
+        MeshState ms = mirror.mesh(mesh);
+        return ms == null ? Optional.empty() : Optional.of(ms.trust);
     }
 
     /**

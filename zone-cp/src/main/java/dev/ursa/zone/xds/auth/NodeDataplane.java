@@ -13,7 +13,7 @@ import java.util.function.Function;
  * else the one the node brings in its metadata ({@value SelfRegistration#METADATA_KEY}, self-registration); else one
  * it self-registered earlier (its grace period still running); else none.
  */
-final class NodeDataplane {
+public final class NodeDataplane {
     private NodeDataplane() {
     }
 
@@ -21,7 +21,7 @@ final class NodeDataplane {
      * @param registered the Dataplane the engine holds for a node (its mirror of the store)
      * @throws IllegalArgumentException when the node's own Dataplane is not a valid Dataplane of its node id
      */
-    static Optional<Resource> of(NodeId id, Node node, Function<NodeId, Optional<Resource>> registered) {
+    public static Optional<Resource> of(NodeId id, Node node, Function<NodeId, Optional<Resource>> registered) {
         Optional<Resource> stored = registered.apply(id);
         if (stored.isPresent() && !SelfRegistration.isSelfRegistered(stored.get())) return stored;
         Resource own = SelfRegistration.parse(id, node);

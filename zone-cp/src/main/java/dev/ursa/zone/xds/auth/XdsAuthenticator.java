@@ -113,6 +113,28 @@ public final class XdsAuthenticator implements DiscoveryServerCallbacks, AutoClo
         live.closed(streamId);
     }
 
+    /**
+     * Admits a call of the workload certificate service as {@code node}'s xDS stream would be admitted: the dataplane
+     * token of the current call (it passed {@link XdsStreamInterceptor}) must allow the node and the Dataplane it is
+     * served as. With {@code ursa.xds.auth=none} everyone is let in.
+     */
+    public void admitWorkload(Node node) throws RequestException {
+        if (mode == XdsAuthMode.NONE) return;
+        XdsStream stream = XdsStream.current();
+        if (stream == null) {
+            LOG.errorf("certificate request of node %s did not pass the xDS stream interceptor: refused", node.getId());
+            throw Credentials.refuse(Status.Code.INTERNAL, "authentication is not available on this server");
+        }
+        try {
+            dataplanes.admit(node, stream);
+        } catch (RequestException e) {
+            Counter.builder("ursa_xds_auth_refused").tag("code", e.getStatus().getCode().name())
+                    .description("xDS streams refused at admission").register(meters).increment();
+            LOG.warnf("refused certificate request of node %s: %s %s", node.getId(), e.getStatus().getCode(), e.getStatus().getDescription());
+            throw e;
+        }
+    }
+
     private void check(long streamId, Node node) throws RequestException {
         if (mode == XdsAuthMode.NONE) return;
         XdsStream stream = XdsStream.current();

@@ -13,6 +13,7 @@ import dev.ursa.mesh.matching.PolicyMatcher;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.policy.common.Tags;
 import dev.ursa.mesh.resources.DataplaneSpec.Inbound;
+import dev.ursa.zone.xds.mtls.ProxylessTls;
 import dev.ursa.zone.xds.mtls.Sds;
 import dev.ursa.zone.xds.mtls.WorkloadIdentity;
 import dev.ursa.zone.xds.view.DataplaneView;
@@ -35,6 +36,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
+import io.envoyproxy.envoy.config.route.v3.NonForwardingAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -163,7 +165,7 @@ public final class Renderer {
     // ---- base configuration
 
     ProxyConfig base(DataplaneView view, boolean proxyless) {
-        ProxyConfig cfg = new ProxyConfig(view, proxyless ? Renderer::proxylessCluster : ref -> envoyCluster(ref, view), localZone);
+        ProxyConfig cfg = new ProxyConfig(view, proxyless ? ref -> proxylessCluster(ref, view) : ref -> envoyCluster(ref, view), localZone);
         for (OutboundView o : view.outbounds()) {
             OutboundConfig out = proxyless
                     ? new OutboundConfig(o, o.service(), o.service())
@@ -178,7 +180,14 @@ public final class Renderer {
             out.tcp.setStatPrefix(o.service()).setCluster(primary.name());
             cfg.add(out);
         }
-        if (!proxyless) {
+        if (proxyless) {
+            // an XdsServerBuilder server's listener: gRPC over HTTP/2, MeshTrafficPermission and mTLS apply to it
+            for (Inbound in : view.inbounds()) {
+                InboundConfig ic = new InboundConfig(in, true);
+                ic.hcm.setStatPrefix("inbound_" + in.portOrZero());
+                cfg.add(ic);
+            }
+        } else {
             for (Inbound in : view.inbounds()) {
                 String protocol = in.tagsOrEmpty().getOrDefault(Tags.PROTOCOL, "tcp");
                 InboundConfig ic = new InboundConfig(in, !protocol.equals("tcp"));
@@ -207,6 +216,13 @@ public final class Renderer {
         return Cluster.newBuilder().setName(ref.name()).setType(Cluster.DiscoveryType.EDS)
                 .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ads()).setServiceName(ref.name()))
                 .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+    }
+
+    /** Mesh mTLS: one TLS context for every endpoint, local or an ingress (grpc-java has no transport socket matches). */
+    static Cluster.Builder proxylessCluster(ClusterRef ref, DataplaneView view) {
+        Cluster.Builder c = proxylessCluster(ref);
+        if (view.mtls() != null) c.setTransportSocket(tls(ProxylessTls.upstream(view.id().mesh(), ref.service())));
+        return c;
     }
 
     static Cluster.Builder envoyCluster(ClusterRef ref, DataplaneView view) {
@@ -277,6 +293,10 @@ public final class Renderer {
         }
         List<Message> localClusters = new ArrayList<>();
         for (InboundConfig in : cfg.inbounds()) {
+            if (proxyless) {
+                listeners.add(proxylessServerListener(cfg.view(), in));
+                continue;
+            }
             listeners.add(inboundListener(cfg.view(), in));
             localClusters.add(in.localCluster.build());
         }
@@ -345,6 +365,33 @@ public final class Renderer {
                 .addFilterChains(FilterChain.newBuilder().setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("tls"))
                         .addAllFilters(filters).setTransportSocket(tls))
                 .build();
+    }
+
+    /**
+     * The listener a proxyless gRPC server ({@code XdsServerBuilder.forPort}) asks for: gRPC serves the calls itself, so
+     * its one route is {@code non_forwarding_action}; RBAC (MeshTrafficPermission) runs before it. With mesh mTLS the
+     * chain requires TLS (see {@link ProxylessTls#downstream}).
+     */
+    private static Listener proxylessServerListener(DataplaneView view, InboundConfig in) {
+        int port = in.inbound().portOrZero();
+        HttpConnectionManager.Builder hcm = in.hcm.clone()
+                .setRouteConfig(RouteConfiguration.newBuilder().setName("inbound:" + in.inbound().serviceName())
+                        .addVirtualHosts(VirtualHost.newBuilder().setName(in.inbound().serviceName()).addDomains("*")
+                                .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                                        .setNonForwardingAction(NonForwardingAction.getDefaultInstance()))));
+        in.rbac().ifPresent(r -> hcm.addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.rbac")
+                .setTypedConfig(Any.pack(RBAC.newBuilder().setRules(r).build()))));
+        hcm.addHttpFilters(router());
+        FilterChain.Builder chain = FilterChain.newBuilder().setName("inbound:" + port)
+                .addFilters(Filter.newBuilder().setName("envoy.filters.network.http_connection_manager").setTypedConfig(Any.pack(hcm.build())));
+        if (view.mtls() != null) {
+            DataplaneView.MtlsMode mode = in.mtlsMode().orElse(view.mtls());
+            chain.setTransportSocket(tls(ProxylessTls.downstream(mode == DataplaneView.MtlsMode.STRICT)));
+        }
+        return Listener.newBuilder().setName(ProxylessTls.serverListenerName(port))
+                .setAddress(EndpointRenderer.address("0.0.0.0", port))
+                .setTrafficDirection(TrafficDirection.INBOUND)
+                .addFilterChains(chain).build();
     }
 
     private static <T> List<T> sorted(List<T> items, Function<T, String> name) {

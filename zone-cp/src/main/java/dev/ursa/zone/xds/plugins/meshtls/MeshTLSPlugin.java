@@ -22,7 +22,7 @@ import java.util.Optional;
  * mesh's for that inbound), the TLS version range and the cipher suites of its {@code DownstreamTlsContext}. Only in a
  * mesh with mTLS on (without it there is no TLS to tune, as in Kuma). The {@code rules} form applies to every inbound of
  * the selected proxies, policies least specific first and field by field; without rules-form policies the {@code from}
- * items (kind Mesh) are merged the same way. Proxyless gRPC: no inbound listeners, nothing to do.
+ * items (kind Mesh) are merged the same way. Proxyless gRPC servers: the mode only (gRPC takes no TLS parameters).
  */
 public final class MeshTLSPlugin implements PolicyPlugin {
     @Override
@@ -46,7 +46,9 @@ public final class MeshTLSPlugin implements PolicyPlugin {
 
     @Override
     public void applyProxyless(ProxyConfig config, PolicyRules rules) {
-        // Proxyless gRPC clients have no inbound listeners to secure.
+        // The mode applies to a proxyless server's listener; versions and ciphers do not (grpc-java refuses tls_params,
+        // the renderer leaves them out: the server keeps gRPC's TLS defaults).
+        applyEnvoy(config, rules);
     }
 
     /** The rules-form confs of {@code matches} (least specific first), later fields over earlier ones. */

@@ -34,13 +34,20 @@ import java.util.TreeMap;
  * for every Allow item, its clients minus the clients of every later Deny item. Clients are identified as Kuma does,
  * by the URI SANs of their mesh certificate ({@code spiffe://<mesh>/<service>}, {@code kuma://<tag>/<value>}), which
  * Envoy sees as the authenticated peer of the mesh mTLS session (without mTLS only {@code kind: Mesh} items can match
- * a client). The {@code rules} form ({@link #rbacOfRules}) matches SPIFFE IDs directly. Proxyless gRPC: not applied (Ursa serves gRPC
- * clients, not gRPC servers' xDS listeners).
+ * a client). The {@code rules} form ({@link #rbacOfRules}) matches SPIFFE IDs directly. Proxyless gRPC servers
+ * (XdsServerBuilder) get the same rules as the RBAC HTTP filter of their server listener; gRPC matches a principal name
+ * against the client certificate's URI SANs as Envoy does.
  */
 public final class MeshTrafficPermissionPlugin implements PolicyPlugin {
     @Override
     public PolicyType descriptor() {
         return MeshTrafficPermissionPolicy.TYPE;
+    }
+
+    /** A proxyless gRPC server (XdsServerBuilder) gets the same RBAC as its HTTP filter (gRFC A41). */
+    @Override
+    public void applyProxyless(ProxyConfig cfg, PolicyRules rules) {
+        applyEnvoy(cfg, rules);
     }
 
     @Override
