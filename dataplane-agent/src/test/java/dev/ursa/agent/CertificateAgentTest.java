@@ -210,10 +210,11 @@ class CertificateAgentTest {
         List<Instant> attempts = cp.calls("GetTrust").stream().limit(6).map(TestCp.Call::at).toList();
         List<Duration> gaps = new ArrayList<>();
         for (int i = 1; i < attempts.size(); i++) gaps.add(Duration.between(attempts.get(i - 1), attempts.get(i)));
-        // 100 ms doubling, less up to 20 % jitter: each wait at least 1.6x the one before (1.3x leaves room for noise)
+        // 100 ms doubling, less up to 20 % jitter: each wait at least 1.6x the one before (1.15x leaves room for a
+        // scheduling hiccup on a busy machine)
         assertThat(gaps.get(0)).as("first retry after ~100 ms: %s", gaps).isBetween(Duration.ofMillis(75), Duration.ofMillis(600));
         for (int i = 1; i < gaps.size(); i++) {
-            assertThat(gaps.get(i).toMillis()).as("gap %d grows: %s", i, gaps).isGreaterThan((long) (gaps.get(i - 1).toMillis() * 1.3));
+            assertThat(gaps.get(i).toMillis()).as("gap %d grows: %s", i, gaps).isGreaterThan((long) (gaps.get(i - 1).toMillis() * 1.15));
         }
         assertThat(gaps.get(gaps.size() - 1)).as("fifth retry after ~1.6 s: %s", gaps).isGreaterThan(Duration.ofMillis(1200));
     }
@@ -296,12 +297,12 @@ class CertificateAgentTest {
     @Test
     void aRefusalAtStartEndsTheAgentWithExitCode2() throws Exception {
         cp = TestCp.start("token");
-        cp.failAll = Status.INVALID_ARGUMENT.withDescription("node_id: 'default.backend-1' names no Dataplane and none was given");
+        cp.failAll = Status.INVALID_ARGUMENT.withDescription("dataplane: not a Dataplane: mapping expected at line 1");
         CertificateAgent refused = new CertificateAgent(options(Duration.ofSeconds(10), null), FAST_BACKOFF, Clock.systemUTC());
         try (refused) {
             assertThatThrownBy(refused::run).isInstanceOfSatisfying(AgentException.class, e -> {
                 assertThat(e.exitCode()).isEqualTo(ExitCodes.REFUSED);
-                assertThat(e.getMessage()).contains("INVALID_ARGUMENT", "names no Dataplane and none was given");
+                assertThat(e.getMessage()).contains("INVALID_ARGUMENT", "dataplane: not a Dataplane: mapping expected at line 1");
             });
         }
         assertThat(Files.exists(dir.resolve(XdsBootstrap.FILE))).as("the bootstrap is written before any call").isTrue();
