@@ -1,5 +1,7 @@
 package dev.ursa.agent;
 
+import dev.ursa.workload.ProxylessXds;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,12 +22,12 @@ public final class XdsBootstrap {
      * The certificate provider instance the zone CP's TLS contexts name (CDS {@code UpstreamTlsContext}, LDS
      * {@code DownstreamTlsContext}): part of the CP's contract.
      */
-    public static final String CERTIFICATE_PROVIDER_INSTANCE = "ursa";
+    public static final String CERTIFICATE_PROVIDER_INSTANCE = ProxylessXds.CERTIFICATE_PROVIDER_INSTANCE;
     /**
      * The name of the listener an {@code XdsServerBuilder} asks for; the zone CP renders
      * {@code grpc/server?xds.resource.listening_address=0.0.0.0:<port>}: part of the CP's contract.
      */
-    public static final String SERVER_LISTENER_RESOURCE_NAME_TEMPLATE = "grpc/server?xds.resource.listening_address=%s";
+    public static final String SERVER_LISTENER_RESOURCE_NAME_TEMPLATE = ProxylessXds.SERVER_LISTENER_TEMPLATE;
     public static final String FLAVOUR_KEY = "ursa.io/flavour";
     public static final String FLAVOUR = "proxyless";
     public static final String TOKEN_KEY = "dataplane.token";

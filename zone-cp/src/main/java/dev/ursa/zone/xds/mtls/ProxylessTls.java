@@ -2,6 +2,7 @@ package dev.ursa.zone.xds.mtls;
 
 import com.google.protobuf.BoolValue;
 import dev.ursa.mesh.crosszone.CrossZoneNames;
+import dev.ursa.workload.ProxylessXds;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateProviderPluginInstance;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
@@ -17,9 +18,9 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
  */
 public final class ProxylessTls {
     /** The certificate provider instance every proxyless TLS context names (ursa-agent writes it into the bootstrap). */
-    public static final String PROVIDER_INSTANCE = "ursa";
+    public static final String PROVIDER_INSTANCE = ProxylessXds.CERTIFICATE_PROVIDER_INSTANCE;
     /** The bootstrap's {@code server_listener_resource_name_template}; {@code %s} is {@code <ip>:<port>}. */
-    public static final String LISTENER_TEMPLATE = "grpc/server?xds.resource.listening_address=%s";
+    public static final String LISTENER_TEMPLATE = ProxylessXds.SERVER_LISTENER_TEMPLATE;
 
     private ProxylessTls() {
     }
