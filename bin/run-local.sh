@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Ursa and runs a demo federation on this machine, on the in-memory store: a global CP, two zone CPs, an
-# ingress per zone, and demo gRPC services (`hello` only in zone-2, `echo` in both zones) registered as Dataplanes.
+# ingress per zone, and demo gRPC services (`hello` only in zone-2, `echo` in both zones) in mesh `default` with mTLS
+# on: each zone's demo process is a proxyless xDS server whose certificates ursa-agent keeps fresh.
 # Ctrl-C stops every process it started; so does the death of any of them (the script then says which one died and
 # where its log is, and exits 1).
 #
@@ -9,6 +10,8 @@
 #   ZONE1_HTTP_PORT [5691]    ZONE1_XDS_PORT [5678]      ZONE2_HTTP_PORT [5692]    ZONE2_XDS_PORT [5679]
 #   INGRESS1_PORT [10001]     INGRESS1_HTTP_PORT [9901]  INGRESS2_PORT [10002]     INGRESS2_HTTP_PORT [9902]
 #   GLOBAL_DIAGNOSTICS_PORT [5680]  ZONE1_DIAGNOSTICS_PORT [5693]  ZONE2_DIAGNOSTICS_PORT [5694] (health + metrics, read-only)
+#   DEMO1_ECHO_PORT [20111]   DEMO2_HELLO_PORT [20121]   DEMO2_ECHO_PORT [20122]   (the demo services' gRPC ports)
+#   AGENT1_HEALTH_PORT [9911] AGENT2_HEALTH_PORT [9912]  (ursa-agent health of each zone's demo process)
 # The admin APIs and diagnostics ports listen on 127.0.0.1 only: loopback callers are admin without a token
 # (docs/security.md); nothing here is reachable from another host's browser or script.
 #   SKIP_BUILD=1 reuses the last build; URSA_LOG_DIR [target/local] holds the logs (Maven's in build.log), the zone tokens,
@@ -28,6 +31,8 @@ INGRESS1_PORT="${INGRESS1_PORT:-10001}";      INGRESS1_HTTP_PORT="${INGRESS1_HTT
 INGRESS2_PORT="${INGRESS2_PORT:-10002}";      INGRESS2_HTTP_PORT="${INGRESS2_HTTP_PORT:-9902}"
 GLOBAL_DIAGNOSTICS_PORT="${GLOBAL_DIAGNOSTICS_PORT:-5680}"
 ZONE1_DIAGNOSTICS_PORT="${ZONE1_DIAGNOSTICS_PORT:-5693}"; ZONE2_DIAGNOSTICS_PORT="${ZONE2_DIAGNOSTICS_PORT:-5694}"
+DEMO1_ECHO_PORT="${DEMO1_ECHO_PORT:-20111}"; DEMO2_HELLO_PORT="${DEMO2_HELLO_PORT:-20121}"; DEMO2_ECHO_PORT="${DEMO2_ECHO_PORT:-20122}"
+AGENT1_HEALTH_PORT="${AGENT1_HEALTH_PORT:-9911}"; AGENT2_HEALTH_PORT="${AGENT2_HEALTH_PORT:-9912}"
 START_TIMEOUT="${START_TIMEOUT:-120}"
 zone_http=("" "$ZONE1_HTTP_PORT" "$ZONE2_HTTP_PORT"); zone_xds=("" "$ZONE1_XDS_PORT" "$ZONE2_XDS_PORT")
 zone_diag=("" "$ZONE1_DIAGNOSTICS_PORT" "$ZONE2_DIAGNOSTICS_PORT")
@@ -36,6 +41,7 @@ loopback_admin=(-Dquarkus.http.host=127.0.0.1 -Dursa.diagnostics.host=127.0.0.1)
 ingress_port=("" "$INGRESS1_PORT" "$INGRESS2_PORT"); ingress_http=("" "$INGRESS1_HTTP_PORT" "$INGRESS2_HTTP_PORT")
 global="http://127.0.0.1:$GLOBAL_HTTP_PORT"
 DEMO_JAR=demo-services/target/demo-services.jar
+AGENT_JAR=dataplane-agent/target/ursa-agent.jar
 # JDK 23+ warns when grpc-netty-shaded uses sun.misc.Unsafe; older JDKs do not know the flag.
 quiet_unsafe=(); "$JAVA" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 && quiet_unsafe=(--sun-misc-unsafe-memory-access=allow)
 
@@ -61,7 +67,7 @@ if [ "${SKIP_BUILD:-}" != "1" ]; then
   build_log="$logs/build.log"
   echo "==> building (tests skipped; set SKIP_BUILD=1 to reuse the last build; Maven's output: $build_log)"
   t0=$SECONDS
-  if ./mvnw -B package -DskipTests -pl global-cp,zone-cp,ingress-gateway,demo-services -am 2>&1 \
+  if ./mvnw -B package -DskipTests -pl global-cp,zone-cp,ingress-gateway,demo-services,dataplane-agent -am 2>&1 \
        | tee "$build_log" | module_progress; then
     echo "==> built in $((SECONDS - t0)) s"
   else
@@ -186,8 +192,10 @@ for z in 1 2; do
 done
 for z in 1 2; do await "zone-$z" "zone-$z CP on :${zone_http[z]} (synced with the global)" ready "${zone_http[z]}"; done
 
-# The demo services live in mesh `default`; created on the global, it reaches both zones over KDS.
-curl -sf -XPUT "$global/meshes/default" -H 'content-type: application/yaml' --data-binary $'type: Mesh\nname: default' >/dev/null
+# The demo services live in mesh `default`, with mTLS on: the global generates the mesh's CA (builtin backend ca-1),
+# KDS carries mesh and CA to both zones, and every call between the demo's proxyless workloads is mutual TLS.
+curl -sf -XPUT "$global/meshes/default" -H 'content-type: application/yaml' --data-binary $'type: Mesh\nname: default
+mtls:\n  enabledBackend: ca-1\n  backends:\n    - name: ca-1\n      type: builtin' >/dev/null
 for z in 1 2; do
   await "zone-$z" "mesh default at zone-$z" curl -sf --max-time 2 "http://127.0.0.1:${zone_http[z]}/meshes/default"
 done
@@ -214,14 +222,36 @@ for z in 1 2; do
 done
 for z in 1 2; do await "ingress-$z" "ingress-$z on :${ingress_port[z]} (routing table received)" ready "${ingress_http[z]}"; done
 
-# Demo gRPC services (demo-services/): each registers a Dataplane per service on its zone CP and removes it on exit.
-demo_services=("" "echo" "hello echo")
+# Demo gRPC services (demo-services/): per zone one process serving its services as proxyless xDS servers
+# (XdsServerBuilder), and next to it ursa-agent (dataplane-agent/): it registers the process's Dataplane (one inbound
+# per service) through the xDS bootstrap it writes, generates the workload's key, has it signed by the zone CP with a
+# dataplane token of that Dataplane only, and keeps the certificate files fresh (docs/agent.md).
+demo_ports=("" "echo=$DEMO1_ECHO_PORT" "hello=$DEMO2_HELLO_PORT,echo=$DEMO2_ECHO_PORT")
+agent_health=("" "$AGENT1_HEALTH_PORT" "$AGENT2_HEALTH_PORT")
+demo_dataplane() { # zone service=port,...
+  local z=$1 entry
+  printf 'type: Dataplane\nmesh: default\nname: demo-zone-%s\nnetworking:\n  address: 127.0.0.1\n  inbound:\n' "$z"
+  for entry in ${2//,/ }; do
+    printf '    - port: %s\n      tags: {kuma.io/service: %s, kuma.io/protocol: grpc, instance: %s-zone-%s}\n' \
+      "${entry#*=}" "${entry%%=*}" "${entry%%=*}" "$z"
+  done
+}
 for z in 1 2; do
-  # shellcheck disable=SC2086 # the service list is split on purpose
-  launch "demo-$z" -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "${quiet_unsafe[@]}" -jar "$DEMO_JAR" serve --zone "zone-$z" \
-    --zone-api "http://127.0.0.1:${zone_http[z]}" ${demo_services[z]}
+  demo_dataplane "$z" "${demo_ports[z]}" > "$logs/demo-$z.dataplane.yaml"
+  mint "${zone_http[z]}" /tokens/dataplane "{\"mesh\":\"default\",\"name\":\"demo-zone-$z\",\"validFor\":\"24h\"}" "$logs/demo-$z.dataplane.token"
+  rm -rf "$logs/agent-$z"
+  launch "agent-$z" -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$AGENT_JAR" run --cp "127.0.0.1:${zone_xds[z]}" \
+    --token-file "$logs/demo-$z.dataplane.token" --node-id "default.demo-zone-$z" --dataplane-file "$logs/demo-$z.dataplane.yaml" \
+    --dir "$logs/agent-$z" --health "127.0.0.1:${agent_health[z]}"
 done
-for z in 1 2; do await "demo-$z" "demo services of zone-$z (${demo_services[z]})" grep -q "ready" "$logs/demo-$z.log"; done
+for z in 1 2; do
+  await "agent-$z" "ursa-agent of zone-$z's demo (certificate of the mesh CA)" curl -sf --max-time 2 "http://127.0.0.1:${agent_health[z]}/health"
+done
+for z in 1 2; do
+  launch "demo-$z" -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "${quiet_unsafe[@]}" \
+    -Dio.grpc.xds.bootstrap="$logs/agent-$z/bootstrap.json" -jar "$DEMO_JAR" serve --zone "zone-$z" --xds-ports "${demo_ports[z]}"
+done
+for z in 1 2; do await "demo-$z" "demo services of zone-$z (${demo_ports[z]//,/ })" grep -q "ready" "$logs/demo-$z.log"; done
 await zone-1 "zone-1 to see hello and echo offered by zone-2's ingress" \
   eval 'zone_offers "$ZONE1_HTTP_PORT" zone-2 hello && zone_offers "$ZONE1_HTTP_PORT" zone-2 echo'
 await zone-2 "zone-2 to see echo offered by zone-1's ingress" zone_offers "$ZONE2_HTTP_PORT" zone-1 echo
@@ -234,7 +264,8 @@ Ursa is running (in-memory store; nothing is kept after Ctrl-C).
   diagnostics         : health + metrics on :$GLOBAL_DIAGNOSTICS_PORT (global), :$ZONE1_DIAGNOSTICS_PORT, :$ZONE2_DIAGNOSTICS_PORT (zones)
   zone-1 CP admin API : http://127.0.0.1:$ZONE1_HTTP_PORT/        (xDS on :$ZONE1_XDS_PORT, ingress :$INGRESS1_PORT, ingress metrics :$INGRESS1_HTTP_PORT)
   zone-2 CP admin API : http://127.0.0.1:$ZONE2_HTTP_PORT/        (xDS on :$ZONE2_XDS_PORT, ingress :$INGRESS2_PORT, ingress metrics :$INGRESS2_HTTP_PORT)
-  demo services       : echo in zone-1 and zone-2, hello in zone-2 only (mesh default)
+  demo services       : echo in zone-1 and zone-2, hello in zone-2 only (mesh default, mTLS on: builtin CA ca-1)
+  ursa-agent          : http://127.0.0.1:$AGENT1_HEALTH_PORT/health, http://127.0.0.1:$AGENT2_HEALTH_PORT/health (the demo workloads' certificates)
   logs                : $logs/*.log
   zone tokens         : $logs/zone-1.token, $logs/zone-2.token (the credentials the zones dial the global with)
   KDS CA              : $logs/kds-ca.pem (GET /kds/ca.pem on the global; the zones verify the global with it)
@@ -242,13 +273,13 @@ Ursa is running (in-memory store; nothing is kept after Ctrl-C).
   dataplane tokens    : $logs/demo-client.<xds-port>.token (what bin/demo-client.sh presents to that zone's xDS port)
 
 Try:
-  bin/demo-client.sh --xds 127.0.0.1:$ZONE1_XDS_PORT hello   # a zone-1 client; hello runs only in zone-2: through zone-2's ingress
+  bin/demo-client.sh --xds 127.0.0.1:$ZONE1_XDS_PORT hello   # a zone-1 client; hello runs only in zone-2: through zone-2's ingress, mTLS end to end
   bin/demo-client.sh --xds 127.0.0.1:$ZONE1_XDS_PORT echo    # echo runs in both zones: zone-1 answers (local first)
   curl -s http://127.0.0.1:$ZONE1_HTTP_PORT/zoneingresses    # what zone-1 knows of the services other zones offer
   curl -s $global/meshes/default/dataplanes   # every zone's Dataplanes, at the global as <zone>.<name>
   curl -s $global/zone-insights
   curl -s http://127.0.0.1:$INGRESS2_HTTP_PORT/q/metrics | grep ursa_ingress_connections_total
-Then apply a policy on the global: docs/quickstart.md.
+Then apply a policy on the global, e.g. a MeshTrafficPermission that denies demo-client: docs/quickstart.md.
 
 Press Ctrl-C to stop. If any process dies, the others are stopped too.
 MSG

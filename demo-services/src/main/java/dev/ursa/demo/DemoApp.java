@@ -16,7 +16,8 @@ import java.util.logging.Logger;
  * Entry point of {@code demo-services.jar}:
  * <pre>
  * serve --zone zone-2 --zone-api http://127.0.0.1:5692 [--api-token-file FILE] [--mesh default] [--address 127.0.0.1] SERVICE...
- * call  [--xds 127.0.0.1:5678] [--token-file FILE] [--mesh default] [--count 5] [--message hi] SERVICE
+ * serve --zone zone-2 --xds-ports hello=20201,echo=20202     (xDS servers; bootstrap from GRPC_XDS_BOOTSTRAP, by ursa-agent)
+ * call  [--xds 127.0.0.1:5678] [--token-file FILE | --bootstrap FILE] [--mesh default] [--count 5] [--message hi] SERVICE
  * </pre>
  * Credentials come from files, never from the command line (where any user of the host can read them):
  * {@code --token-file} holds the client's dataplane token ({@code POST /tokens/dataplane} on its zone CP),
@@ -38,8 +39,9 @@ public final class DemoApp {
             case "call" -> {
                 if (args.positional().size() != 1) usage("call takes one service name");
                 int count = Integer.parseInt(args.option("count", "5"));
+                String bootstrap = args.options().containsKey("bootstrap") ? Files.readString(Path.of(args.options().get("bootstrap"))) : null;
                 int ok = DemoClient.run(args.option("xds", "127.0.0.1:5678"), args.option("mesh", "default"),
-                        args.positional().getFirst(), count, args.option("message", "hi"), secret(args, "token-file"));
+                        args.positional().getFirst(), count, args.option("message", "hi"), secret(args, "token-file"), bootstrap);
                 System.exit(ok == count ? 0 : 1);
             }
             default -> usage("unknown command " + argv[0]);
@@ -47,8 +49,20 @@ public final class DemoApp {
     }
 
     private static void serve(Args args) throws Exception {
-        if (args.positional().isEmpty()) usage("serve needs at least one service name");
         String zone = args.required("zone");
+        if (args.options().containsKey("xds-ports")) {
+            DemoServer server = new DemoServer(null, zone, null);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop"));
+            for (String entry : args.required("xds-ports").split(",")) {
+                String[] sp = entry.split("=", 2);
+                if (sp.length != 2) usage("--xds-ports takes SERVICE=PORT,...; got " + entry);
+                server.startXds(sp[0].trim(), Integer.parseInt(sp[1].trim()));
+            }
+            System.out.println("demo services of " + zone + " ready");
+            server.awaitTermination();
+            return;
+        }
+        if (args.positional().isEmpty()) usage("serve needs at least one service name");
         DemoServer server = new DemoServer(new DataplaneRegistration(URI.create(args.required("zone-api")), args.option("mesh", "default"),
                 secret(args, "api-token-file")), zone, args.option("address", "127.0.0.1"));
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "deregister"));
@@ -71,7 +85,9 @@ public final class DemoApp {
 
                 usage: java -jar demo-services.jar serve --zone ZONE --zone-api http://HOST:PORT [--api-token-file FILE] [--mesh default]
                                                          [--address 127.0.0.1] SERVICE...
-                       java -jar demo-services.jar call [--xds 127.0.0.1:5678] [--token-file FILE] [--mesh default] [--count 5] [--message hi] SERVICE""");
+                       java -jar demo-services.jar serve --zone ZONE --xds-ports SERVICE=PORT,...   (GRPC_XDS_BOOTSTRAP set by ursa-agent)
+                       java -jar demo-services.jar call [--xds 127.0.0.1:5678] [--token-file FILE | --bootstrap FILE] [--mesh default]
+                                                        [--count 5] [--message hi] SERVICE""");
         System.exit(2);
     }
 

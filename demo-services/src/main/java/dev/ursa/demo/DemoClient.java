@@ -7,6 +7,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.grpc.xds.XdsChannelCredentials;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,11 +45,18 @@ public final class DemoClient {
     }
 
     /** Makes {@code count} calls and returns how many succeeded; {@code token} is a dataplane token of {@code mesh} (null: none). */
-    public static int run(String xdsAddress, String mesh, String service, int count, String message, String token) {
+    public static int run(String xdsAddress, String mesh, String service, int count, String message, String token, String bootstrapJson) {
         String nodeId = mesh + ".demo-client-" + ProcessHandle.current().pid();
-        System.setProperty("io.grpc.xds.bootstrapConfig", bootstrap(xdsAddress, nodeId, token));
-        System.out.printf("calling xds:///%s through the zone CP at %s (node %s)%n", service, xdsAddress, nodeId);
-        ManagedChannel channel = Grpc.newChannelBuilder("xds:///" + service, InsecureChannelCredentials.create()).build();
+        if (bootstrapJson != null) {
+            // ursa-agent's bootstrap: its node, token and certificate files (mesh mTLS)
+            System.setProperty("io.grpc.xds.bootstrapConfig", bootstrapJson);
+            System.out.printf("calling xds:///%s with the bootstrap of ursa-agent%n", service);
+        } else {
+            System.setProperty("io.grpc.xds.bootstrapConfig", bootstrap(xdsAddress, nodeId, token));
+            System.out.printf("calling xds:///%s through the zone CP at %s (node %s)%n", service, xdsAddress, nodeId);
+        }
+        // TLS when the zone CP says so (mesh mTLS), plaintext otherwise
+        ManagedChannel channel = Grpc.newChannelBuilder("xds:///" + service, XdsChannelCredentials.create(InsecureChannelCredentials.create())).build();
         Map<String, Integer> byZone = new TreeMap<>();
         int ok = 0;
         try {

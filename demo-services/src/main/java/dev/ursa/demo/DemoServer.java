@@ -1,6 +1,9 @@
 package dev.ursa.demo;
 
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.xds.XdsServerBuilder;
+import io.grpc.xds.XdsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
 import java.io.IOException;
@@ -12,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One zone's demo services: a plain gRPC server per service on a free port of {@code address}, each registered as a
- * Dataplane of the zone, removed again on exit (SIGTERM or SIGINT run the shutdown hook).
+ * Dataplane of the zone, removed again on exit (SIGTERM or SIGINT run the shutdown hook). Or, with mesh mTLS, an
+ * xDS-enabled server per service on a given port ({@link #startXds}): its TLS and MeshTrafficPermission come from the
+ * zone CP, its certificates from ursa-agent, its Dataplane from the agent's bootstrap (self-registration).
  */
 public final class DemoServer {
     private final DataplaneRegistration registration;
@@ -40,9 +45,22 @@ public final class DemoServer {
         return server.getPort();
     }
 
+    /**
+     * Starts {@code service} as an {@code XdsServerBuilder} server on {@code port}: the JVM's xDS bootstrap
+     * ({@code GRPC_XDS_BOOTSTRAP}, written by ursa-agent) names the zone CP, the node and the certificate files.
+     */
+    public synchronized void startXds(String service, int port) throws IOException {
+        Greeter.Instance instance = new Greeter.Instance(service, zone, service + "-" + zone);
+        Server server = XdsServerBuilder.forPort(port, XdsServerCredentials.create(InsecureServerCredentials.create()))
+                .addService(Greeter.service(instance)).build().start();
+        running.add(new Running(instance, server));
+        System.out.printf("serving %s on :%d as an xDS server (TLS and permissions from the zone CP)%n", service, port);
+    }
+
     /** Deregisters first, so clients stop being sent here before the servers go away. */
     public synchronized void stop() {
         for (Running r : running) {
+            if (registration == null) break; // xDS servers: self-registered, removed by the zone when they leave
             boolean removed = registration.deregister(r.instance().name());
             System.out.printf("%s Dataplane %s%n", removed ? "deregistered" : "could not deregister", r.instance().name());
         }
@@ -55,6 +73,7 @@ public final class DemoServer {
                 Thread.currentThread().interrupt();
             }
         }
+        if (registration == null && !running.isEmpty()) System.out.println("stopped demo services of " + zone);
         running.clear();
     }
 

@@ -25,13 +25,15 @@ final class LocalLauncher implements AutoCloseable {
     static final String READY_LINE = "Press Ctrl-C to stop.";
     private static final List<String> PORT_VARS = List.of("GLOBAL_HTTP_PORT", "GLOBAL_KDS_PORT", "ZONE1_HTTP_PORT", "ZONE1_XDS_PORT",
             "ZONE2_HTTP_PORT", "ZONE2_XDS_PORT", "INGRESS1_PORT", "INGRESS1_HTTP_PORT", "INGRESS2_PORT", "INGRESS2_HTTP_PORT",
-            "GLOBAL_DIAGNOSTICS_PORT", "ZONE1_DIAGNOSTICS_PORT", "ZONE2_DIAGNOSTICS_PORT");
+            "GLOBAL_DIAGNOSTICS_PORT", "ZONE1_DIAGNOSTICS_PORT", "ZONE2_DIAGNOSTICS_PORT",
+            "DEMO1_ECHO_PORT", "DEMO2_HELLO_PORT", "DEMO2_ECHO_PORT", "AGENT1_HEALTH_PORT", "AGENT2_HEALTH_PORT");
     /** The script's default ports, as docs/quickstart.md shows them. */
     static final Map<String, Integer> DEFAULT_PORTS = Map.ofEntries(Map.entry("GLOBAL_HTTP_PORT", 5681), Map.entry("GLOBAL_KDS_PORT", 5685),
             Map.entry("ZONE1_HTTP_PORT", 5691), Map.entry("ZONE1_XDS_PORT", 5678), Map.entry("ZONE2_HTTP_PORT", 5692), Map.entry("ZONE2_XDS_PORT", 5679),
             Map.entry("INGRESS1_PORT", 10001), Map.entry("INGRESS1_HTTP_PORT", 9901), Map.entry("INGRESS2_PORT", 10002),
             Map.entry("INGRESS2_HTTP_PORT", 9902), Map.entry("GLOBAL_DIAGNOSTICS_PORT", 5680), Map.entry("ZONE1_DIAGNOSTICS_PORT", 5693),
-            Map.entry("ZONE2_DIAGNOSTICS_PORT", 5694));
+            Map.entry("ZONE2_DIAGNOSTICS_PORT", 5694), Map.entry("DEMO1_ECHO_PORT", 20111), Map.entry("DEMO2_HELLO_PORT", 20121),
+            Map.entry("DEMO2_ECHO_PORT", 20122), Map.entry("AGENT1_HEALTH_PORT", 9911), Map.entry("AGENT2_HEALTH_PORT", 9912));
 
     final Map<String, Integer> ports;
     final Path logDir;

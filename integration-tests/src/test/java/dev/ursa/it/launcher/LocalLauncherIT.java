@@ -70,7 +70,7 @@ class LocalLauncherIT {
     @Test
     @Order(1)
     void everyProcessIsReadyAndTheBannerShowsTheAdminUrlAndWhereTheZoneTokensAreButNoToken() throws Exception {
-        assertThat(launcher.javaProcesses()).as("global, 2 zone CPs, 2 ingresses, 2 demo service processes").hasSize(7);
+        assertThat(launcher.javaProcesses()).as("global, 2 zone CPs, 2 ingresses, 2 demo service processes, 2 agents").hasSize(9);
         for (String http : List.of("GLOBAL_HTTP_PORT", "ZONE1_HTTP_PORT", "ZONE2_HTTP_PORT", "INGRESS1_HTTP_PORT", "INGRESS2_HTTP_PORT")) {
             assertThat(Http.get(url(http, "/q/health/ready")).status()).as(http + " ready").isEqualTo(200);
         }
@@ -117,8 +117,15 @@ class LocalLauncherIT {
                     .doesNotContain("refused this ingress");
         }
         JsonNode dataplanes = JSON.readTree(Http.get(url("GLOBAL_HTTP_PORT", "/meshes/default/dataplanes")).body());
-        assertThat(dataplanes.path("items").findValuesAsText("name"))
-                .containsExactlyInAnyOrder("zone-1.echo-zone-1", "zone-2.echo-zone-2", "zone-2.hello-zone-2");
+        assertThat(dataplanes.path("items").findValuesAsText("name")).containsExactlyInAnyOrder("zone-1.demo-zone-1", "zone-2.demo-zone-2");
+        // mesh default has mTLS on: each demo process's agent holds a certificate naming its services
+        for (String agent : List.of("AGENT1_HEALTH_PORT", "AGENT2_HEALTH_PORT")) {
+            JsonNode health = JSON.readTree(Http.get(url(agent, "/health")).body());
+            assertThat(health.path("ready").asBoolean()).as(agent + ": " + health).isTrue();
+            assertThat(health.path("certificate").path("identities").toString()).contains("spiffe://default/echo");
+        }
+        assertThat(out).as("the dataplane tokens of the demo processes are not printed either")
+                .doesNotContain(Files.readString(launcher.logDir.resolve("demo-1.dataplane.token")).strip());
     }
 
     @Test
@@ -134,10 +141,12 @@ class LocalLauncherIT {
 
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("5/5 calls ok; answered by: zone-2 x5");
+        // over mesh mTLS, end to end through the ingress: hello saw the client's own certificate
+        assertThat(r.output()).contains("got \"hi\" from spiffe://default/demo-client");
         // hello has no zone-1 instance. What zone-1 gives a proxyless client for it is zone-2's ingress and nothing else
-        // (rendered here for echo-zone-1 as a proxyless node of zone-1: the demo client's node is gone with its process,
+        // (rendered here for demo-zone-1 as a proxyless node of zone-1: the demo client's node is gone with its process,
         // and the endpoints of a service are the same for every proxyless node of the zone) ...
-        JsonNode config = JSON.readTree(Http.get(url("ZONE1_HTTP_PORT", "/meshes/default/dataplanes/echo-zone-1/_config?flavour=proxyless")).body());
+        JsonNode config = JSON.readTree(Http.get(url("ZONE1_HTTP_PORT", "/meshes/default/dataplanes/demo-zone-1/_config?flavour=proxyless")).body());
         Map<String, List<String>> hello = new HashMap<>();
         for (JsonNode cla : config.path("endpoints")) {
             if (!cla.path("clusterName").asText().equals("hello")) continue;
@@ -185,7 +194,7 @@ class LocalLauncherIT {
         ShellBlock.Result inventory = runDoc("inventory");
         assertThat(inventory.statuses()).as(inventory.output()).startsWith(200, 200);
         assertThat(inventory.calls().get(0).body()).contains("\"zone\":\"zone-2\"", "\"kuma.io/service\":\"hello\"");
-        assertThat(inventory.calls().get(1).body()).contains("zone-2.hello-zone-2");
+        assertThat(inventory.calls().get(1).body()).contains("zone-2.demo-zone-2");
         assertThat(inventory.output()).containsPattern("ursa_ingress_connections_total\\{mesh=\"default\",service=\"hello\"} [1-9]");
 
         ShellBlock.Result apply = runDoc("apply-policy");
@@ -198,6 +207,14 @@ class LocalLauncherIT {
             ShellBlock.Result onZone = runDoc("policy-on-zone-1");
             return onZone.statuses().equals(List.of(200)) && onZone.calls().getFirst().body().contains("\"name\":\"backend-timeouts\"");
         });
+
+        ShellBlock.Result deny = runDoc("deny-demo-client");
+        assertThat(deny.statuses()).as(deny.output()).containsExactly(201);
+        // each attempt starts two JVMs (agent, client): a deadline of a few attempts
+        Await.until("hello refuses demo-client (MeshTrafficPermission from the global)", Duration.ofSeconds(30),
+                () -> runDoc("demo-hello-denied").output().contains("0/2 calls ok"));
+        assertThat(runDoc("demo-hello-denied").output()).contains("PERMISSION_DENIED");
+        Await.until("hello lets demo-client in again", Duration.ofSeconds(30), () -> runDoc("allow-demo-client").output().contains("2/2 calls ok"));
 
         ShellBlock.Result read = runDoc("read-back");
         assertThat(read.statuses()).as(read.output()).containsExactly(200, 200);
@@ -220,7 +237,7 @@ class LocalLauncherIT {
     @Order(4)
     void ctrlCStopsEveryProcessItStarted() throws Exception {
         List<ProcessHandle> started = launcher.descendants();
-        assertThat(launcher.javaProcesses()).hasSize(7);
+        assertThat(launcher.javaProcesses()).hasSize(9);
 
         launcher.interrupt();
         int exit = launcher.awaitExit(Duration.ofSeconds(60));
@@ -228,9 +245,9 @@ class LocalLauncherIT {
         assertThat(exit).as("exit code after SIGINT").isEqualTo(130);
         assertThat(started).as("processes still alive after the launcher exited").noneMatch(ProcessHandle::isAlive);
         assertThat(launcher.output()).contains("==> stopping", "==> stopped");
-        // the demo services were stopped first, while their zone CPs could still take the deregistration
-        assertThat(Files.readString(launcher.logDir.resolve("demo-2.log")))
-                .contains("deregistered Dataplane hello-zone-2", "deregistered Dataplane echo-zone-2");
-        assertThat(Files.readString(launcher.logDir.resolve("demo-1.log"))).contains("deregistered Dataplane echo-zone-1");
+        // the demo services were stopped first (their xDS servers went away gracefully: the zones remove their
+        // self-registered Dataplanes after the grace period)
+        assertThat(Files.readString(launcher.logDir.resolve("demo-2.log"))).contains("stopped demo services of zone-2");
+        assertThat(Files.readString(launcher.logDir.resolve("demo-1.log"))).contains("stopped demo services of zone-1");
     }
 }
