@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,7 +58,8 @@ public final class CertificateBenchmark {
     private static final int SERVICES = 100;
 
     public record Result(String mtls, int dataplanes, long configuredMs, double cpuMsPerDataplane, double heapPerDataplaneKb,
-                         Long certificates, Double issueMeanMs, Double issueMaxMs, Map<String, Object> renewals) {
+                         Long certificates, Double issueMeanMs, Double issueMaxMs, LatencyStats streamToCertificate,
+                         Map<String, Double> threadCpuMs, Map<String, Object> renewals) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -65,8 +68,8 @@ public final class CertificateBenchmark {
         String lifetime = args.length > 1 ? args[1] : "120s";
         Results results = Results.start("certificates");
         List<Result> out = new ArrayList<>();
-        out.add(run(n, false, lifetime));
-        out.add(run(n, true, lifetime));
+        out.add(run(n, false, lifetime, true));
+        out.add(run(n, true, lifetime, true));
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("dataplanes", n);
         params.put("services", SERVICES);
@@ -78,34 +81,28 @@ public final class CertificateBenchmark {
                 + Runtime.getRuntime().availableProcessors() + " cores", params, out));
     }
 
-    static Result run(int n, boolean mtls, String lifetime) throws Exception {
+    /**
+     * One phase: N dataplanes with mesh mTLS {@code mtls}; with {@code renewals} (mTLS on) it then waits for every first
+     * renewal (up to the certificate lifetime plus 2 minutes) to measure their spread.
+     */
+    static Result run(int n, boolean mtls, String lifetime, boolean renewals) throws Exception {
         InMemoryStore store = new InMemoryStore();
         put(store, "type: Mesh\nname: default\n");
-        if (mtls) {
-            MeshCa ca = MeshCa.generate("default", 2048, Duration.ofDays(365), Instant.now());
-            put(store, secret("default.ca-builtin-cert-ca-1", ca.certificatePem()));
-            put(store, secret("default.ca-builtin-key-ca-1", ca.keyPem()));
-            put(store, """
-                    type: Mesh
-                    name: default
-                    mtls:
-                      enabledBackend: ca-1
-                      backends:
-                        - name: ca-1
-                          type: builtin
-                          dpCert: {rotation: {expiration: %s}}
-                    """.formatted(lifetime));
-        }
+        if (mtls) meshWithBuiltinCa(store, lifetime);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         XdsEngine engine = new XdsEngine(store, new XdsSettings("zone-1", false, Duration.ofSeconds(30), Duration.ofMillis(10)), meters);
         engine.start();
-        Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(engine.ads()).build().start();
+        // An executor of our own (gRPC's default is a cached pool too) so the streams' close callbacks can be drained
+        // before the engine closes: otherwise they land in a closed engine and log errors.
+        ExecutorService calls = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("grpc-server-call-", 0).factory());
+        Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).executor(calls).addService(engine.ads()).build().start();
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < CHANNELS; i++) {
             channels.add(Grpc.newChannelBuilder("localhost:" + server.getPort(), InsecureChannelCredentials.create()).directExecutor().build());
         }
         long heapBefore = usedHeapAfterGc();
         long cpu0 = processCpuNanos();
+        ThreadCpu threadCpu = ThreadCpu.start(ThreadCpu::zoneGroup);
         long t0 = System.nanoTime();
         List<Dataplane> dps = new ArrayList<>(n);
         for (int i = 0; i < n; i++) dps.add(new Dataplane(i, channels.get(i % CHANNELS), mtls));
@@ -113,6 +110,7 @@ public final class CertificateBenchmark {
         long configuredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         awaitQuiet(meters);
         long cpuMs = TimeUnit.NANOSECONDS.toMillis(processCpuNanos() - cpu0);
+        Map<String, Double> threadCpuMs = threadCpu.stop(ThreadCpu.ZONE_GROUPS);
         long heapAfter = usedHeapAfterGc();
         double heapKb = (heapAfter - heapBefore) / 1024.0 / n;
         Timer issue = meters.find("ursa_mtls_certificate_issue").timer();
@@ -123,10 +121,15 @@ public final class CertificateBenchmark {
                 mtls ? "on" : "off", n, configuredMs, cpuMs / (double) n, heapKb, certs, meanMs, maxMs);
         // For a heap histogram of this moment (jmap -histo:live): -Dursa.bench.pause-ms=60000.
         Thread.sleep(Long.getLong("ursa.bench.pause-ms", 0));
-        Map<String, Object> renewals = null;
-        if (mtls) {
+        LatencyStats streamToCertificate = mtls ? LatencyStats.ofNanos(dps.stream().mapToLong(d -> d.sdsAt.get(0) - d.startedAt).toArray()) : null;
+        if (streamToCertificate != null) {
+            System.out.printf("  stream opened -> first certificate: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    streamToCertificate.p50Ms(), streamToCertificate.p99Ms(), streamToCertificate.maxMs());
+        }
+        Map<String, Object> renewalSpread = null;
+        if (mtls && renewals) {
             try {
-                renewals = renewals(dps, lifetime);
+                renewalSpread = renewals(dps, lifetime);
             } catch (IllegalStateException e) {
                 dps.stream().filter(d -> d.sdsAt.size() < 2).limit(3).forEach(d -> {
                     var r = engine.inspect(new dev.ursa.zone.xds.NodeId("default", d.node.getId().substring(8)), dev.ursa.zone.xds.Flavour.ENVOY).orElseThrow();
@@ -138,9 +141,12 @@ public final class CertificateBenchmark {
         // The server first: its streams end while the engine still runs (not into a closed engine).
         for (Dataplane d : dps) d.closing();
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        calls.shutdown();
+        calls.awaitTermination(10, TimeUnit.SECONDS);
         engine.close();
         for (ManagedChannel ch : channels) ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        return new Result(mtls ? "on" : "off", n, configuredMs, round(cpuMs / (double) n), round(heapKb), certs, meanMs, maxMs, renewals);
+        return new Result(mtls ? "on" : "off", n, configuredMs, round(cpuMs / (double) n), round(heapKb), certs, meanMs, maxMs,
+                streamToCertificate, threadCpuMs, renewalSpread);
     }
 
     /** Waits for every dataplane's first renewal; the share of dataplanes renewing in each second after the first one. */
@@ -168,6 +174,7 @@ public final class CertificateBenchmark {
         private final StreamObserver<DiscoveryRequest> requests;
         private final Node node;
         private final boolean mtls;
+        final long startedAt = System.nanoTime();
         volatile long configuredAt;
         final List<Long> sdsAt = new CopyOnWriteArrayList<>();
         private boolean lds;
@@ -251,16 +258,33 @@ public final class CertificateBenchmark {
         }
     }
 
+    /** Turns mTLS on in mesh {@code default}: a builtin CA (RSA 2048) in the store, certificates of {@code lifetime}. */
+    static void meshWithBuiltinCa(InMemoryStore store, String lifetime) throws Exception {
+        MeshCa ca = MeshCa.generate("default", 2048, Duration.ofDays(365), Instant.now());
+        put(store, secret("default.ca-builtin-cert-ca-1", ca.certificatePem()));
+        put(store, secret("default.ca-builtin-key-ca-1", ca.keyPem()));
+        put(store, """
+                type: Mesh
+                name: default
+                mtls:
+                  enabledBackend: ca-1
+                  backends:
+                    - name: ca-1
+                      type: builtin
+                      dpCert: {rotation: {expiration: %s}}
+                """.formatted(lifetime));
+    }
+
     private static String secret(String name, String pem) {
         return "type: Secret\nmesh: default\nname: " + name + "\ndata: " + Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII)) + "\n";
     }
 
-    private static void put(InMemoryStore store, String yaml) throws Exception {
+    static void put(InMemoryStore store, String yaml) throws Exception {
         store.put(ResourceCodec.decode(ResourceCodec.parse(yaml.getBytes(StandardCharsets.UTF_8), Format.YAML)), Precondition.ANY)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 

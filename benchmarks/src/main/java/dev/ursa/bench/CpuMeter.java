@@ -37,16 +37,7 @@ public final class CpuMeter {
     public Usage stop() {
         double client = (clientCpuNanos() - clientStartNanos) / 1e9;
         double srv = server.cpuTime().minus(serverStart).toNanos() / 1e9;
-        Double busy = machineStart.flatMap(start -> machineTicks().map(end -> {
-            long total = 0;
-            long idle = 0;
-            for (int i = 0; i < end.length; i++) {
-                long d = end[i] - start[i];
-                total += d;
-                if (i == 3 || i == 4) idle += d; // idle and iowait columns
-            }
-            return total == 0 ? null : Math.round(1000.0 * (total - idle) / total) / 10.0;
-        })).orElse(null);
+        Double busy = machineStart.flatMap(start -> machineTicks().map(end -> busyPercent(start, end))).orElse(null);
         return new Usage(Math.round(client * 100) / 100.0, Math.round(srv * 100) / 100.0, busy);
     }
 
@@ -57,8 +48,20 @@ public final class CpuMeter {
         return 0;
     }
 
+    /** How busy all cores were between two {@link #machineTicks()} readings (0-100), or null when no time passed. */
+    static Double busyPercent(long[] start, long[] end) {
+        long total = 0;
+        long idle = 0;
+        for (int i = 0; i < end.length; i++) {
+            long d = end[i] - start[i];
+            total += d;
+            if (i == 3 || i == 4) idle += d; // idle and iowait columns
+        }
+        return total == 0 ? null : Math.round(1000.0 * (total - idle) / total) / 10.0;
+    }
+
     /** The aggregate "cpu" line of /proc/stat: user nice system idle iowait irq softirq steal. */
-    private static Optional<long[]> machineTicks() {
+    static Optional<long[]> machineTicks() {
         try {
             String first = Files.readAllLines(Path.of("/proc/stat")).getFirst();
             String[] f = first.trim().split("\\s+");
