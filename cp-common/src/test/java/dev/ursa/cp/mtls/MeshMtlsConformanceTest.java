@@ -17,8 +17,6 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -40,45 +38,16 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Kuma 2.14's Mesh {@code mtls} validation, case by case: every mtls case of
- * {@code pkg/core/resources/apis/mesh/mesh_validator_test.go} (copied to {@code mtls/kuma-mesh-validator/}), the
- * builtin and provided CA managers' {@code ValidateBackend} tests and {@code ca_cert_validator_test.go} (Kuma's
+ * Kuma 2.14's Mesh {@code mtls} validation, case by case (the cases of Kuma's {@code mesh_validator_test.go} are in
+ * mesh-core's {@code MeshKumaConformanceTest}): the builtin and provided CA managers' {@code ValidateBackend} tests and {@code ca_cert_validator_test.go} (Kuma's
  * certificate fixtures copied to {@code mtls/}), with Kuma's field paths and messages; then what Ursa adds.
  */
 class MeshMtlsConformanceTest {
     private static final Path FIXTURES = Path.of("src", "test", "resources", "mtls");
-    private static final Path MESH_CASES = FIXTURES.resolve("kuma-mesh-validator");
     private static final CaBackendsValidator BACKENDS = CaBackendsValidator.builtIn();
     private static final SnapshotLoader NO_SECRETS = new SnapshotLoader(Map.of());
 
-    // ------------------------------------------------------------ MeshResource.Validate (mesh_validator_test.go)
-
-    static Stream<String> kumaMeshCases() throws IOException {
-        try (Stream<Path> files = Files.list(MESH_CASES)) {
-            List<String> names = files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".input.yaml"))
-                    .map(n -> n.substring(0, n.length() - ".input.yaml".length()))
-                    .sorted().toList();
-            assertThat(names).hasSize(9);
-            return names.stream();
-        }
-    }
-
-    /**
-     * The violations Kuma reports for mtls and the zone-egress rule, in Kuma's order. Kuma's logging, tracing and
-     * metrics checks are not Ursa's (it keeps those blocks unapplied), so only Kuma's {@code mtls} violations are
-     * compared ("multiple errors" also lists logging ones).
-     */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("kumaMeshCases")
-    void kumaMeshValidatorCase(String name) throws IOException {
-        String input = Files.readString(MESH_CASES.resolve(name + ".input.yaml"));
-        JsonNode expected = Json.YAML.readTree(Files.readString(MESH_CASES.resolve(name + ".output.yaml")));
-        List<Violation> want = new ArrayList<>();
-        expected.path("violations").forEach(v -> want.add(new Violation(v.get("field").asText(), v.get("message").asText())));
-        assertThat(mtlsOnly(documentViolations(input))).isEqualTo(mtlsOnly(want));
-        if (name.startsWith("valid-")) assertThat(documentViolations(input)).isEmpty();
-    }
+    // Kuma's mesh_validator_test.go cases, mtls included, are compared in full by mesh-core's MeshKumaConformanceTest.
 
     @Test
     void dpCertExpirationUsesKumasMeshDurationFormat() {
@@ -368,9 +337,6 @@ class MeshMtlsConformanceTest {
 
     // ------------------------------------------------------------ helpers
 
-    private static List<Violation> mtlsOnly(List<Violation> all) {
-        return all.stream().filter(v -> v.field().equals("mtls") || v.field().startsWith("mtls.")).toList();
-    }
 
     private static Resource decode(String yaml) {
         return ResourceCodec.decode(ResourceCodec.parse(yaml.getBytes(StandardCharsets.UTF_8), Format.YAML));

@@ -1,27 +1,26 @@
 package dev.ursa.mesh.resources;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.model.ResourceSpec;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A Mesh in Kuma's universal format. {@code mtls} is typed (Ursa issues certificates from it); Ursa does not act on
- * tracing, logging or metrics backends yet, so those blocks are kept as the user wrote them (object-typed) and
- * round-trip unchanged.
+ * A Mesh in Kuma's universal format, every section typed as Kuma 2.14 declares it. Ursa acts on {@code mtls} and
+ * {@code routing.zoneEgress}'s rule; the other sections are validated and kept, and a Mesh that sets them gets a warning
+ * that they have no effect yet ({@link MeshValidator}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MeshSpec(
         MeshMtls mtls,
-        JsonNode tracing,
-        JsonNode logging,
-        JsonNode metrics,
-        JsonNode networking,
-        JsonNode routing,
-        JsonNode constraints,
-        JsonNode meshServices,
+        MeshSections.Tracing tracing,
+        MeshSections.Logging logging,
+        MeshSections.Metrics metrics,
+        MeshSections.Networking networking,
+        MeshSections.Routing routing,
+        MeshSections.Constraints constraints,
+        MeshSections.MeshServices meshServices,
         List<String> skipCreatingInitialPolicies) implements ResourceSpec {
 
     /** The enabled CA backend; empty when mTLS is off. */
