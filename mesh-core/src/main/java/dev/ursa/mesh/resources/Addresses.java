@@ -3,7 +3,6 @@ package dev.ursa.mesh.resources;
 import dev.ursa.mesh.validation.FieldPath;
 import dev.ursa.mesh.validation.Violations;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
@@ -22,7 +21,8 @@ final class Addresses {
         if (IPV4.matcher(s).matches()) return true;
         if (!s.contains(":")) return false; // only IPv6 literals go to InetAddress, which then parses without DNS
         try {
-            return InetAddress.getByName(s) instanceof Inet6Address && !s.startsWith("[");
+            // an IPv6 literal, IPv4-mapped ones (::ffff:c0a8:1) included, which Java hands back as IPv4 addresses
+            return !s.startsWith("[") && InetAddress.getByName(s) != null;
         } catch (UnknownHostException | SecurityException e) {
             return false;
         }

@@ -25,7 +25,7 @@ import java.util.Set;
  * {@code networking.inbound[0].tags["kuma.io/service"]} (Kuma spells one of them {@code transparentProxing}; we do not).
  */
 public final class DataplaneValidator implements SpecValidator<DataplaneSpec> {
-    static final Set<String> PROTOCOLS = Set.of("tcp", "tls", "http", "http2", "grpc", "kafka");
+    static final Set<String> PROTOCOLS = Set.of("tcp", "http", "http2", "grpc", "kafka"); // Kuma 2.14's SupportedProtocols
     private static final List<String> BACKEND_KINDS = List.of("MeshExternalService", "MeshMultiZoneService", "MeshService");
     private static final String LOOPBACK = "127.0.0.1";
 

@@ -330,7 +330,7 @@ class DataplaneSpecTest {
                           address: 10.0.0.1
                           inbound: [{port: 80, tags: {kuma.io/service: web, kuma.io/protocol: smtp}}]
                         """, "networking.inbound[0].tags[\"kuma.io/protocol\"]",
-                        "tag \"kuma.io/protocol\" has an invalid value \"smtp\". Allowed values: grpc, http, http2, kafka, tcp, tls"),
+                        "tag \"kuma.io/protocol\" has an invalid value \"smtp\". Allowed values: grpc, http, http2, kafka, tcp"),
                 Arguments.of("serviceAddress not an IP", """
                         networking:
                           address: 10.0.0.1
