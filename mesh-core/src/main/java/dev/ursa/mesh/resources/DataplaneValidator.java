@@ -47,9 +47,8 @@ public final class DataplaneValidator implements SpecValidator<DataplaneSpec> {
             if (!spec.outbounds().isEmpty()) out.add(net.field("outbound"), "outbound cannot be defined for builtin gateways");
             if (spec.probes() != null) out.add(path.field("probes"), "probes cannot be defined for builtin gateways");
             validateGateway(gateway, net.field("gateway"), out);
-        } else if (spec.inbounds().isEmpty()) {
-            out.add(net, "has to contain at least one inbound interface or gateway");
         }
+        // Kuma 2.14 lets a Dataplane have no inbound (transparent proxying, an outbound-only client)
 
         Addresses.validateAddress(n.address(), net.field("address"), out);
         if (n.advertisedAddress() != null && !n.advertisedAddress().isEmpty()

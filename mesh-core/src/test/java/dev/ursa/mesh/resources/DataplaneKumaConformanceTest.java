@@ -33,18 +33,15 @@ class DataplaneKumaConformanceTest {
 
     /**
      * Cases where Ursa does not answer as Kuma 2.14 does yet: {@code networking.listeners} (zone proxy listeners) is not
-     * modelled; a Dataplane without inbounds (transparent proxying, outbound only) is refused; gateway Dataplanes'
+     * modelled; gateway Dataplanes'
      * listeners/probes rules, {@code serviceAddress} checks, {@code metrics} backends and reachable backend refs
-     * differ. 50 of 75 cases agree exactly.
+     * differ. 53 of 75 cases agree exactly.
      */
     static final Set<String> KNOWN_GAPS = Set.of(
-            "18-valid-no-inbound-with-transparent-proxy",
-            "19-valid-no-inbound-outbound-only",
             "20-valid-dataplane-with-a-single-zone-ingress-listener",
             "21-valid-dataplane-with-a-zone-egress-listener-only-zone-proxy-only",
             "22-valid-dataplane-with-multiple-listeners-of-the-same-type-on-distinct-ports",
             "23-valid-dataplane-with-listener-without-name",
-            "27-invalid-networking-empty",
             "31-invalid-networking-delegated-gateway-must-not-have-listeners",
             "34-invalid-networking-builtin-gateway-must-not-have-probes",
             "35-invalid-networking-builtin-gateway-must-not-have-listeners",

@@ -255,10 +255,6 @@ class DataplaneSpecTest {
                           address: 10.0.0.300
                           inbound: [{port: 80, tags: {kuma.io/service: web}}]
                         """, "networking.address", "address has to be valid IP address or domain name"),
-                Arguments.of("neither inbound nor gateway", """
-                        networking:
-                          address: 10.0.0.1
-                        """, "networking", "has to contain at least one inbound interface or gateway"),
                 Arguments.of("inbound and delegated gateway", """
                         networking:
                           address: 10.0.0.1
