@@ -37,7 +37,7 @@ public record FromRules(List<InboundRules> inbounds) {
         }
     }
 
-    static boolean appliesToClient(TargetRef ref, Map<String, String> client) {
+    public static boolean appliesToClient(TargetRef ref, Map<String, String> client) {
         if (ref == null || ref.kind() == null) return false;
         return switch (ref.kind()) {
             case Mesh -> true;

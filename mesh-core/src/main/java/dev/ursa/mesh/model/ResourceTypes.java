@@ -1,6 +1,7 @@
 package dev.ursa.mesh.model;
 
 import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerPolicy;
+import dev.ursa.mesh.policy.meshfaultinjection.MeshFaultInjectionPolicy;
 import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckPolicy;
 import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyPolicy;
@@ -57,7 +58,7 @@ public final class ResourceTypes {
     /** Every policy type, registered by its descriptor (in this order in listings and KDS; plugins run by {@link PolicyType#order()}). */
     private static final List<PolicyType> POLICIES = List.of(MeshTrafficPermissionPolicy.TYPE, MeshTimeoutPolicy.TYPE,
             MeshRetryPolicy.TYPE, MeshLoadBalancingStrategyPolicy.TYPE, MeshHealthCheckPolicy.TYPE, MeshCircuitBreakerPolicy.TYPE,
-            MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE);
+            MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE, MeshFaultInjectionPolicy.TYPE);
 
     private static final TypeRegistry REGISTRY = new TypeRegistry(
             List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, SECRET, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);

@@ -99,7 +99,7 @@ final class NodeConfigs {
         boolean byKey = change.policies().stream().noneMatch(p -> namesDataplanes(p.before()) || namesDataplanes(p.after()));
         Map<ViewKey, Boolean> selectedByKey = new HashMap<>();
         for (DataplaneNode st : inMesh) {
-            boolean full = change.dataplanes().contains(st.id.name()) || (byKey && st.viewKey() != null
+            boolean full = change.dataplanes().contains(st.id.name()) || (!change.dataplanes().isEmpty() && destinationSide(st)) || (byKey && st.viewKey() != null
                     ? selectedByKey.computeIfAbsent(st.viewKey(), k -> change.policies().stream().anyMatch(p -> selects(st, p)))
                     : change.policies().stream().anyMatch(p -> selects(st, p)));
             if (full) {
@@ -110,6 +110,12 @@ final class NodeConfigs {
         }
     }
 
+    /** A proxyless client that applies its destinations' policies ({@link ViewBuilder#DESTINATION_SIDE}): any dataplane change may alter them. */
+    private static boolean destinationSide(DataplaneNode st) {
+        return st.flavour == Flavour.PROXYLESS && st.view != null
+                && ViewBuilder.DESTINATION_SIDE.stream().anyMatch(t -> !st.view.rules(t).destinations().isEmpty());
+    }
+
     private static boolean namesDataplanes(Resource policy) {
         return policy != null && MeshState.namesDataplanes(policy);
     }
@@ -117,6 +123,10 @@ final class NodeConfigs {
     /** Whether the old or the new version of a policy selects the node. */
     private static boolean selects(DataplaneNode st, PolicyChange change) {
         if (st.view == null) return true;
+        // A proxyless client applies these on behalf of the services it calls, whoever the policy selects.
+        if (st.flavour == Flavour.PROXYLESS && ViewBuilder.DESTINATION_SIDE.contains((change.after() != null ? change.after() : change.before()).type())) {
+            return true;
+        }
         List<Resource> versions = new ArrayList<>();
         if (change.before() != null) versions.add(change.before());
         if (change.after() != null) versions.add(change.after());

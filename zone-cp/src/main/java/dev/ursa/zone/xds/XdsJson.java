@@ -19,6 +19,12 @@ public final class XdsJson {
             .add(RBAC.getDescriptor())
             .add(io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDescriptor())
             .add(TcpProxy.getDescriptor())
+            // MeshFaultInjection: fault filters, optionally behind a matcher on the client's certificate
+            .add(io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.common.matching.v3.ExtensionWithMatcher.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.common.matcher.action.v3.SkipFilter.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.matching.common_inputs.ssl.v3.UriSanInput.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.matching.common_inputs.network.v3.ServerNameInput.getDescriptor())
             .add(HttpProtocolOptions.getDescriptor())
             .add(Cluster.getDescriptor())
             .add(UpstreamTlsContext.getDescriptor())

@@ -1,6 +1,7 @@
 package dev.ursa.zone.xds.plugins;
 
 import dev.ursa.zone.xds.plugins.meshcircuitbreaker.MeshCircuitBreakerPlugin;
+import dev.ursa.zone.xds.plugins.meshfaultinjection.MeshFaultInjectionPlugin;
 import dev.ursa.zone.xds.plugins.meshhealthcheck.MeshHealthCheckPlugin;
 import dev.ursa.zone.xds.plugins.meshhttproute.MeshHTTPRoutePlugin;
 import dev.ursa.zone.xds.plugins.meshloadbalancingstrategy.MeshLoadBalancingStrategyPlugin;
@@ -25,7 +26,7 @@ public final class Plugins {
     public static PolicyPlugins builtIn() {
         return PolicyPlugins.of(List.of(new MeshHTTPRoutePlugin(), new MeshTimeoutPlugin(), new MeshRetryPlugin(),
                 new MeshLoadBalancingStrategyPlugin(), new MeshCircuitBreakerPlugin(), new MeshHealthCheckPlugin(),
-                new MeshTrafficPermissionPlugin(), new MeshTLSPlugin()));
+                new MeshTrafficPermissionPlugin(), new MeshTLSPlugin(), new MeshFaultInjectionPlugin()));
     }
 
     /** The built-in plugins in the order they run. */

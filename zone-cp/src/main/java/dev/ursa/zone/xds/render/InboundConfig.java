@@ -7,6 +7,11 @@ import io.envoyproxy.envoy.config.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
 
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 /** One inbound of an Envoy sidecar while it is being rendered. */
@@ -22,6 +27,8 @@ public final class InboundConfig {
     private DataplaneView.MtlsMode mtlsMode;
     /** Set by MeshTLS: TLS versions and ciphers of this inbound. Absent = Envoy's defaults. */
     private TlsParameters tlsParams;
+    /** HTTP filters policies add (e.g. MeshFaultInjection's faults), in order, between RBAC and the router. */
+    private final List<HttpFilter> httpFilters = new ArrayList<>();
 
     InboundConfig(Inbound inbound, boolean http) {
         this.inbound = inbound;
@@ -58,5 +65,13 @@ public final class InboundConfig {
 
     public void tlsParams(TlsParameters params) {
         this.tlsParams = params;
+    }
+
+    public List<HttpFilter> httpFilters() {
+        return Collections.unmodifiableList(httpFilters);
+    }
+
+    public void addHttpFilter(HttpFilter filter) {
+        httpFilters.add(filter);
     }
 }

@@ -336,6 +336,7 @@ public final class Renderer {
             HttpConnectionManager.Builder hcm = in.hcm.clone();
             in.rbac().ifPresent(r -> hcm.addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.rbac")
                     .setTypedConfig(Any.pack(RBAC.newBuilder().setRules(r).build()))));
+            hcm.addAllHttpFilters(in.httpFilters());
             hcm.addHttpFilters(router());
             filters.add(Filter.newBuilder().setName("envoy.filters.network.http_connection_manager").setTypedConfig(Any.pack(hcm.build())).build());
         } else {

@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds.view;
 
+import dev.ursa.mesh.matching.FromRules;
 import dev.ursa.mesh.matching.MatchInput;
 import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.matching.PolicyMatcher;
@@ -8,6 +9,7 @@ import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.policy.meshfaultinjection.MeshFaultInjectionPolicy;
 import dev.ursa.mesh.resources.DataplaneSpec;
 import dev.ursa.mesh.resources.MeshSpec;
 import dev.ursa.mesh.resources.DataplaneSpec.Inbound;
@@ -19,12 +21,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Builds {@link DataplaneView}s. Pure. */
 public final class ViewBuilder {
     /** The policy types the zone mirrors and matches: every registered one ({@link ResourceTypes#registry()}), in plugin order. */
     public static final List<ResourceType> POLICY_TYPES = ResourceTypes.registry().inPluginOrder().stream()
             .map(PolicyType::type).toList();
+
+    /**
+     * Inbound policy types a proxyless client applies for the services it calls: Kuma applies them on the destination's
+     * inbound, which a proxyless server cannot (grpc-java's fault filter is client-side only).
+     */
+    public static final List<ResourceType> DESTINATION_SIDE = List.of(MeshFaultInjectionPolicy.TYPE.type());
 
     private ViewBuilder() {
     }
@@ -49,12 +58,31 @@ public final class ViewBuilder {
             List<Resource> all = mesh.policies(type);
             if (all.isEmpty()) continue;
             List<PolicyMatch> matches = PolicyMatcher.matchingPolicies(input, all);
-            if (matches.isEmpty()) continue;
-            policies.put(type, new PolicyRules(matches, PolicyMatcher.toRules(input, all), PolicyMatcher.fromRules(input, all)));
+            Map<String, List<DestinationInbound>> destinations = flavour == Flavour.PROXYLESS && DESTINATION_SIDE.contains(type)
+                    ? destinations(mesh, all) : Map.of();
+            if (matches.isEmpty() && destinations.isEmpty()) continue;
+            policies.put(type, new PolicyRules(matches, PolicyMatcher.toRules(input, all), PolicyMatcher.fromRules(input, all), destinations));
         }
         DataplaneSpec spec = dataplane.spec(DataplaneSpec.class);
         List<Inbound> inbounds = spec.inbounds().stream().filter(in -> !in.ignored() && in.portOrZero() > 0).toList();
         return new DataplaneView(id, flavour, dataplane, registered, inbounds, outbounds(flavour, spec, index), policies, mtlsMode(mesh));
+    }
+
+    /** Every inbound of the mesh's dataplanes by service, with the policies of one type selecting it. */
+    static Map<String, List<DestinationInbound>> destinations(MeshInputs mesh, List<Resource> policies) {
+        Map<String, List<DestinationInbound>> out = new TreeMap<>();
+        for (Resource dp : new TreeMap<>(mesh.dataplanes()).values()) {
+            MatchInput input = MatchInput.of(dp);
+            List<PolicyMatch> matches = PolicyMatcher.matchingPolicies(input, policies);
+            FromRules from = PolicyMatcher.fromRules(input, policies);
+            for (Inbound in : dp.spec(DataplaneSpec.class).inbounds()) {
+                if (in.ignored() || in.serviceName() == null) continue;
+                List<PolicyMatch> selecting = matches.stream().filter(m -> m.inbounds().contains(in)).toList();
+                out.computeIfAbsent(in.serviceName(), s -> new ArrayList<>())
+                        .add(new DestinationInbound(dp.meta().name(), in, selecting, from.forInbound(in.portOrZero())));
+            }
+        }
+        return out;
     }
 
     /** The mesh's mTLS mode, null when off. */

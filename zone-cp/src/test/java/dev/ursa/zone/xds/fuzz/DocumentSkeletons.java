@@ -61,6 +61,7 @@ public final class DocumentSkeletons {
             case "MeshCircuitBreaker" -> policy(type, r, meshCircuitBreaker(r));
             case "MeshHTTPRoute" -> policy(type, r, meshHttpRoute(r));
             case "MeshTLS" -> policy(type, r, meshTls(r));
+            case "MeshFaultInjection" -> policy(type, r, meshFaultInjection(r));
             default -> throw new IllegalArgumentException("no skeleton for " + type.name() + ": add one to " + DocumentSkeletons.class.getSimpleName());
         };
     }
@@ -348,6 +349,28 @@ public final class DocumentSkeletons {
                 }
                 return obj("default", d);
             }));
+        }
+        return spec;
+    }
+
+    static ObjectNode meshFaultInjection(Rand r) {
+        java.util.function.Supplier<JsonNode> fault = () -> {
+            ObjectNode f = F.objectNode();
+            if (r.chance(0.6)) f.set("abort", obj("httpStatus", r.pick(503, 500, 150, 200, 599), "percentage", r.pick(50, "50.5", 0, 100, "0.001")));
+            if (r.chance(0.5)) f.set("delay", obj("value", r.pick("5s", "0s", "1500ms", "1h"), "percentage", r.pick(5, "2.5", 100)));
+            if (r.chance(0.4)) f.set("responseBandwidth", obj("limit", r.pick("100Mbps", "10kbps", "1Gbps", "kbps", "0kbps"), "percentage", r.pick(5, "6.29")));
+            return f;
+        };
+        java.util.function.Supplier<ObjectNode> conf = () -> obj("http", some(r, 3, fault));
+        ObjectNode spec;
+        if (r.chance(0.5)) {
+            spec = obj("targetRef", topRef(r, List.of("MeshService", "MeshServiceSubset", "Dataplane"), true));
+            spec.set("from", some(r, 3, () -> obj("targetRef", toRef(r, List.of("Mesh", "MeshSubset", "MeshService", "MeshServiceSubset")),
+                    "default", conf.get())));
+        } else {
+            spec = obj("targetRef", topRef(r, List.of("Mesh", "MeshSubset", "MeshService", "Dataplane"), true));
+            spec.set("rules", some(r, 2, () -> obj("matches", r.chance(0.5) ? arr(obj("spiffeID", obj("type", r.pick("Exact", "Prefix"),
+                    "value", r.pick("spiffe://default/web", "spiffe://default/backend", "spiffe://td.example/ns/a")))) : null, "default", conf.get())));
         }
         return spec;
     }
