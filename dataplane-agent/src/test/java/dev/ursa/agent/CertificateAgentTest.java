@@ -211,9 +211,10 @@ class CertificateAgentTest {
         List<Duration> gaps = new ArrayList<>();
         for (int i = 1; i < attempts.size(); i++) gaps.add(Duration.between(attempts.get(i - 1), attempts.get(i)));
         // 100 ms doubling, less up to 20 % jitter: each wait at least 1.6x the one before (1.15x leaves room for a
-        // scheduling hiccup on a busy machine)
-        assertThat(gaps.get(0)).as("first retry after ~100 ms: %s", gaps).isBetween(Duration.ofMillis(75), Duration.ofMillis(600));
-        for (int i = 1; i < gaps.size(); i++) {
+        // scheduling hiccup on a busy machine). The gaps are taken where the CP received the calls: the first call also
+        // opened the connection, so it may arrive late and make the first gap look short; only its upper bound counts.
+        assertThat(gaps.get(0)).as("first retry after ~100 ms: %s", gaps).isLessThan(Duration.ofMillis(600));
+        for (int i = 2; i < gaps.size(); i++) {
             assertThat(gaps.get(i).toMillis()).as("gap %d grows: %s", i, gaps).isGreaterThan((long) (gaps.get(i - 1).toMillis() * 1.15));
         }
         assertThat(gaps.get(gaps.size() - 1)).as("fifth retry after ~1.6 s: %s", gaps).isGreaterThan(Duration.ofMillis(1200));

@@ -506,4 +506,64 @@ class XdsAcceptanceTest {
         }
         return sum;
     }
+
+    @Test
+    void meshFaultInjectionAbortsAShareOfAProxylessClientsCallsAndStopsWhenDeleted() throws Exception {
+        EchoBackend b = backend("faulty-1");
+        register("faulty-1", "faulty", b, Map.of());
+        ManagedChannel ch = channel("faulty");
+        Await.until("faulty reachable", CONVERGE, () -> "faulty-1".equals(EchoBackend.call(ch, "hi", 2000)));
+
+        try {
+            apply("meshfaultinjections", "faulty-aborts", """
+                    type: MeshFaultInjection
+                    mesh: %s
+                    name: faulty-aborts
+                    spec:
+                      targetRef: {kind: MeshService, name: faulty}
+                      from:
+                        - targetRef: {kind: Mesh}
+                          default:
+                            http:
+                              - abort: {httpStatus: 503, percentage: 50}
+                    """.formatted(MESH));
+            try {
+                Await.until("the client aborts calls", CONVERGE, () -> code(ch) == Status.Code.UNAVAILABLE);
+            } catch (AssertionError e) {
+                String config = given().get("/meshes/" + MESH + "/dataplanes/" + CLIENT.name() + "/_config").asString();
+                throw new AssertionError(e.getMessage() + "; last code " + code(ch) + "; client config: " + config.substring(0, Math.min(6000, config.length())), e);
+            }
+
+            long reachedBefore = b.calls();
+            int aborted = 0;
+            for (int i = 0; i < 200; i++) {
+                Status.Code c = code(ch);
+                assertThat(c).as("call %d", i).isIn(Status.Code.OK, Status.Code.UNAVAILABLE);
+                if (c == Status.Code.UNAVAILABLE) aborted++;
+            }
+            // 50 % of 200: a binomial's standard deviation is about 7 calls, so 60..140 is more than 5 of them either side
+            assertThat(aborted).as("aborted of 200").isBetween(60, 140);
+            // the aborts happen in the client (gRPC's fault filter): the backend saw exactly the calls that were not aborted
+            assertThat(b.calls() - reachedBefore).isEqualTo(200 - aborted);
+
+            delete("meshfaultinjections", "faulty-aborts");
+            Await.until("20 calls in a row succeed after the policy is gone", CONVERGE, () -> {
+                for (int i = 0; i < 20; i++) if (code(ch) != Status.Code.OK) return false;
+                return true;
+            });
+            for (int i = 0; i < 100; i++) assertThat(code(ch)).as("call %d without the policy", i).isEqualTo(Status.Code.OK);
+        } finally {
+            given().delete("/meshes/" + MESH + "/meshfaultinjections/faulty-aborts"); // gone also when a check failed
+        }
+    }
+
+    private static Status.Code code(ManagedChannel ch) {
+        try {
+            EchoBackend.call(ch, "hi", 2000);
+            return Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+    }
+
 }
