@@ -5,6 +5,7 @@ import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckPolicy;
 import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyPolicy;
 import dev.ursa.mesh.policy.meshretry.MeshRetryPolicy;
+import dev.ursa.mesh.policy.meshtcproute.MeshTCPRoutePolicy;
 import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutPolicy;
 import dev.ursa.mesh.policy.meshtls.MeshTLSPolicy;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionPolicy;
@@ -57,7 +58,8 @@ public final class ResourceTypes {
     /** Every policy type, registered by its descriptor (in this order in listings and KDS; plugins run by {@link PolicyType#order()}). */
     private static final List<PolicyType> POLICIES = List.of(MeshTrafficPermissionPolicy.TYPE, MeshTimeoutPolicy.TYPE,
             MeshRetryPolicy.TYPE, MeshLoadBalancingStrategyPolicy.TYPE, MeshHealthCheckPolicy.TYPE, MeshCircuitBreakerPolicy.TYPE,
-            MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE);
+            MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE,
+            MeshTCPRoutePolicy.TYPE);
 
     private static final TypeRegistry REGISTRY = new TypeRegistry(
             List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, SECRET, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);
@@ -71,6 +73,7 @@ public final class ResourceTypes {
     public static final ResourceType MESH_CIRCUIT_BREAKER = MeshCircuitBreakerPolicy.TYPE.type();
     public static final ResourceType MESH_HTTP_ROUTE = MeshHTTPRoutePolicy.TYPE.type();
     public static final ResourceType MESH_TLS = MeshTLSPolicy.TYPE.type();
+    public static final ResourceType MESH_TCP_ROUTE = MeshTCPRoutePolicy.TYPE.type();
 
     private ResourceTypes() {
     }

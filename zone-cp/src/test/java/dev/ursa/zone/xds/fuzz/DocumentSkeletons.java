@@ -61,6 +61,7 @@ public final class DocumentSkeletons {
             case "MeshCircuitBreaker" -> policy(type, r, meshCircuitBreaker(r));
             case "MeshHTTPRoute" -> policy(type, r, meshHttpRoute(r));
             case "MeshTLS" -> policy(type, r, meshTls(r));
+            case "MeshTCPRoute" -> policy(type, r, meshTcpRoute(r));
             default -> throw new IllegalArgumentException("no skeleton for " + type.name() + ": add one to " + DocumentSkeletons.class.getSimpleName());
         };
     }
@@ -660,6 +661,31 @@ public final class DocumentSkeletons {
                     "splitExternalAndLocalErrors", r.chance(0.2) ? r.chance(0.5) : null, "detectors", d));
         }
         return c;
+    }
+
+    static ObjectNode meshTcpRoute(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshGateway", "MeshService", "MeshServiceSubset", "Dataplane"), false);
+        boolean gateway = top != null && top.get("kind").asText().equals("MeshGateway");
+        ObjectNode spec = obj("targetRef", top);
+        if (r.chance(0.05)) return spec;
+        spec.set("to", some(r, 3, () -> {
+            ObjectNode ref = gateway ? obj("kind", "Mesh") : toRef(r, List.of("MeshService", "MeshService", "MeshExternalService", "MeshMultiZoneService"));
+            if (r.chance(0.15)) return obj("targetRef", ref); // routes to its own target
+            return obj("targetRef", ref, "rules", some(r, 2, () -> {
+                ArrayNode backends = F.arrayNode();
+                for (int i = r.between(1, 4); i > 0; i--) {
+                    Integer weight = r.chance(0.6) ? r.pick(0, 1, 10, 90, Integer.MAX_VALUE) : null;
+                    backends.add(switch (r.below(4)) {
+                        case 0 -> obj("kind", "MeshServiceSubset", "name", service(r), "tags", obj("version", r.pick("v1", "v2")), "weight", weight);
+                        case 1 -> obj("kind", "MeshExternalService", "name", "httpbin", "weight", weight);
+                        case 2 -> obj("kind", "MeshMultiZoneService", "name", r.pick("backend", "remote"), "weight", weight, "port", r.pick(1, 5432, 65535));
+                        default -> obj("kind", "MeshService", "name", service(r), "weight", weight, "port", r.chance(0.3) ? 5432 : null);
+                    });
+                }
+                return obj("default", obj("backendRefs", backends));
+            }));
+        }));
+        return spec;
     }
 
     static ObjectNode meshHttpRoute(Rand r) {
