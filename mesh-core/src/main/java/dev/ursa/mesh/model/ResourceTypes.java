@@ -4,6 +4,7 @@ import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerPolicy;
 import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckPolicy;
 import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyPolicy;
+import dev.ursa.mesh.policy.meshpassthrough.MeshPassthroughPolicy;
 import dev.ursa.mesh.policy.meshretry.MeshRetryPolicy;
 import dev.ursa.mesh.policy.meshtcproute.MeshTCPRoutePolicy;
 import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutPolicy;
@@ -59,7 +60,7 @@ public final class ResourceTypes {
     private static final List<PolicyType> POLICIES = List.of(MeshTrafficPermissionPolicy.TYPE, MeshTimeoutPolicy.TYPE,
             MeshRetryPolicy.TYPE, MeshLoadBalancingStrategyPolicy.TYPE, MeshHealthCheckPolicy.TYPE, MeshCircuitBreakerPolicy.TYPE,
             MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE,
-            MeshTCPRoutePolicy.TYPE);
+            MeshTCPRoutePolicy.TYPE, MeshPassthroughPolicy.TYPE);
 
     private static final TypeRegistry REGISTRY = new TypeRegistry(
             List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, SECRET, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);
@@ -74,6 +75,7 @@ public final class ResourceTypes {
     public static final ResourceType MESH_HTTP_ROUTE = MeshHTTPRoutePolicy.TYPE.type();
     public static final ResourceType MESH_TLS = MeshTLSPolicy.TYPE.type();
     public static final ResourceType MESH_TCP_ROUTE = MeshTCPRoutePolicy.TYPE.type();
+    public static final ResourceType MESH_PASSTHROUGH = MeshPassthroughPolicy.TYPE.type();
 
     private ResourceTypes() {
     }

@@ -145,6 +145,33 @@ class RoutePoliciesInspectionTest {
         delete("meshtcproutes", "tcpr-split");
     }
 
+    @Test
+    void meshPassthroughIsAcceptedWithAWarningAndListedAsNotApplied() throws Exception {
+        dataplane("pt-web", "10.9.1.1", "pt-web", "v1", "");
+        String yaml = """
+                type: MeshPassthrough
+                mesh: %s
+                name: pt-matched
+                spec:
+                  targetRef: {kind: Dataplane, name: pt-web}
+                  default:
+                    passthroughMode: Matched
+                    appendMatch:
+                      - {type: Domain, value: httpbin.org, port: 443, protocol: tls}
+                """.formatted(MESH);
+        String warning = given().contentType("application/yaml").body(yaml).put("/meshes/" + MESH + "/meshpassthroughs/pt-matched")
+                .then().statusCode(org.hamcrest.Matchers.isOneOf(200, 201)).extract().header("Warning");
+        assertThat(warning).contains("spec.default").contains("not applied yet");
+        String web = "/meshes/" + MESH + "/dataplanes/pt-web";
+        Await.until("the policy selects pt-web", CONVERGE, () -> get(web + "/_policies").toString().contains("pt-matched"));
+        JsonNode note = policyOfType(get(web + "/_policies"), "MeshPassthrough").get("matched").get(0).get("notApplied").get(0);
+        assertThat(note.get("field").asText()).isEqualTo("spec.default");
+        assertThat(note.get("message").asText()).contains("no transparent-proxy outbound (passthrough) listener");
+        // and nothing was rendered for it: no passthrough listener or cluster
+        assertThat(get(web + "/_config").toString()).doesNotContain("passthrough").doesNotContain("httpbin.org");
+        delete("meshpassthroughs", "pt-matched");
+    }
+
     static JsonNode policyOfType(JsonNode policies, String type) {
         for (JsonNode p : policies.get("policies")) if (p.get("type").asText().equals(type)) return p;
         throw new AssertionError("no " + type + " in " + policies.toPrettyString());

@@ -4,6 +4,7 @@ import dev.ursa.zone.xds.plugins.meshcircuitbreaker.MeshCircuitBreakerPlugin;
 import dev.ursa.zone.xds.plugins.meshhealthcheck.MeshHealthCheckPlugin;
 import dev.ursa.zone.xds.plugins.meshhttproute.MeshHTTPRoutePlugin;
 import dev.ursa.zone.xds.plugins.meshloadbalancingstrategy.MeshLoadBalancingStrategyPlugin;
+import dev.ursa.zone.xds.plugins.meshpassthrough.MeshPassthroughPlugin;
 import dev.ursa.zone.xds.plugins.meshretry.MeshRetryPlugin;
 import dev.ursa.zone.xds.plugins.meshtcproute.MeshTCPRoutePlugin;
 import dev.ursa.zone.xds.plugins.meshtimeout.MeshTimeoutPlugin;
@@ -27,7 +28,7 @@ public final class Plugins {
         return PolicyPlugins.of(List.of(new MeshHTTPRoutePlugin(), new MeshTimeoutPlugin(), new MeshRetryPlugin(),
                 new MeshLoadBalancingStrategyPlugin(), new MeshCircuitBreakerPlugin(), new MeshHealthCheckPlugin(),
                 new MeshTrafficPermissionPlugin(), new MeshTLSPlugin(),
-                new MeshTCPRoutePlugin()));
+                new MeshTCPRoutePlugin(), new MeshPassthroughPlugin()));
     }
 
     /** The built-in plugins in the order they run. */

@@ -62,6 +62,7 @@ public final class DocumentSkeletons {
             case "MeshHTTPRoute" -> policy(type, r, meshHttpRoute(r));
             case "MeshTLS" -> policy(type, r, meshTls(r));
             case "MeshTCPRoute" -> policy(type, r, meshTcpRoute(r));
+            case "MeshPassthrough" -> policy(type, r, meshPassthrough(r));
             default -> throw new IllegalArgumentException("no skeleton for " + type.name() + ": add one to " + DocumentSkeletons.class.getSimpleName());
         };
     }
@@ -661,6 +662,26 @@ public final class DocumentSkeletons {
                     "splitExternalAndLocalErrors", r.chance(0.2) ? r.chance(0.5) : null, "detectors", d));
         }
         return c;
+    }
+
+    static ObjectNode meshPassthrough(Rand r) {
+        ObjectNode conf = obj("passthroughMode", r.chance(0.8) ? r.pick("All", "Matched", "None") : null);
+        if (r.chance(0.7)) {
+            ArrayNode matches = F.arrayNode();
+            int port = 1000; // a port of its own per match: no protocol conflict, no duplicate value
+            for (int i = r.between(1, 4); i > 0; i--) {
+                Integer optional = r.chance(0.8) ? port++ : null;
+                matches.add(switch (r.below(4)) {
+                    case 0 -> obj("type", "Domain", "value", r.pick("httpbin.org", "*.example.com", "a_b.example"), "port", port++,
+                            "protocol", r.pick("tls", "http", "http2", "grpc"));
+                    case 1 -> obj("type", "IP", "value", r.pick("10.0.0.1", "::1", "255.255.255.255"), "port", optional, "protocol", "tcp");
+                    case 2 -> obj("type", "IP", "value", "172.1.1.1", "port", port++, "protocol", "mysql");
+                    default -> obj("type", "CIDR", "value", r.pick("10.0.0.0/8", "fd00::/64", "0.0.0.0/0"), "port", optional, "protocol", r.pick("tcp", "tls"));
+                });
+            }
+            conf.set("appendMatch", matches);
+        }
+        return obj("targetRef", topRef(r, List.of("Mesh", "MeshSubset", "Dataplane"), false), "default", conf);
     }
 
     static ObjectNode meshTcpRoute(Rand r) {
