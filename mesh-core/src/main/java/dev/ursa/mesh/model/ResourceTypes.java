@@ -5,7 +5,9 @@ import dev.ursa.mesh.policy.meshfaultinjection.MeshFaultInjectionPolicy;
 import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckPolicy;
 import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyPolicy;
+import dev.ursa.mesh.policy.meshpassthrough.MeshPassthroughPolicy;
 import dev.ursa.mesh.policy.meshretry.MeshRetryPolicy;
+import dev.ursa.mesh.policy.meshtcproute.MeshTCPRoutePolicy;
 import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutPolicy;
 import dev.ursa.mesh.policy.meshtls.MeshTLSPolicy;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionPolicy;
@@ -58,7 +60,8 @@ public final class ResourceTypes {
     /** Every policy type, registered by its descriptor (in this order in listings and KDS; plugins run by {@link PolicyType#order()}). */
     private static final List<PolicyType> POLICIES = List.of(MeshTrafficPermissionPolicy.TYPE, MeshTimeoutPolicy.TYPE,
             MeshRetryPolicy.TYPE, MeshLoadBalancingStrategyPolicy.TYPE, MeshHealthCheckPolicy.TYPE, MeshCircuitBreakerPolicy.TYPE,
-            MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE, MeshFaultInjectionPolicy.TYPE);
+            MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE, MeshFaultInjectionPolicy.TYPE,
+            MeshTCPRoutePolicy.TYPE, MeshPassthroughPolicy.TYPE);
 
     private static final TypeRegistry REGISTRY = new TypeRegistry(
             List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, SECRET, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);
@@ -72,6 +75,8 @@ public final class ResourceTypes {
     public static final ResourceType MESH_CIRCUIT_BREAKER = MeshCircuitBreakerPolicy.TYPE.type();
     public static final ResourceType MESH_HTTP_ROUTE = MeshHTTPRoutePolicy.TYPE.type();
     public static final ResourceType MESH_TLS = MeshTLSPolicy.TYPE.type();
+    public static final ResourceType MESH_TCP_ROUTE = MeshTCPRoutePolicy.TYPE.type();
+    public static final ResourceType MESH_PASSTHROUGH = MeshPassthroughPolicy.TYPE.type();
 
     private ResourceTypes() {
     }

@@ -231,6 +231,61 @@ public final class SampleResources {
                       tlsVersion:
                         min: TLS12
                 """);
+        DOCS.put(ResourceTypes.MESH_TCP_ROUTE, """
+                type: MeshTCPRoute
+                mesh: default
+                name: sample
+                spec:
+                  targetRef:
+                    kind: Mesh
+                  to:
+                  - targetRef:
+                      kind: MeshService
+                      name: db
+                    rules:
+                    - default:
+                        backendRefs:
+                        - kind: MeshServiceSubset
+                          name: db
+                          tags:
+                            version: v2
+                          weight: 20
+                        - kind: MeshService
+                          name: db
+                          weight: 80
+                """);
+        DOCS.put(ResourceTypes.MESH_PASSTHROUGH, """
+                type: MeshPassthrough
+                mesh: default
+                name: sample
+                spec:
+                  targetRef:
+                    kind: Mesh
+                  default:
+                    passthroughMode: Matched
+                    appendMatch:
+                    - type: Domain
+                      value: httpbin.org
+                      port: 443
+                      protocol: tls
+                """);
+        DOCS.put(dev.ursa.mesh.policy.meshfaultinjection.MeshFaultInjectionPolicy.TYPE.type(), """
+                type: MeshFaultInjection
+                mesh: default
+                name: sample
+                spec:
+                  targetRef:
+                    kind: MeshService
+                    name: backend
+                  from:
+                  - targetRef:
+                      kind: Mesh
+                    default:
+                      http:
+                      - abort:
+                          httpStatus: 503
+                          percentage: 10
+                """);
         DOCS.put(ResourceTypes.SECRET, """
                 type: Secret
                 mesh: default

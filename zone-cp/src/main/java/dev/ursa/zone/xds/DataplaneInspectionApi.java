@@ -28,6 +28,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -103,7 +104,9 @@ public class DataplaneInspectionApi {
         for (PolicyMatch m : rules.matches()) {
             ObjectNode entry = matched.addObject().put("name", m.name()).put("reason", m.reason());
             // What the policy holds that has no effect (the API said so as a Warning header when it was written).
-            List<Violation> notApplied = ResourceValidation.check(m.policy()).warnings();
+            List<Violation> notApplied = new ArrayList<>(ResourceValidation.check(m.policy()).warnings());
+            // ... and the whole policy when its type means nothing to this dataplane's flavour (e.g. TCP routes to gRPC).
+            engine.notApplied(type, view.flavour()).ifPresent(why -> notApplied.add(new Violation("spec", why)));
             if (!notApplied.isEmpty()) {
                 ArrayNode w = entry.putArray("notApplied");
                 notApplied.forEach(v -> w.addObject().put("field", v.field()).put("message", v.message()));

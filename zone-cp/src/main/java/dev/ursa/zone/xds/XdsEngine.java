@@ -1,6 +1,7 @@
 package dev.ursa.zone.xds;
 
 import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.RenderFailure;
@@ -170,6 +171,11 @@ public final class XdsEngine implements AutoCloseable {
     public Optional<MeshTrust.State> meshTrust(String mesh) {
         MeshState ms = mirror.mesh(mesh);
         return ms == null ? Optional.empty() : Optional.of(ms.trust);
+    }
+
+    /** Why policies of {@code type} have no effect on dataplanes of {@code flavour}; empty when they apply. */
+    public Optional<String> notApplied(ResourceType type, Flavour flavour) {
+        return renderer.plugins().notApplied(type, flavour);
     }
 
     /**

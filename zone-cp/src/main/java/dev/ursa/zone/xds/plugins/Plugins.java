@@ -5,7 +5,9 @@ import dev.ursa.zone.xds.plugins.meshfaultinjection.MeshFaultInjectionPlugin;
 import dev.ursa.zone.xds.plugins.meshhealthcheck.MeshHealthCheckPlugin;
 import dev.ursa.zone.xds.plugins.meshhttproute.MeshHTTPRoutePlugin;
 import dev.ursa.zone.xds.plugins.meshloadbalancingstrategy.MeshLoadBalancingStrategyPlugin;
+import dev.ursa.zone.xds.plugins.meshpassthrough.MeshPassthroughPlugin;
 import dev.ursa.zone.xds.plugins.meshretry.MeshRetryPlugin;
+import dev.ursa.zone.xds.plugins.meshtcproute.MeshTCPRoutePlugin;
 import dev.ursa.zone.xds.plugins.meshtimeout.MeshTimeoutPlugin;
 import dev.ursa.zone.xds.plugins.meshtls.MeshTLSPlugin;
 import dev.ursa.zone.xds.plugins.meshtrafficpermission.MeshTrafficPermissionPlugin;
@@ -26,7 +28,8 @@ public final class Plugins {
     public static PolicyPlugins builtIn() {
         return PolicyPlugins.of(List.of(new MeshHTTPRoutePlugin(), new MeshTimeoutPlugin(), new MeshRetryPlugin(),
                 new MeshLoadBalancingStrategyPlugin(), new MeshCircuitBreakerPlugin(), new MeshHealthCheckPlugin(),
-                new MeshTrafficPermissionPlugin(), new MeshTLSPlugin(), new MeshFaultInjectionPlugin()));
+                new MeshTrafficPermissionPlugin(), new MeshTLSPlugin(), new MeshFaultInjectionPlugin(),
+                new MeshTCPRoutePlugin(), new MeshPassthroughPlugin()));
     }
 
     /** The built-in plugins in the order they run. */

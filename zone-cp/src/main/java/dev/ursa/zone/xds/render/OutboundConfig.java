@@ -20,6 +20,8 @@ public final class OutboundConfig {
     public final List<Route.Builder> routes = new ArrayList<>();
     public final HttpConnectionManager.Builder hcm = HttpConnectionManager.newBuilder();
     public final TcpProxy.Builder tcp = TcpProxy.newBuilder();
+    /** Set by MeshTCPRoute on an HTTP destination: its connections go through {@link #tcp}, not the HTTP routes. */
+    private boolean tcpProxied;
 
     OutboundConfig(OutboundView view, String listenerName, String routeName) {
         this.view = view;
@@ -37,6 +39,16 @@ public final class OutboundConfig {
 
     public boolean http() {
         return view.http();
+    }
+
+    /** Routes this destination's connections with the TCP proxy even when it speaks HTTP (an Envoy sidecar only). */
+    public void proxyTcp() {
+        tcpProxied = true;
+    }
+
+    /** Whether an Envoy sidecar reaches this destination through an HTTP connection manager (else the TCP proxy). */
+    public boolean httpRouted() {
+        return http() && !tcpProxied;
     }
 
     public String listenerName() {

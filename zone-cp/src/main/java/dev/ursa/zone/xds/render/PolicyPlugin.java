@@ -2,7 +2,10 @@ package dev.ursa.zone.xds.render;
 
 import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.view.PolicyRules;
+
+import java.util.Optional;
 
 /**
  * Applies one policy type to a dataplane's configuration, registered by the type's descriptor ({@link PolicyPlugins}).
@@ -17,6 +20,14 @@ public interface PolicyPlugin {
 
     default ResourceType type() {
         return descriptor().type();
+    }
+
+    /**
+     * Why this type has no effect on a dataplane of {@code flavour} (its method there is a no-op on purpose), or empty
+     * when it applies. Shown as {@code notApplied} in a dataplane's {@code _policies}, so nothing is silently ignored.
+     */
+    default Optional<String> notApplied(Flavour flavour) {
+        return Optional.empty();
     }
 
     default void applyEnvoy(ProxyConfig config, PolicyRules rules) {

@@ -2,11 +2,13 @@ package dev.ursa.zone.xds.render;
 
 import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.zone.xds.Flavour;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -44,6 +46,11 @@ public final class PolicyPlugins {
     /** The plugins in the order they run. */
     public List<PolicyPlugin> inOrder() {
         return inOrder;
+    }
+
+    /** Why {@code type} has no effect in {@code flavour} ({@link PolicyPlugin#notApplied}); empty when it applies or has no plugin. */
+    public Optional<String> notApplied(ResourceType type, Flavour flavour) {
+        return inOrder.stream().filter(p -> p.type().equals(type)).findFirst().flatMap(p -> p.notApplied(flavour));
     }
 
     /** The descriptors of the types that have a plugin, in plugin order. */

@@ -99,6 +99,11 @@ public final class Renderer {
         this.plugins = plugins;
     }
 
+    /** The plugins this renderer applies. */
+    public PolicyPlugins plugins() {
+        return plugins;
+    }
+
     /** How a plugin is applied in one flavour. */
     @FunctionalInterface
     private interface Apply {
@@ -276,7 +281,7 @@ public final class Renderer {
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routes = new ArrayList<>();
         for (OutboundConfig out : cfg.outbounds()) {
-            if (proxyless || out.http()) {
+            if (proxyless || out.httpRouted()) {
                 routes.add(routeConfiguration(out));
                 HttpConnectionManager hcm = out.hcm.clone().addHttpFilters(router()).build();
                 if (proxyless) {

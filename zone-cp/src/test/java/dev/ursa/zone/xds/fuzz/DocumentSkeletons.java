@@ -62,6 +62,8 @@ public final class DocumentSkeletons {
             case "MeshHTTPRoute" -> policy(type, r, meshHttpRoute(r));
             case "MeshTLS" -> policy(type, r, meshTls(r));
             case "MeshFaultInjection" -> policy(type, r, meshFaultInjection(r));
+            case "MeshTCPRoute" -> policy(type, r, meshTcpRoute(r));
+            case "MeshPassthrough" -> policy(type, r, meshPassthrough(r));
             default -> throw new IllegalArgumentException("no skeleton for " + type.name() + ": add one to " + DocumentSkeletons.class.getSimpleName());
         };
     }
@@ -683,6 +685,51 @@ public final class DocumentSkeletons {
                     "splitExternalAndLocalErrors", r.chance(0.2) ? r.chance(0.5) : null, "detectors", d));
         }
         return c;
+    }
+
+    static ObjectNode meshPassthrough(Rand r) {
+        ObjectNode conf = obj("passthroughMode", r.chance(0.8) ? r.pick("All", "Matched", "None") : null);
+        if (r.chance(0.7)) {
+            ArrayNode matches = F.arrayNode();
+            int port = 1000; // a port of its own per match: no protocol conflict, no duplicate value
+            for (int i = r.between(1, 4); i > 0; i--) {
+                Integer optional = r.chance(0.8) ? port++ : null;
+                matches.add(switch (r.below(4)) {
+                    case 0 -> obj("type", "Domain", "value", r.pick("httpbin.org", "*.example.com", "a_b.example"), "port", port++,
+                            "protocol", r.pick("tls", "http", "http2", "grpc"));
+                    case 1 -> obj("type", "IP", "value", r.pick("10.0.0.1", "::1", "255.255.255.255"), "port", optional, "protocol", "tcp");
+                    case 2 -> obj("type", "IP", "value", "172.1.1.1", "port", port++, "protocol", "mysql");
+                    default -> obj("type", "CIDR", "value", r.pick("10.0.0.0/8", "fd00::/64", "0.0.0.0/0"), "port", optional, "protocol", r.pick("tcp", "tls"));
+                });
+            }
+            conf.set("appendMatch", matches);
+        }
+        return obj("targetRef", topRef(r, List.of("Mesh", "MeshSubset", "Dataplane"), false), "default", conf);
+    }
+
+    static ObjectNode meshTcpRoute(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshGateway", "MeshService", "MeshServiceSubset", "Dataplane"), false);
+        boolean gateway = top != null && top.get("kind").asText().equals("MeshGateway");
+        ObjectNode spec = obj("targetRef", top);
+        if (r.chance(0.05)) return spec;
+        spec.set("to", some(r, 3, () -> {
+            ObjectNode ref = gateway ? obj("kind", "Mesh") : toRef(r, List.of("MeshService", "MeshService", "MeshExternalService", "MeshMultiZoneService"));
+            if (r.chance(0.15)) return obj("targetRef", ref); // routes to its own target
+            return obj("targetRef", ref, "rules", some(r, 2, () -> {
+                ArrayNode backends = F.arrayNode();
+                for (int i = r.between(1, 4); i > 0; i--) {
+                    Integer weight = r.chance(0.6) ? r.pick(0, 1, 10, 90, Integer.MAX_VALUE) : null;
+                    backends.add(switch (r.below(4)) {
+                        case 0 -> obj("kind", "MeshServiceSubset", "name", service(r), "tags", obj("version", r.pick("v1", "v2")), "weight", weight);
+                        case 1 -> obj("kind", "MeshExternalService", "name", "httpbin", "weight", weight);
+                        case 2 -> obj("kind", "MeshMultiZoneService", "name", r.pick("backend", "remote"), "weight", weight, "port", r.pick(1, 5432, 65535));
+                        default -> obj("kind", "MeshService", "name", service(r), "weight", weight, "port", r.chance(0.3) ? 5432 : null);
+                    });
+                }
+                return obj("default", obj("backendRefs", backends));
+            }));
+        }));
+        return spec;
     }
 
     static ObjectNode meshHttpRoute(Rand r) {

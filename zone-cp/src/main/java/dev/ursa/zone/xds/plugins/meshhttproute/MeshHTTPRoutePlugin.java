@@ -93,8 +93,8 @@ public final class MeshHTTPRoutePlugin implements PolicyPlugin {
         }
     }
 
-    /** Rules for {@code service}, most specific policy first, duplicates by matches dropped. */
-    static List<Rule> rulesFor(String service, List<PolicyMatch> matches) {
+    /** Rules for {@code service}, most specific policy first, duplicates by matches dropped (MeshTCPRoute asks too). */
+    public static List<Rule> rulesFor(String service, List<PolicyMatch> matches) {
         List<Rule> out = new ArrayList<>();
         List<List<Match>> seen = new ArrayList<>();
         for (int p = matches.size() - 1; p >= 0; p--) {
