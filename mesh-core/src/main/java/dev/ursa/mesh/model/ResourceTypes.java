@@ -1,5 +1,6 @@
 package dev.ursa.mesh.model;
 
+import dev.ursa.mesh.policy.meshaccesslog.MeshAccessLogPolicy;
 import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerPolicy;
 import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckPolicy;
 import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
@@ -57,7 +58,8 @@ public final class ResourceTypes {
     /** Every policy type, registered by its descriptor (in this order in listings and KDS; plugins run by {@link PolicyType#order()}). */
     private static final List<PolicyType> POLICIES = List.of(MeshTrafficPermissionPolicy.TYPE, MeshTimeoutPolicy.TYPE,
             MeshRetryPolicy.TYPE, MeshLoadBalancingStrategyPolicy.TYPE, MeshHealthCheckPolicy.TYPE, MeshCircuitBreakerPolicy.TYPE,
-            MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE);
+            MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE,
+            MeshAccessLogPolicy.TYPE);
 
     private static final TypeRegistry REGISTRY = new TypeRegistry(
             List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, SECRET, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);

@@ -14,6 +14,8 @@ import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.validation.Violation;
 import dev.ursa.zone.xds.mtls.WorkloadCertificate;
+import dev.ursa.zone.xds.plugins.Plugins;
+import dev.ursa.zone.xds.render.PolicyPlugin;
 import dev.ursa.zone.xds.render.RenderFailure;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.DataplaneView;
@@ -28,12 +30,15 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What a dataplane receives and why: {@code _config} is its xDS as JSON (the pushed config when the node is
  * connected, else rendered now in {@code ?flavour=envoy|proxyless}, default envoy); {@code _policies} lists the
- * policies that select it with the matcher's reason, and the effective conf per destination and per inbound.
+ * policies that select it with the matcher's reason, what of each is not applied (validator warnings, and what the
+ * dataplane's flavour cannot apply: {@link PolicyPlugin#notAppliedOn}), and the effective conf per destination and per
+ * inbound ({@code ?flavour=} as for {@code _config}).
  * The class sits at {@code /} like the resource API: a class at {@code /meshes/{mesh}/dataplanes/{name}} would win
  * the class match for every dataplane path and answer 404/405 to the resource API's GET, PUT and DELETE there
  * (JAX-RS does not backtrack to another class). The longer literal method paths win over {@code {plural}/{name}}.
@@ -42,6 +47,7 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class DataplaneInspectionApi {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final List<PolicyPlugin> PLUGINS = Plugins.all();
     private final XdsEngine engine;
 
     public DataplaneInspectionApi(XdsEngine engine) {
@@ -83,8 +89,8 @@ public class DataplaneInspectionApi {
 
     @GET
     @Path("meshes/{mesh}/dataplanes/{name}/_policies")
-    public String policies(@PathParam("mesh") String mesh, @PathParam("name") String name) {
-        XdsEngine.Rendered r = rendered(mesh, name, null);
+    public String policies(@PathParam("mesh") String mesh, @PathParam("name") String name, @QueryParam("flavour") String flavour) {
+        XdsEngine.Rendered r = rendered(mesh, name, flavour);
         DataplaneView view = r.view();
         ObjectNode body = NODES.objectNode();
         body.put("dataplane", mesh + "." + name);
@@ -103,7 +109,10 @@ public class DataplaneInspectionApi {
         for (PolicyMatch m : rules.matches()) {
             ObjectNode entry = matched.addObject().put("name", m.name()).put("reason", m.reason());
             // What the policy holds that has no effect (the API said so as a Warning header when it was written).
-            List<Violation> notApplied = ResourceValidation.check(m.policy()).warnings();
+            List<Violation> notApplied = new ArrayList<>(ResourceValidation.check(m.policy()).warnings());
+            // What the dataplane's flavour cannot apply of this type at all (e.g. access logs on proxyless gRPC).
+            PLUGINS.stream().filter(p -> p.type().equals(type)).findFirst().flatMap(p -> p.notAppliedOn(view.flavour()))
+                    .ifPresent(why -> notApplied.add(new Violation("spec", why)));
             if (!notApplied.isEmpty()) {
                 ArrayNode w = entry.putArray("notApplied");
                 notApplied.forEach(v -> w.addObject().put("field", v.field()).put("message", v.message()));

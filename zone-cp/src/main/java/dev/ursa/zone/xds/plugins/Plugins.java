@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds.plugins;
 
+import dev.ursa.zone.xds.plugins.meshaccesslog.MeshAccessLogPlugin;
 import dev.ursa.zone.xds.plugins.meshcircuitbreaker.MeshCircuitBreakerPlugin;
 import dev.ursa.zone.xds.plugins.meshhealthcheck.MeshHealthCheckPlugin;
 import dev.ursa.zone.xds.plugins.meshhttproute.MeshHTTPRoutePlugin;
@@ -25,7 +26,8 @@ public final class Plugins {
     public static PolicyPlugins builtIn() {
         return PolicyPlugins.of(List.of(new MeshHTTPRoutePlugin(), new MeshTimeoutPlugin(), new MeshRetryPlugin(),
                 new MeshLoadBalancingStrategyPlugin(), new MeshCircuitBreakerPlugin(), new MeshHealthCheckPlugin(),
-                new MeshTrafficPermissionPlugin(), new MeshTLSPlugin()));
+                new MeshTrafficPermissionPlugin(), new MeshTLSPlugin(),
+                new MeshAccessLogPlugin()));
     }
 
     /** The built-in plugins in the order they run. */

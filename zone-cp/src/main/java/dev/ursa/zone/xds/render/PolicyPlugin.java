@@ -2,7 +2,10 @@ package dev.ursa.zone.xds.render;
 
 import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.view.PolicyRules;
+
+import java.util.Optional;
 
 /**
  * Applies one policy type to a dataplane's configuration, registered by the type's descriptor ({@link PolicyPlugins}).
@@ -23,5 +26,14 @@ public interface PolicyPlugin {
     }
 
     default void applyProxyless(ProxyConfig config, PolicyRules rules) {
+    }
+
+    /**
+     * Why a dataplane of {@code flavour} gets nothing of this policy type, when that is so (e.g. grpc-java has no
+     * access logging from xDS). {@code GET .../dataplanes/{name}/_policies} lists it under the policy's
+     * {@code notApplied}, so an accepted policy is never silently ignored. Empty: the flavour applies it.
+     */
+    default Optional<String> notAppliedOn(Flavour flavour) {
+        return Optional.empty();
     }
 }

@@ -61,6 +61,7 @@ public final class DocumentSkeletons {
             case "MeshCircuitBreaker" -> policy(type, r, meshCircuitBreaker(r));
             case "MeshHTTPRoute" -> policy(type, r, meshHttpRoute(r));
             case "MeshTLS" -> policy(type, r, meshTls(r));
+            case "MeshAccessLog" -> policy(type, r, meshAccessLog(r));
             default -> throw new IllegalArgumentException("no skeleton for " + type.name() + ": add one to " + DocumentSkeletons.class.getSimpleName());
         };
     }
@@ -365,6 +366,32 @@ public final class DocumentSkeletons {
         if (r.chance(0.7)) spec.set("rules", some(r, 2, () -> obj("default", conf.get())));
         else spec.set("from", some(r, 2, () -> obj("targetRef", obj("kind", "Mesh"), "default", conf.get())));
         return spec;
+    }
+
+    static ObjectNode meshAccessLog(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshService", "MeshServiceSubset", "Dataplane"), true);
+        ObjectNode spec = obj("targetRef", top);
+        if (r.chance(0.3)) {
+            spec.set("rules", some(r, 2, () -> obj("default", accessLogConf(r))));
+            return spec;
+        }
+        spec.set("to", some(r, 2, () -> obj("targetRef", toRef(r, List.of("Mesh", "MeshService", "MeshMultiZoneService")), "default", accessLogConf(r))));
+        if (r.chance(0.5)) spec.set("from", some(r, 2, () -> obj("targetRef", obj("kind", "Mesh"), "default", accessLogConf(r))));
+        if (top != null && top.has("sectionName") && !spec.has("from")) top.remove("sectionName");
+        return spec;
+    }
+
+    static ObjectNode accessLogConf(Rand r) {
+        java.util.function.Supplier<ObjectNode> format = () -> r.chance(0.5)
+                ? obj("type", "Plain", "plain", r.pick("[%START_TIME%] %KUMA_MESH%", "%KUMA_SOURCE_SERVICE%->%KUMA_DESTINATION_SERVICE%"))
+                : obj("type", "Json", "omitEmptyValues", r.chance(0.5), "json", arr(obj("key", "start", "value", "%START_TIME%")));
+        return obj("backends", some(r, 3, () -> switch (r.between(0, 2)) {
+            case 0 -> obj("type", "File", "file", obj("path", r.pick("/tmp/a.log", "/dev/stdout"), "format", r.chance(0.5) ? format.get() : null));
+            case 1 -> obj("type", "Tcp", "tcp", obj("address", r.pick("127.0.0.1:5000", "logs.example.com:514"), "format", r.chance(0.5) ? format.get() : null));
+            default -> obj("type", "OpenTelemetry", "openTelemetry", obj("endpoint", r.pick("otel:4317", "10.0.0.9", "[::1]:4317"),
+                    "attributes", r.chance(0.5) ? arr(obj("key", "mesh", "value", "%KUMA_MESH%")) : null,
+                    "body", r.chance(0.3) ? obj("stringValue", "%KUMA_MESH%") : null));
+        }));
     }
 
     static ObjectNode meshTimeout(Rand r) {
