@@ -7,6 +7,7 @@ import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyPolicy;
 import dev.ursa.mesh.policy.meshretry.MeshRetryPolicy;
 import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutPolicy;
+import dev.ursa.mesh.policy.meshtrace.MeshTracePolicy;
 import dev.ursa.mesh.policy.meshtls.MeshTLSPolicy;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionPolicy;
 import dev.ursa.mesh.resources.DataplaneInsightSpec;
@@ -59,7 +60,7 @@ public final class ResourceTypes {
     private static final List<PolicyType> POLICIES = List.of(MeshTrafficPermissionPolicy.TYPE, MeshTimeoutPolicy.TYPE,
             MeshRetryPolicy.TYPE, MeshLoadBalancingStrategyPolicy.TYPE, MeshHealthCheckPolicy.TYPE, MeshCircuitBreakerPolicy.TYPE,
             MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE,
-            MeshAccessLogPolicy.TYPE);
+            MeshAccessLogPolicy.TYPE, MeshTracePolicy.TYPE);
 
     private static final TypeRegistry REGISTRY = new TypeRegistry(
             List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, SECRET, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);

@@ -11,7 +11,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.grpc.ManagedChannel;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -37,21 +37,16 @@ class ObservabilityPoliciesZoneTest {
     static final Duration CONVERGE = Duration.ofSeconds(30);
     private static final EnvoyConstraints ENVOY = new EnvoyConstraints(XdsJson.TYPES);
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private ManagedChannel channel;
+    private static final String WEB = "/meshes/" + MESH + "/dataplanes/obs-web-1";
+    private static final String CLIENT = "/meshes/" + MESH + "/dataplanes/grpc-client";
 
+    /** Per test (RestAssured knows the app's port only once a test runs; nothing is left for other test classes). */
     @BeforeEach
-    void mesh() {
+    void meshAndDataplanes() throws Exception {
         RestAssuredYaml.enable();
         int code = given().contentType("application/yaml").body("type: Mesh\nname: " + MESH + "\n").put("/meshes/" + MESH).statusCode();
         assertThat(code).isIn(200, 201);
-    }
-
-    @AfterAll
-    void cleanup() throws Exception {
-        for (AutoCloseable c : closeables) c.close();
-    }
-
-    @Test
-    void meshAccessLogReachesAnEnvoyDataplaneAndIsSaidNotAppliedToAProxylessClient() throws Exception {
         EchoBackend backend = new EchoBackend("obs-backend-1");
         closeables.add(backend);
         put("dataplanes", "obs-backend-1", """
@@ -78,6 +73,21 @@ class ObservabilityPoliciesZoneTest {
                     - port: 20001
                       tags: {kuma.io/service: obs-backend}
                 """.formatted(MESH));
+        ManagedChannel ch = XdsChannels.channel(XdsTestPort.port(), XdsTestPort.NODE_ID, TestTokens.dataplane(MESH), "obs-backend");
+        closeables.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        channel = ch;
+    }
+
+    @AfterEach
+    void cleanup() throws Exception {
+        given().delete("/meshes/" + MESH + "/dataplanes/obs-web-1").then().statusCode(200);
+        given().delete("/meshes/" + MESH + "/dataplanes/obs-backend-1").then().statusCode(200);
+        for (AutoCloseable c : closeables) c.close();
+        closeables.clear();
+    }
+
+    @Test
+    void meshAccessLogReachesAnEnvoyDataplaneAndIsSaidNotAppliedToAProxylessClient() throws Exception {
         var written = given().contentType("application/yaml").body("""
                 type: MeshAccessLog
                 mesh: %s
@@ -125,9 +135,7 @@ class ObservabilityPoliciesZoneTest {
             assertThat(ENVOY.violations(XdsJson.parse(collector.toString(), Cluster.newBuilder()))).isEmpty();
 
             // A real proxyless client keeps calling, gets no access log and is told so.
-            ManagedChannel ch = XdsChannels.channel(XdsTestPort.port(), XdsTestPort.NODE_ID, TestTokens.dataplane(MESH), "obs-backend");
-            closeables.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-            Await.until("obs-backend reachable over xDS", CONVERGE, () -> EchoBackend.call(ch, "hi", 2000).equals("obs-backend-1"));
+            Await.until("obs-backend reachable over xDS", CONVERGE, () -> EchoBackend.call(channel, "hi", 2000).equals("obs-backend-1"));
             String client = "/meshes/" + MESH + "/dataplanes/grpc-client";
             JsonNode clientConfig = Json.JSON.readTree(given().get(client + "/_config").then().statusCode(200).extract().asByteArray());
             assertThat(clientConfig.get("flavour").asText()).isEqualTo("proxyless");
@@ -138,8 +146,6 @@ class ObservabilityPoliciesZoneTest {
             assertThat(notApplied(base + "/_policies", "MeshAccessLog", "obs-logs")).isNull();
         } finally {
             given().delete("/meshes/" + MESH + "/meshaccesslogs/obs-logs").then().statusCode(200);
-            given().delete("/meshes/" + MESH + "/dataplanes/obs-web-1").then().statusCode(200);
-            given().delete("/meshes/" + MESH + "/dataplanes/obs-backend-1").then().statusCode(200);
         }
     }
 
@@ -163,6 +169,57 @@ class ObservabilityPoliciesZoneTest {
         } finally {
             given().delete("/meshes/" + MESH + "/meshaccesslogs/obs-matches").then().statusCode(200);
         }
+    }
+
+    @Test
+    void meshTraceReachesAnEnvoyDataplaneAndIsSaidNotAppliedToAProxylessClient() throws Exception {
+        put("meshtraces", "obs-trace", """
+                type: MeshTrace
+                mesh: %s
+                name: obs-trace
+                spec:
+                  targetRef: {kind: Mesh}
+                  default:
+                    backends:
+                      - type: Zipkin
+                        zipkin: {url: 'http://jaeger-collector:9411/api/v2/spans'}
+                    sampling: {overall: 25}
+                    tags:
+                      - {name: team, literal: observability}
+                """.formatted(MESH));
+        try {
+            Await.until("tracing reaches obs-web-1's config", CONVERGE,
+                    () -> given().get(WEB + "/_config").asString().contains("envoy.tracers.zipkin"));
+            JsonNode config = Json.JSON.readTree(given().get(WEB + "/_config").then().statusCode(200).extract().asByteArray());
+            for (String name : List.of("outbound:127.0.0.1:20001", "inbound:127.0.0.1:28080")) {
+                assertThat(listener(config, name).toString()).as(name)
+                        .contains("\"collectorCluster\":\"meshtrace:zipkin\"")
+                        .contains("\"collectorEndpoint\":\"/api/v2/spans\"")
+                        .contains("\"overallSampling\":{\"value\":25.0}")
+                        .contains("{\"tag\":\"team\",\"literal\":{\"value\":\"observability\"}}");
+            }
+            JsonNode collector = cluster(config, "meshtrace:zipkin");
+            assertThat(collector.toString()).contains("\"address\":\"jaeger-collector\"").contains("\"portValue\":9411");
+            for (JsonNode l : config.get("listeners")) {
+                assertThat(ENVOY.violations(XdsJson.parse(l.toString(), Listener.newBuilder()))).as(l.get("name").asText()).isEmpty();
+            }
+            assertThat(ENVOY.violations(XdsJson.parse(collector.toString(), Cluster.newBuilder()))).isEmpty();
+
+            Await.until("obs-backend reachable over xDS", CONVERGE, () -> EchoBackend.call(channel, "hi", 2000).equals("obs-backend-1"));
+            JsonNode clientConfig = Json.JSON.readTree(given().get(CLIENT + "/_config").then().statusCode(200).extract().asByteArray());
+            assertThat(clientConfig.get("flavour").asText()).isEqualTo("proxyless");
+            assertThat(clientConfig.toString()).doesNotContain("tracing").doesNotContain("meshtrace");
+            assertThat(notApplied(CLIENT + "/_policies", "MeshTrace", "obs-trace").toString())
+                    .contains("not applied to proxyless gRPC dataplanes");
+            assertThat(notApplied(WEB + "/_policies", "MeshTrace", "obs-trace")).isNull();
+        } finally {
+            given().delete("/meshes/" + MESH + "/meshtraces/obs-trace").then().statusCode(200);
+        }
+    }
+
+    private static JsonNode cluster(JsonNode config, String name) {
+        for (JsonNode c : config.get("clusters")) if (c.get("name").asText().equals(name)) return c;
+        throw new AssertionError("no cluster " + name + " in " + config.get("clusters"));
     }
 
     private static JsonNode notApplied(String path, String type, String name) throws Exception {

@@ -8,6 +8,7 @@ import dev.ursa.zone.xds.plugins.meshloadbalancingstrategy.MeshLoadBalancingStra
 import dev.ursa.zone.xds.plugins.meshretry.MeshRetryPlugin;
 import dev.ursa.zone.xds.plugins.meshtimeout.MeshTimeoutPlugin;
 import dev.ursa.zone.xds.plugins.meshtls.MeshTLSPlugin;
+import dev.ursa.zone.xds.plugins.meshtrace.MeshTracePlugin;
 import dev.ursa.zone.xds.plugins.meshtrafficpermission.MeshTrafficPermissionPlugin;
 import dev.ursa.zone.xds.render.PolicyPlugin;
 import dev.ursa.zone.xds.render.PolicyPlugins;
@@ -27,7 +28,7 @@ public final class Plugins {
         return PolicyPlugins.of(List.of(new MeshHTTPRoutePlugin(), new MeshTimeoutPlugin(), new MeshRetryPlugin(),
                 new MeshLoadBalancingStrategyPlugin(), new MeshCircuitBreakerPlugin(), new MeshHealthCheckPlugin(),
                 new MeshTrafficPermissionPlugin(), new MeshTLSPlugin(),
-                new MeshAccessLogPlugin()));
+                new MeshAccessLogPlugin(), new MeshTracePlugin()));
     }
 
     /** The built-in plugins in the order they run. */

@@ -62,6 +62,7 @@ public final class DocumentSkeletons {
             case "MeshHTTPRoute" -> policy(type, r, meshHttpRoute(r));
             case "MeshTLS" -> policy(type, r, meshTls(r));
             case "MeshAccessLog" -> policy(type, r, meshAccessLog(r));
+            case "MeshTrace" -> policy(type, r, meshTrace(r));
             default -> throw new IllegalArgumentException("no skeleton for " + type.name() + ": add one to " + DocumentSkeletons.class.getSimpleName());
         };
     }
@@ -379,6 +380,26 @@ public final class DocumentSkeletons {
         if (r.chance(0.5)) spec.set("from", some(r, 2, () -> obj("targetRef", obj("kind", "Mesh"), "default", accessLogConf(r))));
         if (top != null && top.has("sectionName") && !spec.has("from")) top.remove("sectionName");
         return spec;
+    }
+
+    static ObjectNode meshTrace(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshService", "MeshServiceSubset", "Dataplane"), false);
+        if (top != null) top.remove("sectionName");
+        ObjectNode backend = switch (r.between(0, 3)) {
+            case 0 -> obj("type", "Zipkin", "zipkin", obj("url", r.pick("http://zipkin:9411/api/v2/spans", "https://10.0.0.9:9411/api/v2/spans"),
+                    "apiVersion", r.chance(0.5) ? r.pick("httpJson", "httpProto") : null, "traceId128bit", r.chance(0.3) ? true : null,
+                    "sharedSpanContext", r.chance(0.3) ? false : null));
+            case 1 -> obj("type", "Datadog", "datadog", obj("url", r.pick("http://127.0.0.1:8126", "http://datadog-agent:8126"),
+                    "splitService", r.chance(0.5)));
+            case 2 -> obj("type", "OpenTelemetry", "openTelemetry", obj("endpoint", r.pick("otel:4317", "10.0.0.9", "[::1]:4317")));
+            default -> null;
+        };
+        ObjectNode conf = obj("backends", backend == null ? arr() : arr(backend));
+        if (r.chance(0.6)) conf.set("sampling", obj("overall", r.chance(0.5) ? r.pick(0, 10, 100) : null,
+                "client", r.chance(0.5) ? r.pick("50.5", "0", "100") : null, "random", r.chance(0.5) ? 42 : null));
+        if (r.chance(0.5)) conf.set("tags", arr(obj("name", "team", "literal", "core"),
+                obj("name", "env", "header", obj("name", "x-env", "default", r.chance(0.5) ? "prod" : null))));
+        return obj("targetRef", top, "default", conf);
     }
 
     static ObjectNode accessLogConf(Rand r) {
