@@ -5,6 +5,7 @@ import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerPolicy;
 import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckPolicy;
 import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyPolicy;
+import dev.ursa.mesh.policy.meshmetric.MeshMetricPolicy;
 import dev.ursa.mesh.policy.meshretry.MeshRetryPolicy;
 import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutPolicy;
 import dev.ursa.mesh.policy.meshtrace.MeshTracePolicy;
@@ -60,7 +61,7 @@ public final class ResourceTypes {
     private static final List<PolicyType> POLICIES = List.of(MeshTrafficPermissionPolicy.TYPE, MeshTimeoutPolicy.TYPE,
             MeshRetryPolicy.TYPE, MeshLoadBalancingStrategyPolicy.TYPE, MeshHealthCheckPolicy.TYPE, MeshCircuitBreakerPolicy.TYPE,
             MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE,
-            MeshAccessLogPolicy.TYPE, MeshTracePolicy.TYPE);
+            MeshAccessLogPolicy.TYPE, MeshTracePolicy.TYPE, MeshMetricPolicy.TYPE);
 
     private static final TypeRegistry REGISTRY = new TypeRegistry(
             List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, SECRET, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);

@@ -6,6 +6,7 @@ import dev.ursa.mesh.codec.ResourceValidation;
 import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.policy.meshmetric.MeshMetricValidator;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -32,7 +33,9 @@ class PolicyDocsTest {
             Resource r = ResourceCodec.decode(ResourceCodec.parse(m.group(1).getBytes(UTF_8), Format.YAML));
             var result = ResourceValidation.check(r);
             assertThat(result.list()).as("%s/%s in docs/policies.md", r.type(), r.meta().name()).isEmpty();
-            assertThat(result.warnings()).as("%s/%s in docs/policies.md", r.type(), r.meta().name()).isEmpty();
+            // A type not applied at all yet (MeshMetric) says so on every write; its example may carry only that warning.
+            assertThat(result.warnings()).filteredOn(w -> !w.message().equals(MeshMetricValidator.NOT_APPLIED))
+                    .as("%s/%s in docs/policies.md", r.type(), r.meta().name()).isEmpty();
             types.add(r.type().name());
         }
         assertThat(types).as("one example per registered policy type")

@@ -217,6 +217,32 @@ class ObservabilityPoliciesZoneTest {
         }
     }
 
+    @Test
+    void meshMetricIsAcceptedAndSaidNotAppliedYet() throws Exception {
+        var written = given().contentType("application/yaml").body("""
+                type: MeshMetric
+                mesh: %s
+                name: obs-metrics
+                spec:
+                  targetRef: {kind: Mesh}
+                  default:
+                    backends:
+                      - type: Prometheus
+                        prometheus: {port: 5670, path: /metrics}
+                """.formatted(MESH)).put("/meshes/" + MESH + "/meshmetrics/obs-metrics");
+        try {
+            assertThat(written.statusCode()).isIn(200, 201);
+            assertThat(written.getHeaders().getValues("Warning")).singleElement().asString()
+                    .startsWith("299 ursa").contains("spec.default").contains("not applied yet");
+            Await.until("MeshMetric selects obs-web-1", CONVERGE,
+                    () -> given().get(WEB + "/_policies").asString().contains("obs-metrics"));
+            assertThat(notApplied(WEB + "/_policies", "MeshMetric", "obs-metrics").toString()).contains("not applied yet");
+            assertThat(given().get(WEB + "/_config").then().statusCode(200).extract().asString()).doesNotContain("5670");
+        } finally {
+            given().delete("/meshes/" + MESH + "/meshmetrics/obs-metrics").then().statusCode(200);
+        }
+    }
+
     private static JsonNode cluster(JsonNode config, String name) {
         for (JsonNode c : config.get("clusters")) if (c.get("name").asText().equals(name)) return c;
         throw new AssertionError("no cluster " + name + " in " + config.get("clusters"));

@@ -5,6 +5,7 @@ import dev.ursa.zone.xds.plugins.meshcircuitbreaker.MeshCircuitBreakerPlugin;
 import dev.ursa.zone.xds.plugins.meshhealthcheck.MeshHealthCheckPlugin;
 import dev.ursa.zone.xds.plugins.meshhttproute.MeshHTTPRoutePlugin;
 import dev.ursa.zone.xds.plugins.meshloadbalancingstrategy.MeshLoadBalancingStrategyPlugin;
+import dev.ursa.zone.xds.plugins.meshmetric.MeshMetricPlugin;
 import dev.ursa.zone.xds.plugins.meshretry.MeshRetryPlugin;
 import dev.ursa.zone.xds.plugins.meshtimeout.MeshTimeoutPlugin;
 import dev.ursa.zone.xds.plugins.meshtls.MeshTLSPlugin;
@@ -28,7 +29,7 @@ public final class Plugins {
         return PolicyPlugins.of(List.of(new MeshHTTPRoutePlugin(), new MeshTimeoutPlugin(), new MeshRetryPlugin(),
                 new MeshLoadBalancingStrategyPlugin(), new MeshCircuitBreakerPlugin(), new MeshHealthCheckPlugin(),
                 new MeshTrafficPermissionPlugin(), new MeshTLSPlugin(),
-                new MeshAccessLogPlugin(), new MeshTracePlugin()));
+                new MeshAccessLogPlugin(), new MeshTracePlugin(), new MeshMetricPlugin()));
     }
 
     /** The built-in plugins in the order they run. */

@@ -63,6 +63,7 @@ public final class DocumentSkeletons {
             case "MeshTLS" -> policy(type, r, meshTls(r));
             case "MeshAccessLog" -> policy(type, r, meshAccessLog(r));
             case "MeshTrace" -> policy(type, r, meshTrace(r));
+            case "MeshMetric" -> policy(type, r, meshMetric(r));
             default -> throw new IllegalArgumentException("no skeleton for " + type.name() + ": add one to " + DocumentSkeletons.class.getSimpleName());
         };
     }
@@ -399,6 +400,20 @@ public final class DocumentSkeletons {
                 "client", r.chance(0.5) ? r.pick("50.5", "0", "100") : null, "random", r.chance(0.5) ? 42 : null));
         if (r.chance(0.5)) conf.set("tags", arr(obj("name", "team", "literal", "core"),
                 obj("name", "env", "header", obj("name", "x-env", "default", r.chance(0.5) ? "prod" : null))));
+        return obj("targetRef", top, "default", conf);
+    }
+
+    static ObjectNode meshMetric(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshService", "MeshServiceSubset", "Dataplane"), false);
+        if (top != null) top.remove("sectionName");
+        ObjectNode conf = F.objectNode();
+        if (r.chance(0.5)) conf.set("sidecar", obj("includeUnused", r.chance(0.5), "profiles", obj(
+                "appendProfiles", arr(obj("name", r.pick("All", "Basic", "None"))),
+                "exclude", r.chance(0.5) ? arr(obj("type", r.pick("Regex", "Prefix", "Exact", "Contains"), "match", r.pick("envoy_.*", "cluster"))) : null)));
+        if (r.chance(0.4)) conf.set("applications", arr(obj("port", r.pick(9102, 8080), "path", r.chance(0.5) ? "/metrics" : null)));
+        if (r.chance(0.7)) conf.set("backends", arr(r.chance(0.5)
+                ? obj("type", "Prometheus", "prometheus", obj("port", 5670, "path", "/metrics", "clientId", r.chance(0.3) ? "main" : null))
+                : obj("type", "OpenTelemetry", "openTelemetry", obj("endpoint", "otel:4317", "refreshInterval", r.chance(0.5) ? "30s" : null))));
         return obj("targetRef", top, "default", conf);
     }
 
