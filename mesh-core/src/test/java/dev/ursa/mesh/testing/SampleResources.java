@@ -2,6 +2,9 @@ package dev.ursa.mesh.testing;
 
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.policy.meshaccesslog.MeshAccessLogPolicy;
+import dev.ursa.mesh.policy.meshmetric.MeshMetricPolicy;
+import dev.ursa.mesh.policy.meshtrace.MeshTracePolicy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -230,6 +233,49 @@ public final class SampleResources {
                       mode: Permissive
                       tlsVersion:
                         min: TLS12
+                """);
+        DOCS.put(MeshAccessLogPolicy.TYPE.type(), """
+                type: MeshAccessLog
+                mesh: default
+                name: sample
+                spec:
+                  targetRef:
+                    kind: Mesh
+                  to:
+                  - targetRef:
+                      kind: Mesh
+                    default:
+                      backends:
+                      - type: File
+                        file:
+                          path: /dev/stdout
+                """);
+        DOCS.put(MeshTracePolicy.TYPE.type(), """
+                type: MeshTrace
+                mesh: default
+                name: sample
+                spec:
+                  targetRef:
+                    kind: Mesh
+                  default:
+                    backends:
+                    - type: Zipkin
+                      zipkin:
+                        url: http://jaeger-collector:9411/api/v2/spans
+                """);
+        DOCS.put(MeshMetricPolicy.TYPE.type(), """
+                type: MeshMetric
+                mesh: default
+                name: sample
+                spec:
+                  targetRef:
+                    kind: Mesh
+                  default:
+                    backends:
+                    - type: Prometheus
+                      prometheus:
+                        port: 5670
+                        path: /metrics
                 """);
         DOCS.put(ResourceTypes.SECRET, """
                 type: Secret

@@ -100,7 +100,7 @@ class ObservabilityPoliciesZoneTest {
                         backends:
                           - type: File
                             file:
-                              path: /tmp/obs-outbound.log
+                              path: /var/log/obs-outbound.log
                               format: {type: Plain, plain: '%%KUMA_SOURCE_SERVICE%%->%%KUMA_DESTINATION_SERVICE%% %%RESPONSE_CODE%%'}
                           - type: OpenTelemetry
                             openTelemetry: {endpoint: 'otel-collector:4317'}
@@ -109,21 +109,21 @@ class ObservabilityPoliciesZoneTest {
                       default:
                         backends:
                           - type: File
-                            file: {path: /tmp/obs-inbound.log}
+                            file: {path: /var/log/obs-inbound.log}
                 """.formatted(MESH)).put("/meshes/" + MESH + "/meshaccesslogs/obs-logs");
         assertThat(written.statusCode()).isIn(200, 201);
         try {
             String base = "/meshes/" + MESH + "/dataplanes/obs-web-1";
             Await.until("the access log reaches obs-web-1's config", CONVERGE,
-                    () -> given().get(base + "/_config").asString().contains("/tmp/obs-outbound.log"));
+                    () -> given().get(base + "/_config").asString().contains("/var/log/obs-outbound.log"));
             JsonNode config = Json.JSON.readTree(given().get(base + "/_config").then().statusCode(200).extract().asByteArray());
             assertThat(config.get("flavour").asText()).isEqualTo("envoy");
             JsonNode outbound = listener(config, "outbound:127.0.0.1:20001");
             assertThat(outbound.toString())
-                    .contains("\"path\":\"/tmp/obs-outbound.log\"")
+                    .contains("\"path\":\"/var/log/obs-outbound.log\"")
                     .contains("\"inlineString\":\"obs-web->obs-backend %RESPONSE_CODE%\\n\"")
                     .contains("\"clusterName\":\"meshaccesslog:opentelemetry:0\"");
-            assertThat(listener(config, "inbound:127.0.0.1:28080").toString()).contains("\"path\":\"/tmp/obs-inbound.log\"");
+            assertThat(listener(config, "inbound:127.0.0.1:28080").toString()).contains("\"path\":\"/var/log/obs-inbound.log\"");
             JsonNode collector = null;
             for (JsonNode c : config.get("clusters")) if (c.get("name").asText().equals("meshaccesslog:opentelemetry:0")) collector = c;
             assertThat(collector).as("collector cluster").isNotNull();

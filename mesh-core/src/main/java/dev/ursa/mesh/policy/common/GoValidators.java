@@ -4,11 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * The few string checks of Go's {@code asaskevich/govalidator} that Kuma's validators call, ported so the same values
- * pass and fail: {@code IsURL}, {@code IsFilePath} and {@code IsJSON}.
+ * pass and fail: {@code IsURL}, {@code IsFilePath} and {@code IsJSON}. Its regexes run on RE2 (re2j), as in Go: the
+ * same matches, and linear time on hostile input (java.util.regex backtracks for seconds on a long bad URL).
  */
 public final class GoValidators {
     private static final String IP = "(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}"

@@ -422,7 +422,7 @@ public final class DocumentSkeletons {
                 ? obj("type", "Plain", "plain", r.pick("[%START_TIME%] %KUMA_MESH%", "%KUMA_SOURCE_SERVICE%->%KUMA_DESTINATION_SERVICE%"))
                 : obj("type", "Json", "omitEmptyValues", r.chance(0.5), "json", arr(obj("key", "start", "value", "%START_TIME%")));
         return obj("backends", some(r, 3, () -> switch (r.between(0, 2)) {
-            case 0 -> obj("type", "File", "file", obj("path", r.pick("/tmp/a.log", "/dev/stdout"), "format", r.chance(0.5) ? format.get() : null));
+            case 0 -> obj("type", "File", "file", obj("path", r.pick("/var/log/a.log", "/dev/stdout"), "format", r.chance(0.5) ? format.get() : null));
             case 1 -> obj("type", "Tcp", "tcp", obj("address", r.pick("127.0.0.1:5000", "logs.example.com:514"), "format", r.chance(0.5) ? format.get() : null));
             default -> obj("type", "OpenTelemetry", "openTelemetry", obj("endpoint", r.pick("otel:4317", "10.0.0.9", "[::1]:4317"),
                     "attributes", r.chance(0.5) ? arr(obj("key", "mesh", "value", "%KUMA_MESH%")) : null,

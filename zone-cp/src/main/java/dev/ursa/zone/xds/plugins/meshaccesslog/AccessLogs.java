@@ -38,8 +38,9 @@ import java.util.TreeMap;
 /**
  * Turns MeshAccessLog backends into Envoy access loggers as Kuma renders them (its meshaccesslog/plugin/xds): a File
  * backend is {@code envoy.access_loggers.file} on the backend's path; a Tcp backend is also a file logger, writing
- * {@code {"address", "message"}} JSON lines to the dataplane's log socket ({@code /tmp/kuma-al-<name>-<mesh>.sock},
- * where Kuma's kuma-dp forwards them to the address); an OpenTelemetry backend is
+ * {@code {"address", "message"}} JSON lines to the dataplane's log socket {@code /var/run/kuma-al-<name>-<mesh>.sock}
+ * (Kuma's name; kuma-dp keeps it in its work dir and forwards the lines to the address; Ursa has no such forwarder
+ * yet, see docs/policies.md); an OpenTelemetry backend is
  * {@code envoy.access_loggers.open_telemetry} sending to a collector cluster {@code meshaccesslog:opentelemetry:<n>}
  * (one per distinct endpoint of the dataplane, added to the config). One instance per render.
  */
@@ -47,6 +48,8 @@ final class AccessLogs {
     static final String DEFAULT_TCP_FORMAT = "[%START_TIME%] %RESPONSE_FLAGS% %KUMA_MESH% %KUMA_SOURCE_ADDRESS_WITHOUT_PORT%(%KUMA_SOURCE_SERVICE%)->%UPSTREAM_HOST%(%KUMA_DESTINATION_SERVICE%) took %DURATION%ms, sent %BYTES_SENT% bytes, received: %BYTES_RECEIVED% bytes";
     static final String DEFAULT_HTTP_FORMAT = "[%START_TIME%] %KUMA_MESH% \"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_FLAGS% %BYTES_RECEIVED% %BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% \"%REQ(X-FORWARDED-FOR)%\" \"%REQ(USER-AGENT)%\" \"%REQ(X-B3-TRACEID?X-DATADOG-TRACEID)%\" \"%REQ(X-REQUEST-ID)%\" \"%REQ(:AUTHORITY)%\" \"%KUMA_SOURCE_SERVICE%\" \"%KUMA_DESTINATION_SERVICE%\" \"%KUMA_SOURCE_ADDRESS_WITHOUT_PORT%\" \"%UPSTREAM_HOST%\"";
     private static final int DEFAULT_OTEL_PORT = 4317;
+    /** Where the TCP log socket is: Kuma's kuma-dp uses its work dir; Ursa a fixed, documented one. */
+    static final String SOCKET_DIR = "/var/run";
 
     private final ProxyConfig cfg;
     private final String socketPath;
@@ -54,7 +57,7 @@ final class AccessLogs {
 
     AccessLogs(ProxyConfig cfg) {
         this.cfg = cfg;
-        String path = "/tmp/kuma-al-" + cfg.view().id().name() + "-" + cfg.view().id().mesh();
+        String path = SOCKET_DIR + "/kuma-al-" + cfg.view().id().name() + "-" + cfg.view().id().mesh();
         // Kuma keeps socket paths under the Unix limit: at most 98 characters before ".sock"
         this.socketPath = path.substring(0, Math.min(path.length(), 98)) + ".sock";
     }

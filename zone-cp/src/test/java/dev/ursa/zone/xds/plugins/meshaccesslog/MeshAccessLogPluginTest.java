@@ -23,7 +23,7 @@ class MeshAccessLogPluginTest {
         Golden.check(getClass(), "file-formats", Flavour.PROXYLESS);
     }
 
-    // tcp-backend, Envoy: file loggers on /tmp/kuma-al-web-1-default.sock with json_format {address, message}: outbounds
+    // tcp-backend, Envoy: file loggers on /var/run/kuma-al-web-1-default.sock with json_format {address, message}: outbounds
     // message = Kuma's default format for the protocol (HTTP for backend/grpc-api, TCP for db) + newline, address
     // logstash.logging:5000; the inbound's message is the JSON object {destination: web, protocol: %PROTOCOL%}.
     @Test
@@ -40,7 +40,7 @@ class MeshAccessLogPluginTest {
         Golden.check(getClass(), "otel-backend", Flavour.ENVOY);
     }
 
-    // inbound-tcp, Envoy: the inbound tcp_proxy (stat prefix inbound_8080) gets a file logger to /tmp/inbound.log with
+    // inbound-tcp, Envoy: the inbound tcp_proxy (stat prefix inbound_8080) gets a file logger to /var/log/inbound.log with
     // Kuma's default TCP format; outbounds have no access_log.
     @Test
     void inboundTcp_envoy() throws Exception {
