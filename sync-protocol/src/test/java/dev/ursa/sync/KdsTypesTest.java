@@ -25,8 +25,9 @@ class KdsTypesTest {
     record Extra(TargetRef targetRef) implements TargetRefPolicy {
     }
 
-    static final PolicyType DOWN = PolicyType.of("MeshDown", "meshdowns", 910, Owner.GLOBAL, Extra.class, SpecValidator.none());
-    static final PolicyType UP = PolicyType.of("MeshUp", "meshups", 920, Owner.ZONE, Extra.class, SpecValidator.none());
+    // Orders no real type takes (real ones are below 1000; 910+ are being given to new types).
+    static final PolicyType DOWN = PolicyType.of("MeshDown", "meshdowns", 10_910, Owner.GLOBAL, Extra.class, SpecValidator.none());
+    static final PolicyType UP = PolicyType.of("MeshUp", "meshups", 10_920, Owner.ZONE, Extra.class, SpecValidator.none());
 
     @Test
     void thisBuildsPoliciesTravelFromTheGlobalAfterMeshesInRegistrationOrder() {

@@ -1,14 +1,17 @@
 package dev.ursa.mesh.model;
 
+import dev.ursa.mesh.policy.meshaccesslog.MeshAccessLogPolicy;
 import dev.ursa.mesh.policy.meshcircuitbreaker.MeshCircuitBreakerPolicy;
 import dev.ursa.mesh.policy.meshfaultinjection.MeshFaultInjectionPolicy;
 import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckPolicy;
 import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyPolicy;
 import dev.ursa.mesh.policy.meshpassthrough.MeshPassthroughPolicy;
+import dev.ursa.mesh.policy.meshmetric.MeshMetricPolicy;
 import dev.ursa.mesh.policy.meshretry.MeshRetryPolicy;
 import dev.ursa.mesh.policy.meshtcproute.MeshTCPRoutePolicy;
 import dev.ursa.mesh.policy.meshtimeout.MeshTimeoutPolicy;
+import dev.ursa.mesh.policy.meshtrace.MeshTracePolicy;
 import dev.ursa.mesh.policy.meshtls.MeshTLSPolicy;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionPolicy;
 import dev.ursa.mesh.resources.DataplaneInsightSpec;
@@ -61,7 +64,8 @@ public final class ResourceTypes {
     private static final List<PolicyType> POLICIES = List.of(MeshTrafficPermissionPolicy.TYPE, MeshTimeoutPolicy.TYPE,
             MeshRetryPolicy.TYPE, MeshLoadBalancingStrategyPolicy.TYPE, MeshHealthCheckPolicy.TYPE, MeshCircuitBreakerPolicy.TYPE,
             MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE, MeshFaultInjectionPolicy.TYPE,
-            MeshTCPRoutePolicy.TYPE, MeshPassthroughPolicy.TYPE);
+            MeshTCPRoutePolicy.TYPE, MeshPassthroughPolicy.TYPE,
+            MeshAccessLogPolicy.TYPE, MeshTracePolicy.TYPE, MeshMetricPolicy.TYPE);
 
     private static final TypeRegistry REGISTRY = new TypeRegistry(
             List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, SECRET, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);

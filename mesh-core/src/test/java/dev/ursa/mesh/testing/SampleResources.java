@@ -286,6 +286,49 @@ public final class SampleResources {
                           httpStatus: 503
                           percentage: 10
                 """);
+        DOCS.put(dev.ursa.mesh.policy.meshaccesslog.MeshAccessLogPolicy.TYPE.type(), """
+                type: MeshAccessLog
+                mesh: default
+                name: sample
+                spec:
+                  targetRef:
+                    kind: Mesh
+                  to:
+                  - targetRef:
+                      kind: Mesh
+                    default:
+                      backends:
+                      - type: File
+                        file:
+                          path: /dev/stdout
+                """);
+        DOCS.put(dev.ursa.mesh.policy.meshtrace.MeshTracePolicy.TYPE.type(), """
+                type: MeshTrace
+                mesh: default
+                name: sample
+                spec:
+                  targetRef:
+                    kind: Mesh
+                  default:
+                    backends:
+                    - type: Zipkin
+                      zipkin:
+                        url: http://jaeger-collector:9411/api/v2/spans
+                """);
+        DOCS.put(dev.ursa.mesh.policy.meshmetric.MeshMetricPolicy.TYPE.type(), """
+                type: MeshMetric
+                mesh: default
+                name: sample
+                spec:
+                  targetRef:
+                    kind: Mesh
+                  default:
+                    backends:
+                    - type: Prometheus
+                      prometheus:
+                        port: 5670
+                        path: /metrics
+                """);
         DOCS.put(ResourceTypes.SECRET, """
                 type: Secret
                 mesh: default

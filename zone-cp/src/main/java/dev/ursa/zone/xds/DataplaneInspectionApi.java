@@ -14,6 +14,7 @@ import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.validation.Violation;
 import dev.ursa.zone.xds.mtls.WorkloadCertificate;
+import dev.ursa.zone.xds.render.PolicyPlugin;
 import dev.ursa.zone.xds.render.RenderFailure;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.DataplaneView;
@@ -34,7 +35,9 @@ import java.util.List;
 /**
  * What a dataplane receives and why: {@code _config} is its xDS as JSON (the pushed config when the node is
  * connected, else rendered now in {@code ?flavour=envoy|proxyless}, default envoy); {@code _policies} lists the
- * policies that select it with the matcher's reason, and the effective conf per destination and per inbound.
+ * policies that select it with the matcher's reason, what of each is not applied (validator warnings, and what the
+ * dataplane's flavour cannot apply: {@link PolicyPlugin#notApplied}), and the effective conf per destination and per
+ * inbound ({@code ?flavour=} as for {@code _config}).
  * The class sits at {@code /} like the resource API: a class at {@code /meshes/{mesh}/dataplanes/{name}} would win
  * the class match for every dataplane path and answer 404/405 to the resource API's GET, PUT and DELETE there
  * (JAX-RS does not backtrack to another class). The longer literal method paths win over {@code {plural}/{name}}.
@@ -84,8 +87,8 @@ public class DataplaneInspectionApi {
 
     @GET
     @Path("meshes/{mesh}/dataplanes/{name}/_policies")
-    public String policies(@PathParam("mesh") String mesh, @PathParam("name") String name) {
-        XdsEngine.Rendered r = rendered(mesh, name, null);
+    public String policies(@PathParam("mesh") String mesh, @PathParam("name") String name, @QueryParam("flavour") String flavour) {
+        XdsEngine.Rendered r = rendered(mesh, name, flavour);
         DataplaneView view = r.view();
         ObjectNode body = NODES.objectNode();
         body.put("dataplane", mesh + "." + name);

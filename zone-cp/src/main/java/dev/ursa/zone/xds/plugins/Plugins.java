@@ -1,15 +1,18 @@
 package dev.ursa.zone.xds.plugins;
 
+import dev.ursa.zone.xds.plugins.meshaccesslog.MeshAccessLogPlugin;
 import dev.ursa.zone.xds.plugins.meshcircuitbreaker.MeshCircuitBreakerPlugin;
 import dev.ursa.zone.xds.plugins.meshfaultinjection.MeshFaultInjectionPlugin;
 import dev.ursa.zone.xds.plugins.meshhealthcheck.MeshHealthCheckPlugin;
 import dev.ursa.zone.xds.plugins.meshhttproute.MeshHTTPRoutePlugin;
 import dev.ursa.zone.xds.plugins.meshloadbalancingstrategy.MeshLoadBalancingStrategyPlugin;
 import dev.ursa.zone.xds.plugins.meshpassthrough.MeshPassthroughPlugin;
+import dev.ursa.zone.xds.plugins.meshmetric.MeshMetricPlugin;
 import dev.ursa.zone.xds.plugins.meshretry.MeshRetryPlugin;
 import dev.ursa.zone.xds.plugins.meshtcproute.MeshTCPRoutePlugin;
 import dev.ursa.zone.xds.plugins.meshtimeout.MeshTimeoutPlugin;
 import dev.ursa.zone.xds.plugins.meshtls.MeshTLSPlugin;
+import dev.ursa.zone.xds.plugins.meshtrace.MeshTracePlugin;
 import dev.ursa.zone.xds.plugins.meshtrafficpermission.MeshTrafficPermissionPlugin;
 import dev.ursa.zone.xds.render.PolicyPlugin;
 import dev.ursa.zone.xds.render.PolicyPlugins;
@@ -29,7 +32,8 @@ public final class Plugins {
         return PolicyPlugins.of(List.of(new MeshHTTPRoutePlugin(), new MeshTimeoutPlugin(), new MeshRetryPlugin(),
                 new MeshLoadBalancingStrategyPlugin(), new MeshCircuitBreakerPlugin(), new MeshHealthCheckPlugin(),
                 new MeshTrafficPermissionPlugin(), new MeshTLSPlugin(), new MeshFaultInjectionPlugin(),
-                new MeshTCPRoutePlugin(), new MeshPassthroughPlugin()));
+                new MeshTCPRoutePlugin(), new MeshPassthroughPlugin(),
+                new MeshAccessLogPlugin(), new MeshTracePlugin(), new MeshMetricPlugin()));
     }
 
     /** The built-in plugins in the order they run. */

@@ -5,6 +5,7 @@ import dev.ursa.zone.xds.view.DataplaneView;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
 
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
@@ -19,6 +20,8 @@ public final class InboundConfig {
     private final Inbound inbound;
     private final boolean http;
     public final HttpConnectionManager.Builder hcm = HttpConnectionManager.newBuilder();
+    /** The TCP proxy of a non-HTTP inbound (stat prefix and cluster are set when packed). */
+    public final TcpProxy.Builder tcp = TcpProxy.newBuilder();
     /** The cluster pointing at the application on localhost. */
     public final Cluster.Builder localCluster = Cluster.newBuilder();
     /** Set by MeshTrafficPermission: who may connect. Absent = no RBAC filter. */

@@ -17,6 +17,8 @@ public final class ProxyConfig {
     private final List<OutboundConfig> outbounds = new ArrayList<>();
     private final List<InboundConfig> inbounds = new ArrayList<>();
     private final Map<ClusterRef, Cluster.Builder> clusters = new LinkedHashMap<>();
+    /** Clusters that are no mesh service (telemetry collectors): sent as built, without EDS. */
+    private final Map<String, Cluster> systemClusters = new LinkedHashMap<>();
     private final ClusterFactory clusterFactory;
     private final String localZone;
     private Function<String, Optional<LocalityPlan>> planner = service -> Optional.empty();
@@ -64,6 +66,18 @@ public final class ProxyConfig {
 
     public Map<ClusterRef, Cluster.Builder> clusters() {
         return Collections.unmodifiableMap(clusters);
+    }
+
+    /**
+     * Adds a cluster that is no mesh service, e.g. the collector an access log or tracer sends to (Kuma's
+     * {@code meshaccesslog:opentelemetry:0}). Its endpoints are in the cluster itself; the first one of a name wins.
+     */
+    public void systemCluster(Cluster cluster) {
+        systemClusters.putIfAbsent(cluster.getName(), cluster);
+    }
+
+    public Map<String, Cluster> systemClusters() {
+        return Collections.unmodifiableMap(systemClusters);
     }
 
     void add(OutboundConfig out) {

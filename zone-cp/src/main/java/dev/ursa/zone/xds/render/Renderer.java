@@ -308,6 +308,7 @@ public final class Renderer {
         List<Cluster> clusters = new ArrayList<>();
         cfg.clusters().values().forEach(c -> clusters.add(c.build()));
         localClusters.forEach(c -> clusters.add((Cluster) c));
+        clusters.addAll(cfg.systemClusters().values());
 
         listeners = sorted(dedupe(listeners, Listener::getName), Listener::getName);
         routes = sorted(routes, RouteConfiguration::getName);
@@ -348,7 +349,7 @@ public final class Renderer {
             in.rbac().ifPresent(r -> filters.add(Filter.newBuilder().setName("envoy.filters.network.rbac")
                     .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.newBuilder()
                             .setStatPrefix("inbound_" + inbound.portOrZero() + "_").setRules(r).build())).build()));
-            filters.add(Filter.newBuilder().setName("envoy.filters.network.tcp_proxy").setTypedConfig(Any.pack(TcpProxy.newBuilder()
+            filters.add(Filter.newBuilder().setName("envoy.filters.network.tcp_proxy").setTypedConfig(Any.pack(in.tcp.clone()
                     .setStatPrefix("inbound_" + inbound.portOrZero()).setCluster(in.localCluster.getName()).build())).build());
         }
         Listener.Builder listener = Listener.newBuilder().setName("inbound:" + address + ":" + inbound.portOrZero())

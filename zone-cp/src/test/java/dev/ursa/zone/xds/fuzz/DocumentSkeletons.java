@@ -64,6 +64,9 @@ public final class DocumentSkeletons {
             case "MeshFaultInjection" -> policy(type, r, meshFaultInjection(r));
             case "MeshTCPRoute" -> policy(type, r, meshTcpRoute(r));
             case "MeshPassthrough" -> policy(type, r, meshPassthrough(r));
+            case "MeshAccessLog" -> policy(type, r, meshAccessLog(r));
+            case "MeshTrace" -> policy(type, r, meshTrace(r));
+            case "MeshMetric" -> policy(type, r, meshMetric(r));
             default -> throw new IllegalArgumentException("no skeleton for " + type.name() + ": add one to " + DocumentSkeletons.class.getSimpleName());
         };
     }
@@ -390,6 +393,66 @@ public final class DocumentSkeletons {
         if (r.chance(0.7)) spec.set("rules", some(r, 2, () -> obj("default", conf.get())));
         else spec.set("from", some(r, 2, () -> obj("targetRef", obj("kind", "Mesh"), "default", conf.get())));
         return spec;
+    }
+
+    static ObjectNode meshAccessLog(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshService", "MeshServiceSubset", "Dataplane"), true);
+        ObjectNode spec = obj("targetRef", top);
+        if (r.chance(0.3)) {
+            spec.set("rules", some(r, 2, () -> obj("default", accessLogConf(r))));
+            return spec;
+        }
+        spec.set("to", some(r, 2, () -> obj("targetRef", toRef(r, List.of("Mesh", "MeshService", "MeshMultiZoneService")), "default", accessLogConf(r))));
+        if (r.chance(0.5)) spec.set("from", some(r, 2, () -> obj("targetRef", obj("kind", "Mesh"), "default", accessLogConf(r))));
+        if (top != null && top.has("sectionName") && !spec.has("from")) top.remove("sectionName");
+        return spec;
+    }
+
+    static ObjectNode meshTrace(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshService", "MeshServiceSubset", "Dataplane"), false);
+        if (top != null) top.remove("sectionName");
+        ObjectNode backend = switch (r.between(0, 3)) {
+            case 0 -> obj("type", "Zipkin", "zipkin", obj("url", r.pick("http://zipkin:9411/api/v2/spans", "https://10.0.0.9:9411/api/v2/spans"),
+                    "apiVersion", r.chance(0.5) ? r.pick("httpJson", "httpProto") : null, "traceId128bit", r.chance(0.3) ? true : null,
+                    "sharedSpanContext", r.chance(0.3) ? false : null));
+            case 1 -> obj("type", "Datadog", "datadog", obj("url", r.pick("http://127.0.0.1:8126", "http://datadog-agent:8126"),
+                    "splitService", r.chance(0.5)));
+            case 2 -> obj("type", "OpenTelemetry", "openTelemetry", obj("endpoint", r.pick("otel:4317", "10.0.0.9", "[::1]:4317")));
+            default -> null;
+        };
+        ObjectNode conf = obj("backends", backend == null ? arr() : arr(backend));
+        if (r.chance(0.6)) conf.set("sampling", obj("overall", r.chance(0.5) ? r.pick(0, 10, 100) : null,
+                "client", r.chance(0.5) ? r.pick("50.5", "0", "100") : null, "random", r.chance(0.5) ? 42 : null));
+        if (r.chance(0.5)) conf.set("tags", arr(obj("name", "team", "literal", "core"),
+                obj("name", "env", "header", obj("name", "x-env", "default", r.chance(0.5) ? "prod" : null))));
+        return obj("targetRef", top, "default", conf);
+    }
+
+    static ObjectNode meshMetric(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshService", "MeshServiceSubset", "Dataplane"), false);
+        if (top != null) top.remove("sectionName");
+        ObjectNode conf = F.objectNode();
+        if (r.chance(0.5)) conf.set("sidecar", obj("includeUnused", r.chance(0.5), "profiles", obj(
+                "appendProfiles", arr(obj("name", r.pick("All", "Basic", "None"))),
+                "exclude", r.chance(0.5) ? arr(obj("type", r.pick("Regex", "Prefix", "Exact", "Contains"), "match", r.pick("envoy_.*", "cluster"))) : null)));
+        if (r.chance(0.4)) conf.set("applications", arr(obj("port", r.pick(9102, 8080), "path", r.chance(0.5) ? "/metrics" : null)));
+        if (r.chance(0.7)) conf.set("backends", arr(r.chance(0.5)
+                ? obj("type", "Prometheus", "prometheus", obj("port", 5670, "path", "/metrics", "clientId", r.chance(0.3) ? "main" : null))
+                : obj("type", "OpenTelemetry", "openTelemetry", obj("endpoint", "otel:4317", "refreshInterval", r.chance(0.5) ? "30s" : null))));
+        return obj("targetRef", top, "default", conf);
+    }
+
+    static ObjectNode accessLogConf(Rand r) {
+        java.util.function.Supplier<ObjectNode> format = () -> r.chance(0.5)
+                ? obj("type", "Plain", "plain", r.pick("[%START_TIME%] %KUMA_MESH%", "%KUMA_SOURCE_SERVICE%->%KUMA_DESTINATION_SERVICE%"))
+                : obj("type", "Json", "omitEmptyValues", r.chance(0.5), "json", arr(obj("key", "start", "value", "%START_TIME%")));
+        return obj("backends", some(r, 3, () -> switch (r.between(0, 2)) {
+            case 0 -> obj("type", "File", "file", obj("path", r.pick("/var/log/a.log", "/dev/stdout"), "format", r.chance(0.5) ? format.get() : null));
+            case 1 -> obj("type", "Tcp", "tcp", obj("address", r.pick("127.0.0.1:5000", "logs.example.com:514"), "format", r.chance(0.5) ? format.get() : null));
+            default -> obj("type", "OpenTelemetry", "openTelemetry", obj("endpoint", r.pick("otel:4317", "10.0.0.9", "[::1]:4317"),
+                    "attributes", r.chance(0.5) ? arr(obj("key", "mesh", "value", "%KUMA_MESH%")) : null,
+                    "body", r.chance(0.3) ? obj("stringValue", "%KUMA_MESH%") : null));
+        }));
     }
 
     static ObjectNode meshTimeout(Rand r) {

@@ -259,6 +259,10 @@ public final class RenderFixture implements AutoCloseable {
                 "MeshCircuitBreaker|{targetRef: {kind: Mesh}, to: [{targetRef: {kind: Mesh}, default: {connectionLimits: {maxConnections: 1024}}}]}",
                 "MeshHealthCheck|{to: [{targetRef: {kind: MeshService, name: db}, default: {interval: 10s, tcp: {}}}]}",
                 "MeshTrafficPermission|{targetRef: {kind: Mesh}, from: [{targetRef: {kind: Mesh}, default: {action: Allow}}]}",
+                "MeshAccessLog|{targetRef: {kind: Mesh}, to: [{targetRef: {kind: Mesh}, default: {backends: [{type: File, file: {path: /dev/stdout}}, "
+                        + "{type: OpenTelemetry, openTelemetry: {endpoint: otel:4317}}]}}]}",
+                "MeshTrace|{targetRef: {kind: Mesh}, default: {backends: [{type: Zipkin, zipkin: {url: 'http://zipkin:9411/api/v2/spans'}}], "
+                        + "sampling: {overall: 50}, tags: [{name: team, literal: core}]}}",
                 "MeshHTTPRoute|{to: [{targetRef: {kind: MeshService, name: backend}, rules: [{matches: [{path: {type: PathPrefix, value: /api}}], "
                         + "default: {backendRefs: [{kind: MeshService, name: backend}]}}]}]}")) {
             String[] typeAndSpec = spec.split("\\|", 2);
