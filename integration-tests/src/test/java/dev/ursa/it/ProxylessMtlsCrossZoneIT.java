@@ -1,17 +1,15 @@
 package dev.ursa.it;
 
 import dev.ursa.testsupport.Await;
+import dev.ursa.testsupport.CallerIdentityEcho;
 import dev.ursa.testsupport.EchoBackend;
 import dev.ursa.testsupport.Traffic;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.NameResolverRegistry;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.xds.XdsChannelCredentials;
@@ -26,9 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import javax.net.ssl.SSLSession;
 import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,7 +100,7 @@ class ProxylessMtlsCrossZoneIT {
 
         backend = XdsServerBuilder.forPort(backendPort, XdsServerCredentials.create(InsecureServerCredentials.create()))
                 .overrideBootstrapForTest(backendAgent.bootstrap())
-                .addService(echoWithCallerIdentity()).build().start();
+                .addService(CallerIdentityEcho.service()).build().start();
         String scheme = "xds-pmtls";
         NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme, frontendAgent.bootstrap()));
         channel = Grpc.newChannelBuilder(scheme + ":///backend", XdsChannelCredentials.create(InsecureChannelCredentials.create())).build();
@@ -188,36 +184,6 @@ class ProxylessMtlsCrossZoneIT {
         String notAfter = agent.health().path("certificate").path("notAfter").asText("");
         if (!notAfter.isEmpty()) seen.add(notAfter);
         return seen.size();
-    }
-
-    /** test.Echo/Call answering {@code <caller's SPIFFE ID> <message>}, the caller taken from its TLS certificate. */
-    private static ServerServiceDefinition echoWithCallerIdentity() {
-        return ServerServiceDefinition.builder("test.Echo").addMethod(EchoBackend.CALL, (call, headers) -> {
-            String caller = spiffeId(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
-            call.request(1);
-            return new ServerCall.Listener<>() {
-                @Override
-                public void onMessage(String message) {
-                    call.sendHeaders(new Metadata());
-                    call.sendMessage(caller + " " + message);
-                    call.close(Status.OK, new Metadata());
-                }
-            };
-        }).build();
-    }
-
-    private static String spiffeId(SSLSession session) {
-        if (session == null) return "plaintext";
-        try {
-            for (Certificate c : session.getPeerCertificates()) {
-                for (List<?> san : ((X509Certificate) c).getSubjectAlternativeNames()) {
-                    if (Integer.valueOf(6).equals(san.get(0)) && ((String) san.get(1)).startsWith("spiffe://")) return (String) san.get(1);
-                }
-            }
-        } catch (Exception e) {
-            return "no-client-certificate";
-        }
-        return "no-spiffe-id";
     }
 
     private static Status.Code code(ManagedChannel channel) {

@@ -1,6 +1,7 @@
 package dev.ursa.zone.xds;
 
 import dev.ursa.testsupport.Await;
+import dev.ursa.testsupport.CallerIdentityEcho;
 import dev.ursa.testsupport.EchoBackend;
 import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.workload.v1.SignResponse;
@@ -9,10 +10,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.xds.XdsServerBuilder;
@@ -25,8 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -175,36 +171,10 @@ class ProxylessMtlsTest {
 
     /** An XdsServerBuilder server on {@link #serverPort} answering with the caller's SPIFFE ID (from its certificate). */
     private void startServer(ProxylessWorkload workload) throws Exception {
-        ServerServiceDefinition echo = ServerServiceDefinition.builder("test.Echo").addMethod(EchoBackend.CALL, (call, headers) -> {
-            String peer = spiffeId(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
-            call.request(1);
-            return new ServerCall.Listener<>() {
-                @Override
-                public void onMessage(String message) {
-                    call.sendHeaders(new Metadata());
-                    call.sendMessage(peer + " " + message);
-                    call.close(Status.OK, new Metadata());
-                }
-            };
-        }).build();
         Server server = XdsServerBuilder.forPort(serverPort, XdsServerCredentials.create(InsecureServerCredentials.create()))
                 .overrideBootstrapForTest(workload.bootstrap(XdsTestPort.port()))
-                .addService(echo).build().start();
+                .addService(CallerIdentityEcho.service()).build().start();
         closing.add(() -> server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-    }
-
-    private static String spiffeId(SSLSession session) {
-        if (session == null) return "plaintext";
-        try {
-            for (Certificate c : session.getPeerCertificates()) {
-                for (List<?> san : ((X509Certificate) c).getSubjectAlternativeNames()) {
-                    if ((Integer) san.get(0) == 6 && ((String) san.get(1)).startsWith("spiffe://")) return (String) san.get(1);
-                }
-            }
-            return "no-spiffe-id";
-        } catch (SSLPeerUnverifiedException | java.security.cert.CertificateParsingException e) {
-            return "no-client-certificate";
-        }
     }
 
     private static boolean succeeds(ManagedChannel channel) {
