@@ -4,11 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ursa.mesh.policy.common.GoRequestUri;
 import dev.ursa.mesh.validation.FieldPath;
 import dev.ursa.mesh.validation.Violations;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -98,16 +97,11 @@ final class MeshBackendsValidator {
             out.add(config.field("url"), "cannot be empty");
             return;
         }
-        try {
-            URI uri = new URI(c.url());
-            // Go's url.ParseRequestURI: an absolute URI, or an absolute path
-            if (!uri.isAbsolute() && !c.url().startsWith("/")) {
-                out.add(config.field("url"), "invalid URL");
-            } else if (uri.getPort() == -1) {
-                out.add(config.field("url"), "port has to be explicitly specified");
-            }
-        } catch (URISyntaxException e) {
+        Optional<GoRequestUri> uri = GoRequestUri.parse(c.url()); // Kuma's url.ParseRequestURI
+        if (uri.isEmpty()) {
             out.add(config.field("url"), "invalid URL");
+        } else if (uri.get().port().isEmpty()) {
+            out.add(config.field("url"), "port has to be explicitly specified");
         }
     }
 
