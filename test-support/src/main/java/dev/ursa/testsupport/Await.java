@@ -6,7 +6,8 @@ import java.util.concurrent.Callable;
 /**
  * Waits for a condition with a deadline instead of sleeping a fixed time: the condition decides, the 5 ms poll interval
  * only paces it. A condition may throw while the state it checks is not there yet (a call failing while config
- * propagates): that counts as "not yet", and the last such error is named in the failure and kept as its cause.
+ * propagates, or a REST Assured status expectation failing): that counts as "not yet", and the last such error
+ * is named in the failure and kept as its cause.
  * Runs on the calling thread; no state.
  */
 public final class Await {
@@ -28,15 +29,15 @@ public final class Await {
     public static Duration until(String what, Duration deadline, Condition condition) {
         long start = System.nanoTime();
         long end = start + deadline.toNanos();
-        Exception last = null;
+        Throwable last = null;
         while (true) {
             try {
                 if (condition.test()) return Duration.ofNanos(System.nanoTime() - start);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted waiting for " + what, e);
-            } catch (Exception e) {
-                last = e; // not yet
+            } catch (Exception | AssertionError e) {
+                last = e; // not yet: also a REST Assured expectation (a 404 before the resource has propagated)
             }
             if (System.nanoTime() - end > 0) {
                 throw new AssertionError("timed out after " + deadline + " waiting for " + what

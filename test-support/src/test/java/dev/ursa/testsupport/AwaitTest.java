@@ -34,6 +34,17 @@ class AwaitTest {
     }
 
     @Test
+    void untilTreatsAFailedExpectationAsNotYet() {
+        // REST Assured's "expected 200 but was 404" is an AssertionError: a resource that has not propagated yet
+        AtomicInteger polls = new AtomicInteger();
+        Await.until("a 200", Duration.ofSeconds(5), () -> {
+            if (polls.incrementAndGet() < 3) throw new AssertionError("Expected status code <200> but was <404>.");
+            return true;
+        });
+        assertThat(polls).hasValue(3);
+    }
+
+    @Test
     void valueReturnsTheFirstNonNullResult() {
         AtomicInteger polls = new AtomicInteger();
         String v = Await.value("a value", Duration.ofSeconds(5), () -> polls.incrementAndGet() < 3 ? null : "v" + polls.get());
