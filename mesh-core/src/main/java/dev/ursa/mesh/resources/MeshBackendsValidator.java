@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ursa.mesh.policy.common.GoNet;
 import dev.ursa.mesh.policy.common.GoRequestUri;
 import dev.ursa.mesh.validation.FieldPath;
 import dev.ursa.mesh.validation.Violations;
@@ -176,12 +177,8 @@ final class MeshBackendsValidator {
         if (port == null || port == 0 || port > 65535 || port < 0) out.add(path, "port must be in the range [1, 65535]");
     }
 
-    /** Go's net.SplitHostPort with a non-empty host and port. */
+    /** Kuma: Go's net.SplitHostPort succeeds with a non-empty host and port. */
     private static boolean isHostPort(String address) {
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0 || colon == address.length() - 1) return false;
-        String host = address.substring(0, colon);
-        if (host.startsWith("[")) return host.endsWith("]") && host.length() > 2;
-        return !host.contains(":");
+        return GoNet.splitHostPort(address).filter(hp -> !hp.host().isEmpty() && !hp.port().isEmpty()).isPresent();
     }
 }

@@ -2,6 +2,7 @@ package dev.ursa.mesh.policy.meshmetric;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import dev.ursa.mesh.policy.common.GoNet;
 import dev.ursa.mesh.policy.common.OtelRules;
 import dev.ursa.mesh.policy.common.TargetRefKind;
 import dev.ursa.mesh.policy.common.TargetRefListenerTags;
@@ -106,7 +107,7 @@ public final class MeshMetricValidator implements SpecValidator<MeshMetricSpec> 
                 OtelRules.backendRefOrEndpoint(otel.endpoint(), otel.backendRef(), p, own);
                 out.addAll(own.list());
                 boolean endpointOnly = otel.endpoint() != null && !otel.endpoint().isEmpty() && otel.backendRef() == null;
-                if (own.isEmpty() && endpointOnly && !hostPort(otel.endpoint())) {
+                if (own.isEmpty() && endpointOnly && GoNet.splitHostPort(otel.endpoint()).isEmpty()) {
                     out.add(p.field("endpoint"), "must be in host:port format"); // MeshMetric keeps its older host:port rule
                 }
             }
@@ -141,16 +142,5 @@ public final class MeshMetricValidator implements SpecValidator<MeshMetricSpec> 
 
     private static boolean validPort(Long port) {
         return port != null && port >= 1 && port <= 65535;
-    }
-
-    /** Go's net.SplitHostPort succeeds: host:port with the last colon, IPv6 in brackets. */
-    private static boolean hostPort(String endpoint) {
-        if (endpoint.startsWith("[")) {
-            int close = endpoint.indexOf(']');
-            return close > 0 && endpoint.length() > close + 1 && endpoint.charAt(close + 1) == ':'
-                    && endpoint.indexOf(']', close + 1) < 0 && endpoint.indexOf('[', 1) < 0;
-        }
-        int colon = endpoint.lastIndexOf(':');
-        return colon >= 0 && endpoint.indexOf(':') == colon && endpoint.indexOf('[') < 0 && endpoint.indexOf(']') < 0;
     }
 }
