@@ -15,7 +15,6 @@ import dev.ursa.zone.xds.auth.XdsAuthMode;
 import dev.ursa.zone.xds.auth.XdsAuthenticator;
 import dev.ursa.zone.xds.auth.XdsStreamInterceptor;
 import dev.ursa.zone.xds.mtls.CsrSigner;
-import dev.ursa.zone.xds.mtls.IssuerSwitches;
 import dev.ursa.zone.xds.mtls.MeshTrust;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -81,7 +80,7 @@ final class CsrZone implements AutoCloseable {
         engineRef.set(engine);
         engine.start();
         certificates = new WorkloadCertificateService(engine, authenticator, new CsrSigner(settings.renewFraction()),
-                new IssuerSwitches(settings.trustPropagation()), Clock.systemUTC(), meters);
+                engine.issuerSwitches(), Clock.systemUTC(), meters);
         server = NettyServerBuilder.forPort(0, InsecureServerCredentials.create())
                 .bossEventLoopGroup(boss).workerEventLoopGroup(workers).channelType(NioServerSocketChannel.class)
                 .executor(callExecutor)

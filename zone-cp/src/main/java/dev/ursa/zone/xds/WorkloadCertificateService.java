@@ -67,8 +67,8 @@ public class WorkloadCertificateService implements BindableService, AutoCloseabl
 
     @Inject
     public WorkloadCertificateService(XdsEngine engine, XdsAuthenticator authenticator, XdsConfig config, MeterRegistry meters) {
-        this(engine, authenticator, new CsrSigner(config.mtls().renewFraction()), new IssuerSwitches(config.mtls().trustPropagation()),
-                Clock.systemUTC(), meters);
+        this(engine, authenticator, new CsrSigner(config.mtls().renewFraction()), engine.issuerSwitches(), Clock.systemUTC(),
+                meters);
     }
 
     public WorkloadCertificateService(XdsEngine engine, XdsAuthenticator authenticator, CsrSigner signer, IssuerSwitches issuers,

@@ -7,6 +7,7 @@ import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.RenderFailure;
 import dev.ursa.zone.xds.mtls.MeshTrust;
 import dev.ursa.zone.xds.mtls.WorkloadCertificate;
+import dev.ursa.zone.xds.mtls.IssuerSwitches;
 import dev.ursa.zone.xds.mtls.WorkloadCertificates;
 import dev.ursa.zone.xds.render.Renderer;
 import dev.ursa.zone.xds.render.XdsResources;
@@ -70,6 +71,7 @@ public final class XdsEngine implements AutoCloseable {
     private final NodeSessions<NodeId, DataplaneNode> sessions;
     private final NodeConfigs configs;
     private final AdsFrontDoor frontDoor;
+    private final IssuerSwitches issuerSwitches;
 
     public XdsEngine(ResourceStore store, XdsSettings settings, MeterRegistry meters) {
         this(store, settings, meters, StreamExecutors.SENDER_THREADS);
@@ -92,10 +94,16 @@ public final class XdsEngine implements AutoCloseable {
         dataplaneAddresses.onChange(mirror::addressesChanged);
         ingressAddresses.onChange(mirror::addressesChanged);
         this.sessions = new NodeSessions<>(worker, settings.selfRegistrationGrace(), this::removed);
+        this.issuerSwitches = new IssuerSwitches(settings.trustPropagation());
         this.configs = new NodeConfigs(renderer, mirror::mesh, settings.allowUnregisteredClients(), insights, cache, meters,
-                new WorkloadCertificates(Clock.systemUTC(), settings.renewFraction(), settings.trustPropagation(), meters), this::recheckCertificate);
+                new WorkloadCertificates(Clock.systemUTC(), settings.renewFraction(), issuerSwitches, meters), this::recheckCertificate);
         this.frontDoor = new AdsFrontDoor(cache, new Dataplanes(), extraCallbacks, streamExecutors, meters);
         meters.gauge("ursa_xds_nodes", sessions, NodeSessions::size);
+    }
+
+    /** The zone's record of CA switches, shared by sidecar certificates and the CSR signer of proxyless workloads. */
+    public IssuerSwitches issuerSwitches() {
+        return issuerSwitches;
     }
 
     /** The ADS implementation to serve on a gRPC server. */

@@ -8,11 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Which CA signs for workloads that hold their own keys, per mesh, during a CA switch: the previous issuer until the new
- * one has been seen for {@code trustPropagation} (every workload of every zone must trust a CA before a peer presents
- * its certificates; sidecars follow the same rule in WorkloadCertificates), then the new one. Signing and the issuer
- * advertised to workloads both come from here, so a workload never renews towards a CA it cannot get yet.
- * Thread-safe.
+ * When a mesh's new CA may issue, and which CA signs until then: the previous issuer until the new one has been seen for
+ * {@code trustPropagation} (every workload of every zone must trust a CA before a peer presents its certificates), then
+ * the new one. The zone's one record of CA switches: sidecars' certificates (WorkloadCertificates) and the certificates
+ * of workloads holding their own keys (signing, and the issuer advertised to them) follow the same moment, so a workload
+ * never renews towards a CA it cannot get yet. Thread-safe.
  */
 public final class IssuerSwitches {
     /** The CA that signs now, and its id (a workload holding a certificate of another issuer renews). */
@@ -31,16 +31,29 @@ public final class IssuerSwitches {
 
     /** The issuer for {@code trust} (the mesh's current state) at {@code now}. */
     public Issuer issuer(MeshTrust trust, Instant now) {
-        Switch s = meshes.compute(trust.mesh(), (mesh, old) -> {
-            if (old == null) return new Switch(trust, null, Instant.MIN);
-            if (old.current().issuerId().equals(trust.issuerId())) return new Switch(trust, old.previous(), old.since());
-            return new Switch(trust, old.current(), now);
-        });
+        Switch s = observe(trust, now);
         MeshTrust previous = s.previous();
         boolean switching = previous != null && now.isBefore(s.since().plus(trustPropagation))
                 && trust.trusted().stream().anyMatch(c -> MeshTrust.fingerprint(c).equals(previous.issuerId()));
         MeshTrust signing = switching ? previous : trust;
         return new Issuer(signing.issuer(), signing.issuerId());
+    }
+
+    /**
+     * From when {@code trust}'s issuer may hand out certificates: when it was first seen plus {@code trustPropagation};
+     * at once for the first CA this zone sees of a mesh (nothing older to stay on).
+     */
+    public Instant usableFrom(MeshTrust trust, Instant now) {
+        Switch s = observe(trust, now);
+        return s.previous() == null ? Instant.MIN : s.since().plus(trustPropagation);
+    }
+
+    private Switch observe(MeshTrust trust, Instant now) {
+        return meshes.compute(trust.mesh(), (mesh, old) -> {
+            if (old == null) return new Switch(trust, null, Instant.MIN);
+            if (old.current().issuerId().equals(trust.issuerId())) return new Switch(trust, old.previous(), old.since());
+            return new Switch(trust, old.current(), now);
+        });
     }
 
     /** Forgets a mesh whose mTLS is off or that is gone. */

@@ -11,9 +11,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -31,21 +29,19 @@ public final class WorkloadCertificates {
 
     private final Clock clock;
     private final double renewFraction;
-    private final Duration trustPropagation;
-    /** Per mesh, when each issuing CA was first seen: certificates of it are handed out from then + trustPropagation. */
-    private final Map<String, Map<String, Instant>> firstSeen = new HashMap<>();
+    private final IssuerSwitches switches;
     private final Counter issued;
     private final Timer issueTime;
 
     /**
      * @param renewFraction    the part of a certificate's lifetime after which it is renewed (Kuma renews at 4/5)
-     * @param trustPropagation how long a new CA is only trusted before it issues certificates
+     * @param switches         when a mesh's new CA may issue (shared with the CSR signer of proxyless workloads)
      */
-    public WorkloadCertificates(Clock clock, double renewFraction, Duration trustPropagation, MeterRegistry meters) {
+    public WorkloadCertificates(Clock clock, double renewFraction, IssuerSwitches switches, MeterRegistry meters) {
         if (renewFraction <= 0 || renewFraction >= 1) throw new IllegalArgumentException("renew fraction must be in (0, 1): " + renewFraction);
         this.clock = clock;
         this.renewFraction = renewFraction;
-        this.trustPropagation = trustPropagation;
+        this.switches = switches;
         this.issued = Counter.builder("ursa_mtls_certificates_issued").description("workload certificates issued").register(meters);
         this.issueTime = Timer.builder("ursa_mtls_certificate_issue").description("time to generate a key and sign a workload certificate")
                 .register(meters);
@@ -54,8 +50,7 @@ public final class WorkloadCertificates {
     /** The certificate a node with identity {@code uris} should hold now: {@code held}, or a new one. */
     public WorkloadCertificate current(WorkloadCertificate held, List<String> uris, MeshTrust trust) {
         Instant now = clock.instant();
-        Instant issuerUsableAt = firstSeen.computeIfAbsent(trust.mesh(), m -> new HashMap<>())
-                .computeIfAbsent(trust.issuerId(), id -> now).plus(trustPropagation);
+        Instant issuerUsableAt = switches.usableFrom(trust, now);
         if (held == null || !held.uris().equals(uris) || !now.isBefore(held.renewAt())) return issue(uris, trust, now);
         if (held.issuerId().equals(trust.issuerId())) return held;
         boolean heldStillTrusted = trust.trusted().stream().anyMatch(c -> MeshTrust.fingerprint(c).equals(held.issuerId()));
@@ -65,13 +60,8 @@ public final class WorkloadCertificates {
     /** When {@link #current} may answer differently for {@code cert}: its renewal, or the end of a CA switch's wait. */
     public Instant nextCheck(WorkloadCertificate cert, MeshTrust trust) {
         if (cert.issuerId().equals(trust.issuerId())) return cert.renewAt();
-        Instant switchAt = firstSeen.getOrDefault(trust.mesh(), Map.of()).getOrDefault(trust.issuerId(), clock.instant()).plus(trustPropagation);
+        Instant switchAt = switches.usableFrom(trust, clock.instant());
         return switchAt.isBefore(cert.renewAt()) ? switchAt : cert.renewAt();
-    }
-
-    /** Forgets a mesh that is gone. */
-    public void meshRemoved(String mesh) {
-        firstSeen.remove(mesh);
     }
 
     private WorkloadCertificate issue(List<String> uris, MeshTrust trust, Instant now) {

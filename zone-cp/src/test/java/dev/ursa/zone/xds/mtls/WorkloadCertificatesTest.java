@@ -29,7 +29,8 @@ class WorkloadCertificatesTest {
     private static final MeshCa CA2 = MeshCa.generate("default", 2048, Duration.ofDays(365), T0.minusSeconds(3600));
 
     private final MutableClock clock = new MutableClock(T0);
-    private final WorkloadCertificates certs = new WorkloadCertificates(clock, 0.8, Duration.ofSeconds(15), new SimpleMeterRegistry());
+    private final IssuerSwitches switches = new IssuerSwitches(Duration.ofSeconds(15));
+    private final WorkloadCertificates certs = new WorkloadCertificates(clock, 0.8, switches, new SimpleMeterRegistry());
 
     @Test
     void aCertificateIsKeptUntilItsRenewalPointBetween60And80PercentOfItsLifetime() {
@@ -76,6 +77,22 @@ class WorkloadCertificatesTest {
         assertThat(switched.issuerId()).isEqualTo(after.issuerId()).isNotEqualTo(old.issuerId());
         // A node that connects during the wait gets the new CA's certificate: nobody trusts less than both yet.
         assertThat(certs.current(null, WEB, after).issuerId()).isEqualTo(after.issuerId());
+    }
+
+    @Test
+    void sidecarsAndWorkloadsHoldingTheirOwnKeysSwitchCaAtTheSameMoment() {
+        MeshTrust before = trust(Map.of("ca-1", CA1), "ca-1", "10h");
+        WorkloadCertificate old = certs.current(null, WEB, before);
+        assertThat(switches.issuer(before, T0).id()).isEqualTo(before.issuerId());
+        clock.now = T0.plusSeconds(60);
+        MeshTrust after = trust(Map.of("ca-1", CA1, "ca-2", CA2), "ca-2", "10h");
+        assertThat(certs.current(old, WEB, after)).isSameAs(old); // the sidecar side sees the switch first
+        clock.now = T0.plusSeconds(74);
+        assertThat(switches.issuer(after, clock.now).id()).as("the CSR signer still signs with the old CA").isEqualTo(before.issuerId());
+        assertThat(certs.current(old, WEB, after)).isSameAs(old);
+        clock.now = T0.plusSeconds(75);
+        assertThat(switches.issuer(after, clock.now).id()).isEqualTo(after.issuerId());
+        assertThat(certs.current(old, WEB, after).issuerId()).isEqualTo(after.issuerId());
     }
 
     @Test
