@@ -8,6 +8,7 @@ import dev.ursa.zone.xds.render.EdsRef;
 import dev.ursa.zone.xds.render.EndpointRenderer;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.DataplaneView;
+import dev.ursa.zone.xds.view.DestinationIndex;
 import dev.ursa.zone.xds.view.EndpointIndex;
 import dev.ursa.zone.xds.view.EndpointSource;
 import dev.ursa.zone.xds.view.MeshInputs;
@@ -38,6 +39,8 @@ final class MeshState {
     final Map<ViewKey, DataplaneView> views = new ConcurrentHashMap<>();
     /** Per view key: view, config and snapshot, shared by every node with that key in this mesh generation. */
     final Map<ViewKey, PreparedConfig> prepared = new ConcurrentHashMap<>();
+    /** What proxyless clients apply for the services they call: read from every dataplane once per generation. */
+    final DestinationIndex destinations;
     private volatile Boolean namesDataplanes;
 
     /** EDS for a set of clusters, with its version: shared by every node that uses the same clusters. */
@@ -52,6 +55,7 @@ final class MeshState {
         this.inputs = inputs;
         this.index = index;
         this.trust = trust;
+        this.destinations = new DestinationIndex(inputs);
     }
 
     /** A generation whose Mesh and Secrets are those of {@code trust}'s (read once per Mesh or Secret change). */

@@ -210,7 +210,7 @@ final class NodeConfigs {
      */
     private PreparedConfig prepare(MeshState ms, DataplaneNode st, Resource dp, boolean registered, ViewKey key) {
         try {
-            DataplaneView view = ms.views.computeIfAbsent(key, k -> ViewBuilder.build(st.id, st.flavour, dp, registered, ms.inputs, ms.index));
+            DataplaneView view = ms.views.computeIfAbsent(key, k -> ViewBuilder.build(st.id, st.flavour, dp, registered, ms.inputs, ms.index, ms.destinations));
             XdsResources res = renders.get(RenderKey.of(view), k -> renderer.render(view, ms.index));
             MeshState.Eds eds = ms.eds(res.edsClusters());
             res = res.withEndpoints(eds.assignments(), eds.version());

@@ -198,7 +198,7 @@ public final class XdsEngine implements AutoCloseable {
             Resource dp = ms == null ? null : ms.inputs.dataplanes().get(id.name());
             if (dp == null) return null;
             try {
-                DataplaneView view = ViewBuilder.build(id, flavour, dp, true, ms.inputs, ms.index);
+                DataplaneView view = ViewBuilder.build(id, flavour, dp, true, ms.inputs, ms.index, ms.destinations);
                 return new Rendered(view, renderer.render(view, ms.index), false, null, null);
             } catch (RuntimeException e) {
                 return new Rendered(null, null, false, RenderFailure.of(e, dp, Instant.now()), null);

@@ -46,12 +46,23 @@ public final class ViewBuilder {
 
     public static DataplaneView build(NodeId id, Flavour flavour, Resource dataplane, boolean registered,
                                       MeshInputs mesh, EndpointIndex index) {
-        return build(id, flavour, dataplane, registered, mesh, index, POLICY_TYPES);
+        return build(id, flavour, dataplane, registered, mesh, index, new DestinationIndex(mesh));
+    }
+
+    /** As above, with the mesh generation's shared {@link DestinationIndex}. */
+    public static DataplaneView build(NodeId id, Flavour flavour, Resource dataplane, boolean registered,
+                                      MeshInputs mesh, EndpointIndex index, DestinationIndex destinationIndex) {
+        return build(id, flavour, dataplane, registered, mesh, index, destinationIndex, POLICY_TYPES);
     }
 
     /** As above, matching the policies of {@code policyTypes} (a test's own types, say). */
     public static DataplaneView build(NodeId id, Flavour flavour, Resource dataplane, boolean registered,
                                       MeshInputs mesh, EndpointIndex index, List<ResourceType> policyTypes) {
+        return build(id, flavour, dataplane, registered, mesh, index, new DestinationIndex(mesh), policyTypes);
+    }
+
+    private static DataplaneView build(NodeId id, Flavour flavour, Resource dataplane, boolean registered, MeshInputs mesh,
+                                       EndpointIndex index, DestinationIndex destinationIndex, List<ResourceType> policyTypes) {
         MatchInput input = MatchInput.of(dataplane);
         Map<ResourceType, PolicyRules> policies = new LinkedHashMap<>();
         for (ResourceType type : policyTypes) {
@@ -59,7 +70,7 @@ public final class ViewBuilder {
             if (all.isEmpty()) continue;
             List<PolicyMatch> matches = PolicyMatcher.matchingPolicies(input, all);
             Map<String, List<DestinationInbound>> destinations = flavour == Flavour.PROXYLESS && DESTINATION_SIDE.contains(type)
-                    ? destinations(mesh, all) : Map.of();
+                    ? destinationIndex.of(type) : Map.of();
             if (matches.isEmpty() && destinations.isEmpty()) continue;
             policies.put(type, new PolicyRules(matches, PolicyMatcher.toRules(input, all), PolicyMatcher.fromRules(input, all), destinations));
         }
