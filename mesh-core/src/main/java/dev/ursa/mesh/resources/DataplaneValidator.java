@@ -328,7 +328,7 @@ public final class DataplaneValidator implements SpecValidator<DataplaneSpec> {
         Networking n = spec.networking();
         if (!spec.listeners().isEmpty()) {
             out.warn(net.field("listeners"), "zone proxy listeners have no effect in Ursa yet (a zone's ingress is a ZoneIngress"
-                    + " served to ursa-ingress; there is no zone egress)");
+                    + " served to Ursa's ingress-gateway; there is no zone egress)");
         }
         if (n.gateway() != null && n.gateway().typeOrDefault() == GatewayType.BUILTIN) {
             out.warn(net.field("gateway").field("type"), "builtin gateways have no effect in Ursa yet (no MeshGateway): the proxy gets no listeners");
