@@ -76,6 +76,17 @@ public record DataplaneSpec(Networking networking, Metrics metrics, Probes probe
             TransparentProxying transparentProxying,
             Admin admin,
             List<Listener> listeners) {
+
+        /** Lists as unmodifiable copies: a spec is a value (the codec has refused null items before). */
+        public Networking {
+            inbound = copy(inbound);
+            outbound = copy(outbound);
+            listeners = copy(listeners);
+        }
+    }
+
+    private static <T> List<T> copy(List<T> items) {
+        return items == null ? null : List.copyOf(items);
     }
 
     /**
@@ -112,6 +123,10 @@ public record DataplaneSpec(Networking networking, Metrics metrics, Probes probe
     /** Kuma's virtual probes: {@code port} serves {@code endpoints[].path}, forwarded to an inbound's path. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Probes(Integer port, List<ProbeEndpoint> endpoints) {
+        public Probes {
+            endpoints = copy(endpoints);
+        }
+
         public List<ProbeEndpoint> endpointsOrEmpty() {
             return endpoints == null ? List.of() : endpoints;
         }

@@ -260,12 +260,12 @@ public final class DataplaneValidator implements SpecValidator<DataplaneSpec> {
     /** Kuma's {@code validateProbes}: ports in range, paths that Go's {@code url.ParseRequestURI} accepts. */
     private static void validateProbes(Probes probes, FieldPath path, Violations out) {
         if (probes == null) return;
-        Addresses.validatePort(probes.port() == null ? 0 : probes.port(), path.field("port"), out);
+        Addresses.validatePort(probes.port(), path.field("port"), out);
         var endpoints = probes.endpointsOrEmpty();
         for (int i = 0; i < endpoints.size(); i++) {
             var e = endpoints.get(i);
             FieldPath at = path.field("endpoints").index(i);
-            Addresses.validatePort(e.inboundPort() == null ? 0 : e.inboundPort(), at.field("inboundPort"), out);
+            Addresses.validatePort(e.inboundPort(), at.field("inboundPort"), out);
             if (GoRequestUri.parse(e.inboundPath()).isEmpty()) out.add(at.field("inboundPath"), "should be a valid URL Path");
             if (GoRequestUri.parse(e.path()).isEmpty()) out.add(at.field("path"), "should be a valid URL Path");
         }
