@@ -2,7 +2,7 @@ package dev.ursa.mesh.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.policy.common.GoRequestUri;
-import dev.ursa.mesh.policy.common.GoValidators;
+import dev.ursa.mesh.policy.common.GoNet;
 import dev.ursa.mesh.policy.common.KumaDuration;
 import dev.ursa.mesh.policy.common.Tags;
 import dev.ursa.mesh.resources.DataplaneSpec.BackendRef;
@@ -112,7 +112,7 @@ public final class DataplaneValidator implements SpecValidator<DataplaneSpec> {
 
     /** Kuma's {@code overlap(127.0.0.1, net.ParseIP(ip))}: a host name overlaps nothing. */
     private static boolean overlapsLoopback(String ip) {
-        Optional<InetAddress> a = GoValidators.parseIp(ip);
+        Optional<InetAddress> a = GoNet.parseIp(ip);
         return a.isPresent() && (a.get().isAnyLocalAddress() || a.get().getHostAddress().equals(LOOPBACK));
     }
 

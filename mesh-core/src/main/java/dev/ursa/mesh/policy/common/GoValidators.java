@@ -6,15 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import com.google.re2j.Pattern;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Optional;
-
 /**
  * The few string checks of Go's {@code asaskevich/govalidator} that Kuma's validators call, ported so the same values
  * pass and fail: {@code IsURL}, {@code IsFilePath} and {@code IsJSON}. Its regexes run on RE2 (re2j), as in Go: the
  * same matches, and linear time on hostile input (java.util.regex backtracks for seconds on a long bad URL). Also
- * {@code IsIP}, {@code IsCIDR} and {@code IsDNSName}, over a port of Go's {@code net.ParseIP} ({@link #parseIp}).
+ * {@code IsIP}, {@code IsCIDR} and {@code IsDNSName}, over {@link GoNet}'s port of Go's {@code net.ParseIP}.
  */
 public final class GoValidators {
     private static final String IP = "(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}"
@@ -34,9 +30,6 @@ public final class GoValidators {
             + URL_PORT + "?" + URL_PATH + "?$");
     private static final Pattern WIN_PATH = Pattern.compile("^[a-zA-Z]:\\\\(?:[^\\\\/:*?\"<>|\\r\\n]+\\\\)*[^\\\\/:*?\"<>|\\r\\n]*$");
     private static final Pattern UNIX_PATH = Pattern.compile("^(/[^/\\x00]*)+/?$");
-    /** Dotted decimal, each part 0-255 without leading zeros (Go refuses them since 1.17). */
-    private static final Pattern IPV4 = Pattern.compile("^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$");
-    private static final Pattern HEX_GROUP = Pattern.compile("^[0-9a-fA-F]{0,4}$");
     private static final Pattern DNS_NAME = Pattern.compile("^([a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})(\\.[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})*[._]?$");
     private static final ObjectMapper STRICT_JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -55,55 +48,20 @@ public final class GoValidators {
         return URL.matcher(str).matches();
     }
 
-    /**
-     * Go's {@code net.ParseIP} on a literal, never a DNS lookup: IPv4 in dotted decimal, IPv6 with IPv4-mapped and
-     * embedded IPv4 forms. Java's own parser accepts more than Go's (zones such as {@code fe80::1%1}, groups of five hex
-     * digits, leading zeros in an embedded IPv4 part): those are refused before it runs. IPv4-mapped addresses come back
-     * as IPv4 addresses, as Go's {@code To4} sees them.
-     */
-    public static Optional<InetAddress> parseIp(String s) {
-        if (s == null || s.isEmpty()) return Optional.empty();
-        if (!IPV4.matcher(s).matches() && !(s.contains(":") && ipv6Shape(s))) return Optional.empty();
-        try {
-            // a literal with only digits and dots, or hex digits, colons and dots: InetAddress parses it, never resolves it
-            return Optional.of(InetAddress.getByName(s));
-        } catch (UnknownHostException | IllegalArgumentException | SecurityException e) {
-            return Optional.empty();
-        }
-    }
-
     /** govalidator.IsIP: Go's {@code net.ParseIP} succeeds. */
     public static boolean isIp(String s) {
-        return parseIp(s).isPresent();
+        return GoNet.parseIp(s).isPresent();
     }
 
     /** govalidator.IsCIDR: Go's {@code net.ParseCIDR} succeeds. */
     public static boolean isCidr(String s) {
-        int slash = s.indexOf('/');
-        if (slash < 0) return false;
-        String ip = s.substring(0, slash);
-        String bits = s.substring(slash + 1);
-        if (!bits.matches("^(0|[1-9][0-9]{0,2})$")) return false;
-        int n = Integer.parseInt(bits);
-        if (IPV4.matcher(ip).matches()) return n <= 32;
-        return ip.contains(":") && isIp(ip) && n <= 128;
+        return GoNet.isCidr(s);
     }
 
     /** govalidator.IsDNSName: at most 255 characters without the dots, not an IP address, labels of up to 63 characters. */
     public static boolean isDnsName(String s) {
         if (s == null || s.isEmpty() || s.replace(".", "").length() > 255) return false;
         return !isIp(s) && DNS_NAME.matcher(s).matches();
-    }
-
-    /** What Go's IPv6 parser takes group by group; InetAddress then checks the number of groups and the use of {@code ::}. */
-    private static boolean ipv6Shape(String s) {
-        String[] groups = s.split(":", -1);
-        for (int i = 0; i < groups.length; i++) {
-            String g = groups[i];
-            if (i == groups.length - 1 && g.contains(".")) return IPV4.matcher(g).matches();
-            if (!HEX_GROUP.matcher(g).matches()) return false;
-        }
-        return true;
     }
 
     /** govalidator.IsFilePath: a Windows or Unix absolute path. */

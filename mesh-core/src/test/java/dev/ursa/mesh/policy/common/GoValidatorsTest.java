@@ -25,22 +25,11 @@ class GoValidatorsTest {
         assertThat(GoValidators.isUrl(s)).isFalse();
     }
 
-    /** Go's net.ParseIP: what it reads (IPv4-mapped come back as IPv4, as Go's To4 sees them). */
-    @ParameterizedTest
-    @ValueSource(strings = {"192.168.1.1", "0.0.0.0", "255.255.255.255", "::1", "::", "fd00::1", "2001:DB8::1",
-            "::ffff:10.0.0.1", "::ffff:c0a8:1", "::1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:8", "1::", "::0001:2"})
-    void ips(String s) {
-        assertThat(GoValidators.isIp(s)).isTrue();
-        assertThat(GoValidators.parseIp(s)).isPresent();
-    }
-
-    /** What Go's net.ParseIP refuses, though Java's InetAddress would take some of them (zones, 5 hex digits, 010). */
-    @ParameterizedTest
-    @ValueSource(strings = {"", "256.1.1.1", "01.1.1.1", "1.2.3", "1.2.3.4.5", "1.2.3.4 ", "example.com", "1:2",
-            "1:2:3:4:5:6:7:8:9", "fe80::1%1", "fe80::1%eth0", "::00001", "::ffff:010.1.1.1", "::ffff:1.2.3.256", "[::1]",
-            ":::", "::g", "1.2.3.4:80", "::1.2.3"})
-    void notIps(String s) {
-        assertThat(GoValidators.isIp(s)).isFalse();
+    @Test
+    void ipsAsGoNetParsesThem() {
+        assertThat(GoValidators.isIp("::ffff:10.0.0.1")).isTrue();
+        assertThat(GoValidators.isIp("fe80::1%1")).isFalse();
+        assertThat(GoValidators.isIp("example.com")).isFalse();
     }
 
     @Test
