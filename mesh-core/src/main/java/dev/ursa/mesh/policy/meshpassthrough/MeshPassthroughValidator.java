@@ -27,7 +27,6 @@ public final class MeshPassthroughValidator implements SpecValidator<MeshPassthr
     private static final List<String> PROTOCOLS = List.of("tcp", "tls", "grpc", "http", "http2", "mysql");
     private static final Set<String> L7 = Set.of("grpc", "http", "http2");
     private static final Pattern PARTIAL_WILDCARD = Pattern.compile("^\\*[^.]+");
-    /** govalidator's IsDNSName pattern (what Kuma uses). */
     public static final String NOT_APPLIED = "accepted but not applied yet: Ursa's Envoy sidecars have no transparent-proxy "
             + "outbound (passthrough) listener for it to configure, and proxyless gRPC clients have no passthrough";
 
