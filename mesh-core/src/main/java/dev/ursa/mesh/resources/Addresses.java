@@ -1,38 +1,26 @@
 package dev.ursa.mesh.resources;
 
+import dev.ursa.mesh.policy.common.GoValidators;
 import dev.ursa.mesh.validation.FieldPath;
 import dev.ursa.mesh.validation.Violations;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.regex.Pattern;
-
 /** Address and port rules shared by Dataplane and ZoneIngress. Never resolves names (no DNS in validation). */
 final class Addresses {
-    private static final Pattern IPV4 = Pattern.compile("^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)$");
-    // Same shape as the govalidator.IsDNSName check Kuma uses: labels of up to 63 characters, optional trailing dot.
-    private static final Pattern DNS_NAME = Pattern.compile("^([a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})(\\.[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})*[._]?$");
-
     private Addresses() {
     }
 
+    /** govalidator's {@code IsIP}: Go's {@code net.ParseIP} succeeds. */
     static boolean isIp(String s) {
-        if (s == null || s.isEmpty()) return false;
-        if (IPV4.matcher(s).matches()) return true;
-        if (!s.contains(":")) return false; // only IPv6 literals go to InetAddress, which then parses without DNS
-        try {
-            // an IPv6 literal, IPv4-mapped ones (::ffff:c0a8:1) included, which Java hands back as IPv4 addresses
-            return !s.startsWith("[") && InetAddress.getByName(s) != null;
-        } catch (UnknownHostException | SecurityException e) {
-            return false;
-        }
+        return GoValidators.isIp(s);
     }
 
+    /**
+     * govalidator's {@code IsDNSName}, except that an all-numeric dotted name is a malformed IPv4 address here, not a
+     * host name (Kuma takes {@code 10.0.0.300} as a name to resolve; Ursa refuses the typo when it is written).
+     */
     static boolean isDnsName(String s) {
-        if (s == null || s.isEmpty() || s.length() > 255) return false;
-        // an all-numeric dotted name is a malformed IPv4 address, not a host name
-        if (s.matches("^[0-9.]+$")) return false;
-        return DNS_NAME.matcher(s).matches();
+        if (s == null || s.matches("^[0-9.]+$")) return false;
+        return GoValidators.isDnsName(s);
     }
 
     /** Kuma's validateAddress: required, not a wildcard, an IP or a domain name. */

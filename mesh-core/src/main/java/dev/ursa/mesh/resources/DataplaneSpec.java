@@ -16,12 +16,15 @@ import java.util.Optional;
  * {@code type}, {@code mesh} and {@code name}). Absent fields stay null so a document round-trips unchanged; the
  * accessors without a {@code get}/{@code is} prefix give the zone CP null-free views.
  *
- * @param metrics kept as written (Kuma's MetricsBackend); Ursa does not act on it yet
- * @param probes  kept as written (deprecated virtual probes)
+ * Fields the zone's xDS renderer does not use are still kept and validated, and a write carrying one is answered with a
+ * warning ({@link DataplaneValidator}).
+ *
+ * @param metrics the proxy's own metrics backend (Kuma's MetricsBackend); Ursa does not act on it yet
+ * @param probes  virtual probes (served by Kuma's kuma-dp); Ursa does not act on them
  * @param envoy   kept as written (EnvoyConfiguration)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DataplaneSpec(Networking networking, JsonNode metrics, JsonNode probes, JsonNode envoy) implements ResourceSpec {
+public record DataplaneSpec(Networking networking, Metrics metrics, Probes probes, JsonNode envoy) implements ResourceSpec {
 
     public static DataplaneSpec of(Networking networking) {
         return new DataplaneSpec(networking, null, null, null);
@@ -30,6 +33,11 @@ public record DataplaneSpec(Networking networking, JsonNode metrics, JsonNode pr
     /** Inbounds, never null. */
     public List<Inbound> inbounds() {
         return networking == null || networking.inbound() == null ? List.of() : networking.inbound();
+    }
+
+    /** Zone proxy listeners ({@code networking.listeners}), never null. */
+    public List<Listener> listeners() {
+        return networking == null || networking.listeners() == null ? List.of() : networking.listeners();
     }
 
     /** Outbounds, never null. */
@@ -66,7 +74,66 @@ public record DataplaneSpec(Networking networking, JsonNode metrics, JsonNode pr
             List<Outbound> outbound,
             Gateway gateway,
             TransparentProxying transparentProxying,
-            Admin admin) {
+            Admin admin,
+            List<Listener> listeners) {
+
+        /** Lists as unmodifiable copies: a spec is a value (the codec has refused null items before). */
+        public Networking {
+            inbound = copy(inbound);
+            outbound = copy(outbound);
+            listeners = copy(listeners);
+        }
+    }
+
+    private static <T> List<T> copy(List<T> items) {
+        return items == null ? null : List.copyOf(items);
+    }
+
+    /**
+     * A zone proxy listener embedded in a Dataplane (Kuma 2.14's {@code Dataplane.Networking.Listener}): a zone ingress
+     * or zone egress served by this proxy at {@code address:port}.
+     *
+     * @param name optional; unique across the Dataplane's inbounds and listeners (its sectionName, else the port)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Listener(ListenerType type, String address, Integer port, String name, ListenerState state) {
+    }
+
+    /** Kuma's {@code Listener.Type}; {@code Unspecified} (the proto default) is refused by validation. */
+    public enum ListenerType {
+        Unspecified,
+        ZoneIngress,
+        ZoneEgress
+    }
+
+    public enum ListenerState {
+        Ready,
+        NotReady
+    }
+
+    /**
+     * Kuma's {@code MetricsBackend} as a Dataplane carries it: {@code type} {@code prometheus} and its {@code conf}
+     * (kept as written, checked as a {@code PrometheusMetricsBackendConfig}). Strict like the rest of the Dataplane; a
+     * Mesh's backends ({@link MeshSections.MetricsBackend}) ignore unknown fields like the rest of the Mesh.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Metrics(String name, String type, JsonNode conf) {
+    }
+
+    /** Kuma's virtual probes: {@code port} serves {@code endpoints[].path}, forwarded to an inbound's path. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Probes(Integer port, List<ProbeEndpoint> endpoints) {
+        public Probes {
+            endpoints = copy(endpoints);
+        }
+
+        public List<ProbeEndpoint> endpointsOrEmpty() {
+            return endpoints == null ? List.of() : endpoints;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ProbeEndpoint(Integer inboundPort, String inboundPath, String path) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -118,14 +118,18 @@ final class MeshBackendsValidator {
             if (!"prometheus".equals(b.type())) {
                 out.add(at.field("type"), "unknown backend type. Available backends: \"prometheus\"");
             } else {
-                FieldPath conf = at.field("conf");
-                parse(b.conf(), MeshSections.PrometheusConfig.class, conf, out).ifPresent(c -> prometheus(c, conf, out));
+                prometheusConf(b.conf(), at.field("conf"), out);
             }
             used.add(name);
         }
         if (metrics.enabledBackend() != null && !metrics.enabledBackend().isEmpty() && !used.contains(metrics.enabledBackend())) {
             out.add(path.field("enabledBackend"), "has to be set to one of the backends in the mesh");
         }
+    }
+
+    /** Kuma's {@code validatePrometheusConfig}: a Mesh's prometheus backend's {@code conf}, and a Dataplane's {@code metrics.conf}. */
+    static void prometheusConf(JsonNode conf, FieldPath path, Violations out) {
+        parse(conf, MeshSections.PrometheusConfig.class, path, out).ifPresent(c -> prometheus(c, path, out));
     }
 
     private static void prometheus(MeshSections.PrometheusConfig c, FieldPath conf, Violations out) {

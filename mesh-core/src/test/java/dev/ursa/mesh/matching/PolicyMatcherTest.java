@@ -320,7 +320,7 @@ class PolicyMatcherTest {
     @Test
     void meshSelectsAProxyWithNoInboundButServiceKindsDoNot() {
         Resource client = new Resource(ResourceTypes.DATAPLANE, Meta.fresh("default", "client-1", Map.of()),
-                DataplaneSpec.of(new DataplaneSpec.Networking("127.0.0.1", null, null, null, null, null, null)));
+                DataplaneSpec.of(new DataplaneSpec.Networking("127.0.0.1", null, null, null, null, null, null, null)));
         List<Resource> policies = List.of(
                 toPolicy("all", TargetRef.wholeMesh(), item(TargetRef.wholeMesh(), idle("3s"))),
                 toPolicy("web", TargetRef.service("web"), item(TargetRef.wholeMesh(), idle("9s"))));

@@ -152,7 +152,7 @@ class DataplaneSpecTest {
         assertThat(dp.networking().transparentProxying().ipFamilyMode()).isEqualTo(DataplaneSpec.IpFamilyMode.DualStack);
         assertThat(dp.networking().admin().port()).isEqualTo(9901);
         assertThat(dp.reachableAddress()).isEqualTo("10.0.0.2");
-        assertThat(dp.metrics().get("conf").get("port").asInt()).isEqualTo(5670);
+        assertThat(dp.metrics().conf().get("port").asInt()).isEqualTo(5670);
         assertThat(dp.serviceNames()).containsExactly("backend");
     }
 
@@ -386,7 +386,7 @@ class DataplaneSpecTest {
                           address: 10.0.0.1
                           inbound: [{port: 80, tags: {kuma.io/service: web}}]
                           transparentProxying: {reachableBackends: {refs: [{name: db}]}}
-                        """, "networking.transparentProxying.reachableBackends.refs[0].kind",
+                        """, "networking.transparentProxing.reachableBackends.refs[0].kind",
                         "invalid value. Available values are: MeshExternalService,MeshMultiZoneService,MeshService"),
                 Arguments.of("backendRef and tags", """
                         networking:
@@ -394,18 +394,18 @@ class DataplaneSpecTest {
                           inbound: [{port: 80, tags: {kuma.io/service: web}}]
                           outbound: [{port: 33033, tags: {kuma.io/service: db}, backendRef: {kind: MeshService, name: db, port: 5432}}]
                         """, "networking.outbound[0].backendRef", "both backendRef and tags/service cannot be defined"),
-                Arguments.of("admin port clashes with inbound", """
+                Arguments.of("admin port clashes with an inbound on loopback", """
                         networking:
                           address: 10.0.0.1
                           admin: {port: 80}
-                          inbound: [{port: 80, tags: {kuma.io/service: web}}]
+                          inbound: [{port: 80, address: 127.0.0.1, tags: {kuma.io/service: web}}]
                         """, "networking.admin.port", "must differ from inbound"),
-                Arguments.of("metrics not an object", """
+                Arguments.of("envoy not an object", """
                         networking:
                           address: 10.0.0.1
                           inbound: [{port: 80, tags: {kuma.io/service: web}}]
-                        metrics: prometheus
-                        """, "metrics", "must be an object"));
+                        envoy: bootstrap
+                        """, "envoy", "must be an object"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -9,7 +9,8 @@ import com.google.re2j.Pattern;
 /**
  * The few string checks of Go's {@code asaskevich/govalidator} that Kuma's validators call, ported so the same values
  * pass and fail: {@code IsURL}, {@code IsFilePath} and {@code IsJSON}. Its regexes run on RE2 (re2j), as in Go: the
- * same matches, and linear time on hostile input (java.util.regex backtracks for seconds on a long bad URL).
+ * same matches, and linear time on hostile input (java.util.regex backtracks for seconds on a long bad URL). Also
+ * {@code IsIP}, {@code IsCIDR} and {@code IsDNSName}, over {@link GoNet}'s port of Go's {@code net.ParseIP}.
  */
 public final class GoValidators {
     private static final String IP = "(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}"
@@ -29,6 +30,7 @@ public final class GoValidators {
             + URL_PORT + "?" + URL_PATH + "?$");
     private static final Pattern WIN_PATH = Pattern.compile("^[a-zA-Z]:\\\\(?:[^\\\\/:*?\"<>|\\r\\n]+\\\\)*[^\\\\/:*?\"<>|\\r\\n]*$");
     private static final Pattern UNIX_PATH = Pattern.compile("^(/[^/\\x00]*)+/?$");
+    private static final Pattern DNS_NAME = Pattern.compile("^([a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})(\\.[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})*[._]?$");
     private static final ObjectMapper STRICT_JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private GoValidators() {
@@ -44,6 +46,22 @@ public final class GoValidators {
         if (u == null || u.host().startsWith(".")) return false;
         if (u.host().isEmpty() && !u.path().isEmpty() && !u.path().contains(".")) return false;
         return URL.matcher(str).matches();
+    }
+
+    /** govalidator.IsIP: Go's {@code net.ParseIP} succeeds. */
+    public static boolean isIp(String s) {
+        return GoNet.parseIp(s).isPresent();
+    }
+
+    /** govalidator.IsCIDR: Go's {@code net.ParseCIDR} succeeds. */
+    public static boolean isCidr(String s) {
+        return GoNet.isCidr(s);
+    }
+
+    /** govalidator.IsDNSName: at most 255 characters without the dots, not an IP address, labels of up to 63 characters. */
+    public static boolean isDnsName(String s) {
+        if (s == null || s.isEmpty() || s.replace(".", "").length() > 255) return false;
+        return !isIp(s) && DNS_NAME.matcher(s).matches();
     }
 
     /** govalidator.IsFilePath: a Windows or Unix absolute path. */

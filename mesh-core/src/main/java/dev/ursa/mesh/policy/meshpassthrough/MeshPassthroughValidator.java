@@ -1,5 +1,6 @@
 package dev.ursa.mesh.policy.meshpassthrough;
 
+import dev.ursa.mesh.policy.common.GoValidators;
 import dev.ursa.mesh.policy.common.TargetRefKind;
 import dev.ursa.mesh.policy.common.TargetRefRules;
 import dev.ursa.mesh.policy.meshpassthrough.MeshPassthroughSpec.Match;
@@ -26,8 +27,6 @@ public final class MeshPassthroughValidator implements SpecValidator<MeshPassthr
     private static final List<String> PROTOCOLS = List.of("tcp", "tls", "grpc", "http", "http2", "mysql");
     private static final Set<String> L7 = Set.of("grpc", "http", "http2");
     private static final Pattern PARTIAL_WILDCARD = Pattern.compile("^\\*[^.]+");
-    /** govalidator's IsDNSName pattern (what Kuma uses). */
-    private static final Pattern DNS_NAME = Pattern.compile("^([a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})(\\.[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})*[._]?$");
     public static final String NOT_APPLIED = "accepted but not applied yet: Ursa's Envoy sidecars have no transparent-proxy "
             + "outbound (passthrough) listener for it to configure, and proxyless gRPC clients have no passthrough";
 
@@ -67,10 +66,10 @@ public final class MeshPassthroughValidator implements SpecValidator<MeshPassthr
             }
             switch (Objects.requireNonNullElse(m.type(), "")) {
                 case "CIDR" -> {
-                    if (!IpAddresses.isCidr(value)) out.add(p.field("value"), "provided CIDR has incorrect value");
+                    if (!GoValidators.isCidr(value)) out.add(p.field("value"), "provided CIDR has incorrect value");
                 }
                 case "IP" -> {
-                    if (!IpAddresses.isIp(value)) out.add(p.field("value"), "provided IP has incorrect value");
+                    if (!GoValidators.isIp(value)) out.add(p.field("value"), "provided IP has incorrect value");
                 }
                 case "Domain" -> validateDomain(value, protocol, m.port(), p, out);
                 default -> out.add(p.field("type"), "provided type " + Objects.requireNonNullElse(m.type(), "")
@@ -91,14 +90,8 @@ public final class MeshPassthroughValidator implements SpecValidator<MeshPassthr
             out.add(p.field("port"), "wildcard domains doesn't work for all ports and layer 7 protocol");
         }
         String name = value.startsWith("*.") ? value.substring(2) : value;
-        if (!name.startsWith("*") && !isDnsName(name)) {
+        if (!name.startsWith("*") && !GoValidators.isDnsName(name)) {
             out.add(p.field("value"), "provided DNS has incorrect value");
         }
-    }
-
-    /** govalidator.IsDNSName: at most 255 characters without the dots, not an IP address, the DNS pattern. */
-    static boolean isDnsName(String s) {
-        if (s.isEmpty() || s.replace(".", "").length() > 255) return false;
-        return !IpAddresses.isIp(s) && DNS_NAME.matcher(s).matches();
     }
 }

@@ -26,6 +26,33 @@ class GoValidatorsTest {
     }
 
     @Test
+    void ipsAsGoNetParsesThem() {
+        assertThat(GoValidators.isIp("::ffff:10.0.0.1")).isTrue();
+        assertThat(GoValidators.isIp("fe80::1%1")).isFalse();
+        assertThat(GoValidators.isIp("example.com")).isFalse();
+    }
+
+    @Test
+    void cidrsAndDnsNames() {
+        assertThat(GoValidators.isCidr("1.2.3.4/24")).isTrue();
+        assertThat(GoValidators.isCidr("fd00::/64")).isTrue();
+        assertThat(GoValidators.isCidr("1.2.3.4/33")).isFalse();
+        assertThat(GoValidators.isCidr("fe80::1%1/64")).isFalse();
+        assertThat(GoValidators.isCidr("1.2.3.4")).isFalse();
+        assertThat(GoValidators.isDnsName("a_b.example.com")).isTrue();
+        assertThat(GoValidators.isDnsName("example.com.")).isTrue();
+        assertThat(GoValidators.isDnsName("1.2.3.4")).isFalse();
+        assertThat(GoValidators.isDnsName("::1")).isFalse();
+        assertThat(GoValidators.isDnsName("hello@world")).isFalse();
+        assertThat(GoValidators.isDnsName("a".repeat(64) + ".com")).as("a label of 64").isFalse();
+        // 255 characters besides the dots, as govalidator counts: 4 labels of 63 and one of 3, with their dots
+        String longest = String.join(".", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(63), "eee");
+        assertThat(longest.length()).isGreaterThan(255);
+        assertThat(GoValidators.isDnsName(longest)).isTrue();
+        assertThat(GoValidators.isDnsName(longest + "e")).isFalse();
+    }
+
+    @Test
     void filePathsAndJson() {
         assertThat(GoValidators.isFilePath("/var/log/logs.txt")).isTrue();
         assertThat(GoValidators.isFilePath("/dev/stdout")).isTrue();

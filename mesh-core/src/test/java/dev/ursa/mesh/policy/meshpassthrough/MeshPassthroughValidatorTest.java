@@ -72,24 +72,6 @@ class MeshPassthroughValidatorTest {
         assertThat(spec.defaults().appendMatch().get(2)).isEqualTo(new MeshPassthroughSpec.Match("CIDR", "10.250.0.0/16", 10000L, "tcp"));
     }
 
-    @Test
-    void addressesAsGoParsesThem() {
-        assertThat(IpAddresses.isIp("192.168.1.1")).isTrue();
-        assertThat(IpAddresses.isIp("::1")).isTrue();
-        assertThat(IpAddresses.isIp("::ffff:10.0.0.1")).isTrue();
-        assertThat(IpAddresses.isIp("256.1.1.1")).isFalse();
-        assertThat(IpAddresses.isIp("01.1.1.1")).isFalse();
-        assertThat(IpAddresses.isIp("example.com")).isFalse();
-        assertThat(IpAddresses.isIp("1:2")).isFalse();
-        assertThat(IpAddresses.isCidr("1.2.3.4/24")).isTrue();
-        assertThat(IpAddresses.isCidr("fd00::/64")).isTrue();
-        assertThat(IpAddresses.isCidr("1.2.3.4/33")).isFalse();
-        assertThat(IpAddresses.isCidr("1.2.3.4")).isFalse();
-        assertThat(MeshPassthroughValidator.isDnsName("a_b.example.com")).isTrue();
-        assertThat(MeshPassthroughValidator.isDnsName("1.2.3.4")).isFalse();
-        assertThat(MeshPassthroughValidator.isDnsName("hello@world")).isFalse();
-    }
-
     static Stream<Arguments> invalid() {
         return Stream.of(
                 bad("unknown match type", match("{type: Host, value: a.com, protocol: tls}"),

@@ -41,7 +41,7 @@ public final class ViewBuilder {
     /** A Dataplane standing for a node that registered none: no inbound, so only Mesh-wide policies select it. */
     public static Resource clientOnly(NodeId id) {
         return new Resource(ResourceTypes.DATAPLANE, Meta.fresh(id.mesh(), id.name(), Map.of()),
-                DataplaneSpec.of(new DataplaneSpec.Networking(null, null, null, null, null, null, null)));
+                DataplaneSpec.of(new DataplaneSpec.Networking(null, null, null, null, null, null, null, null)));
     }
 
     public static DataplaneView build(NodeId id, Flavour flavour, Resource dataplane, boolean registered,

@@ -239,21 +239,23 @@ public final class DocumentSkeletons {
         ObjectNode networking = obj("address", r.chance(0.85) ? ip(r) : r.pick("dp.example", "my-host_1", "a".repeat(63) + ".b"));
         if (r.chance(0.2)) networking.put("advertisedAddress", r.chance(0.5) ? ip(r) : "adv.example");
         boolean gateway = r.chance(0.08);
+        boolean builtin = gateway && r.chance(0.4);
         if (gateway) {
-            boolean builtin = r.chance(0.4);
             networking.set("gateway", obj("type", builtin ? "BUILTIN" : r.chance(0.5) ? "DELEGATED" : null,
                     "tags", obj("kuma.io/service", r.pick("edge-gateway", "backend"), "kuma.io/protocol", r.chance(0.3) ? "tcp" : null)));
             if (!builtin && r.chance(0.7)) networking.set("outbound", outbounds(r));
         } else {
             ArrayNode inbound = F.arrayNode();
-            int n = r.between(1, 3);
+            // a zone proxy only (Kuma 2.14's listeners without an inbound) now and then
+            int n = r.chance(0.05) ? 0 : r.between(1, 3);
             Set<Integer> ports = new LinkedHashSet<>();
             for (int i = 0; i < n; i++) {
                 int port = r.pick(8080, 9090, 5432, 1, 65535, 80, 15000 + i);
                 ports.add(port);
                 inbound.add(inbound(r, port));
             }
-            networking.set("inbound", inbound);
+            if (n > 0) networking.set("inbound", inbound);
+            if (n == 0 || r.chance(0.15)) networking.set("listeners", listeners(r, networking.get("address").asText()));
             if (r.chance(0.8)) networking.set("outbound", outbounds(r));
             if (r.chance(0.2)) {
                 int admin = r.pick(9901, 30001, 65534);
@@ -269,10 +271,44 @@ public final class DocumentSkeletons {
         }
         ObjectNode dp = obj("type", "Dataplane", "mesh", meshName(r), "name", r.pick("dp-new", "dp-backend", "dp-web", "dp-db", "dp.with.dots", "_x", "-"),
                 "labels", r.chance(0.5) ? obj("app", r.pick(SERVICES)) : labels(r), "networking", networking);
-        if (r.chance(0.1)) dp.set("metrics", obj("type", "prometheus", "conf", obj("port", 5670, "path", "/metrics")));
-        if (r.chance(0.05) && !gateway) dp.set("probes", obj("port", 9000, "endpoints", arr(obj("inboundPort", 8080, "inboundPath", "/h", "path", "/8080/h"))));
+        if (r.chance(0.15)) dp.set("metrics", dataplaneMetrics(r));
+        // Kuma: a builtin gateway has no probes
+        if (r.chance(0.1) && !builtin) {
+            ArrayNode endpoints = F.arrayNode();
+            int n = r.between(0, 2);
+            for (int i = 0; i < n; i++) {
+                endpoints.add(obj("inboundPort", r.pick(8080, 9090, 1, 65535), "inboundPath", r.pick("/h", "/healthz?full=1", "http://127.0.0.1:8080/h", "*"),
+                        "path", r.pick("/8080/h", "/" + i + "/ready", "/a b")));
+            }
+            dp.set("probes", obj("port", r.pick(9000, 1, 65535), "endpoints", r.chance(0.8) ? endpoints : null));
+        }
         if (r.chance(0.05)) dp.set("envoy", obj("bootstrap", obj()));
         return dp;
+    }
+
+    /** Zone proxy listeners on ports no inbound uses, each address:port once, names unlike any inbound's. */
+    static ArrayNode listeners(Rand r, String dataplaneAddress) {
+        ArrayNode out = F.arrayNode();
+        int n = r.between(1, 3);
+        for (int i = 0; i < n; i++) {
+            out.add(obj("type", r.pick("ZoneIngress", "ZoneEgress"), "address", r.chance(0.7) ? dataplaneAddress : ip(r),
+                    "port", r.pick(10001, 20001, 65535 - 3) + i, "name", r.chance(0.6) ? "zone-proxy-" + i : null,
+                    "state", r.chance(0.3) ? r.pick("Ready", "NotReady") : null));
+        }
+        return out;
+    }
+
+    /** A Dataplane's own prometheus backend: Kuma's PrometheusMetricsBackendConfig, unknown fields in conf included. */
+    static ObjectNode dataplaneMetrics(Rand r) {
+        ObjectNode conf = obj("port", r.chance(0.7) ? r.pick(5670, 1, 65535) : null, "path", r.chance(0.7) ? r.pick("/metrics", "/stats/prometheus") : null,
+                "tags", r.chance(0.3) ? obj("team", "core") : null,
+                "skipMTLS", r.chance(0.2) ? Boolean.FALSE : null, "tls", r.chance(0.3) ? obj("mode", r.pick("activeMTLSBackend", "providedTLS", "disabled")) : null,
+                "envoy", r.chance(0.3) ? obj("filterRegex", r.pick("", "cluster.*", "^http\\.(inbound|outbound)"), "usedOnly", r.chance(0.5)) : null,
+                "aggregate", r.chance(0.4) ? arr(obj("name", "app", "port", 9102, "path", "/metrics", "enabled", r.chance(0.8)),
+                        obj("name", "sidecar", "port", r.pick(9103, 1), "address", r.chance(0.5) ? "127.0.0.1" : null)) : null,
+                "future", r.chance(0.1) ? arr(1, obj("x", "y")) : null);
+        if (conf.has("skipMTLS") && conf.has("tls")) ((ObjectNode) conf.get("tls")).put("mode", "activeMTLSBackend");
+        return obj("name", r.chance(0.3) ? "own" : null, "type", "prometheus", "conf", r.chance(0.85) ? conf : null);
     }
 
     static ObjectNode inbound(Rand r, int port) {
