@@ -310,4 +310,24 @@ class UrsactlIT {
         assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(Files.readString(config)).contains("currentControlPlane: global");
     }
+
+    @Test
+    void binUrsactlRunsThePackagedJarWithPlainOutputWhenPiped() throws Exception {
+        Path bad = write("wrapper-bad.yaml", timeout("w-1", "default", "-1s"));
+        ProcessBuilder pb = new ProcessBuilder(UrsaProcess.repoRoot().resolve("bin/ursactl").toString(), "apply", "-f", bad.toString(),
+                "--address=" + global.baseUrl());
+        pb.environment().put("URSACTL_CONFIG", tmp.resolve("wrapper/config.yaml").toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isEqualTo(ExitCodes.REFUSED);
+        assertThat(output).contains("Error: " + bad + ": Resource is not valid", "  spec.to[0].default.idleTimeout: ")
+                .doesNotContain("\u001b[");
+
+        Process usage = new ProcessBuilder(UrsaProcess.repoRoot().resolve("bin/ursactl").toString(), "get").redirectErrorStream(true).start();
+        usage.getInputStream().readAllBytes();
+        assertThat(usage.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(usage.exitValue()).isEqualTo(ExitCodes.USAGE);
+    }
 }

@@ -81,8 +81,9 @@ public final class ApiClient {
         return send("PUT", path, body);
     }
 
-    public Response post(String path, JsonNode body) {
-        return send("POST", path, body);
+    /** The token endpoints answer text/plain (the JWT); errors stay JSON. */
+    public Response postForText(String path, JsonNode body) {
+        return send("POST", path, body, "text/plain, application/json;q=0.9");
     }
 
     public Response delete(String path) {
@@ -109,8 +110,12 @@ public final class ApiClient {
     }
 
     private Response send(String method, String path, JsonNode body) {
+        return send(method, path, body, "application/json");
+    }
+
+    private Response send(String method, String path, JsonNode body, String accept) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
-                .header("Accept", "application/json");
+                .header("Accept", accept);
         if (token != null) rb.header("Authorization", "Bearer " + token);
         if (body != null) {
             rb.header("Content-Type", "application/json");

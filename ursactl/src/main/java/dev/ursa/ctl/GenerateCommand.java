@@ -29,7 +29,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     static int mint(CommandSpec spec, ServerOptions server, String path, ObjectNode body) {
         Context ctx = Ursactl.context(spec);
-        String token = server.client(ctx).post(path, body).body().strip();
+        String token = server.client(ctx).postForText(path, body).body().strip();
         ctx.out().println(token);
         ctx.out().flush();
         return ExitCodes.OK;
