@@ -5,6 +5,7 @@ import dev.ursa.ctl.Context;
 import dev.ursa.ctl.ExitCodes;
 import dev.ursa.ctl.Ursactl;
 import dev.ursa.mesh.codec.Json;
+import dev.ursa.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,13 +33,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UrsactlIT {
     private static UrsaProcess global;
     private static UrsaProcess zone;
+    private static int kdsPort;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void start() throws Exception {
-        global = UrsaProcess.start("ursactl-global", "global-cp", Map.of());
+        kdsPort = UrsaProcess.freePort();
+        global = UrsaProcess.start("ursactl-global", "global-cp", Map.of("ursa.kds.port", Integer.toString(kdsPort)));
         zone = UrsaProcess.start("ursactl-zone", "zone-cp", Map.of("ursa.zone.name", "zone-1"));
     }
 
@@ -329,5 +333,25 @@ class UrsactlIT {
         usage.getInputStream().readAllBytes();
         assertThat(usage.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(usage.exitValue()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void inspectZonesShowsAFederatedZoneOnlineWithATokenUrsactlMinted() throws Exception {
+        String token = ok(on(global, "generate", "zone-token", "--zone", "zone-fed", "--valid-for", "1h")).out().strip();
+        Map<String, String> props = ZoneKds.props("zone-fed", kdsPort, ZoneKds.caFile(global.baseUrl()), ZoneKds.tokenFile(token));
+        try (UrsaProcess federated = UrsaProcess.start("ursactl-zone-fed", "zone-cp", props)) {
+            Await.until("zone-fed online in inspect zones", Duration.ofSeconds(60), () -> on(global, "inspect", "zones").out()
+                    .lines().anyMatch(l -> l.matches("zone-fed +online +true +\\S+ +\\d{4}-\\d\\d-\\d\\dT\\S+ +-")));
+            JsonNode yaml = Json.YAML.readTree(ok(on(global, "inspect", "zones", "-o", "yaml")).out());
+            JsonNode fed = null;
+            for (JsonNode z : yaml.path("items")) if (z.path("name").asText().equals("zone-fed")) fed = z;
+            assertThat(fed).as(yaml.toString()).isNotNull();
+            assertThat(fed.path("state").asText()).isEqualTo("online");
+
+            // A federated zone takes no policy writes: the server's refusal, exit 1.
+            Run refused = run(timeout("fed-1", "default", "5s"), "apply", "-f", "-", "--address=" + federated.baseUrl());
+            assertThat(refused.code()).as("%s", refused).isEqualTo(ExitCodes.REFUSED);
+            assertThat(refused.err()).contains("PUT /meshes/default/meshtimeouts/fed-1: 405");
+        }
     }
 }
