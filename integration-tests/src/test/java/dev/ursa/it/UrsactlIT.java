@@ -354,4 +354,44 @@ class UrsactlIT {
             assertThat(refused.err()).contains("PUT /meshes/default/meshtimeouts/fed-1: 405");
         }
     }
+
+    @Test
+    void inspectPoliciesListsEveryTypeOfAMeshAndApplyShowsTheServersWarnings() throws Exception {
+        ok(run("type: Mesh\nname: polmesh\n---\n" + timeout("p-1", "polmesh", "5s") + """
+                ---
+                type: MeshRetry
+                name: r-1
+                mesh: polmesh
+                spec:
+                  targetRef:
+                    kind: Dataplane
+                    labels: {app: web}
+                  to:
+                  - targetRef: {kind: Mesh}
+                    default:
+                      http: {numRetries: 3}
+                """, "apply", "-f", "-", "--address=" + global.baseUrl()));
+        Run table = ok(on(global, "inspect", "policies", "--mesh", "polmesh"));
+        assertThat(table.out()).containsPattern("(?m)^TYPE +NAME +TARGET +VERSION +AGE$")
+                .containsPattern("(?m)^MeshTimeout +p-1 +Mesh +1 +\\d+[smhd]$")
+                .containsPattern("(?m)^MeshRetry +r-1 +Dataplane\\{app=web} +1 +\\d+[smhd]$");
+        JsonNode json = Json.JSON.readTree(ok(on(global, "inspect", "policies", "--mesh", "polmesh", "-o", "json")).out());
+        assertThat(json.path("total").asInt()).isGreaterThanOrEqualTo(2);
+        Run noMesh = on(global, "inspect", "policies", "--mesh", "no-such");
+        assertThat(noMesh.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(noMesh.err()).contains("GET /meshes/no-such: 404");
+
+        String passthrough = """
+                type: MeshPassthrough
+                name: pass
+                mesh: polmesh
+                spec:
+                  targetRef: {kind: Mesh}
+                  default:
+                    passthroughMode: All
+                """;
+        Run warned = ok(run(passthrough, "apply", "-f", "-", "--address=" + global.baseUrl()));
+        assertThat(warned.out()).contains("MeshPassthrough polmesh/pass created");
+        assertThat(warned.err()).containsPattern("(?m)^Warning: MeshPassthrough polmesh/pass: .+");
+    }
 }
