@@ -249,6 +249,8 @@ class UrsactlIT {
                 .containsPattern("(?m)^zmesh +backend-1 +10\\.0\\.0\\.7 +backend +ok$");
         Run table = ok(on(zone, "get", "dataplanes", "--mesh", "zmesh"));
         assertThat(table.out()).containsPattern("(?m)^zmesh +backend-1 +10\\.0\\.0\\.7 +backend +1 +\\d+[smhd]$");
+        Run all = ok(on(zone, "get", "dataplanes", "-A", "-o", "json"));
+        assertThat(Json.JSON.readTree(all.out()).findValuesAsText("name")).contains("backend-1");
 
         Run policies = ok(on(zone, "inspect", "dataplane", "backend-1", "--mesh", "zmesh", "--policies"));
         assertThat(policies.out()).contains("MeshTimeout", "zt-1");
