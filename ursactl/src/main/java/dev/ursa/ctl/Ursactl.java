@@ -30,8 +30,22 @@ public final class Ursactl implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         // Colour only when a person is watching: a console attached, NO_COLOR unset, not a dumb terminal.
-        boolean colour = System.console() != null && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
+        boolean colour = onTerminal() && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
         System.exit(execute(new Context(out, err, System.in, System.getenv(), colour), args));
+    }
+
+    /**
+     * Whether a person is watching. From JDK 22 {@code System.console()} may be non-null with redirected streams; its
+     * {@code isTerminal()} (JDK 22+, so called reflectively at language level 21) tells.
+     */
+    static boolean onTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 21: a console exists only on a terminal
+        }
     }
 
     /** Runs the command line and returns the exit code ({@link ExitCodes}). */

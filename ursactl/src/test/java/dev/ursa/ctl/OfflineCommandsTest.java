@@ -165,4 +165,14 @@ class OfflineCommandsTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("ursactl", "apply", "inspect");
     }
+
+    @Test
+    void colourOnlyWhenTheContextSaysATerminalIsWatching() {
+        StringWriter err = new StringWriter();
+        int code = Ursactl.execute(new Context(new PrintWriter(new StringWriter()), new PrintWriter(err), new ByteArrayInputStream(new byte[0]),
+                Map.of("URSACTL_CONFIG", tmp.resolve("c.yaml").toString()), true), "apply", "-f", tmp.resolve("missing.yaml").toString());
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).startsWith("\u001b[31mError: \u001b[0m");
+        assertThat(run("", "apply", "-f", tmp.resolve("missing.yaml").toString()).err()).startsWith("Error: ").doesNotContain("\u001b");
+    }
 }
