@@ -67,7 +67,7 @@ if [ "${SKIP_BUILD:-}" != "1" ]; then
   build_log="$logs/build.log"
   echo "==> building (tests skipped; set SKIP_BUILD=1 to reuse the last build; Maven's output: $build_log)"
   t0=$SECONDS
-  if ./mvnw -B package -DskipTests -pl global-cp,zone-cp,ingress-gateway,demo-services,dataplane-agent -am 2>&1 \
+  if ./mvnw -B package -DskipTests -pl global-cp,zone-cp,ingress-gateway,demo-services,dataplane-agent,ursactl -am 2>&1 \
        | tee "$build_log" | module_progress; then
     echo "==> built in $((SECONDS - t0)) s"
   else
