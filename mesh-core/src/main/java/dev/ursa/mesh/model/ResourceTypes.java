@@ -7,6 +7,7 @@ import dev.ursa.mesh.policy.meshhealthcheck.MeshHealthCheckPolicy;
 import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyPolicy;
 import dev.ursa.mesh.policy.meshpassthrough.MeshPassthroughPolicy;
+import dev.ursa.mesh.policy.meshratelimit.MeshRateLimitPolicy;
 import dev.ursa.mesh.policy.meshmetric.MeshMetricPolicy;
 import dev.ursa.mesh.policy.meshretry.MeshRetryPolicy;
 import dev.ursa.mesh.policy.meshtcproute.MeshTCPRoutePolicy;
@@ -63,7 +64,7 @@ public final class ResourceTypes {
     /** Every policy type, registered by its descriptor (in this order in listings and KDS; plugins run by {@link PolicyType#order()}). */
     private static final List<PolicyType> POLICIES = List.of(MeshTrafficPermissionPolicy.TYPE, MeshTimeoutPolicy.TYPE,
             MeshRetryPolicy.TYPE, MeshLoadBalancingStrategyPolicy.TYPE, MeshHealthCheckPolicy.TYPE, MeshCircuitBreakerPolicy.TYPE,
-            MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE, MeshFaultInjectionPolicy.TYPE,
+            MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE, MeshFaultInjectionPolicy.TYPE, MeshRateLimitPolicy.TYPE,
             MeshTCPRoutePolicy.TYPE, MeshPassthroughPolicy.TYPE,
             MeshAccessLogPolicy.TYPE, MeshTracePolicy.TYPE, MeshMetricPolicy.TYPE);
 

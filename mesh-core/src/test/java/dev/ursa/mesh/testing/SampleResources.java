@@ -286,6 +286,27 @@ public final class SampleResources {
                           httpStatus: 503
                           percentage: 10
                 """);
+        DOCS.put(dev.ursa.mesh.policy.meshratelimit.MeshRateLimitPolicy.TYPE.type(), """
+                type: MeshRateLimit
+                mesh: default
+                name: sample
+                spec:
+                  targetRef:
+                    kind: Dataplane
+                    labels:
+                      app: backend
+                  rules:
+                  - default:
+                      local:
+                        http:
+                          requestRate:
+                            num: 100
+                            interval: 10s
+                        tcp:
+                          connectionRate:
+                            num: 50
+                            interval: 1s
+                """);
         DOCS.put(dev.ursa.mesh.policy.meshaccesslog.MeshAccessLogPolicy.TYPE.type(), """
                 type: MeshAccessLog
                 mesh: default

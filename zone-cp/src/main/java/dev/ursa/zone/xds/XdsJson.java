@@ -25,6 +25,9 @@ public final class XdsJson {
             .add(io.envoyproxy.envoy.extensions.filters.common.matcher.action.v3.SkipFilter.getDescriptor())
             .add(io.envoyproxy.envoy.extensions.matching.common_inputs.ssl.v3.UriSanInput.getDescriptor())
             .add(io.envoyproxy.envoy.extensions.matching.common_inputs.network.v3.ServerNameInput.getDescriptor())
+            // MeshRateLimit: HTTP (filter and per-route config) and connection local rate limits
+            .add(io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.network.local_ratelimit.v3.LocalRateLimit.getDescriptor())
             .add(HttpProtocolOptions.getDescriptor())
             .add(Cluster.getDescriptor())
             .add(UpstreamTlsContext.getDescriptor())

@@ -24,7 +24,8 @@ public final class InboundMatchRules {
         }
     }
 
-    static void validate(InboundMatch match, FieldPath path, Violations out) {
+    /** Validates one match under {@code path} (its own path); the SPIFFE ID's type is not looked at. */
+    public static void validate(InboundMatch match, FieldPath path, Violations out) {
         if (match.spiffeID() != null) {
             String problem = spiffeIdProblem(match.spiffeID().value());
             if (problem != null) out.add(path.field("spiffeID"), "must be a valid Spiffe ID: " + problem);

@@ -48,6 +48,17 @@ public record TargetRef(
         return labels == null ? Map.of() : labels;
     }
 
+    /**
+     * Kuma's {@code IncludesGateways}: a gateway, a route, or a Mesh/MeshSubset scope that does not exclude gateways
+     * (no {@code proxyTypes}, or one that lists Gateway). Inbound-only parts ({@code from}, {@code rules}) are refused
+     * on such a scope by the types that say so.
+     */
+    public boolean includesGateways() {
+        if (kind == TargetRefKind.MeshGateway || kind == TargetRefKind.MeshHTTPRoute) return true;
+        boolean meshKind = kind == TargetRefKind.Mesh || kind == TargetRefKind.MeshSubset;
+        return meshKind && (proxyTypes == null || proxyTypes.isEmpty() || proxyTypes.contains(ProxyType.Gateway));
+    }
+
     public enum ProxyType {
         Sidecar,
         Gateway

@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
 import static dev.ursa.mesh.policy.common.TargetRefKind.Dataplane;
 import static dev.ursa.mesh.policy.common.TargetRefKind.Mesh;
 import static dev.ursa.mesh.policy.common.TargetRefKind.MeshGateway;
-import static dev.ursa.mesh.policy.common.TargetRefKind.MeshHTTPRoute;
 import static dev.ursa.mesh.policy.common.TargetRefKind.MeshService;
 import static dev.ursa.mesh.policy.common.TargetRefKind.MeshServiceSubset;
 import static dev.ursa.mesh.policy.common.TargetRefKind.MeshSubset;
@@ -57,7 +56,7 @@ public final class MeshFaultInjectionValidator implements SpecValidator<MeshFaul
             InboundMatchRules.validate(rule.matches(), p.field("matches"), out);
             validateConf(rule.defaultConf(), p.field("default"), out);
         }
-        if (!spec.from().isEmpty() && includesGateways(top)) {
+        if (!spec.from().isEmpty() && top.includesGateways()) {
             out.add(path.field("from"), "must not be defined when the scope includes a Gateway, select only proxyType Sidecar "
                     + "or select only gateways and use spec.to");
         } else {
@@ -69,7 +68,7 @@ public final class MeshFaultInjectionValidator implements SpecValidator<MeshFaul
                 validateConf(item.defaultConf(), p.field("default"), out);
             }
         }
-        if (!spec.to().isEmpty() && !includesGateways(top)) {
+        if (!spec.to().isEmpty() && !top.includesGateways()) {
             out.add(path.field("to"), "must not be defined");
         } else {
             for (int i = 0; i < spec.to().size(); i++) {
@@ -80,15 +79,6 @@ public final class MeshFaultInjectionValidator implements SpecValidator<MeshFaul
                 validateConf(item.defaultConf(), p.field("default"), out);
             }
         }
-    }
-
-    /** Kuma's {@code IncludesGateways}: a gateway, a route, or a Mesh/MeshSubset scope that does not exclude gateways. */
-    static boolean includesGateways(TargetRef ref) {
-        TargetRefKind kind = ref.kind();
-        if (kind == MeshGateway || kind == MeshHTTPRoute) return true;
-        boolean meshKind = kind == Mesh || kind == MeshSubset;
-        return meshKind && (ref.proxyTypes() == null || ref.proxyTypes().isEmpty()
-                || ref.proxyTypes().contains(TargetRef.ProxyType.Gateway));
     }
 
     private static void validateConf(Conf conf, FieldPath path, Violations out) {

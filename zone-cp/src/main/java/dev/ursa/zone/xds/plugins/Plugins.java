@@ -7,6 +7,7 @@ import dev.ursa.zone.xds.plugins.meshhealthcheck.MeshHealthCheckPlugin;
 import dev.ursa.zone.xds.plugins.meshhttproute.MeshHTTPRoutePlugin;
 import dev.ursa.zone.xds.plugins.meshloadbalancingstrategy.MeshLoadBalancingStrategyPlugin;
 import dev.ursa.zone.xds.plugins.meshpassthrough.MeshPassthroughPlugin;
+import dev.ursa.zone.xds.plugins.meshratelimit.MeshRateLimitPlugin;
 import dev.ursa.zone.xds.plugins.meshmetric.MeshMetricPlugin;
 import dev.ursa.zone.xds.plugins.meshretry.MeshRetryPlugin;
 import dev.ursa.zone.xds.plugins.meshtcproute.MeshTCPRoutePlugin;
@@ -31,7 +32,7 @@ public final class Plugins {
     public static PolicyPlugins builtIn() {
         return PolicyPlugins.of(List.of(new MeshHTTPRoutePlugin(), new MeshTimeoutPlugin(), new MeshRetryPlugin(),
                 new MeshLoadBalancingStrategyPlugin(), new MeshCircuitBreakerPlugin(), new MeshHealthCheckPlugin(),
-                new MeshTrafficPermissionPlugin(), new MeshTLSPlugin(), new MeshFaultInjectionPlugin(),
+                new MeshTrafficPermissionPlugin(), new MeshTLSPlugin(), new MeshFaultInjectionPlugin(), new MeshRateLimitPlugin(),
                 new MeshTCPRoutePlugin(), new MeshPassthroughPlugin(),
                 new MeshAccessLogPlugin(), new MeshTracePlugin(), new MeshMetricPlugin()));
     }

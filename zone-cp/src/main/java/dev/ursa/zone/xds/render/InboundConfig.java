@@ -3,6 +3,7 @@ package dev.ursa.zone.xds.render;
 import dev.ursa.mesh.resources.DataplaneSpec.Inbound;
 import dev.ursa.zone.xds.view.DataplaneView;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
@@ -32,6 +33,8 @@ public final class InboundConfig {
     private TlsParameters tlsParams;
     /** HTTP filters policies add (e.g. MeshFaultInjection's faults), in order, between RBAC and the router. */
     private final List<HttpFilter> httpFilters = new ArrayList<>();
+    /** Network filters policies add (e.g. MeshRateLimit's connection limit), in order, first in the filter chain. */
+    private final List<Filter> networkFilters = new ArrayList<>();
 
     InboundConfig(Inbound inbound, boolean http) {
         this.inbound = inbound;
@@ -76,5 +79,14 @@ public final class InboundConfig {
 
     public void addHttpFilter(HttpFilter filter) {
         httpFilters.add(filter);
+    }
+
+    public List<Filter> networkFilters() {
+        return Collections.unmodifiableList(networkFilters);
+    }
+
+    /** Envoy sidecars only: a proxyless server's listener takes no network filters. */
+    public void addNetworkFilter(Filter filter) {
+        networkFilters.add(filter);
     }
 }

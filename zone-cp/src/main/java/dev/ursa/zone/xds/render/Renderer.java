@@ -337,7 +337,7 @@ public final class Renderer {
     private static Listener inboundListener(DataplaneView view, InboundConfig in) {
         Inbound inbound = in.inbound();
         String address = inbound.address() == null || inbound.address().isEmpty() ? view.address() : inbound.address();
-        List<Filter> filters = new ArrayList<>();
+        List<Filter> filters = new ArrayList<>(in.networkFilters());
         if (in.http()) {
             HttpConnectionManager.Builder hcm = in.hcm.clone();
             in.rbac().ifPresent(r -> hcm.addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.rbac")

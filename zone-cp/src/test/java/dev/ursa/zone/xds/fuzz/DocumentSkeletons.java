@@ -62,6 +62,7 @@ public final class DocumentSkeletons {
             case "MeshHTTPRoute" -> policy(type, r, meshHttpRoute(r));
             case "MeshTLS" -> policy(type, r, meshTls(r));
             case "MeshFaultInjection" -> policy(type, r, meshFaultInjection(r));
+            case "MeshRateLimit" -> policy(type, r, meshRateLimit(r));
             case "MeshTCPRoute" -> policy(type, r, meshTcpRoute(r));
             case "MeshPassthrough" -> policy(type, r, meshPassthrough(r));
             case "MeshAccessLog" -> policy(type, r, meshAccessLog(r));
@@ -413,6 +414,57 @@ public final class DocumentSkeletons {
             spec.set("rules", some(r, 2, () -> obj("matches", r.chance(0.5) ? arr(obj("spiffeID", obj("type", r.pick("Exact", "Prefix"),
                     "value", r.pick("spiffe://default/web", "spiffe://default/backend", "spiffe://td.example/ns/a")))) : null, "default", conf.get())));
         }
+        return spec;
+    }
+
+    static ObjectNode meshRateLimit(Rand r) {
+        java.util.function.Supplier<ObjectNode> rate = () -> obj("num", r.pick(1, 5, 100, Integer.MAX_VALUE, 4_294_967_295L),
+                "interval", r.pick("51ms", "50.5ms", "1s", "10s", "1m30s", "87600h"));
+        java.util.function.Supplier<ObjectNode> http = () -> {
+            ObjectNode h = F.objectNode();
+            if (r.chance(0.15)) h.put("disabled", r.chance(0.5));
+            if (r.chance(0.85)) h.set("requestRate", rate.get());
+            if (r.chance(0.5)) {
+                // 444 and 1 are statuses Envoy has no code for (accepted with a warning, left out)
+                h.set("onRateLimit", obj("status", r.chance(0.7) ? r.pick(429, 503, 423, 200, 444, 1) : null, "headers", r.chance(0.7) ? obj(
+                        "set", r.chance(0.6) ? arr(obj("name", r.pick("x-rate-limited", "retry-after"), "value", r.pick("true", "a,b", "", "1, 2,3"))) : null,
+                        "add", r.chance(0.6) ? arr(obj("name", "x-limited-by", "value", r.pick("mesh", "ursa \u00e9"))) : null) : null));
+            }
+            if (h.isEmpty()) h.put("disabled", false);
+            return h;
+        };
+        java.util.function.Supplier<ObjectNode> tcp = () -> r.chance(0.2) ? obj("disabled", r.chance(0.5)) : obj("connectionRate", rate.get());
+        // A rule matching a SPIFFE ID limits HTTP only (Kuma: a connection limit cannot tell clients apart).
+        java.util.function.Function<Boolean, ObjectNode> conf = byIdentity -> {
+            boolean withTcp = !byIdentity && r.chance(0.5);
+            return obj("local", obj("http", !withTcp || r.chance(0.6) ? http.get() : null, "tcp", withTcp ? tcp.get() : null));
+        };
+        if (r.chance(0.08)) {
+            return obj("targetRef", obj("kind", "MeshGateway", "name", r.pick("edge-gateway", "gw")),
+                    "to", arr(obj("targetRef", obj("kind", "Mesh"), "default", conf.apply(false))));
+        }
+        // rules and from are refused on a scope that includes gateways: Mesh and MeshSubset are narrowed to sidecars
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshService", "MeshServiceSubset", "Dataplane"), true);
+        if (top == null) top = obj("kind", "Mesh");
+        if (top.get("kind").asText().equals("Mesh") || top.get("kind").asText().equals("MeshSubset")) top.set("proxyTypes", arr("Sidecar"));
+        ObjectNode spec = obj("targetRef", top);
+        if (r.chance(0.4)) {
+            spec.set("from", some(r, 2, () -> obj("targetRef", obj("kind", "Mesh"), "default", conf.apply(false))));
+            return spec;
+        }
+        spec.set("rules", some(r, 3, () -> {
+            if (r.chance(0.4)) return obj("default", conf.apply(false));
+            ArrayNode matches = some(r, 2, () -> switch (r.below(3)) {
+                case 0 -> obj("sni", obj("type", "Exact", "value", r.pick("web.mesh", "backend.default.svc")));
+                case 1 -> obj("spiffeID", obj("type", r.pick("Exact", "Prefix"), "value", r.pick("spiffe://default/web", "spiffe://default/backend")),
+                        "sni", obj("type", "Exact", "value", "backend.mesh"));
+                default -> obj("spiffeID", obj("type", r.pick("Exact", "Prefix"),
+                        "value", r.pick("spiffe://default/web", "spiffe://default/w", "spiffe://default/backend", "spiffe://other/db")));
+            });
+            boolean byIdentity = false;
+            for (JsonNode m : matches) byIdentity |= m.has("spiffeID");
+            return obj("matches", matches, "default", conf.apply(byIdentity));
+        }));
         return spec;
     }
 

@@ -1,9 +1,6 @@
 package dev.ursa.zone.xds.plugins.meshfaultinjection;
 
-import com.github.xds.core.v3.TypedExtensionConfig;
 import com.github.xds.type.matcher.v3.Matcher;
-import com.github.xds.type.matcher.v3.RegexMatcher;
-import com.github.xds.type.matcher.v3.StringMatcher;
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import dev.ursa.mesh.policy.common.InboundMatch;
@@ -12,15 +9,12 @@ import dev.ursa.mesh.policy.common.TargetRef;
 import dev.ursa.mesh.policy.meshfaultinjection.MeshFaultInjectionSpec.Fault;
 import dev.ursa.mesh.policy.meshfaultinjection.MeshFaultInjectionValidator;
 import dev.ursa.zone.xds.mtls.WorkloadIdentity;
-import io.envoyproxy.envoy.extensions.common.matching.v3.ExtensionWithMatcher;
+import dev.ursa.zone.xds.render.ClientPredicates;
 import io.envoyproxy.envoy.extensions.filters.common.fault.v3.FaultDelay;
 import io.envoyproxy.envoy.extensions.filters.common.fault.v3.FaultRateLimit;
-import io.envoyproxy.envoy.extensions.filters.common.matcher.action.v3.SkipFilter;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.FaultAbort;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
-import io.envoyproxy.envoy.extensions.matching.common_inputs.network.v3.ServerNameInput;
-import io.envoyproxy.envoy.extensions.matching.common_inputs.ssl.v3.UriSanInput;
 import io.envoyproxy.envoy.type.v3.FractionalPercent;
 
 import java.math.BigDecimal;
@@ -29,6 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+
+import static dev.ursa.zone.xds.render.ClientPredicates.and;
+import static dev.ursa.zone.xds.render.ClientPredicates.not;
+import static dev.ursa.zone.xds.render.ClientPredicates.or;
+import static dev.ursa.zone.xds.render.ClientPredicates.quote;
+import static dev.ursa.zone.xds.render.ClientPredicates.uriSan;
 
 /** Builds the fault filters: Kuma's HTTPFault conversion and the client guards (xDS matcher predicates). */
 final class FaultFilters {
@@ -55,15 +55,7 @@ final class FaultFilters {
         if (guard.predicate().isEmpty()) {
             return Optional.of(HttpFilter.newBuilder().setName(FAULT).setTypedConfig(Any.pack(config)).build());
         }
-        Matcher matcher = Matcher.newBuilder().setMatcherList(Matcher.MatcherList.newBuilder()
-                .addMatchers(Matcher.MatcherList.FieldMatcher.newBuilder()
-                        .setPredicate(not(guard.predicate().get()))
-                        .setOnMatch(Matcher.OnMatch.newBuilder().setAction(TypedExtensionConfig.newBuilder().setName("skip")
-                                .setTypedConfig(Any.pack(SkipFilter.getDefaultInstance())))))).build();
-        ExtensionWithMatcher ext = ExtensionWithMatcher.newBuilder().setXdsMatcher(matcher)
-                .setExtensionConfig(io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig.newBuilder().setName(FAULT)
-                        .setTypedConfig(Any.pack(config))).build();
-        return Optional.of(HttpFilter.newBuilder().setName(name).setTypedConfig(Any.pack(ext)).build());
+        return Optional.of(ClientPredicates.onlyFor(name, FAULT, config, guard.predicate().get()));
     }
 
     /** What grpc-java's fault filter reads: delay and abort (it has no response rate limit); null when neither. */
@@ -124,11 +116,10 @@ final class FaultFilters {
             List<Matcher.MatcherList.Predicate> all = new ArrayList<>();
             if (m.spiffeID() != null && m.spiffeID().value() != null) {
                 String v = m.spiffeID().value();
-                all.add(uriSan(m.spiffeID().type() == InboundMatch.SpiffeIdType.Prefix ? quote(v) + "[^,]*" : quote(v)));
+                all.add(ClientPredicates.spiffeId(v, m.spiffeID().type() == InboundMatch.SpiffeIdType.Prefix));
             }
             if (m.sni() != null && m.sni().value() != null) {
-                all.add(single(TypedExtensionConfig.newBuilder().setName("envoy.matching.inputs.server_name")
-                        .setTypedConfig(Any.pack(ServerNameInput.getDefaultInstance())).build(), StringMatcher.newBuilder().setExact(m.sni().value()).build()));
+                all.add(ClientPredicates.serverName(m.sni().value()));
             }
             if (!all.isEmpty()) any.add(and(all));
         }
@@ -152,43 +143,5 @@ final class FaultFilters {
             }
         }
         return all.isEmpty() ? Optional.empty() : Optional.of(and(all));
-    }
-
-    /** Envoy gives the peer's URI SANs comma-separated: one of them must match {@code regex} in full. */
-    private static Matcher.MatcherList.Predicate uriSan(String regex) {
-        return single(TypedExtensionConfig.newBuilder().setName("envoy.matching.inputs.uri_san")
-                        .setTypedConfig(Any.pack(UriSanInput.getDefaultInstance())).build(),
-                StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setGoogleRe2(RegexMatcher.GoogleRE2.getDefaultInstance())
-                        .setRegex("(.*,)?" + regex + "(,.*)?")).build());
-    }
-
-    private static Matcher.MatcherList.Predicate single(TypedExtensionConfig input, StringMatcher value) {
-        return Matcher.MatcherList.Predicate.newBuilder().setSinglePredicate(Matcher.MatcherList.Predicate.SinglePredicate.newBuilder()
-                .setInput(input).setValueMatch(value)).build();
-    }
-
-    private static Matcher.MatcherList.Predicate and(List<Matcher.MatcherList.Predicate> ps) {
-        if (ps.size() == 1) return ps.getFirst();
-        return Matcher.MatcherList.Predicate.newBuilder().setAndMatcher(Matcher.MatcherList.Predicate.PredicateList.newBuilder().addAllPredicate(ps)).build();
-    }
-
-    private static Matcher.MatcherList.Predicate or(List<Matcher.MatcherList.Predicate> ps) {
-        if (ps.size() == 1) return ps.getFirst();
-        return Matcher.MatcherList.Predicate.newBuilder().setOrMatcher(Matcher.MatcherList.Predicate.PredicateList.newBuilder().addAllPredicate(ps)).build();
-    }
-
-    /** not(not(p)) is p: keeps the "every client but the more specific ones" guard readable. */
-    private static Matcher.MatcherList.Predicate not(Matcher.MatcherList.Predicate p) {
-        if (p.hasNotMatcher()) return p.getNotMatcher();
-        return Matcher.MatcherList.Predicate.newBuilder().setNotMatcher(p).build();
-    }
-
-    /** RE2-safe literal: every character that is not a letter or digit is escaped. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (Character.isLetterOrDigit(c) || c == '/' || c == ':' || c == '_' || c == '-') b.append(c); else b.append('\\').append(c);
-        }
-        return b.toString();
     }
 }
