@@ -3,11 +3,11 @@ package dev.ursa.mesh.matching;
 import java.util.Map;
 
 /** Kuma's tag selector: every selector tag must be present with the same value, or with any value for "*". */
-final class TagSelector {
+public final class TagSelector {
     private TagSelector() {
     }
 
-    static boolean matches(Map<String, String> selector, Map<String, String> tags) {
+    public static boolean matches(Map<String, String> selector, Map<String, String> tags) {
         for (var e : selector.entrySet()) {
             String actual = tags.get(e.getKey());
             if (actual == null) return false;

@@ -8,6 +8,7 @@ import dev.ursa.mesh.policy.meshhttproute.MeshHTTPRoutePolicy;
 import dev.ursa.mesh.policy.meshloadbalancingstrategy.MeshLoadBalancingStrategyPolicy;
 import dev.ursa.mesh.policy.meshpassthrough.MeshPassthroughPolicy;
 import dev.ursa.mesh.policy.meshratelimit.MeshRateLimitPolicy;
+import dev.ursa.mesh.policy.meshproxypatch.MeshProxyPatchPolicy;
 import dev.ursa.mesh.policy.meshmetric.MeshMetricPolicy;
 import dev.ursa.mesh.policy.meshretry.MeshRetryPolicy;
 import dev.ursa.mesh.policy.meshtcproute.MeshTCPRoutePolicy;
@@ -66,7 +67,8 @@ public final class ResourceTypes {
             MeshRetryPolicy.TYPE, MeshLoadBalancingStrategyPolicy.TYPE, MeshHealthCheckPolicy.TYPE, MeshCircuitBreakerPolicy.TYPE,
             MeshHTTPRoutePolicy.TYPE, MeshTLSPolicy.TYPE, MeshFaultInjectionPolicy.TYPE, MeshRateLimitPolicy.TYPE,
             MeshTCPRoutePolicy.TYPE, MeshPassthroughPolicy.TYPE,
-            MeshAccessLogPolicy.TYPE, MeshTracePolicy.TYPE, MeshMetricPolicy.TYPE);
+            MeshAccessLogPolicy.TYPE, MeshTracePolicy.TYPE, MeshMetricPolicy.TYPE,
+            MeshProxyPatchPolicy.TYPE);
 
     private static final TypeRegistry REGISTRY = new TypeRegistry(
             List.of(MESH, ZONE, ZONE_INSIGHT, ZONE_INGRESS, TOKEN_TRUST, SECRET, DATAPLANE, DATAPLANE_INSIGHT), List.of(GLOBAL_SECRET), POLICIES);

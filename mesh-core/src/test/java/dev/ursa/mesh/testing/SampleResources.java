@@ -350,6 +350,22 @@ public final class SampleResources {
                         port: 5670
                         path: /metrics
                 """);
+        DOCS.put(dev.ursa.mesh.policy.meshproxypatch.MeshProxyPatchPolicy.TYPE.type(), """
+                type: MeshProxyPatch
+                mesh: default
+                name: sample
+                spec:
+                  targetRef:
+                    kind: Mesh
+                  default:
+                    appendModifications:
+                    - cluster:
+                        operation: Patch
+                        match:
+                          origin: outbound
+                        value: |
+                          connectTimeout: 2s
+                """);
         DOCS.put(ResourceTypes.SECRET, """
                 type: Secret
                 mesh: default

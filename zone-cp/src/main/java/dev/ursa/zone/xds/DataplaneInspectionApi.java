@@ -14,6 +14,7 @@ import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.validation.Violation;
 import dev.ursa.zone.xds.mtls.WorkloadCertificate;
+import dev.ursa.zone.xds.render.PatchFailure;
 import dev.ursa.zone.xds.render.PolicyPlugin;
 import dev.ursa.zone.xds.render.RenderFailure;
 import dev.ursa.zone.xds.render.XdsResources;
@@ -35,9 +36,10 @@ import java.util.List;
 /**
  * What a dataplane receives and why: {@code _config} is its xDS as JSON (the pushed config when the node is
  * connected, else rendered now in {@code ?flavour=envoy|proxyless}, default envoy); {@code _policies} lists the
- * policies that select it with the matcher's reason, what of each is not applied (validator warnings, and what the
- * dataplane's flavour cannot apply: {@link PolicyPlugin#notApplied}), and the effective conf per destination and per
- * inbound ({@code ?flavour=} as for {@code _config}).
+ * policies that select it with the matcher's reason, what of each is not applied (validator warnings, what the
+ * dataplane's flavour cannot apply: {@link PolicyPlugin#notApplied}, and edits of the config the renderer left out
+ * because they failed: {@link PatchFailure}), and the effective conf per destination and per inbound ({@code ?flavour=}
+ * as for {@code _config}).
  * The class sits at {@code /} like the resource API: a class at {@code /meshes/{mesh}/dataplanes/{name}} would win
  * the class match for every dataplane path and answer 404/405 to the resource API's GET, PUT and DELETE there
  * (JAX-RS does not backtrack to another class). The longer literal method paths win over {@code {plural}/{name}}.
@@ -63,6 +65,11 @@ public class DataplaneInspectionApi {
         body.put("connected", r.connected());
         if (r.failure() != null) body.set("renderError", failure(r.failure()));
         if (res == null) return body.toPrettyString(); // cannot be computed, and no last good config to show
+        if (!res.patchFailures().isEmpty()) {
+            ArrayNode left = body.putArray("policiesLeftOut"); // see _policies: their edit of this config failed
+            res.patchFailures().forEach(f -> left.addObject().put("type", f.type()).put("policy", f.policy()).put("field", f.field())
+                    .put("message", f.message()));
+        }
         ObjectNode versions = body.putObject("versions");
         versions.put("listeners", res.listenersVersion());
         versions.put("routes", res.routesVersion());
@@ -96,11 +103,12 @@ public class DataplaneInspectionApi {
         if (r.failure() != null) body.set("renderError", failure(r.failure()));
         ArrayNode items = body.putArray("policies");
         if (view == null) return body.toPrettyString();
-        view.policies().forEach((type, rules) -> items.add(policy(type, rules, view)));
+        List<PatchFailure> patchFailures = r.resources() == null ? List.of() : r.resources().patchFailures();
+        view.policies().forEach((type, rules) -> items.add(policy(type, rules, view, patchFailures)));
         return body.toPrettyString();
     }
 
-    private ObjectNode policy(ResourceType type, PolicyRules rules, DataplaneView view) {
+    private ObjectNode policy(ResourceType type, PolicyRules rules, DataplaneView view, List<PatchFailure> patchFailures) {
         ObjectNode o = NODES.objectNode();
         o.put("type", type.name());
         ArrayNode matched = o.putArray("matched");
@@ -110,6 +118,10 @@ public class DataplaneInspectionApi {
             List<Violation> notApplied = new ArrayList<>(ResourceValidation.check(m.policy()).warnings());
             // ... and the whole policy when its type means nothing to this dataplane's flavour (e.g. TCP routes to gRPC).
             engine.notApplied(type, view.flavour()).ifPresent(why -> notApplied.add(new Violation("spec", why)));
+            // ... and what the renderer left out of this dataplane's config because applying it failed (MeshProxyPatch)
+            String policy = m.policy().meta().mesh() + "/" + m.name();
+            patchFailures.stream().filter(f -> f.type().equals(type.name()) && f.policy().equals(policy)).forEach(f -> notApplied.add(
+                    new Violation(f.field(), "not applied to this dataplane: " + f.message() + "; it gets its config without this policy")));
             if (!notApplied.isEmpty()) {
                 ArrayNode w = entry.putArray("notApplied");
                 notApplied.forEach(v -> w.addObject().put("field", v.field()).put("message", v.message()));

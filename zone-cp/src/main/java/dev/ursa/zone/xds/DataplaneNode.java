@@ -2,12 +2,14 @@ package dev.ursa.zone.xds;
 
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.zone.xds.mtls.WorkloadCertificate;
+import dev.ursa.zone.xds.render.PatchFailure;
 import dev.ursa.zone.xds.render.RenderFailure;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.DataplaneView;
 import dev.ursa.zone.xds.view.ViewBuilder;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.UnaryOperator;
 
@@ -27,6 +29,8 @@ final class DataplaneNode {
     long nacks;
     String lastNack;
     RenderFailure renderFailure;
+    /** The policies left out of its config as last pushed (their edit of it failed; see NodeConfigs). */
+    List<PatchFailure> patchFailures = List.of();
     /** Its certificate (mTLS meshes only): in memory only, re-issued on renewal or a CA switch. */
     WorkloadCertificate certificate;
     /** Its SDS secrets as last pushed. */

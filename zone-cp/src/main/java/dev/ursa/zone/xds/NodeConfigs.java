@@ -9,6 +9,7 @@ import dev.ursa.zone.xds.mtls.Sds;
 import dev.ursa.zone.xds.mtls.WorkloadCertificate;
 import dev.ursa.zone.xds.mtls.WorkloadCertificates;
 import dev.ursa.zone.xds.mtls.WorkloadIdentity;
+import dev.ursa.zone.xds.render.PatchFailure;
 import dev.ursa.zone.xds.render.RenderFailure;
 import dev.ursa.zone.xds.render.Renderer;
 import dev.ursa.zone.xds.render.XdsResources;
@@ -173,6 +174,31 @@ final class NodeConfigs {
         st.fullRenders++;
         fullRenders.increment();
         setSnapshot(st, view, prepared.resources(), prepared.snapshot(), secrets);
+        patchFailures(st, prepared.resources().patchFailures());
+    }
+
+    /**
+     * Policies the renderer left out of the node's config because their edit of it failed ({@code PatchFailure}; the
+     * node got the rest): logged with the policy and the node, and counted, once when they appear, not on every
+     * recompute; {@code _policies} shows them.
+     */
+    private void patchFailures(DataplaneNode st, List<PatchFailure> now) {
+        for (PatchFailure f : now) {
+            if (st.patchFailures.contains(f)) continue;
+            renderErrors(st.id.mesh(), f.type(), f.policy()).increment();
+            LOG.warnf("%s %s is left out of the xDS config of %s: %s (%s); the dataplane gets its config without it", f.type(), f.policy(),
+                    st.id, f.message(), f.field());
+        }
+        for (PatchFailure f : st.patchFailures) {
+            if (!now.contains(f)) LOG.infof("%s %s no longer fails on %s", f.type(), f.policy(), st.id);
+        }
+        st.patchFailures = now;
+    }
+
+    private Counter renderErrors(String mesh, String type, String names) {
+        return Counter.builder("ursa_xds_render_errors")
+                .description("dataplane configs that could not be computed (the node keeps its last good one), and policies left out of one")
+                .tag("mesh", mesh).tag("type", type).tag("name", names).register(meters);
     }
 
     /**
@@ -243,8 +269,7 @@ final class NodeConfigs {
      * in its status and {@code _config}. Other nodes are not affected: each key renders on its own.
      */
     private void renderFailed(DataplaneNode st, RenderFailure failure) {
-        Counter.builder("ursa_xds_render_errors").description("dataplane configs that could not be computed (the node keeps its last good one)")
-                .tag("mesh", st.id.mesh()).tag("type", failure.type()).tag("name", failure.names()).register(meters).increment();
+        renderErrors(st.id.mesh(), failure.type(), failure.names()).increment();
         if (!failure.sameAs(st.renderFailure)) {
             String kept = st.resources == null ? "none yet" : "listeners " + st.resources.listenersVersion();
             LOG.warnf("xDS config of %s cannot be computed because of %s %s: %s; it keeps its last good config (%s)", st.id, failure.type(),

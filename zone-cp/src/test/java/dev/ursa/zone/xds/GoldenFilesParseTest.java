@@ -7,7 +7,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import dev.ursa.zone.xds.render.EnvoyConstraints;
+import dev.ursa.mesh.envoy.EnvoyConstraints;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

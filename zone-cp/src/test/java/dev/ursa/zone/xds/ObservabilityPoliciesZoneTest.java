@@ -5,7 +5,7 @@ import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.mesh.codec.Json;
 import dev.ursa.testsupport.Await;
 import dev.ursa.testsupport.EchoBackend;
-import dev.ursa.zone.xds.render.EnvoyConstraints;
+import dev.ursa.mesh.envoy.EnvoyConstraints;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.grpc.ManagedChannel;

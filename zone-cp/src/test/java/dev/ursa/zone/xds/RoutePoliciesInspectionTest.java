@@ -172,6 +172,109 @@ class RoutePoliciesInspectionTest {
         delete("meshpassthroughs", "pt-matched");
     }
 
+    @Test
+    void meshProxyPatchEditsAnEnvoyDataplanesConfigLeavesItAsItWasWhenItWouldBreakItAndIsNotAppliedToProxyless() throws Exception {
+        dataplane("pp-web", "10.9.2.1", "pp-web", "v1", "");
+        String web = "/meshes/" + MESH + "/dataplanes/pp-web";
+        put("meshproxypatches", "pp-tweaks", """
+                type: MeshProxyPatch
+                mesh: %s
+                name: pp-tweaks
+                spec:
+                  targetRef: {kind: Dataplane, name: pp-web}
+                  default:
+                    appendModifications:
+                      - cluster:
+                          operation: Add
+                          value: |
+                            name: pp-audit
+                            connectTimeout: 2s
+                            type: STATIC
+                      - listener:
+                          operation: Patch
+                          match: {origin: inbound}
+                          value: |
+                            perConnectionBufferLimitBytes: 32768
+                """.formatted(MESH));
+        Await.until("pp-tweaks reaches pp-web's config", CONVERGE, () -> get(web + "/_config").toString().contains("pp-audit"));
+        JsonNode config = get(web + "/_config");
+        JsonNode inbound = null;
+        for (JsonNode l : config.get("listeners")) if (l.get("name").asText().equals("inbound:10.9.2.1:5432")) inbound = l;
+        assertThat(inbound).as("pp-web's inbound listener").isNotNull();
+        assertThat(inbound.get("perConnectionBufferLimitBytes").asInt()).isEqualTo(32768);
+        JsonNode versions = config.get("versions");
+
+        // Two policies whose edits would break it (as specific as pp-tweaks, and applied after it: their names sort
+        // first): Envoy would refuse a negative connect timeout, and a JSON pointer that names nothing does not apply.
+        // pp-web's config stays as it was; _policies says why, per policy.
+        put("meshproxypatches", "pp-broken-timeout", """
+                type: MeshProxyPatch
+                mesh: %s
+                name: pp-broken-timeout
+                spec:
+                  targetRef: {kind: Dataplane, name: pp-web}
+                  default:
+                    appendModifications:
+                      - cluster:
+                          operation: Patch
+                          match: {name: pp-audit}
+                          value: |
+                            connectTimeout: -1s
+                """.formatted(MESH));
+        put("meshproxypatches", "pp-broken-pointer", """
+                type: MeshProxyPatch
+                mesh: %s
+                name: pp-broken-pointer
+                spec:
+                  targetRef: {kind: Dataplane, name: pp-web}
+                  default:
+                    appendModifications:
+                      - listener:
+                          operation: Patch
+                          jsonPatches:
+                            - {op: replace, path: /no/such/field, value: 1}
+                """.formatted(MESH));
+        Await.until("both reported for pp-web", CONVERGE, () -> get(web + "/_config").path("policiesLeftOut").size() == 2);
+        assertThat(get(web + "/_config").get("versions")).as("pp-web's config as it was").isEqualTo(versions);
+        JsonNode matched = policyOfType(get(web + "/_policies"), "MeshProxyPatch").get("matched");
+        for (JsonNode m : matched) {
+            switch (m.get("name").asText()) {
+                case "pp-tweaks" -> assertThat(m.has("notApplied")).as("pp-tweaks applies").isFalse();
+                case "pp-broken-timeout" -> {
+                    JsonNode note = m.get("notApplied").get(0);
+                    assertThat(note.get("field").asText()).isEqualTo("spec.default.appendModifications[0]");
+                    assertThat(note.get("message").asText()).contains("cluster \"pp-audit\"").contains("connect_timeout: must be > 0s");
+                }
+                case "pp-broken-pointer" -> {
+                    JsonNode note = m.get("notApplied").get(0);
+                    assertThat(note.get("field").asText()).isEqualTo("spec.default.appendModifications[0]");
+                    assertThat(note.get("message").asText()).contains("no value at /no/such/field");
+                }
+                default -> throw new AssertionError("unexpected " + m);
+            }
+        }
+        assertThat(matched).hasSize(3);
+
+        // Proxyless: accepted, not applied, and said so.
+        put("meshproxypatches", "pp-mesh", """
+                type: MeshProxyPatch
+                mesh: %s
+                name: pp-mesh
+                spec:
+                  targetRef: {kind: Mesh}
+                  default:
+                    appendModifications:
+                      - cluster: {operation: Remove, match: {name: pp-no-such-cluster}}
+                """.formatted(MESH));
+        connectProxylessClient("pp-grpc");
+        String client = "/meshes/" + MESH + "/dataplanes/grpc-client/_policies";
+        Await.until("pp-mesh selects the proxyless client", CONVERGE, () -> get(client).toString().contains("pp-mesh"));
+        JsonNode note = policyOfType(get(client), "MeshProxyPatch").get("matched").get(0).get("notApplied").get(0);
+        assertThat(note.get("field").asText()).isEqualTo("spec");
+        assertThat(note.get("message").asText()).contains("not applied to proxyless gRPC dataplanes");
+        for (String p : List.of("pp-tweaks", "pp-broken-timeout", "pp-broken-pointer", "pp-mesh")) delete("meshproxypatches", p);
+    }
+
     static JsonNode policyOfType(JsonNode policies, String type) {
         for (JsonNode p : policies.get("policies")) if (p.get("type").asText().equals(type)) return p;
         throw new AssertionError("no " + type + " in " + policies.toPrettyString());

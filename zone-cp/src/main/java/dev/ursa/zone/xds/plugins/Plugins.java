@@ -8,6 +8,7 @@ import dev.ursa.zone.xds.plugins.meshhttproute.MeshHTTPRoutePlugin;
 import dev.ursa.zone.xds.plugins.meshloadbalancingstrategy.MeshLoadBalancingStrategyPlugin;
 import dev.ursa.zone.xds.plugins.meshpassthrough.MeshPassthroughPlugin;
 import dev.ursa.zone.xds.plugins.meshratelimit.MeshRateLimitPlugin;
+import dev.ursa.zone.xds.plugins.meshproxypatch.MeshProxyPatchPlugin;
 import dev.ursa.zone.xds.plugins.meshmetric.MeshMetricPlugin;
 import dev.ursa.zone.xds.plugins.meshretry.MeshRetryPlugin;
 import dev.ursa.zone.xds.plugins.meshtcproute.MeshTCPRoutePlugin;
@@ -34,7 +35,8 @@ public final class Plugins {
                 new MeshLoadBalancingStrategyPlugin(), new MeshCircuitBreakerPlugin(), new MeshHealthCheckPlugin(),
                 new MeshTrafficPermissionPlugin(), new MeshTLSPlugin(), new MeshFaultInjectionPlugin(), new MeshRateLimitPlugin(),
                 new MeshTCPRoutePlugin(), new MeshPassthroughPlugin(),
-                new MeshAccessLogPlugin(), new MeshTracePlugin(), new MeshMetricPlugin()));
+                new MeshAccessLogPlugin(), new MeshTracePlugin(), new MeshMetricPlugin(),
+                new MeshProxyPatchPlugin()));
     }
 
     /** The built-in plugins in the order they run. */

@@ -1,5 +1,6 @@
 package dev.ursa.zone.xds.render;
 
+import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.model.PolicyType;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.zone.xds.Flavour;
@@ -34,5 +35,14 @@ public interface PolicyPlugin {
     }
 
     default void applyProxyless(ProxyConfig config, PolicyRules rules) {
+    }
+
+    /**
+     * What {@code policy} (one that selects the dataplane) edits in the packed Envoy resources once every plugin has
+     * run (MeshProxyPatch); empty for the plugins that only edit the {@link ProxyConfig}. Envoy flavour only. The
+     * renderer applies each policy's edit on its own, least specific policy first, and contains its failure.
+     */
+    default Optional<EnvoyPatch> envoyPatch(PolicyMatch policy) {
+        return Optional.empty();
     }
 }

@@ -7,6 +7,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.ursa.mesh.crosszone.CrossZoneNames;
+import dev.ursa.mesh.envoy.EnvoyConstraints;
 import dev.ursa.mesh.matching.MatchInput;
 import dev.ursa.mesh.matching.PolicyMatch;
 import dev.ursa.mesh.matching.PolicyMatcher;
@@ -56,6 +57,9 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -72,6 +76,8 @@ public final class Renderer {
     /** Where Envoy upstream HTTP options live on a cluster. */
     public static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
     private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(5).build();
+    /** What Envoy checks first, with every packed type of the Envoy API looked into. */
+    private static final EnvoyConstraints CONSTRAINTS = EnvoyConstraints.withEnvoyApi();
 
     private final PolicyPlugins plugins;
     private final Optional<String> faultLabel;
@@ -128,7 +134,10 @@ public final class Renderer {
                 throw new PolicyRenderException(plugin.type(), culprits(view, proxyless, apply, plugin, rules), e);
             }
         }
-        return pack(cfg, proxyless, index);
+        EnvoyResourceSet packed = pack(cfg, proxyless);
+        List<PatchFailure> patchFailures = new ArrayList<>();
+        if (!proxyless) packed = patch(view, packed, patchFailures);
+        return finish(packed, cfg, index, patchFailures);
     }
 
     /**
@@ -165,6 +174,117 @@ public final class Renderer {
                 throw new IllegalStateException("fault injected for " + m.name() + " (label " + faultLabel.get() + ")");
             }
         }
+    }
+
+    /**
+     * The one place where edits of the packed config ({@link PolicyPlugin#envoyPatch}, MeshProxyPatch) are contained:
+     * each selecting policy's edit is tried on a copy of what is kept so far, least specific policy first. An edit a
+     * step of which throws, or that leaves a resource Envoy would refuse ({@link #refused}), is left out as a whole and
+     * recorded; the dataplane gets the rest (the base config and every other policy's edit), and {@code NodeConfigs}
+     * reports it.
+     */
+    private EnvoyResourceSet patch(DataplaneView view, EnvoyResourceSet packed, List<PatchFailure> failures) {
+        EnvoyResourceSet kept = packed;
+        for (PolicyPlugin plugin : plugins.inOrder()) {
+            PolicyRules rules = view.policies().get(plugin.type());
+            if (rules == null) continue;
+            for (PolicyMatch m : rules.matches()) {
+                Optional<EnvoyPatch> edit = plugin.envoyPatch(m);
+                if (edit.isEmpty()) continue;
+                EnvoyResourceSet trial = kept.copy();
+                Optional<PatchFailure> failure = tryEdit(edit.get(), kept, trial)
+                        .map(f -> new PatchFailure(plugin.type().name(), blameName(m), f.field(), f.problem()));
+                if (failure.isPresent()) {
+                    failures.add(failure.get());
+                } else {
+                    kept = trial;
+                }
+            }
+        }
+        return kept;
+    }
+
+    private record Problem(String field, String problem) {
+    }
+
+    /** Applies {@code edit} to {@code trial} (a copy of {@code kept}); what went wrong, if anything. */
+    private static Optional<Problem> tryEdit(EnvoyPatch edit, EnvoyResourceSet kept, EnvoyResourceSet trial) {
+        Map<String, String> lastChangedBy = new HashMap<>(); // resource -> field of the step that last changed it
+        for (EnvoyPatch.Step step : edit.steps()) {
+            Map<Message, String> before = identities(trial);
+            try {
+                step.edit().apply(trial);
+            } catch (Exception e) {
+                return Optional.of(new Problem(step.field(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            }
+            identities(trial).forEach((resource, key) -> {
+                if (!before.containsKey(resource)) lastChangedBy.put(key, step.field());
+            });
+        }
+        List<Refusal> refused = refused(kept, trial);
+        if (refused.isEmpty()) return Optional.empty();
+        int shown = Math.min(refused.size(), 5);
+        String problem = "Envoy would refuse the result: " + String.join("; ", refused.subList(0, shown).stream().map(Refusal::text).toList())
+                + (refused.size() > shown ? " (and " + (refused.size() - shown) + " more)" : "");
+        String blamed = edit.steps().size() == 1 ? edit.steps().getFirst().field() : "spec"; // when no step changed that resource
+        return Optional.of(new Problem(lastChangedBy.getOrDefault(refused.getFirst().resource(), blamed), problem));
+    }
+
+    /** Every resource of the set (by identity: messages are immutable, an edit replaces what it changes) and its key. */
+    private static Map<Message, String> identities(EnvoyResourceSet set) {
+        Map<Message, String> out = new IdentityHashMap<>();
+        set.listeners().forEach(i -> out.put(i.resource(), "listener \"" + name(i.resource()) + "\""));
+        set.routes().forEach(i -> out.put(i.resource(), "route configuration \"" + name(i.resource()) + "\""));
+        set.clusters().forEach(i -> out.put(i.resource(), "cluster \"" + name(i.resource()) + "\""));
+        return out;
+    }
+
+    /** Something Envoy would refuse, in one resource (e.g. {@code cluster "backend"}). */
+    record Refusal(String resource, String problem) {
+        String text() {
+            return resource + ": " + problem;
+        }
+    }
+
+    /**
+     * What Envoy would refuse of what an edit left: a resource it changed or added that breaks Envoy's constraints on
+     * its proto (what Envoy checks first, {@link EnvoyConstraints}), two resources of one name, two listeners on one
+     * address. Resources the edit did not touch are not blamed on it.
+     */
+    static List<Refusal> refused(EnvoyResourceSet before, EnvoyResourceSet after) {
+        Set<Message> untouched = identities(before).keySet();
+        List<Refusal> out = new ArrayList<>();
+        check("listener", after.listeners(), untouched, out);
+        check("route configuration", after.routes(), untouched, out);
+        check("cluster", after.clusters(), untouched, out);
+        Set<String> addresses = new HashSet<>();
+        for (EnvoyResourceSet.Item<Listener> l : after.listeners()) {
+            if (!l.resource().getAddress().hasSocketAddress()) continue;
+            var a = l.resource().getAddress().getSocketAddress();
+            if (!addresses.add(a.getProtocol() + " " + a.getAddress() + ":" + a.getPortValue())) {
+                out.add(new Refusal("listener \"" + l.resource().getName() + "\"", "another listener has the address " + a.getAddress() + ":" + a.getPortValue()));
+            }
+        }
+        return out;
+    }
+
+    private static <M extends Message> void check(String kind, List<EnvoyResourceSet.Item<M>> items, Set<Message> untouched, List<Refusal> out) {
+        Set<String> names = new HashSet<>();
+        for (EnvoyResourceSet.Item<M> item : items) {
+            String key = kind + " \"" + name(item.resource()) + "\"";
+            if (!names.add(key)) out.add(new Refusal(key, "another " + kind + " has this name"));
+            if (untouched.contains(item.resource())) continue;
+            for (String v : CONSTRAINTS.violations(item.resource())) out.add(new Refusal(key, v));
+        }
+    }
+
+    private static String name(Message resource) {
+        return switch (resource) {
+            case Listener l -> l.getName();
+            case RouteConfiguration r -> r.getName();
+            case Cluster c -> c.getName();
+            default -> "";
+        };
     }
 
     // ---- base configuration
@@ -277,48 +397,62 @@ public final class Renderer {
 
     // ---- packing
 
-    XdsResources pack(ProxyConfig cfg, boolean proxyless, EndpointIndex index) {
-        List<Listener> listeners = new ArrayList<>();
-        List<RouteConfiguration> routes = new ArrayList<>();
+    /** The resources of the config, with their origins (listeners also with their tags); before any {@link EnvoyPatch}. */
+    EnvoyResourceSet pack(ProxyConfig cfg, boolean proxyless) {
+        List<EnvoyResourceSet.Item<Listener>> listeners = new ArrayList<>();
+        List<EnvoyResourceSet.Item<RouteConfiguration>> routes = new ArrayList<>();
         for (OutboundConfig out : cfg.outbounds()) {
+            Map<String, String> tags = Map.of(Tags.SERVICE, out.service());
+            Listener listener;
             if (proxyless || out.httpRouted()) {
-                routes.add(routeConfiguration(out));
+                routes.add(new EnvoyResourceSet.Item<>(routeConfiguration(out), EnvoyResourceSet.OUTBOUND, Map.of()));
                 HttpConnectionManager hcm = out.hcm.clone().addHttpFilters(router()).build();
                 if (proxyless) {
-                    listeners.add(Listener.newBuilder().setName(out.listenerName())
-                            .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(hcm))).build());
+                    listener = Listener.newBuilder().setName(out.listenerName())
+                            .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(hcm))).build();
                 } else {
-                    listeners.add(outboundListener(out, Filter.newBuilder().setName("envoy.filters.network.http_connection_manager")
-                            .setTypedConfig(Any.pack(hcm)).build()));
+                    listener = outboundListener(out, Filter.newBuilder().setName("envoy.filters.network.http_connection_manager")
+                            .setTypedConfig(Any.pack(hcm)).build());
                 }
             } else {
-                listeners.add(outboundListener(out, Filter.newBuilder().setName("envoy.filters.network.tcp_proxy")
-                        .setTypedConfig(Any.pack(out.tcp.build())).build()));
+                listener = outboundListener(out, Filter.newBuilder().setName("envoy.filters.network.tcp_proxy")
+                        .setTypedConfig(Any.pack(out.tcp.build())).build());
             }
+            listeners.add(new EnvoyResourceSet.Item<>(listener, EnvoyResourceSet.OUTBOUND, tags));
         }
-        List<Message> localClusters = new ArrayList<>();
+        List<EnvoyResourceSet.Item<Cluster>> clusters = new ArrayList<>();
+        cfg.clusters().values().forEach(c -> clusters.add(new EnvoyResourceSet.Item<>(c.build(), EnvoyResourceSet.OUTBOUND, Map.of())));
         for (InboundConfig in : cfg.inbounds()) {
+            Map<String, String> tags = in.inbound().tagsOrEmpty();
             if (proxyless) {
-                listeners.add(proxylessServerListener(cfg.view(), in));
+                listeners.add(new EnvoyResourceSet.Item<>(proxylessServerListener(cfg.view(), in), EnvoyResourceSet.INBOUND, tags));
                 continue;
             }
-            listeners.add(inboundListener(cfg.view(), in));
-            localClusters.add(in.localCluster.build());
+            listeners.add(new EnvoyResourceSet.Item<>(inboundListener(cfg.view(), in), EnvoyResourceSet.INBOUND, tags));
+            clusters.add(new EnvoyResourceSet.Item<>(in.localCluster.build(), EnvoyResourceSet.INBOUND, Map.of()));
         }
-        List<Cluster> clusters = new ArrayList<>();
-        cfg.clusters().values().forEach(c -> clusters.add(c.build()));
-        localClusters.forEach(c -> clusters.add((Cluster) c));
-        clusters.addAll(cfg.systemClusters().values());
+        cfg.systemClusters().values().forEach(c -> clusters.add(new EnvoyResourceSet.Item<>(c, systemOrigin(c.getName()), Map.of())));
+        return new EnvoyResourceSet(dedupe(listeners, i -> i.resource().getName()), routes, dedupe(clusters, i -> i.resource().getName()));
+    }
 
-        listeners = sorted(dedupe(listeners, Listener::getName), Listener::getName);
-        routes = sorted(routes, RouteConfiguration::getName);
-        List<Cluster> sortedClusters = sorted(dedupe(clusters, Cluster::getName), Cluster::getName);
+    /** Kuma's origin of a collector cluster a policy added (named {@code <policy>:<backend>}). */
+    private static String systemOrigin(String cluster) {
+        if (cluster.startsWith("meshtrace:")) return "mesh-trace";
+        if (cluster.startsWith("meshaccesslog:")) return "meshaccesslog";
+        return cluster.contains(":") ? cluster.substring(0, cluster.indexOf(':')) : cluster;
+    }
+
+    /** Sorted by name and versioned, with the endpoints the node's clusters need. */
+    XdsResources finish(EnvoyResourceSet set, ProxyConfig cfg, EndpointIndex index, List<PatchFailure> patchFailures) {
+        List<Listener> listeners = sorted(set.listeners().stream().map(EnvoyResourceSet.Item::resource).toList(), Listener::getName);
+        List<RouteConfiguration> routes = sorted(set.routes().stream().map(EnvoyResourceSet.Item::resource).toList(), RouteConfiguration::getName);
+        List<Cluster> sortedClusters = sorted(set.clusters().stream().map(EnvoyResourceSet.Item::resource).toList(), Cluster::getName);
         Set<EdsRef> eds = new LinkedHashSet<>();
         for (ClusterRef ref : cfg.clusters().keySet()) eds.add(new EdsRef(ref, cfg.view().flavour(), cfg.locality(ref.service())));
         List<ClusterLoadAssignment> cla = eds.stream().map(r -> EndpointRenderer.render(r, index))
                 .sorted(Comparator.comparing(ClusterLoadAssignment::getClusterName)).toList();
         return new XdsResources(listeners, XdsResources.version(listeners), routes, XdsResources.version(routes),
-                sortedClusters, XdsResources.version(sortedClusters), eds, cla, XdsResources.version(cla));
+                sortedClusters, XdsResources.version(sortedClusters), eds, cla, XdsResources.version(cla), patchFailures);
     }
 
     private static RouteConfiguration routeConfiguration(OutboundConfig out) {

@@ -18,19 +18,28 @@ import java.util.Set;
  * content gives an equal version, so a recompute that changes nothing pushes nothing, and each type (and each node)
  * moves on its own.
  *
- * @param edsClusters the clusters (with the node's locality policy) whose endpoints the node needs (EDS is rendered separately: {@link EndpointRenderer})
+ * @param edsClusters   the clusters (with the node's locality policy) whose endpoints the node needs (EDS is rendered separately: {@link EndpointRenderer})
+ * @param patchFailures the policies whose edits of the packed config were left out of it ({@link EnvoyPatch})
  */
 public record XdsResources(List<Listener> listeners, String listenersVersion,
                            List<RouteConfiguration> routes, String routesVersion,
                            List<Cluster> clusters, String clustersVersion,
                            Set<EdsRef> edsClusters,
-                           List<ClusterLoadAssignment> endpoints, String endpointsVersion) {
+                           List<ClusterLoadAssignment> endpoints, String endpointsVersion,
+                           List<PatchFailure> patchFailures) {
     public XdsResources {
         listeners = List.copyOf(listeners);
         routes = List.copyOf(routes);
         clusters = List.copyOf(clusters);
         edsClusters = Set.copyOf(edsClusters);
         endpoints = List.copyOf(endpoints);
+        patchFailures = List.copyOf(patchFailures);
+    }
+
+    public XdsResources(List<Listener> listeners, String listenersVersion, List<RouteConfiguration> routes, String routesVersion,
+                        List<Cluster> clusters, String clustersVersion, Set<EdsRef> edsClusters,
+                        List<ClusterLoadAssignment> endpoints, String endpointsVersion) {
+        this(listeners, listenersVersion, routes, routesVersion, clusters, clustersVersion, edsClusters, endpoints, endpointsVersion, List.of());
     }
 
     /** The same listeners, routes and clusters (same objects, same versions) with new endpoints. */
@@ -40,7 +49,8 @@ public record XdsResources(List<Listener> listeners, String listenersVersion,
 
     /** As {@link #withEndpoints(List)} with the endpoints' version already known. */
     public XdsResources withEndpoints(List<ClusterLoadAssignment> eds, String version) {
-        return new XdsResources(listeners, listenersVersion, routes, routesVersion, clusters, clustersVersion, edsClusters, eds, version);
+        return new XdsResources(listeners, listenersVersion, routes, routesVersion, clusters, clustersVersion, edsClusters, eds, version,
+                patchFailures);
     }
 
     /** The content version of resources, which must come in a stable order (renderers sort them by name). */

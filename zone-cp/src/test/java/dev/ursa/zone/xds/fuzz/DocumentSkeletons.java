@@ -68,6 +68,7 @@ public final class DocumentSkeletons {
             case "MeshAccessLog" -> policy(type, r, meshAccessLog(r));
             case "MeshTrace" -> policy(type, r, meshTrace(r));
             case "MeshMetric" -> policy(type, r, meshMetric(r));
+            case "MeshProxyPatch" -> policy(type, r, meshProxyPatch(r));
             default -> throw new IllegalArgumentException("no skeleton for " + type.name() + ": add one to " + DocumentSkeletons.class.getSimpleName());
         };
     }
@@ -528,6 +529,95 @@ public final class DocumentSkeletons {
                 ? obj("type", "Prometheus", "prometheus", obj("port", 5670, "path", "/metrics", "clientId", r.chance(0.3) ? "main" : null))
                 : obj("type", "OpenTelemetry", "openTelemetry", obj("endpoint", "otel:4317", "refreshInterval", r.chance(0.5) ? "30s" : null))));
         return obj("targetRef", top, "default", conf);
+    }
+
+    /**
+     * Modifications of every kind and operation, on the fixture's resources (its listener, cluster and filter names), with
+     * values valid for their Envoy type; some patches break what they patch (a negative timeout, a pointer to nothing, a
+     * second listener on a taken address), which the renderer must contain.
+     */
+    static ObjectNode meshProxyPatch(Rand r) {
+        ObjectNode top = topRef(r, List.of("Mesh", "MeshSubset", "MeshGateway", "MeshService", "MeshServiceSubset", "Dataplane"), false);
+        if (top != null) top.remove("sectionName");
+        return obj("targetRef", top, "default", obj("appendModifications", some(r, 4, () -> switch (r.below(5)) {
+            case 0 -> obj("cluster", resourceMod(r, obj("origin", r.chance(0.5) ? r.pick("inbound", "outbound", "mesh-trace") : null,
+                    "name", r.chance(0.5) ? r.pick("backend", "web", "localhost:18080", "nothing") : null),
+                    r.pick("name: added\nconnectTimeout: 5s\ntype: STATIC\n", "name: backend\nconnectTimeout: 1s\ntype: EDS\nedsClusterConfig: {edsConfig: {ads: {}}}\n"),
+                    r.pick("connectTimeout: 0.25s\n", "perConnectionBufferLimitBytes: 1024\n", "connectTimeout: -1s\n",
+                            "healthChecks: [{timeout: 1s, interval: 5s, unhealthyThreshold: 2, healthyThreshold: 1, tcpHealthCheck: {}}]\n"),
+                    "/connectTimeout", r.pick("2s", "-5s")));
+            case 1 -> obj("listener", resourceMod(r, obj("origin", r.chance(0.4) ? r.pick("inbound", "outbound") : null,
+                    "name", r.chance(0.4) ? r.pick("inbound:10.0.0.1:8080", "outbound:127.0.0.1:10001", "nothing") : null,
+                    "tags", r.chance(0.3) ? obj("kuma.io/service", r.pick(SERVICES)) : null),
+                    r.pick("name: added\naddress: {socketAddress: {address: 127.0.0.1, portValue: 9902}}\n",
+                            "name: clash\naddress: {socketAddress: {address: 127.0.0.1, portValue: 10001}}\n"),
+                    r.pick("perConnectionBufferLimitBytes: 32768\n", "listenerFiltersTimeout: 2s\n", "name: \"\"\n"),
+                    "/perConnectionBufferLimitBytes", r.pick("4096", "-1")));
+            case 2 -> obj("networkFilter", filterMod(r, "envoy.filters.network.tcp_proxy",
+                    "name: envoy.filters.network.echo\ntypedConfig: {'@type': type.googleapis.com/envoy.extensions.filters.network.echo.v3.Echo}\n",
+                    "typedConfig: {'@type': type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy, idleTimeout: 30s}\n",
+                    "/statPrefix"));
+            case 3 -> obj("httpFilter", filterMod(r, "envoy.filters.http.router",
+                    "name: envoy.filters.http.cors\ntypedConfig: {'@type': type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}\n",
+                    "typedConfig: {'@type': type.googleapis.com/envoy.extensions.filters.http.router.v3.Router, suppressEnvoyHeaders: true}\n",
+                    "/suppressEnvoyHeaders"));
+            default -> {
+                ObjectNode m = resourceMod(r, obj("origin", r.chance(0.4) ? r.pick("inbound", "outbound") : null,
+                                "name", r.chance(0.4) ? r.pick(SERVICES) : null,
+                                "routeConfigurationName", r.chance(0.3) ? r.pick("outbound:backend", "inbound:backend") : null),
+                        "name: extra\ndomains: [\"extra.local\"]\nroutes: [{match: {prefix: /}, directResponse: {status: 200}}]\n",
+                        r.pick("retryPolicy: {retryOn: 5xx, numRetries: 2}\n", "domains: [\"*\"]\n"), "/requestHeadersToAdd/-", "{header: {key: x-a, value: b}}");
+                if (m.get("operation").asText().equals("Add") && m.get("match") != null) ((ObjectNode) m.get("match")).remove("name");
+                yield obj("virtualHost", m);
+            }
+        })));
+    }
+
+    /** A cluster, listener or virtual host modification: Add (no match), Patch (value or JSON patches) or Remove. */
+    private static ObjectNode resourceMod(Rand r, ObjectNode match, String added, String patch, String pointer, String patchedValue) {
+        ObjectNode m = match.isEmpty() ? null : match;
+        return switch (r.pick("Add", "Patch", "Remove")) {
+            case "Add" -> obj("operation", "Add", "value", added);
+            case "Remove" -> obj("operation", "Remove", "match", m);
+            default -> r.chance(0.5)
+                    ? obj("operation", "Patch", "match", m, "value", patch)
+                    : obj("operation", "Patch", "match", m, "jsonPatches", arr(jsonPatch(r, pointer, patchedValue)));
+        };
+    }
+
+    /** A network or HTTP filter modification around {@code anchor}, the filter every fixture chain of that kind has. */
+    private static ObjectNode filterMod(Rand r, String anchor, String added, String patch, String pointer) {
+        ObjectNode listener = obj("origin", r.chance(0.3) ? r.pick("inbound", "outbound") : null,
+                "listenerName", r.chance(0.3) ? r.pick("inbound:10.0.0.1:8080", "outbound:127.0.0.1:10001") : null,
+                "listenerTags", r.chance(0.2) ? obj("kuma.io/service", r.pick(SERVICES)) : null);
+        return switch (r.pick("AddFirst", "AddLast", "AddBefore", "AddAfter", "Patch", "Remove")) {
+            case "AddFirst" -> obj("operation", "AddFirst", "match", listener.isEmpty() ? null : listener, "value", added);
+            case "AddLast" -> obj("operation", "AddLast", "value", added);
+            case "AddBefore" -> obj("operation", "AddBefore", "match", listener.put("name", anchor), "value", added);
+            case "AddAfter" -> obj("operation", "AddAfter", "match", listener.put("name", r.pick(anchor, "envoy.filters.no_such")), "value", added);
+            case "Patch" -> r.chance(0.5)
+                    ? obj("operation", "Patch", "match", listener.put("name", anchor), "value", patch)
+                    : obj("operation", "Patch", "match", listener.put("name", anchor), "jsonPatches", arr(jsonPatch(r, pointer, "true")));
+            default -> obj("operation", "Remove", "match", r.chance(0.5) ? listener.put("name", r.pick("envoy.filters.http.cors", anchor)) : null);
+        };
+    }
+
+    /** One JSON patch operation on {@code pointer} (or a pointer to nothing). */
+    private static ObjectNode jsonPatch(Rand r, String pointer, String value) {
+        JsonNode v;
+        try {
+            v = dev.ursa.mesh.codec.Json.YAML.readTree(value);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        String path = r.chance(0.8) ? pointer : r.pick("/no/such/field", "/-1", "/name/0");
+        return switch (r.below(5)) {
+            case 0 -> obj("op", "add", "path", path, "value", v);
+            case 1 -> obj("op", "replace", "path", path, "value", v);
+            case 2 -> obj("op", "remove", "path", path);
+            case 3 -> obj("op", "copy", "from", path, "path", "/altStatName");
+            default -> obj("op", "move", "from", path, "path", "/name");
+        };
     }
 
     static ObjectNode accessLogConf(Rand r) {

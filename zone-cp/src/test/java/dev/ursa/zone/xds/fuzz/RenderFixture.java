@@ -12,7 +12,7 @@ import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.NodeId;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.XdsJson;
-import dev.ursa.zone.xds.render.EnvoyConstraints;
+import dev.ursa.mesh.envoy.EnvoyConstraints;
 import dev.ursa.zone.xds.render.Renderer;
 import dev.ursa.zone.xds.render.XdsResources;
 import dev.ursa.zone.xds.view.CrossZoneEndpoints;

@@ -84,7 +84,30 @@ public final class Golden {
                 .isEqualTo(expected.toPrettyString());
     }
 
+    /** What web-1 gets from the base mesh plus a case's input, for assertions beyond the case's golden file. */
+    public static XdsResources resources(Class<?> test, String caseName, Flavour flavour) throws IOException {
+        Path dir = RESOURCES.resolve(test.getPackageName().replace('.', '/')).resolve("testdata");
+        List<Resource> resources = new ArrayList<>(read(BASE));
+        resources.addAll(read(dir.resolve(caseName + ".input.yaml")));
+        return renderResources(resources, flavour);
+    }
+
+    /** What web-1 gets from the base mesh alone (no case). */
+    public static XdsResources baseResources(Flavour flavour) throws IOException {
+        return renderResources(read(BASE), flavour);
+    }
+
     static JsonNode render(List<Resource> resources, Flavour flavour) {
+        XdsResources res = renderResources(resources, flavour);
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.set("listeners", array(res.listeners()));
+        out.set("routes", array(res.routes()));
+        out.set("clusters", array(res.clusters()));
+        out.set("endpoints", array(res.endpoints()));
+        return out;
+    }
+
+    private static XdsResources renderResources(List<Resource> resources, Flavour flavour) {
         Map<String, Resource> dataplanes = new HashMap<>();
         Map<ResourceType, List<Resource>> policies = new HashMap<>();
         List<Resource> ingresses = new ArrayList<>();
@@ -98,13 +121,7 @@ public final class Golden {
         MeshInputs inputs = new MeshInputs("default", mesh, dataplanes, policies, ingresses);
         EndpointIndex index = EndpointIndex.build(inputs, List.of(new LocalEndpoints(ZONE), new CrossZoneEndpoints(ZONE)));
         DataplaneView view = ViewBuilder.build(new NodeId("default", "web-1"), flavour, dataplanes.get("web-1"), true, inputs, index);
-        XdsResources res = new Renderer(Plugins.all(), ZONE).render(view, index);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.set("listeners", array(res.listeners()));
-        out.set("routes", array(res.routes()));
-        out.set("clusters", array(res.clusters()));
-        out.set("endpoints", array(res.endpoints()));
-        return out;
+        return new Renderer(Plugins.all(), ZONE).render(view, index);
     }
 
     static List<Resource> read(Path yaml) throws IOException {

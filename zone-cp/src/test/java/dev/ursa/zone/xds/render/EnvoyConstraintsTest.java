@@ -6,6 +6,7 @@ import com.google.protobuf.Duration;
 import com.google.protobuf.Message;
 import com.google.protobuf.UInt32Value;
 import dev.ursa.mesh.codec.Json;
+import dev.ursa.mesh.envoy.EnvoyConstraints;
 import dev.ursa.zone.xds.XdsJson;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.HealthCheck;

@@ -2,11 +2,11 @@ package dev.ursa.zone.xds.plugins.meshratelimit;
 
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.Json;
+import dev.ursa.mesh.envoy.EnvoyConstraints;
 import dev.ursa.mesh.policy.meshratelimit.MeshRateLimitSpec;
 import dev.ursa.mesh.policy.meshratelimit.MeshRateLimitSpec.Conf;
 import dev.ursa.mesh.policy.meshratelimit.MeshRateLimitValidator;
 import dev.ursa.zone.xds.XdsJson;
-import dev.ursa.zone.xds.render.EnvoyConstraints;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.type.v3.StatusCode;

@@ -1,4 +1,4 @@
-package dev.ursa.zone.xds.render;
+package dev.ursa.mesh.envoy;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -31,8 +32,10 @@ import java.util.regex.PatternSyntaxException;
  * {@code (validate.rules)} field options and {@code (validate.required)} oneofs), the checks Envoy runs before it
  * accepts a resource. Without an Envoy binary this is how a rendered config that Envoy would NACK (a weight sum past
  * uint32, a zero timeout where Envoy wants a positive one, an empty cluster name) is caught before it is sent.
- * {@code Any} fields are unpacked with the given type registry; unknown packed types are not looked into. Stateless
- * and thread-safe; descriptors and regexes are cached per class.
+ * {@code Any} fields are unpacked with the given type registry ({@link #withEnvoyApi()}: any type of the Envoy API);
+ * unknown packed types are not looked into, and {@link #shallow()} looks into none, as the {@code Validate()} methods
+ * Go generates for Envoy's protos (what Kuma's validators call) do not. Stateless and thread-safe; descriptors and
+ * regexes are cached per class.
  * <p>
  * Supported: message required/skip, oneof required, numeric const/lt/lte/gt/gte/in/not_in (all scalar kinds,
  * unsigned ones compared unsigned), bool const, string const/len/min_len/max_len/min_bytes/max_bytes/prefix/suffix/
@@ -47,10 +50,28 @@ public final class EnvoyConstraints {
     private static final Pattern HEADER_VALUE = Pattern.compile("^[^\\x00-\\x08\\x0A-\\x1F\\x7F]*$");
     private static final Pattern LOOSE_HEADER = Pattern.compile("^[^\\x00\\n\\r]*$");
 
-    private final JsonFormat.TypeRegistry types;
+    private static final EnvoyConstraints SHALLOW = new EnvoyConstraints(typeUrl -> null);
+    private static final EnvoyConstraints ENVOY_API = new EnvoyConstraints(typeUrl -> EnvoyTypes.find(typeUrl).orElse(null));
+
+    /** Finds the descriptor of a packed type URL; null: not looked into. */
+    private final Function<String, Descriptor> packedTypes;
 
     public EnvoyConstraints(JsonFormat.TypeRegistry types) {
-        this.types = types;
+        this(typeUrl -> types.find(typeUrl.substring(typeUrl.lastIndexOf('/') + 1)));
+    }
+
+    private EnvoyConstraints(Function<String, Descriptor> packedTypes) {
+        this.packedTypes = packedTypes;
+    }
+
+    /** Unpacks every {@code Any} whose type the Envoy API has ({@link EnvoyTypes}). */
+    public static EnvoyConstraints withEnvoyApi() {
+        return ENVOY_API;
+    }
+
+    /** Looks into no {@code Any}: the message's own fields and nested messages only (Go's generated {@code Validate()}). */
+    public static EnvoyConstraints shallow() {
+        return SHALLOW;
     }
 
     /** Every violated constraint, as {@code path: rule}; empty when Envoy's validation would pass. */
@@ -176,7 +197,7 @@ public final class EnvoyConstraints {
         FieldDescriptor inner = msg.getDescriptorForType().findFieldByName("value");
         if (inner != null && msg.getDescriptorForType().getFile().getPackage().equals("google.protobuf")
                 && rules.getTypeCase() != FieldRules.TypeCase.DURATION && rules.getTypeCase() != FieldRules.TypeCase.TYPE_NOT_SET) {
-            new EnvoyConstraints(JsonFormat.TypeRegistry.getEmptyTypeRegistry()).value(inner, msg.getField(inner), rules, true, fp, out);
+            SHALLOW.value(inner, msg.getField(inner), rules, true, fp, out);
         }
     }
 
@@ -299,6 +320,6 @@ public final class EnvoyConstraints {
     }
 
     private Descriptor packed(String typeUrl) {
-        return types.find(typeUrl.substring(typeUrl.lastIndexOf('/') + 1));
+        return packedTypes.apply(typeUrl);
     }
 }
