@@ -98,4 +98,38 @@ class MeshTLSValidatorTest {
         assertThat(conf.tlsCiphers()).containsExactly("ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384");
         assertThat(spec.from()).isEmpty();
     }
+
+    /** More invalid documents than Kuma's own cases, one rule each: the spec (YAML) and the exact field paths refused. */
+    static Stream<org.junit.jupiter.params.provider.Arguments> invalidDocuments() {
+        return Stream.of(
+                invalid("rules: [{default: {mode: Bogus}}]", "spec.rules[0].default.mode"),
+                invalid("from: [{targetRef: {kind: Mesh}, default: {mode: strict}}]", "spec.from[0].default.mode"),
+                invalid("rules: [{default: {tlsVersion: {min: TLS14}}}]", "spec.rules[0].default.tlsVersion.min"),
+                invalid("rules: [{default: {tlsVersion: {max: TLS9}}}]", "spec.rules[0].default.tlsVersion.max"),
+                invalid("rules: [{default: {tlsVersion: {min: TLS13, max: TLS12}}}]", "spec.rules[0].default.tlsVersion.min"),
+                invalid("targetRef: {kind: MeshSubset, tags: {app: web}}\nrules: [{default: {tlsVersion: {min: TLS12}}}]",
+                        "spec.rules[0].default.tlsVersion"),
+                invalid("targetRef: {kind: Dataplane, name: web-1}\nrules: [{default: {tlsCiphers: [ECDHE-RSA-AES128-GCM-SHA256]}}]",
+                        "spec.rules[0].default.tlsCiphers"),
+                invalid("rules: [{default: {tlsCiphers: [RC4-MD5]}}]", "spec.rules[0].default.tlsCiphers"),
+                invalid("rules: [{default: {mode: Strict}}]\nfrom: [{targetRef: {kind: Mesh}, default: {mode: Strict}}]", "spec"),
+                invalid("targetRef: {kind: MeshService, name: web}\nrules: [{default: {mode: Strict}}]", "spec.targetRef.kind"),
+                invalid("targetRef: {kind: MeshGateway, name: edge}\nrules: [{default: {mode: Strict}}]", "spec.targetRef.kind"),
+                invalid("from: [{targetRef: {kind: MeshService, name: web}, default: {mode: Strict}}]", "spec.from[0].targetRef.kind"),
+                invalid("from: [{targetRef: {kind: Mesh}, default: {mode: Strict}}, {targetRef: {kind: Dataplane, name: a}, default: {}}]",
+                        "spec.from[1].targetRef.kind"),
+                invalid("rules: [{default: {mode: Strict}}, {default: {tlsVersion: {min: SSL3}}}]", "spec.rules[1].default.tlsVersion.min"),
+                invalid("targetRef: {kind: MeshSubset, tags: {app: web}}\nfrom: [{targetRef: {kind: Mesh}, default: {tlsVersion: {min: TLS12}, mode: Bad}}]",
+                        "spec.from[0].default.mode", "spec.from[0].default.tlsVersion"));
+    }
+
+    private static org.junit.jupiter.params.provider.Arguments invalid(String spec, String... fields) {
+        return org.junit.jupiter.params.provider.Arguments.of(spec, List.of(fields));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("invalidDocuments")
+    void invalidDocumentIsRefusedAtItsPath(String spec, List<String> fields) {
+        assertThat(PolicyFixtures.violations(PolicyFixtures.document(TYPE, spec))).extracting(Violation::field).containsExactlyElementsOf(fields);
+    }
 }
