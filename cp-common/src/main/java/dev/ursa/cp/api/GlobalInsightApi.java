@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ursa.cp.ControlPlaneRole;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
+import dev.ursa.mesh.model.ReservedLabels;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
@@ -111,7 +112,7 @@ public class GlobalInsightApi {
             ObjectNode zonesNode = body.putObject("zones");
             zonesNode.putObject("controlPlanes").put("online", onlineZones.size()).put("total", zones.join().size());
             long ingressesOnline = ingresses.join().stream()
-                    .filter(i -> onlineZones.contains(i.meta().labels().getOrDefault(dev.ursa.mesh.model.ReservedLabels.ZONE, ""))).count();
+                    .filter(i -> onlineZones.contains(i.meta().labels().getOrDefault(ReservedLabels.ZONE, ""))).count();
             zonesNode.putObject("zoneIngresses").put("online", ingressesOnline).put("total", ingresses.join().size());
             zonesNode.putObject("zoneEgresses").put("online", 0).put("total", 0);
             return Response.ok(ResourceCodec.write(body, out), Formats.mediaType(out)).build();

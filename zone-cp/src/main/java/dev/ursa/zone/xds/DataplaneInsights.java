@@ -16,6 +16,7 @@ import dev.ursa.zone.xds.render.RenderFailure;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,7 @@ final class DataplaneInsights {
         if (deleteInsight) {
             chain(id, () -> store.delete(ResourceKey.of(ResourceTypes.DATAPLANE_INSIGHT, id.mesh(), id.name()), Precondition.ANY));
         } else if (node != null && hasDataplane.test(node)) {
-            node.subscriptions.closeAll(java.time.Instant.now());
+            node.subscriptions.closeAll(Instant.now());
             put(id, spec(node, null));
         }
     }

@@ -2,6 +2,10 @@ package dev.ursa.zone.xds;
 
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.resources.DataplaneInsightSpec;
+import dev.ursa.mesh.store.ListQuery;
+import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.RenderFailure;
@@ -25,12 +29,14 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc.A
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +49,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link NodeSessions}: streams to dataplane nodes, removal after the grace period (thread {@code ursa-xds});</li>
  *   <li>{@link NodeConfigs} with its {@link RenderMemo}s: incremental recompute and push of node configs ({@code ursa-xds});</li>
  *   <li>{@link SelfRegistration}: Dataplanes that nodes register in their metadata (no state; store threads);</li>
+ *   <li>{@link DataplaneInsights}: each dataplane's streams published as its DataplaneInsight, coalesced per node ({@code ursa-xds});</li>
  *   <li>{@link AdsFrontDoor}: java-control-plane's ADS server, its callbacks, NACKs (gRPC threads).</li>
  * </ul>
  *
@@ -229,11 +236,11 @@ public final class XdsEngine implements AutoCloseable {
 
     /** Host name and a random part: a restarted CP is another instance, as in Kuma. */
     private static final class InstanceId {
-        static final String VALUE = hostname() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        static final String VALUE = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
         private static String hostname() {
             try {
-                return java.net.InetAddress.getLocalHost().getHostName();
+                return InetAddress.getLocalHost().getHostName();
             } catch (Exception e) {
                 return "zone-cp";
             }
@@ -246,12 +253,12 @@ public final class XdsEngine implements AutoCloseable {
      */
     private void markEarlierStreamsOffline() {
         String now = Instant.now().toString();
-        store.listAll(dev.ursa.mesh.store.ListQuery.all(dev.ursa.mesh.model.ResourceTypes.DATAPLANE_INSIGHT)).thenAccept(all -> {
+        store.listAll(ListQuery.all(ResourceTypes.DATAPLANE_INSIGHT)).thenAccept(all -> {
             for (Resource r : all) {
-                var spec = r.spec(dev.ursa.mesh.resources.DataplaneInsightSpec.class);
+                var spec = r.spec(DataplaneInsightSpec.class);
                 if (!spec.connected() || instanceId().equals(spec.subscriptions().getLast().path("controlPlaneInstanceId").asText())) continue;
                 store.put(new Resource(r.type(), r.meta(), DataplaneInsights.offline(spec, now)),
-                        dev.ursa.mesh.store.Precondition.version(r.meta().version()));
+                        Precondition.version(r.meta().version()));
             }
         }).exceptionally(e -> null); // best effort: the next connect or disconnect writes the truth
     }
