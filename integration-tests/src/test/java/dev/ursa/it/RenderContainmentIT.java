@@ -333,7 +333,9 @@ class RenderContainmentIT {
         assertThat(insight.path("renderError").path("type").asText()).as(insight.toPrettyString()).isEqualTo("MeshTimeout");
         assertThat(texts(insight.path("renderError").path("resources"))).contains("default/" + FAILING_POLICY);
         assertThat(insight.path("labels").path("kuma.io/zone").asText()).isEqualTo("zone-1");
-        assertThat(Http.get(global.baseUrl() + "/meshes/default/dataplane-insights/zone-1.client-b").status()).isEqualTo(404);
+        var clientBInsight = Http.get(global.baseUrl() + "/meshes/default/dataplane-insights/zone-1.client-b");
+        assertThat(clientBInsight.status() == 404 || !JSON.readTree(clientBInsight.body()).has("renderError"))
+                .as("client B's insight has no render error: " + clientBInsight.body()).isTrue();
     }
 
     @Test
@@ -367,8 +369,8 @@ class RenderContainmentIT {
         JsonNode a = config("client-a");
         assertThat(hasRouteDeadline(a, "7s")).as("client A's config now carries the fixed policy").isTrue();
         assertThat(policies("client-a").has("renderError")).isFalse();
-        Await.until("client A's insight cleared at the global", WAIT,
-                () -> Http.get(global.baseUrl() + "/meshes/default/dataplane-insights/zone-1.client-a").status() == 404);
+        Await.until("client A's render error cleared at the global", WAIT,
+                () -> !JSON.readTree(Http.get(global.baseUrl() + "/meshes/default/dataplane-insights/zone-1.client-a").body()).has("renderError"));
         callsSucceed(clientA, "alpha", 20);
         callsSucceed(clientB, "beta", 20);
     }
@@ -381,5 +383,40 @@ class RenderContainmentIT {
         assertThat(names(zoneUrl(), "meshhttproutes")).doesNotContain("poison");
         assertThat(names(global.baseUrl(), "meshhttproutes")).doesNotContain("poison");
         assertThat(Http.get(zoneUrl() + "/q/health/ready").status()).as(zone.tail()).isEqualTo(200);
+    }
+
+    /** Last: it stops client A and then the zone. */
+    @Test
+    @Order(7)
+    void dataplaneInsightsReachTheGlobalAndTheZoneGoingAwayTakesItsDataplanesOffline() throws Exception {
+        String overviewB = global.baseUrl() + "/meshes/default/dataplanes/zone-1.client-b/_overview";
+        JsonNode b = Await.value("client B online at the global with its ACKed listeners", WAIT, () -> {
+            JsonNode o = JSON.readTree(Http.get(overviewB).body());
+            JsonNode subs = o.path("dataplaneInsight").path("subscriptions");
+            JsonNode lds = subs.isEmpty() ? null : subs.get(subs.size() - 1).path("status").path("lds");
+            return "online".equals(o.path("state").asText()) && lds != null && !lds.path("lastAckedVersion").asText().isEmpty() ? o : null;
+        });
+        assertThat(b.path("zone").asText()).isEqualTo("zone-1");
+        JsonNode insight = JSON.readTree(Http.get(global.baseUrl() + "/global-insight").body());
+        assertThat(insight.path("dataplanes").path("byZone").path("zone-1").path("online").asInt()).as(insight.toString()).isGreaterThanOrEqualTo(2);
+
+        // A client that goes away: offline at the global once its stream closed (written at once, then KDS).
+        long t0 = System.nanoTime();
+        clientA.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        Await.until("client A offline at the global", WAIT, () -> "offline".equals(
+                JSON.readTree(Http.get(global.baseUrl() + "/meshes/default/dataplanes/zone-1.client-a/_overview").body()).path("state").asText()));
+        System.out.printf("[e2e] client A closed -> offline at the global after %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+
+        // The zone goes away: its dataplanes turn offline at the global, none is deleted.
+        int total = JSON.readTree(Http.get(global.baseUrl() + "/meshes/default/dataplanes/_overview").body()).path("total").asInt();
+        t0 = System.nanoTime();
+        zone.kill();
+        Await.until("client B offline at the global once its zone is gone", WAIT,
+                () -> "offline".equals(JSON.readTree(Http.get(overviewB).body()).path("state").asText()));
+        System.out.printf("[e2e] zone killed -> its dataplanes offline at the global after %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        JsonNode all = JSON.readTree(Http.get(global.baseUrl() + "/meshes/default/dataplanes/_overview").body());
+        assertThat(all.path("total").asInt()).as("nothing deleted").isEqualTo(total);
+        assertThat(JSON.readTree(Http.get(global.baseUrl() + "/meshes/default/dataplanes/_overview?state=online").body()).path("total").asInt())
+                .isZero();
     }
 }

@@ -228,7 +228,7 @@ public class ResourceApi {
         }
     }
 
-    private static int intParam(String raw, String field, int def, int min, int max) {
+    static int intParam(String raw, String field, int def, int min, int max) {
         if (raw == null || raw.isBlank()) return def;
         try {
             int v = Integer.parseInt(raw.trim());

@@ -123,7 +123,12 @@ final class AdsFrontDoor implements AutoCloseable {
         LOG.warnf("xDS node %s rejected %s (keeps version %s): %s", s == null ? null : s.nodeId(), typeUrl, keptVersion, error);
         Counter.builder("ursa_xds_nacks").tag("type", typeUrl.substring(typeUrl.lastIndexOf('.') + 1))
                 .description("xDS responses rejected by nodes").register(meters).increment();
-        if (s != null) s.hook().nacked(streamId, typeUrl, error);
+        if (s != null) s.hook().nacked(streamId, typeUrl, keptVersion, error);
+    }
+
+    private void acked(long streamId, String typeUrl, String version) {
+        Stream s = streams.get(streamId);
+        if (s != null) s.hook().acked(streamId, typeUrl, version);
     }
 
     @Override
@@ -136,12 +141,14 @@ final class AdsFrontDoor implements AutoCloseable {
         public void onV3StreamRequest(long streamId, DiscoveryRequest request) throws RequestException {
             if (!streams.containsKey(streamId)) accept(streamId, request.getNode());
             if (request.hasErrorDetail()) nack(streamId, request.getTypeUrl(), request.getVersionInfo(), request.getErrorDetail().getMessage());
+            else if (!request.getResponseNonce().isEmpty()) acked(streamId, request.getTypeUrl(), request.getVersionInfo());
         }
 
         @Override
         public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) throws RequestException {
             if (!streams.containsKey(streamId)) accept(streamId, request.getNode());
             if (request.hasErrorDetail()) nack(streamId, request.getTypeUrl(), "", request.getErrorDetail().getMessage());
+            else if (!request.getResponseNonce().isEmpty()) acked(streamId, request.getTypeUrl(), "");
         }
 
         @Override
@@ -152,6 +159,13 @@ final class AdsFrontDoor implements AutoCloseable {
                 n.versions.put(response.getTypeUrl(), response.getVersionInfo());
                 return n;
             });
+            s.hook().responded(streamId, response.getTypeUrl(), response.getVersionInfo());
+        }
+
+        @Override
+        public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
+            Stream s = streams.get(streamId);
+            if (s != null) s.hook().responded(streamId, response.getTypeUrl(), response.getSystemVersionInfo());
         }
 
         @Override

@@ -33,6 +33,12 @@ final class DataplaneNode {
     List<PatchFailure> patchFailures = List.of();
     /** Its certificate (mTLS meshes only): in memory only, re-issued on renewal or a CA switch. */
     WorkloadCertificate certificate;
+    /** When its certificate was last (re-)issued, how often, and by which mTLS backend (its DataplaneInsight's mTLS). */
+    Instant certificateIssuedAt;
+    long certificateRegenerations;
+    String certificateBackend;
+    /** Its xDS streams as its DataplaneInsight reports them. */
+    final XdsSubscriptions subscriptions = new XdsSubscriptions();
     /** Its SDS secrets as last pushed. */
     NodeConfigs.NodeSecrets secrets = NodeConfigs.NodeSecrets.NONE;
     /** The pending certificate recheck and its time, if any (cancelled when the node goes). */

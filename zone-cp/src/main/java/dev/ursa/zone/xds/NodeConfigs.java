@@ -220,6 +220,12 @@ final class NodeConfigs {
             throw new IllegalStateException("mesh " + st.id.mesh() + " has mTLS on and this dataplane has no service (kuma.io/service) to name its certificate");
         }
         WorkloadCertificate cert = certificates.current(st.certificate, uris, trust);
+        if (cert != st.certificate) {
+            st.certificateRegenerations++; // as Kuma: every issue counts, the first one too
+            st.certificateIssuedAt = Instant.now();
+            st.certificateBackend = trust.backend();
+            insights.changed(st, false);
+        }
         st.certificate = cert;
         certificateTimer.recheckAt(st, certificates.nextCheck(cert, trust));
         return new NodeSecrets(Sds.secrets(cert, trust), Sds.version(cert, trust));
@@ -275,7 +281,7 @@ final class NodeConfigs {
             LOG.warnf("xDS config of %s cannot be computed because of %s %s: %s; it keeps its last good config (%s)", st.id, failure.type(),
                     failure.resources(), failure.message(), kept);
             st.renderFailure = failure;
-            if (hasDataplane(st)) insights.renderFailing(st.id, failure);
+            insights.changed(st, true);
         }
     }
 
@@ -283,13 +289,7 @@ final class NodeConfigs {
         if (st.renderFailure == null) return;
         LOG.infof("xDS config of %s computes again (it failed because of %s %s)", st.id, st.renderFailure.type(), st.renderFailure.resources());
         st.renderFailure = null;
-        insights.clear(st.id);
-    }
-
-    /** Insights belong to dataplanes: a client-only node (no Dataplane) has none. */
-    private boolean hasDataplane(DataplaneNode st) {
-        MeshState ms = meshes.apply(st.id.mesh());
-        return st.selfRegistration != null || (ms != null && ms.inputs.dataplanes().containsKey(st.id.name()));
+        insights.changed(st, true);
     }
 
     /**

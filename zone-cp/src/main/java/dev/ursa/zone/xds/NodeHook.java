@@ -19,8 +19,19 @@ public interface NodeHook {
 
     void disconnected(long streamId);
 
-    /** The node rejected a response of type {@code typeUrl} (already logged and counted by the front door). */
-    default void nacked(long streamId, String typeUrl, String error) {
+    /**
+     * The node rejected a response of type {@code typeUrl} (already logged and counted by the front door);
+     * {@code keptVersion} is the version it keeps (SotW; empty for delta).
+     */
+    default void nacked(long streamId, String typeUrl, String keptVersion, String error) {
+    }
+
+    /** A response of {@code typeUrl} was sent on the stream ({@code version}: its version_info / system_version_info). */
+    default void responded(long streamId, String typeUrl, String version) {
+    }
+
+    /** The node ACKed a response of {@code typeUrl} ({@code version}: SotW's version_info; empty for delta). */
+    default void acked(long streamId, String typeUrl, String version) {
     }
 
     /** Where a hook publishes the config of its nodes (keyed by the node's id as sent). */

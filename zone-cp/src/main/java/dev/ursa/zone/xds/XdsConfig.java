@@ -35,6 +35,13 @@ public interface XdsConfig {
     @WithDefault(XdsSettings.DEFAULT_DEBOUNCE)
     Duration debounce();
 
+    /**
+     * How often at most a dataplane's DataplaneInsight is written (store, and KDS to the global) while only its
+     * counters and versions change; connects, disconnects, NACKs and render errors are written at once.
+     */
+    @WithDefault(XdsSettings.DEFAULT_INSIGHT_FLUSH_INTERVAL)
+    Duration insightFlushInterval();
+
     /** Workload certificates of meshes with mTLS. */
     Mtls mtls();
 

@@ -2,6 +2,10 @@ package dev.ursa.zone.xds;
 
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceType;
+import dev.ursa.mesh.model.ResourceTypes;
+import dev.ursa.mesh.resources.DataplaneInsightSpec;
+import dev.ursa.mesh.store.ListQuery;
+import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.RenderFailure;
@@ -25,12 +29,14 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc.A
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +49,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link NodeSessions}: streams to dataplane nodes, removal after the grace period (thread {@code ursa-xds});</li>
  *   <li>{@link NodeConfigs} with its {@link RenderMemo}s: incremental recompute and push of node configs ({@code ursa-xds});</li>
  *   <li>{@link SelfRegistration}: Dataplanes that nodes register in their metadata (no state; store threads);</li>
+ *   <li>{@link DataplaneInsights}: each dataplane's streams published as its DataplaneInsight, coalesced per node ({@code ursa-xds});</li>
  *   <li>{@link AdsFrontDoor}: java-control-plane's ADS server, its callbacks, NACKs (gRPC threads).</li>
  * </ul>
  *
@@ -65,6 +72,7 @@ public final class XdsEngine implements AutoCloseable {
     /** Dataplane host names get their own resolver: CrossZoneEndpoints prunes its names to the ingresses advertised. */
     private final IngressAddressResolver dataplaneAddresses = IngressAddressResolver.system();
     private final Renderer renderer;
+    private final ResourceStore store;
     private final DataplaneInsights insights;
     private final SelfRegistration selfRegistration;
     private final MeshMirror mirror;
@@ -86,7 +94,9 @@ public final class XdsEngine implements AutoCloseable {
                      List<DiscoveryServerCallbacks> extraCallbacks) {
         this.settings = settings;
         this.renderer = new Renderer(Plugins.all(), settings.zone(), settings.renderFaultLabel());
-        this.insights = new DataplaneInsights(store);
+        this.store = store;
+        this.insights = new DataplaneInsights(store, worker, settings.insightFlushInterval(), instanceId(),
+                st -> st.selfRegistration != null || registeredDataplane(st.id).isPresent());
         this.selfRegistration = new SelfRegistration(store);
         this.mirror = new MeshMirror(store, List.of(new LocalEndpoints(settings.zone(), dataplaneAddresses::address),
                 new CrossZoneEndpoints(settings.zone(), ingressAddresses)), mirrorWorker, settings.debounce(), this::meshChanged);
@@ -114,6 +124,7 @@ public final class XdsEngine implements AutoCloseable {
     /** Loads the store and follows its change feed. */
     public void start() {
         mirror.start();
+        markEarlierStreamsOffline();
         // Self-registered dataplanes whose node is gone (e.g. across a restart) leave after the grace period.
         worker.call(() -> {
             for (MeshState ms : mirror.current().meshes().values()) {
@@ -216,7 +227,41 @@ public final class XdsEngine implements AutoCloseable {
                            WorkloadCertificate certificate) {
     }
 
+    /** This zone CP's id in its dataplanes' insights ({@code controlPlaneInstanceId}). */
+    public String instanceId() {
+        return InstanceId.VALUE;
+    }
+
     // ---- wiring
+
+    /** Host name and a random part: a restarted CP is another instance, as in Kuma. */
+    private static final class InstanceId {
+        static final String VALUE = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
+
+        private static String hostname() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                return "zone-cp";
+            }
+        }
+    }
+
+    /**
+     * Insights an earlier run of this CP (or another instance) left online have lost their streams: they are marked
+     * offline, each only if unchanged since read (a node that reconnected meanwhile keeps its fresh insight).
+     */
+    private void markEarlierStreamsOffline() {
+        String now = Instant.now().toString();
+        store.listAll(ListQuery.all(ResourceTypes.DATAPLANE_INSIGHT)).thenAccept(all -> {
+            for (Resource r : all) {
+                var spec = r.spec(DataplaneInsightSpec.class);
+                if (!spec.connected() || instanceId().equals(spec.subscriptions().getLast().path("controlPlaneInstanceId").asText())) continue;
+                store.put(new Resource(r.type(), r.meta(), DataplaneInsights.offline(spec, now)),
+                        Precondition.version(r.meta().version()));
+            }
+        }).exceptionally(e -> null); // best effort: the next connect or disconnect writes the truth
+    }
 
     /** Called on the mirror's thread: the nodes' state is the worker's. */
     private void meshChanged(MeshChange change) {
@@ -254,7 +299,8 @@ public final class XdsEngine implements AutoCloseable {
     /** A node gone for the grace period (worker): its insight, snapshot and self-registered Dataplane go too. */
     private void removed(NodeId id, DataplaneNode gone) {
         if (gone != null && gone.certificateCheck != null) gone.certificateCheck.cancel(false);
-        if (gone != null && gone.renderFailure != null) insights.clear(id);
+        // Offline, not deleted; deleted only with a self-registered Dataplane (a node never connected in this run is one).
+        insights.gone(id, gone, gone == null || gone.selfRegistration != null);
         cache.clearSnapshot(id.toString());
         selfRegistration.unregister(id);
     }
@@ -271,6 +317,7 @@ public final class XdsEngine implements AutoCloseable {
             NodeId id = NodeId.parse(node.getId());
             Flavour flavour = Flavour.of(node);
             Resource self = SelfRegistration.parse(id, node);
+            Instant now = Instant.now();
             if (self == null && !settings.allowUnregisteredClients()) {
                 MeshState ms = mirror.mesh(id.mesh());
                 if (ms == null || !ms.inputs.dataplanes().containsKey(id.name())) {
@@ -284,20 +331,51 @@ public final class XdsEngine implements AutoCloseable {
                     selfRegistration.register(self);
                 }
                 if (streams == 1 || st.resources == null) configs.renderFull(st);
+                st.subscriptions.opened(streamId, now);
+                insights.changed(st, true);
             });
         }
 
         @Override
         public void disconnected(long streamId) {
+            NodeId id = sessions.nodeOf(streamId);
+            Instant now = Instant.now();
             sessions.close(streamId);
+            if (id != null) sessions.update(id, st -> {
+                st.subscriptions.closed(streamId, now);
+                insights.changed(st, true);
+            });
         }
 
         @Override
-        public void nacked(long streamId, String typeUrl, String error) {
+        public void nacked(long streamId, String typeUrl, String keptVersion, String error) {
             NodeId id = sessions.nodeOf(streamId);
+            Instant now = Instant.now();
             if (id != null) sessions.update(id, st -> {
                 st.nacks++;
                 st.lastNack = typeUrl + ": " + error;
+                st.subscriptions.nacked(streamId, typeUrl, keptVersion, error, now);
+                insights.changed(st, true);
+            });
+        }
+
+        @Override
+        public void responded(long streamId, String typeUrl, String version) {
+            NodeId id = sessions.nodeOf(streamId);
+            Instant now = Instant.now();
+            if (id != null) sessions.update(id, st -> {
+                st.subscriptions.sent(streamId, typeUrl, version, now);
+                insights.changed(st, false);
+            });
+        }
+
+        @Override
+        public void acked(long streamId, String typeUrl, String version) {
+            NodeId id = sessions.nodeOf(streamId);
+            Instant now = Instant.now();
+            if (id != null) sessions.update(id, st -> {
+                st.subscriptions.acked(streamId, typeUrl, version, now);
+                insights.changed(st, false);
             });
         }
     }

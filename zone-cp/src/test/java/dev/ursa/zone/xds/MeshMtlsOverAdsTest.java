@@ -3,6 +3,7 @@ package dev.ursa.zone.xds;
 import com.google.protobuf.Any;
 import dev.ursa.cp.pki.MeshCa;
 import dev.ursa.mesh.store.InMemoryStore;
+import dev.ursa.testsupport.Await;
 import dev.ursa.testsupport.TlsPeers;
 import dev.ursa.testsupport.TlsPeers.Material;
 import dev.ursa.zone.xds.mtls.Sds;
@@ -104,6 +105,17 @@ class MeshMtlsOverAdsTest {
             }
         }
         assertThat(web.count(AdsTestClient.LDS)).as("listener pushes").isEqualTo(1);
+
+        // The certificate's expiry is published in web-1's DataplaneInsight (Kuma's mTLS section).
+        com.fasterxml.jackson.databind.JsonNode mtls = Await.value("web-1's certificate in its insight", WAIT, () ->
+                store.get(dev.ursa.mesh.model.ResourceKey.of(dev.ursa.mesh.model.ResourceTypes.DATAPLANE_INSIGHT, "default", "web-1"))
+                        .toCompletableFuture().join()
+                        .map(r -> r.spec(dev.ursa.mesh.resources.DataplaneInsightSpec.class).mTLS()).orElse(null));
+        assertThat(Instant.parse(mtls.path("certificateExpirationTime").asText()).getEpochSecond())
+                .isEqualTo(client.certificate().getNotAfter().toInstant().getEpochSecond());
+        assertThat(mtls.path("issuedBackend").asText()).isEqualTo("ca-1");
+        assertThat(mtls.path("certificateRegenerations").asInt()).isEqualTo(1);
+        assertThat(mtls.path("lastCertificateRegeneration").asText()).isNotEmpty();
     }
 
     @Test
