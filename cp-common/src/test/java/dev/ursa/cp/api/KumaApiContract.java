@@ -228,6 +228,8 @@ public abstract class KumaApiContract {
                 new Failure("404 no such path", 404, () -> given().get("/no/such/path/here")),
                 new Failure("404 no such path under /q", 404, () -> given().get("/q/nothing-here")),
                 new Failure("404 delete of nothing", 404, () -> given().delete("/meshes/default/meshtimeouts/nope")),
+                new Failure("404 overview of no dataplane", 404, () -> given().get("/meshes/default/dataplanes/nope/_overview")),
+                new Failure("400 bad overview filter", 400, () -> given().get("/meshes/default/dataplanes/_overview?state=sleepy")),
                 new Failure("405 method the path does not take", 405, () -> given().contentType(JSON).body("{}").post("/meshes/default")),
                 new Failure("405 computed type", 405, () -> given().contentType(YAML).body("type: ZoneInsight\nname: z\n").put("/zone-insights/z")),
                 new Failure("405 write to diagnostics", 405, () -> given().contentType(JSON).body("{}").post("/q/health")),
