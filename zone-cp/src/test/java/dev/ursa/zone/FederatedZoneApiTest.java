@@ -68,6 +68,18 @@ public class FederatedZoneApiTest {
         given().delete(path).then().statusCode(200);
     }
 
+    /** GET /_resources tells kumactl what a federated zone takes: its own types, not the global's. */
+    @Test
+    void resourcesMarkTheGlobalsTypesReadOnly() throws Exception {
+        JsonNode items = Json.JSON.readTree(given().get("/_resources").then().statusCode(200).extract().asByteArray()).get("resources");
+        assertThat(items).hasSize(ResourceTypes.all().size());
+        for (JsonNode item : items) {
+            ResourceType type = ResourceTypes.byName(item.get("name").asText()).orElseThrow();
+            boolean writable = type == ResourceTypes.DATAPLANE || type == ResourceTypes.ZONE_INGRESS;
+            assertThat(item.get("readOnly").asBoolean()).as("%s", type).isEqualTo(!writable);
+        }
+    }
+
     @Test
     void indexNamesTheZone() throws Exception {
         JsonNode index = Json.JSON.readTree(given().get("/").asByteArray());

@@ -1,8 +1,5 @@
 package dev.ursa.cp.api;
 
-import dev.ursa.mesh.codec.Format;
-import dev.ursa.mesh.codec.ResourceCodec;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,10 +22,9 @@ public class ReadOnlyDiagnostics {
                 ctx.next();
                 return;
             }
-            byte[] body = ResourceCodec.write(ApiError.of("Method not allowed",
-                    ctx.request().method() + " is not allowed on " + ctx.normalizedPath() + "; diagnostics endpoints are read-only"), Format.JSON);
-            ctx.response().setStatusCode(405).putHeader("Allow", "GET, HEAD, OPTIONS")
-                    .putHeader("Content-Type", "application/json").end(Buffer.buffer(body));
+            ctx.response().putHeader("Allow", "GET, HEAD, OPTIONS");
+            ErrorMappers.send(ctx, ApiError.of(405, "Method not allowed",
+                    ctx.request().method() + " is not allowed on " + ctx.normalizedPath() + "; diagnostics endpoints are read-only"));
         });
     }
 }

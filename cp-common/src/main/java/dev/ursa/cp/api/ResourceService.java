@@ -22,6 +22,7 @@ import dev.ursa.mesh.validation.Violations;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -85,17 +86,21 @@ public class ResourceService {
         });
     }
 
-    private Optional<String> refusal(ResourceType type) {
-        if (type == ResourceTypes.ZONE_INSIGHT) {
-            return Optional.of("ZoneInsight resources are computed by the global control plane from KDS sessions; they cannot be written");
-        }
-        if (type == ResourceTypes.TOKEN_TRUST) {
-            return Optional.of("TokenTrust resources are published by the global control plane from its signing keys and revocations; they cannot be written");
-        }
-        if (type == ResourceTypes.DATAPLANE_INSIGHT) {
-            return Optional.of("DataplaneInsight resources are computed by the zone control plane from xDS sessions; they cannot be written");
-        }
-        return role.refuseWrite(type);
+    /** Types a control plane computes itself: never written through the API, on any role. */
+    private static final Map<ResourceType, String> COMPUTED = Map.of(
+            ResourceTypes.ZONE_INSIGHT, "ZoneInsight resources are computed by the global control plane from KDS sessions; they cannot be written",
+            ResourceTypes.TOKEN_TRUST, "TokenTrust resources are published by the global control plane from its signing keys and revocations; they cannot be written",
+            ResourceTypes.DATAPLANE_INSIGHT, "DataplaneInsight resources are computed by the zone control plane from xDS sessions; they cannot be written");
+
+    /** Whether {@code type} is computed by a control plane, never written by a user anywhere. */
+    public static boolean computed(ResourceType type) {
+        return COMPUTED.containsKey(type);
+    }
+
+    /** Why this control plane refuses writes (PUT, DELETE) of {@code type}, or empty when it takes them. */
+    public Optional<String> refusal(ResourceType type) {
+        String computed = COMPUTED.get(type);
+        return computed != null ? Optional.of(computed) : role.refuseWrite(type);
     }
 
     /**

@@ -1,8 +1,7 @@
 package dev.ursa.cp.diagnostics;
 
 import dev.ursa.cp.api.ApiError;
-import dev.ursa.mesh.codec.Format;
-import dev.ursa.mesh.codec.ResourceCodec;
+import dev.ursa.cp.api.ErrorMappers;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -68,7 +67,7 @@ public class DiagnosticsServer {
                 "/q/health/started", health::getStartup);
         checks.forEach((path, check) -> router.route(path).handler(ctx -> health(ctx, check)));
         router.route("/q/metrics").handler(this::metrics);
-        router.route().handler(ctx -> error(ctx, 404, ApiError.of("Not found",
+        router.route().handler(ctx -> ErrorMappers.send(ctx, ApiError.of(404, "Not found",
                 ctx.normalizedPath() + " is not served here; the diagnostics port serves /q/health[/live|/ready|/started] and /q/metrics")));
         HttpServer s = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())).requestHandler(router);
         try {
@@ -98,7 +97,7 @@ public class DiagnosticsServer {
             return;
         }
         ctx.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD");
-        error(ctx, 405, ApiError.of("Method not allowed", m + " is not allowed on " + ctx.normalizedPath() + "; the diagnostics port is read-only"));
+        ErrorMappers.send(ctx, ApiError.of(405, "Method not allowed", m + " is not allowed on " + ctx.normalizedPath() + "; the diagnostics port is read-only"));
     }
 
     private void health(RoutingContext ctx, Supplier<SmallRyeHealth> check) {
@@ -112,7 +111,7 @@ public class DiagnosticsServer {
 
     private void metrics(RoutingContext ctx) {
         if (!prometheus.isResolvable()) {
-            error(ctx, 404, ApiError.of("Not found", "metrics are disabled in this build"));
+            ErrorMappers.send(ctx, ApiError.of(404, "Not found", "metrics are disabled in this build"));
             return;
         }
         blocking(ctx, () -> new Reply(200, PROMETHEUS_TEXT, prometheus.get().scrape().getBytes(StandardCharsets.UTF_8)));
@@ -125,17 +124,11 @@ public class DiagnosticsServer {
         vertx.executeBlocking(work, false).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warnf(ar.cause(), "diagnostics request %s failed", ctx.normalizedPath());
-                error(ctx, 503, ApiError.of("Unavailable", "the diagnostics could not be computed; see the control plane's log"));
+                ErrorMappers.send(ctx, ApiError.of(503, "Unavailable", "the diagnostics could not be computed; see the control plane's log"));
                 return;
             }
             Reply r = ar.result();
             ctx.response().setStatusCode(r.status()).putHeader(HttpHeaders.CONTENT_TYPE, r.contentType()).end(Buffer.buffer(r.body()));
         });
-    }
-
-    private static void error(RoutingContext ctx, int status, ApiError body) {
-        if (ctx.response().ended()) return;
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(Buffer.buffer(ResourceCodec.write(body, Format.JSON)));
     }
 }

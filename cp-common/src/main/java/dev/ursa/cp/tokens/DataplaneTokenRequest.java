@@ -22,7 +22,8 @@ import java.util.Set;
  * A validated request for a dataplane token, Kuma's body:
  * {@code {"name":"backend-1","mesh":"default","tags":{"kuma.io/service":["backend"]},"type":"dataplane","validFor":"24h"}}.
  * {@code mesh} is required; {@code name} and {@code tags} are optional (a token without them is valid for any
- * dataplane of the mesh, resp. whatever its tags); {@code type} may only be {@code dataplane}. Unknown fields are refused,
+ * dataplane of the mesh, resp. whatever its tags); {@code type} may only be {@code dataplane}, {@code workload} only empty
+ * (as kumactl sends it when not binding to a workload). Unknown fields are refused,
  * so a typo ({@code "tag"}) never mints a broader token than meant.
  *
  * @param name empty for a token valid for any dataplane name of the mesh
@@ -33,7 +34,7 @@ public record DataplaneTokenRequest(String mesh, Optional<String> name, Map<Stri
     public static final Duration DEFAULT_VALIDITY = Duration.ofDays(365);
     public static final String TYPE = "dataplane";
     static final String TITLE = "Invalid dataplane token request";
-    private static final Set<String> FIELDS = Set.of("name", "mesh", "tags", "type", "validFor");
+    private static final Set<String> FIELDS = Set.of("name", "mesh", "tags", "type", "workload", "validFor");
 
     public DataplaneTokenRequest {
         tags = copy(tags);
@@ -48,7 +49,7 @@ public record DataplaneTokenRequest(String mesh, Optional<String> name, Map<Stri
         }
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!FIELDS.contains(field)) out.add(FieldPath.of(field), "unknown field; expected one of name, mesh, tags, type, validFor");
+            if (!FIELDS.contains(field)) out.add(FieldPath.of(field), "unknown field; expected one of name, mesh, tags, type, workload, validFor");
         }
         String mesh = text(body, "mesh", out);
         if (mesh == null) {
@@ -61,6 +62,12 @@ public record DataplaneTokenRequest(String mesh, Optional<String> name, Map<Stri
         String type = text(body, "type", out);
         if (type != null && !type.isEmpty() && !type.equals(TYPE)) {
             out.add(FieldPath.of("type"), "must be \"dataplane\" (an ingress gateway presents a zone token with scope \"ingress\")");
+        }
+        // kumactl 2.14 always sends "workload" (Kuma binds a token to a kuma.io/workload label): empty is no binding, as
+        // in Kuma; a binding Ursa cannot check is refused rather than minted as a broader token than meant.
+        String workload = text(body, "workload", out);
+        if (workload != null && !workload.isEmpty()) {
+            out.add(FieldPath.of("workload"), "tokens bound to a workload are not supported; leave it empty and bind by name or tags");
         }
         Map<String, List<String>> tags = tags(body.get("tags"), out);
         Duration validFor = DEFAULT_VALIDITY;

@@ -10,6 +10,7 @@ import dev.ursa.mesh.model.ResourceKey;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.resources.ZoneInsightSpec;
 import dev.ursa.mesh.store.ListQuery;
+import dev.ursa.mesh.store.StoreException;
 import dev.ursa.mesh.store.ResourceStore;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -62,8 +63,7 @@ public class ZoneOverviewApi {
         var insight = store.get(ResourceKey.of(ResourceTypes.ZONE_INSIGHT, "", name));
         return zone.thenCombine(insight, (z, i) -> z
                 .map(r -> Response.ok(overview(r, i)).build())
-                .orElseGet(() -> Response.status(404).type(MediaType.APPLICATION_JSON)
-                        .entity(Map.of("title", "Could not get a resource", "details", "Not found")).build()));
+                .orElseThrow(() -> new StoreException.NotFound(ResourceKey.of(ResourceTypes.ZONE, "", name))));
     }
 
     static ObjectNode overview(Resource zone, Optional<Resource> insight) {

@@ -1,7 +1,7 @@
 package dev.ursa.global.tokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
+import dev.ursa.cp.api.Formats;
 import dev.ursa.cp.api.auth.CurrentCaller;
 import dev.ursa.cp.api.auth.RevocationRequest;
 import dev.ursa.cp.api.auth.ValidFor;
@@ -9,11 +9,13 @@ import dev.ursa.cp.auth.InvalidTokenException;
 import dev.ursa.cp.auth.TokenKeys;
 import dev.ursa.cp.auth.ZoneNames;
 import dev.ursa.cp.auth.ZoneToken;
+import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.validation.ValidationException;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -46,16 +48,24 @@ public class TokensApi {
         this.caller = caller;
     }
 
-    public record ZoneTokenRequest(String zone, JsonNode scope, String validFor) {
+    /** Kuma's body ({@code zone}, {@code scope}, {@code validFor}), read by Ursa's strict parser: wrong value types are refused. */
+    private record ZoneTokenRequest(String zone, JsonNode scope, String validFor) {
+        static ZoneTokenRequest of(JsonNode body) {
+            if (!body.isObject()) throw ValidationException.of(INVALID_REQUEST, "", "must be an object with zone, scope and validFor");
+            JsonNode zone = body.path("zone");
+            if (!zone.isTextual() || !ZoneNames.valid(zone.asText())) throw ValidationException.of(INVALID_REQUEST, "zone", ZoneNames.rule());
+            JsonNode validFor = body.path(ValidFor.FIELD);
+            if (!validFor.isMissingNode() && !validFor.isNull() && !validFor.isTextual()) {
+                throw ValidationException.of(INVALID_REQUEST, ValidFor.FIELD, "must be a duration like \"8760h\"");
+            }
+            return new ZoneTokenRequest(zone.asText(), body.get("scope"), validFor.isTextual() ? validFor.asText() : null);
+        }
     }
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.TEXT_PLAIN)
-    public Response issue(ZoneTokenRequest request) {
-        if (request == null || request.zone() == null || !ZoneNames.valid(request.zone())) {
-            throw ValidationException.of(INVALID_REQUEST, "zone", ZoneNames.rule());
-        }
+    public Response issue(byte[] body, @Context HttpHeaders headers) {
+        ZoneTokenRequest request = ZoneTokenRequest.of(parse(body, headers));
         List<String> scopes = scopes(request.scope());
         Duration validity = ValidFor.parse(request.validFor(), DEFAULT_VALIDITY, INVALID_REQUEST);
         ZoneTokenService.Minted minted = tokens.issue(request.zone(), scopes, validity);
@@ -80,9 +90,8 @@ public class TokensApi {
 
     @POST
     @Path("revocations")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Response revoke(JsonNode body) {
-        RevocationRequest request = RevocationRequest.of(body == null ? NullNode.getInstance() : body);
+    public Response revoke(byte[] body, @Context HttpHeaders headers) {
+        RevocationRequest request = RevocationRequest.of(parse(body, headers));
         if (request.id().isPresent()) {
             // The token itself is unknown here: its id is kept as long as any zone token can live.
             String id = request.id().get().toLowerCase();
@@ -99,6 +108,11 @@ public class TokensApi {
         tokens.revoke(token.id(), token.expiresAt());
         LOG.infof("zone token %s of zone %s revoked at the request of %s", token.id(), token.zone(), caller.get().describe());
         return Response.noContent().build();
+    }
+
+    /** JSON, or YAML when sent as such, as every body of the admin API. */
+    private static JsonNode parse(byte[] body, HttpHeaders headers) {
+        return ResourceCodec.parse(body, Formats.ofContentType(headers.getHeaderString(HttpHeaders.CONTENT_TYPE)));
     }
 
     @POST

@@ -1,6 +1,7 @@
 package dev.ursa.global.auth;
 
 import dev.ursa.global.ReadyGlobal;
+import dev.ursa.cp.api.Aip193;
 import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.cp.diagnostics.DiagnosticsServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,9 +52,10 @@ class DiagnosticsPortTest {
             Response r = diag().request(method, "/q/health");
             assertThat(r.statusCode()).as(method).isEqualTo(405);
             assertThat(r.header("Allow")).isEqualTo("GET, HEAD");
+            Aip193.assertErrorBody(r, 405);
             diag().request(method, "/q/metrics").then().statusCode(405);
         }
-        diag().get("/meshes").then().statusCode(404);
+        Aip193.assertErrorBody(diag().get("/meshes"), 404);
         diag().get("/").then().statusCode(404);
         diag().get("/q/openapi").then().statusCode(404);
         diag().post("/tokens/user").then().statusCode(405);

@@ -38,8 +38,17 @@ import java.util.function.Function;
  * path of a structural problem; semantic rules live in the validators ({@link ResourceValidation}).
  */
 public final class ResourceCodec {
-    /** Meta fields of the envelope; creationTime, modificationTime and version are output-only and ignored on input. */
-    private static final Set<String> META_FIELDS = Set.of("type", "mesh", "name", "labels", "creationTime", "modificationTime", "version");
+    /** Meta fields of the envelope a document sets. */
+    private static final Set<String> META_FIELDS = Set.of("type", "mesh", "name", "labels");
+    /**
+     * Top-level fields a server computes, ignored on input and never stored, so that a document read with GET can be
+     * written back as it is: Ursa's {@code creationTime}, {@code modificationTime} and {@code version}, and Kuma 2.14's
+     * {@code kri} (its GET returns it, and kumactl puts it, with zero times, into every PUT body it builds:
+     * pkg/core/resources/model/rest/v1alpha1/meta.go). Kuma also computes {@code status} and {@code snis}, but only for
+     * types with a status or destinations (MeshService, MeshExternalService, ...), which Ursa does not have: for Ursa's
+     * types they stay unknown fields. Any other unknown top-level field is refused with its name.
+     */
+    public static final Set<String> READ_ONLY_FIELDS = Set.of("creationTime", "modificationTime", "version", "kri");
     private static final String TITLE = "Resource is not valid";
 
     private ResourceCodec() {
@@ -104,7 +113,7 @@ public final class ResourceCodec {
             specNode = node.get("spec");
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (!META_FIELDS.contains(f) && !f.equals("spec")) {
+                if (!META_FIELDS.contains(f) && !READ_ONLY_FIELDS.contains(f) && !f.equals("spec")) {
                     errors.add(new Violation(FieldPath.of(f).value(), "unknown field \"" + f + "\""));
                 }
             }
@@ -115,7 +124,7 @@ public final class ResourceCodec {
             specPath = FieldPath.ROOT;
             ObjectNode inline = JsonNodeFactory.instance.objectNode();
             node.properties().forEach(e -> {
-                if (!META_FIELDS.contains(e.getKey())) inline.set(e.getKey(), e.getValue());
+                if (!META_FIELDS.contains(e.getKey()) && !READ_ONLY_FIELDS.contains(e.getKey())) inline.set(e.getKey(), e.getValue());
             });
             specNode = inline;
         }

@@ -95,6 +95,7 @@ class TokenEndpointsTest {
         assertThat(badField(post("/tokens/dataplane", "{\"mesh\":\"default\",\"tags\":{\"kuma.io/service\":[\"a b\"]}}")))
                 .isEqualTo("tags[\"kuma.io/service\"][0]");
         assertThat(badField(post("/tokens/dataplane", "{\"mesh\":\"default\",\"tag\":{\"kuma.io/service\":[\"backend\"]}}"))).isEqualTo("tag");
+        assertThat(badField(post("/tokens/dataplane", "{\"mesh\":\"default\",\"workload\":\"backend\"}"))).isEqualTo("workload");
         assertThat(post("/tokens/dataplane", "{\"mesh\":\"default\",\"validFor\":\"87600h\"}").statusCode()).isEqualTo(200);
     }
 

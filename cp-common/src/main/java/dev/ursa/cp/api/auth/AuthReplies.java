@@ -1,11 +1,7 @@
 package dev.ursa.cp.api.auth;
 
 import dev.ursa.cp.api.ApiError;
-import dev.ursa.cp.api.Formats;
-import dev.ursa.mesh.codec.Format;
-import dev.ursa.mesh.codec.ResourceCodec;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
+import dev.ursa.cp.api.ErrorMappers;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -20,21 +16,14 @@ final class AuthReplies {
 
     static void unauthenticated(RoutingContext ctx, String details, boolean invalidToken) {
         ctx.response().putHeader("WWW-Authenticate", invalidToken ? REALM + ", error=\"invalid_token\"" : REALM);
-        send(ctx, 401, ApiError.of("Unauthenticated", details));
+        ErrorMappers.send(ctx, ApiError.of(401, "Unauthenticated", details));
     }
 
     static void forbidden(RoutingContext ctx, String details) {
-        send(ctx, 403, ApiError.of("Access denied", details));
+        ErrorMappers.send(ctx, ApiError.of(403, "Access denied", details));
     }
 
     static void unavailable(RoutingContext ctx, String details) {
-        send(ctx, 503, ApiError.of("Store unavailable", details));
-    }
-
-    private static void send(RoutingContext ctx, int status, ApiError body) {
-        if (ctx.response().ended() || ctx.response().closed()) return;
-        Format f = Formats.ofAccept(ctx.request().getHeader(HttpHeaders.ACCEPT));
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Formats.mediaType(f))
-                .end(Buffer.buffer(ResourceCodec.write(body, f)));
+        ErrorMappers.send(ctx, ApiError.of(503, "Store unavailable", details));
     }
 }
