@@ -19,6 +19,7 @@ import static dev.ursa.zone.xds.AdsTestClient.CDS;
 import static dev.ursa.zone.xds.AdsTestClient.EDS;
 import static dev.ursa.zone.xds.AdsTestClient.LDS;
 import static dev.ursa.zone.xds.AdsTestClient.RDS;
+import static dev.ursa.zone.xds.RunningZone.put;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,11 +36,6 @@ class DeltaAdsTest {
 
     @Inject
     XdsEngine engine;
-
-    static void put(String plural, String name, String yaml) {
-        assertThat(given().contentType("application/yaml").body(yaml).put("/meshes/" + MESH + "/" + plural + "/" + name).statusCode())
-                .as("%s/%s", plural, name).isIn(200, 201);
-    }
 
     static void dataplane(String name, String service, int port) {
         put("dataplanes", name, """

@@ -1,26 +1,28 @@
 package dev.ursa.zone.xds;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.mesh.codec.Json;
 import dev.ursa.testsupport.Await;
-import dev.ursa.testsupport.EchoBackend;
 import dev.ursa.mesh.envoy.EnvoyConstraints;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.grpc.ManagedChannel;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import dev.ursa.zone.xds.RunningZone.ProxylessClient;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import static dev.ursa.zone.xds.RunningZone.CONVERGE;
+import static dev.ursa.zone.xds.RunningZone.MESH;
+import static dev.ursa.zone.xds.RunningZone.cluster;
+import static dev.ursa.zone.xds.RunningZone.delete;
+import static dev.ursa.zone.xds.RunningZone.listener;
+import static dev.ursa.zone.xds.RunningZone.matched;
+import static dev.ursa.zone.xds.RunningZone.put;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,32 +35,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(XdsTestPort.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ObservabilityPoliciesZoneTest {
-    static final String MESH = XdsTestPort.MESH;
-    static final Duration CONVERGE = Duration.ofSeconds(30);
     private static final EnvoyConstraints ENVOY = new EnvoyConstraints(XdsJson.TYPES);
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private ManagedChannel channel;
+    private ProxylessClient proxyless;
     private static final String WEB = "/meshes/" + MESH + "/dataplanes/obs-web-1";
     private static final String CLIENT = "/meshes/" + MESH + "/dataplanes/grpc-client";
 
     /** Per test (RestAssured knows the app's port only once a test runs; nothing is left for other test classes). */
     @BeforeEach
     void meshAndDataplanes() throws Exception {
-        RestAssuredYaml.enable();
-        int code = given().contentType("application/yaml").body("type: Mesh\nname: " + MESH + "\n").put("/meshes/" + MESH).statusCode();
-        assertThat(code).isIn(200, 201);
-        EchoBackend backend = new EchoBackend("obs-backend-1");
-        closeables.add(backend);
-        put("dataplanes", "obs-backend-1", """
-                type: Dataplane
-                mesh: %s
-                name: obs-backend-1
-                networking:
-                  address: 127.0.0.1
-                  inbound:
-                    - port: %d
-                      tags: {kuma.io/service: obs-backend, kuma.io/protocol: grpc}
-                """.formatted(MESH, backend.port()));
+        RunningZone.mesh();
+        proxyless = ProxylessClient.connect("obs-backend");
         put("dataplanes", "obs-web-1", """
                 type: Dataplane
                 mesh: %s
@@ -73,17 +59,13 @@ class ObservabilityPoliciesZoneTest {
                     - port: 20001
                       tags: {kuma.io/service: obs-backend}
                 """.formatted(MESH));
-        ManagedChannel ch = XdsChannels.channel(XdsTestPort.port(), XdsTestPort.NODE_ID, TestTokens.dataplane(MESH), "obs-backend");
-        closeables.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        channel = ch;
     }
 
     @AfterEach
     void cleanup() throws Exception {
-        given().delete("/meshes/" + MESH + "/dataplanes/obs-web-1").then().statusCode(200);
-        given().delete("/meshes/" + MESH + "/dataplanes/obs-backend-1").then().statusCode(200);
-        for (AutoCloseable c : closeables) c.close();
-        closeables.clear();
+        delete("dataplanes", "obs-web-1");
+        delete("dataplanes", "obs-backend-1");
+        proxyless.close();
     }
 
     @Test
@@ -135,15 +117,15 @@ class ObservabilityPoliciesZoneTest {
             assertThat(ENVOY.violations(XdsJson.parse(collector.toString(), Cluster.newBuilder()))).isEmpty();
 
             // A real proxyless client keeps calling, gets no access log and is told so.
-            Await.until("obs-backend reachable over xDS", CONVERGE, () -> EchoBackend.call(channel, "hi", 2000).equals("obs-backend-1"));
+            proxyless.awaitReachable();
             String client = "/meshes/" + MESH + "/dataplanes/grpc-client";
             JsonNode clientConfig = Json.JSON.readTree(given().get(client + "/_config").then().statusCode(200).extract().asByteArray());
             assertThat(clientConfig.get("flavour").asText()).isEqualTo("proxyless");
             assertThat(clientConfig.toString()).doesNotContain("accessLog").doesNotContain("meshaccesslog");
-            JsonNode notApplied = notApplied(client + "/_policies", "MeshAccessLog", "obs-logs");
+            JsonNode notApplied = matched(client + "/_policies", "MeshAccessLog", "obs-logs").get("notApplied");
             assertThat(notApplied.toString()).contains("not applied to proxyless gRPC dataplanes");
             // ... while the Envoy dataplane has nothing not applied
-            assertThat(notApplied(base + "/_policies", "MeshAccessLog", "obs-logs")).isNull();
+            assertThat(matched(base + "/_policies", "MeshAccessLog", "obs-logs").get("notApplied")).isNull();
         } finally {
             given().delete("/meshes/" + MESH + "/meshaccesslogs/obs-logs").then().statusCode(200);
         }
@@ -205,13 +187,13 @@ class ObservabilityPoliciesZoneTest {
             }
             assertThat(ENVOY.violations(XdsJson.parse(collector.toString(), Cluster.newBuilder()))).isEmpty();
 
-            Await.until("obs-backend reachable over xDS", CONVERGE, () -> EchoBackend.call(channel, "hi", 2000).equals("obs-backend-1"));
+            proxyless.awaitReachable();
             JsonNode clientConfig = Json.JSON.readTree(given().get(CLIENT + "/_config").then().statusCode(200).extract().asByteArray());
             assertThat(clientConfig.get("flavour").asText()).isEqualTo("proxyless");
             assertThat(clientConfig.toString()).doesNotContain("tracing").doesNotContain("meshtrace");
-            assertThat(notApplied(CLIENT + "/_policies", "MeshTrace", "obs-trace").toString())
+            assertThat(matched(CLIENT + "/_policies", "MeshTrace", "obs-trace").get("notApplied").toString())
                     .contains("not applied to proxyless gRPC dataplanes");
-            assertThat(notApplied(WEB + "/_policies", "MeshTrace", "obs-trace")).isNull();
+            assertThat(matched(WEB + "/_policies", "MeshTrace", "obs-trace").get("notApplied")).isNull();
         } finally {
             given().delete("/meshes/" + MESH + "/meshtraces/obs-trace").then().statusCode(200);
         }
@@ -236,34 +218,11 @@ class ObservabilityPoliciesZoneTest {
                     .startsWith("299 ursa").contains("spec.default").contains("not applied yet");
             Await.until("MeshMetric selects obs-web-1", CONVERGE,
                     () -> given().get(WEB + "/_policies").asString().contains("obs-metrics"));
-            assertThat(notApplied(WEB + "/_policies", "MeshMetric", "obs-metrics").toString()).contains("not applied yet");
+            assertThat(matched(WEB + "/_policies", "MeshMetric", "obs-metrics").get("notApplied").toString()).contains("not applied yet");
             assertThat(given().get(WEB + "/_config").then().statusCode(200).extract().asString()).doesNotContain("5670");
         } finally {
             given().delete("/meshes/" + MESH + "/meshmetrics/obs-metrics").then().statusCode(200);
         }
     }
 
-    private static JsonNode cluster(JsonNode config, String name) {
-        for (JsonNode c : config.get("clusters")) if (c.get("name").asText().equals(name)) return c;
-        throw new AssertionError("no cluster " + name + " in " + config.get("clusters"));
-    }
-
-    private static JsonNode notApplied(String path, String type, String name) throws Exception {
-        JsonNode policies = Json.JSON.readTree(given().get(path).then().statusCode(200).extract().asByteArray());
-        for (JsonNode p : policies.get("policies")) {
-            if (!p.get("type").asText().equals(type)) continue;
-            for (JsonNode m : p.get("matched")) if (m.get("name").asText().equals(name)) return m.get("notApplied");
-        }
-        throw new AssertionError(type + " " + name + " does not select " + path + ": " + policies);
-    }
-
-    private static JsonNode listener(JsonNode config, String name) {
-        for (JsonNode l : config.get("listeners")) if (l.get("name").asText().equals(name)) return l;
-        throw new AssertionError("no listener " + name + " in " + config.get("listeners"));
-    }
-
-    private static void put(String plural, String name, String yaml) {
-        int code = given().contentType("application/yaml").body(yaml).put("/meshes/" + MESH + "/" + plural + "/" + name).statusCode();
-        assertThat(code).as("put %s/%s", plural, name).isIn(200, 201);
-    }
 }

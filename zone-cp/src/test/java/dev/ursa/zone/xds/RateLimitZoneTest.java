@@ -1,25 +1,25 @@
 package dev.ursa.zone.xds;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.mesh.codec.Json;
 import dev.ursa.mesh.envoy.EnvoyConstraints;
 import dev.ursa.testsupport.Await;
-import dev.ursa.testsupport.EchoBackend;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.grpc.ManagedChannel;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import dev.ursa.zone.xds.RunningZone.ProxylessClient;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
+import static dev.ursa.zone.xds.RunningZone.CONVERGE;
+import static dev.ursa.zone.xds.RunningZone.MESH;
+import static dev.ursa.zone.xds.RunningZone.delete;
+import static dev.ursa.zone.xds.RunningZone.json;
+import static dev.ursa.zone.xds.RunningZone.listener;
+import static dev.ursa.zone.xds.RunningZone.matched;
+import static dev.ursa.zone.xds.RunningZone.put;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,31 +33,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(XdsTestPort.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RateLimitZoneTest {
-    static final String MESH = XdsTestPort.MESH;
-    static final Duration CONVERGE = Duration.ofSeconds(30);
     private static final EnvoyConstraints ENVOY = new EnvoyConstraints(XdsJson.TYPES);
     private static final String WEB = "/meshes/" + MESH + "/dataplanes/rl-web-1";
     private static final String CLIENT = "/meshes/" + MESH + "/dataplanes/grpc-client";
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private ManagedChannel channel;
+    private ProxylessClient proxyless;
 
     @BeforeEach
     void meshAndDataplanes() throws Exception {
-        RestAssuredYaml.enable();
-        int code = given().contentType("application/yaml").body("type: Mesh\nname: " + MESH + "\n").put("/meshes/" + MESH).statusCode();
-        assertThat(code).isIn(200, 201);
-        EchoBackend backend = new EchoBackend("rl-backend-1");
-        closeables.add(backend);
-        put("dataplanes", "rl-backend-1", """
-                type: Dataplane
-                mesh: %s
-                name: rl-backend-1
-                networking:
-                  address: 127.0.0.1
-                  inbound:
-                    - port: %d
-                      tags: {kuma.io/service: rl-backend, kuma.io/protocol: grpc}
-                """.formatted(MESH, backend.port()));
+        RunningZone.mesh();
+        proxyless = ProxylessClient.connect("rl-backend");
         put("dataplanes", "rl-web-1", """
                 type: Dataplane
                 mesh: %s
@@ -71,17 +55,13 @@ class RateLimitZoneTest {
                     - port: 28190
                       tags: {kuma.io/service: rl-web-admin}
                 """.formatted(MESH));
-        ManagedChannel ch = XdsChannels.channel(XdsTestPort.port(), XdsTestPort.NODE_ID, TestTokens.dataplane(MESH), "rl-backend");
-        closeables.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        channel = ch;
     }
 
     @AfterEach
     void cleanup() throws Exception {
-        given().delete(WEB).then().statusCode(200);
-        given().delete("/meshes/" + MESH + "/dataplanes/rl-backend-1").then().statusCode(200);
-        for (AutoCloseable c : closeables) c.close();
-        closeables.clear();
+        delete("dataplanes", "rl-web-1");
+        delete("dataplanes", "rl-backend-1");
+        proxyless.close();
     }
 
     @Test
@@ -137,7 +117,7 @@ class RateLimitZoneTest {
             assertThat(envoyMatch.has("notApplied")).as("applied to an Envoy dataplane: %s", envoyMatch).isFalse();
 
             // A real proxyless client keeps calling, gets no rate limit and is told so.
-            Await.until("rl-backend reachable over xDS", CONVERGE, () -> EchoBackend.call(channel, "hi", 2000).equals("rl-backend-1"));
+            proxyless.awaitReachable();
             JsonNode clientConfig = json(CLIENT + "/_config");
             assertThat(clientConfig.get("flavour").asText()).isEqualTo("proxyless");
             assertThat(clientConfig.toString()).doesNotContain("local_ratelimit").doesNotContain("rate_limit");
@@ -147,7 +127,7 @@ class RateLimitZoneTest {
             assertThat(note).as("notApplied of the proxyless client").isNotNull();
             assertThat(note.get(0).get("field").asText()).isEqualTo("spec");
             assertThat(note.get(0).get("message").asText()).contains("not applied to proxyless gRPC dataplanes");
-            assertThat(EchoBackend.call(channel, "again", 2000)).isEqualTo("rl-backend-1");
+            assertThat(proxyless.call("again")).isEqualTo("rl-backend-1");
         } finally {
             given().delete("/meshes/" + MESH + "/meshratelimits/rl-sidecars").then().statusCode(200);
         }
@@ -203,28 +183,5 @@ class RateLimitZoneTest {
         // a scope that includes gateways takes no rules (Kuma checks nothing inside them then)
         assertThat(causes.toString()).contains("\"field\":\"spec.rules\"").contains("must not be defined");
         given().get("/meshes/" + MESH + "/meshratelimits/rl-refused").then().statusCode(404);
-    }
-
-    private static JsonNode json(String path) throws Exception {
-        return Json.JSON.readTree(given().get(path).then().statusCode(200).extract().asByteArray());
-    }
-
-    private static JsonNode matched(String path, String type, String name) throws Exception {
-        JsonNode policies = json(path);
-        for (JsonNode p : policies.get("policies")) {
-            if (!p.get("type").asText().equals(type)) continue;
-            for (JsonNode m : p.get("matched")) if (m.get("name").asText().equals(name)) return m;
-        }
-        throw new AssertionError(type + " " + name + " does not select " + path + ": " + policies);
-    }
-
-    private static JsonNode listener(JsonNode config, String name) {
-        for (JsonNode l : config.get("listeners")) if (l.get("name").asText().equals(name)) return l;
-        throw new AssertionError("no listener " + name + " in " + config.get("listeners"));
-    }
-
-    private static void put(String plural, String name, String yaml) {
-        int code = given().contentType("application/yaml").body(yaml).put("/meshes/" + MESH + "/" + plural + "/" + name).statusCode();
-        assertThat(code).as("put %s/%s", plural, name).isIn(200, 201);
     }
 }

@@ -1,24 +1,24 @@
 package dev.ursa.zone.xds;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ursa.cp.api.RestAssuredYaml;
-import dev.ursa.mesh.codec.Json;
 import dev.ursa.testsupport.Await;
-import dev.ursa.testsupport.EchoBackend;
-import io.grpc.ManagedChannel;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import dev.ursa.zone.xds.RunningZone.ProxylessClient;
 
-import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import static dev.ursa.zone.xds.RunningZone.CONVERGE;
+import static dev.ursa.zone.xds.RunningZone.MESH;
+import static dev.ursa.zone.xds.RunningZone.delete;
+import static dev.ursa.zone.xds.RunningZone.json;
+import static dev.ursa.zone.xds.RunningZone.policyOfType;
+import static dev.ursa.zone.xds.RunningZone.put;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,33 +31,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(XdsTestPort.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RoutePoliciesInspectionTest {
-    static final String MESH = XdsTestPort.MESH;
-    static final Duration CONVERGE = Duration.ofSeconds(30);
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @BeforeEach
     void mesh() {
-        RestAssuredYaml.enable();
-        int code = given().contentType("application/yaml").body("type: Mesh\nname: " + MESH + "\n").put("/meshes/" + MESH).statusCode();
-        assertThat(code).isIn(200, 201);
+        RunningZone.mesh();
     }
 
     @AfterAll
     void cleanup() throws Exception {
         for (AutoCloseable c : closeables) c.close();
-    }
-
-    static void put(String plural, String name, String yaml) {
-        int code = given().contentType("application/yaml").body(yaml).put("/meshes/" + MESH + "/" + plural + "/" + name).statusCode();
-        assertThat(code).as("put %s/%s", plural, name).isIn(200, 201);
-    }
-
-    static void delete(String plural, String name) {
-        given().delete("/meshes/" + MESH + "/" + plural + "/" + name).then().statusCode(200);
-    }
-
-    static JsonNode get(String path) throws IOException {
-        return Json.JSON.readTree(given().get(path).then().statusCode(200).extract().asByteArray());
     }
 
     static void dataplane(String name, String address, String service, String version, String outbound) {
@@ -75,21 +58,9 @@ class RoutePoliciesInspectionTest {
 
     /** The proxyless client {@link XdsTestPort#NODE_ID}, connected to the zone (it has called a backend). */
     void connectProxylessClient(String service) throws Exception {
-        EchoBackend b = new EchoBackend(service + "-1");
-        closeables.add(b);
-        put("dataplanes", service + "-1", """
-                type: Dataplane
-                mesh: %s
-                name: %s-1
-                networking:
-                  address: 127.0.0.1
-                  inbound:
-                    - port: %d
-                      tags: {kuma.io/service: %s, kuma.io/protocol: grpc}
-                """.formatted(MESH, service, b.port(), service));
-        ManagedChannel ch = XdsChannels.channel(XdsTestPort.port(), XdsTestPort.NODE_ID, TestTokens.dataplane(MESH), service);
-        closeables.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        Await.until(service + " reachable", CONVERGE, () -> EchoBackend.call(ch, "hi", 2000).equals(service + "-1"));
+        ProxylessClient client = ProxylessClient.connect(service);
+        closeables.add(client);
+        client.awaitReachable();
     }
 
     @Test
@@ -116,8 +87,8 @@ class RoutePoliciesInspectionTest {
                               - {kind: MeshServiceSubset, name: tcpr-db, tags: {version: v2}, weight: 20}
                 """.formatted(MESH));
         String web = "/meshes/" + MESH + "/dataplanes/tcpr-web";
-        Await.until("the split reaches tcpr-web's config", CONVERGE, () -> get(web + "/_config").toString().contains("tcpr-db_version=v2"));
-        JsonNode config = get(web + "/_config");
+        Await.until("the split reaches tcpr-web's config", CONVERGE, () -> json(web + "/_config").toString().contains("tcpr-db_version=v2"));
+        JsonNode config = json(web + "/_config");
         assertThat(config.get("flavour").asText()).isEqualTo("envoy");
         JsonNode listener = null;
         for (JsonNode l : config.get("listeners")) if (l.get("name").asText().equals("outbound:127.0.0.1:15432")) listener = l;
@@ -134,11 +105,11 @@ class RoutePoliciesInspectionTest {
                 assertThat(address).isEqualTo(name.endsWith("v1") ? "10.9.0.1" : "10.9.0.2");
             }
         }
-        JsonNode envoyPolicies = policyOfType(get(web + "/_policies"), "MeshTCPRoute");
+        JsonNode envoyPolicies = policyOfType(json(web + "/_policies"), "MeshTCPRoute");
         assertThat(envoyPolicies.get("matched").get(0).has("notApplied")).as("applied to an Envoy dataplane").isFalse();
 
         connectProxylessClient("tcpr-grpc");
-        JsonNode proxyless = policyOfType(get("/meshes/" + MESH + "/dataplanes/grpc-client/_policies"), "MeshTCPRoute");
+        JsonNode proxyless = policyOfType(json("/meshes/" + MESH + "/dataplanes/grpc-client/_policies"), "MeshTCPRoute");
         JsonNode note = proxyless.get("matched").get(0).get("notApplied").get(0);
         assertThat(note.get("field").asText()).isEqualTo("spec");
         assertThat(note.get("message").asText()).contains("proxyless gRPC clients");
@@ -163,12 +134,12 @@ class RoutePoliciesInspectionTest {
                 .then().statusCode(org.hamcrest.Matchers.isOneOf(200, 201)).extract().header("Warning");
         assertThat(warning).contains("spec.default").contains("not applied yet");
         String web = "/meshes/" + MESH + "/dataplanes/pt-web";
-        Await.until("the policy selects pt-web", CONVERGE, () -> get(web + "/_policies").toString().contains("pt-matched"));
-        JsonNode note = policyOfType(get(web + "/_policies"), "MeshPassthrough").get("matched").get(0).get("notApplied").get(0);
+        Await.until("the policy selects pt-web", CONVERGE, () -> json(web + "/_policies").toString().contains("pt-matched"));
+        JsonNode note = policyOfType(json(web + "/_policies"), "MeshPassthrough").get("matched").get(0).get("notApplied").get(0);
         assertThat(note.get("field").asText()).isEqualTo("spec.default");
         assertThat(note.get("message").asText()).contains("no transparent-proxy outbound (passthrough) listener");
         // and nothing was rendered for it: no passthrough listener or cluster
-        assertThat(get(web + "/_config").toString()).doesNotContain("passthrough").doesNotContain("httpbin.org");
+        assertThat(json(web + "/_config").toString()).doesNotContain("passthrough").doesNotContain("httpbin.org");
         delete("meshpassthroughs", "pt-matched");
     }
 
@@ -196,8 +167,8 @@ class RoutePoliciesInspectionTest {
                           value: |
                             perConnectionBufferLimitBytes: 32768
                 """.formatted(MESH));
-        Await.until("pp-tweaks reaches pp-web's config", CONVERGE, () -> get(web + "/_config").toString().contains("pp-audit"));
-        JsonNode config = get(web + "/_config");
+        Await.until("pp-tweaks reaches pp-web's config", CONVERGE, () -> json(web + "/_config").toString().contains("pp-audit"));
+        JsonNode config = json(web + "/_config");
         JsonNode inbound = null;
         for (JsonNode l : config.get("listeners")) if (l.get("name").asText().equals("inbound:10.9.2.1:5432")) inbound = l;
         assertThat(inbound).as("pp-web's inbound listener").isNotNull();
@@ -234,9 +205,9 @@ class RoutePoliciesInspectionTest {
                           jsonPatches:
                             - {op: replace, path: /no/such/field, value: 1}
                 """.formatted(MESH));
-        Await.until("both reported for pp-web", CONVERGE, () -> get(web + "/_config").path("policiesLeftOut").size() == 2);
-        assertThat(get(web + "/_config").get("versions")).as("pp-web's config as it was").isEqualTo(versions);
-        JsonNode matched = policyOfType(get(web + "/_policies"), "MeshProxyPatch").get("matched");
+        Await.until("both reported for pp-web", CONVERGE, () -> json(web + "/_config").path("policiesLeftOut").size() == 2);
+        assertThat(json(web + "/_config").get("versions")).as("pp-web's config as it was").isEqualTo(versions);
+        JsonNode matched = policyOfType(json(web + "/_policies"), "MeshProxyPatch").get("matched");
         for (JsonNode m : matched) {
             switch (m.get("name").asText()) {
                 case "pp-tweaks" -> assertThat(m.has("notApplied")).as("pp-tweaks applies").isFalse();
@@ -268,15 +239,11 @@ class RoutePoliciesInspectionTest {
                 """.formatted(MESH));
         connectProxylessClient("pp-grpc");
         String client = "/meshes/" + MESH + "/dataplanes/grpc-client/_policies";
-        Await.until("pp-mesh selects the proxyless client", CONVERGE, () -> get(client).toString().contains("pp-mesh"));
-        JsonNode note = policyOfType(get(client), "MeshProxyPatch").get("matched").get(0).get("notApplied").get(0);
+        Await.until("pp-mesh selects the proxyless client", CONVERGE, () -> json(client).toString().contains("pp-mesh"));
+        JsonNode note = policyOfType(json(client), "MeshProxyPatch").get("matched").get(0).get("notApplied").get(0);
         assertThat(note.get("field").asText()).isEqualTo("spec");
         assertThat(note.get("message").asText()).contains("not applied to proxyless gRPC dataplanes");
         for (String p : List.of("pp-tweaks", "pp-broken-timeout", "pp-broken-pointer", "pp-mesh")) delete("meshproxypatches", p);
     }
 
-    static JsonNode policyOfType(JsonNode policies, String type) {
-        for (JsonNode p : policies.get("policies")) if (p.get("type").asText().equals(type)) return p;
-        throw new AssertionError("no " + type + " in " + policies.toPrettyString());
-    }
 }

@@ -6,6 +6,7 @@ import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.codec.ResourceValidation;
 import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.mesh.validation.Violation;
 
@@ -173,7 +174,38 @@ public final class PolicyFixtures {
         }
     }
 
-    /** decode -> encode -> decode: equal specs, and the encoded spec holds exactly the fields the user wrote. */
+    private static final String WARNING_HEADER = "# warning at ";
+
+    /** The warnings a fixture declares in its header, one line each: {@code # warning at <field>: <message fragment>}. */
+    public static List<Expected> declaredWarnings(String yaml) {
+        return yaml.lines().takeWhile(line -> line.startsWith("#"))
+                .filter(line -> line.startsWith(WARNING_HEADER))
+                .map(line -> {
+                    String rest = line.substring(WARNING_HEADER.length());
+                    int colon = rest.indexOf(": ");
+                    if (colon < 0) throw new IllegalArgumentException("expected '# warning at <field>: <fragment>', got " + line);
+                    return at(rest.substring(0, colon), rest.substring(colon + 2));
+                })
+                .toList();
+    }
+
+    /**
+     * A fixture is accepted with exactly the warnings its header declares, decodes to the spec of its folder's type and
+     * round-trips.
+     */
+    public static void assertFixtureAccepted(Fixture fixture) {
+        String yaml = read(fixture);
+        assertAcceptedWithWarnings(yaml, declaredWarnings(yaml));
+        Class<?> specClass = ResourceTypes.policies().stream().filter(t -> t.name().equals(fixture.type())).findFirst()
+                .orElseThrow(() -> new AssertionError("no policy type " + fixture.type())).specClass();
+        org.assertj.core.api.Assertions.assertThat(decode(yaml).spec()).isInstanceOf(specClass);
+        assertRoundTrip(yaml);
+    }
+
+    /**
+     * decode -> encode -> decode: equal specs, and the encoded spec holds exactly the fields the user wrote (an explicit
+     * null counts as absent on both sides: free-form JSON, e.g. an OpenTelemetry body, keeps the user's nulls).
+     */
     public static void assertRoundTrip(String yaml) {
         JsonNode original = parse(yaml).get("spec");
         Resource first = decode(yaml);
@@ -181,7 +213,7 @@ public final class PolicyFixtures {
         JsonNode expected = withoutNulls(original);
         // Numbers compare by value: YAML reads 4 as an int, a Long field writes it back as a long.
         boolean same = expected.equals((a, b) -> a.isNumber() && b.isNumber()
-                ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1, encoded.get("spec"));
+                ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1, withoutNulls(encoded.get("spec")));
         org.assertj.core.api.Assertions.assertThat(same)
                 .as("encoded spec has exactly the user's fields%nexpected: %s%nbut was:  %s", expected, encoded.get("spec")).isTrue();
         Resource second = ResourceCodec.decode(encoded);

@@ -5,7 +5,6 @@ import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.policy.common.PolicyFixtures;
-import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.validation.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,24 +21,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class MeshFaultInjectionValidatorTest {
     private static final String TYPE = "MeshFaultInjection";
-
-    static List<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void docsExampleIsValid(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshFaultInjectionSpec.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void docsExampleRoundTrips(Fixture fixture) {
-        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
-    }
 
     @Test
     void decimalPercentageAndRulesBind() {

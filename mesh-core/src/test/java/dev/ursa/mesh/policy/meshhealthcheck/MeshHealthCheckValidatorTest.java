@@ -23,24 +23,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class MeshHealthCheckValidatorTest {
     private static final String TYPE = "MeshHealthCheck";
 
-    static List<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsValid(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshHealthCheckSpec.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
-        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
-    }
-
     @Test
     void httpFixtureBindsItsValues() {
         Fixture fixture = PolicyFixtures.named(TYPE, "checkout-to-ledger-http.yaml");

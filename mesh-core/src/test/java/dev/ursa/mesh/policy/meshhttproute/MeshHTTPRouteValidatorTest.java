@@ -1,7 +1,6 @@
 package dev.ursa.mesh.policy.meshhttproute;
 
 import dev.ursa.mesh.policy.common.PolicyFixtures;
-import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
 import dev.ursa.mesh.policy.common.KumaDecimal;
 import dev.ursa.mesh.policy.common.TargetRefKind;
@@ -11,7 +10,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static dev.ursa.mesh.policy.common.PolicyFixtures.at;
@@ -26,33 +24,6 @@ class MeshHTTPRouteValidatorTest {
      * and names it in a warning instead.
      */
     private static final String FIRST_FILTER = "spec.to[0].rules[0].default.filters[0].type";
-    private static final Map<String, List<Expected>> FIXTURES_WITH_WARNINGS = Map.of(
-            "path-beside-matches.yaml", List.of(at("spec.to[0].rules[0].path", "not used for routing")),
-            // Redirects, rewrites and mirrors are kept but not rendered yet: accepted with a warning, never silently.
-            "backend-kinds.yaml", List.of(at(FIRST_FILTER, "RequestMirror filters are accepted but not applied yet")),
-            "mirror-flagged-requests.yaml", List.of(at(FIRST_FILTER, "RequestMirror filters are accepted but not applied yet")),
-            "gateway-https-redirect.yaml", List.of(at(FIRST_FILTER, "RequestRedirect filters are accepted but not applied yet")),
-            "gateway-prefix-rewrite.yaml", List.of(at(FIRST_FILTER, "URLRewrite filters are accepted but not applied yet")),
-            "method-query-regex-matches.yaml", List.of(at(FIRST_FILTER, "URLRewrite filters are accepted but not applied yet")));
-
-    static Stream<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE).stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsValid(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, FIXTURES_WITH_WARNINGS.getOrDefault(fixture.fileName(), List.of()));
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshHTTPRouteSpec.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
-        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
-    }
-
     @Test
     void fullDocumentBindsEveryFieldAndRoundTrips() {
         String yaml = PolicyFixtures.document(TYPE, """

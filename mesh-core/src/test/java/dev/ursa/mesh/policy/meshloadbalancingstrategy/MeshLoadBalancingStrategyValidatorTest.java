@@ -24,24 +24,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class MeshLoadBalancingStrategyValidatorTest {
     private static final String TYPE = "MeshLoadBalancingStrategy";
 
-    static List<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsValid(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshLoadBalancingStrategySpec.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
-        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
-    }
-
     @Test
     void crossZoneFixtureBindsTheFailoverOrder() {
         Fixture fixture = PolicyFixtures.named(TYPE, "cross-zone-ordered-failover.yaml");

@@ -2,7 +2,6 @@ package dev.ursa.mesh.policy.meshmetric;
 
 import dev.ursa.mesh.policy.common.PolicyFixtures;
 import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
-import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,27 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MeshMetricValidatorTest {
     private static final String TYPE = "MeshMetric";
-    /** Every accepted MeshMetric is said to be not applied (Ursa renders none yet). */
-    private static final List<Expected> NOT_APPLIED = List.of(at("spec.default", "not applied yet"));
-
-    static Stream<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE).stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsAcceptedAndSaidNotApplied(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, NOT_APPLIED);
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshMetricSpec.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
-        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
-    }
-
     @Test
     void fullSpecBindsEveryField() {
         MeshMetricSpec spec = (MeshMetricSpec) PolicyFixtures.decode(PolicyFixtures.read(PolicyFixtures.named(TYPE, "full-spec.yaml"))).spec();

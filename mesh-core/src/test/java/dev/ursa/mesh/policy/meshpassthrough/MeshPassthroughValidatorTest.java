@@ -3,7 +3,6 @@ package dev.ursa.mesh.policy.meshpassthrough;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.policy.common.PolicyFixtures;
 import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
-import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.mesh.validation.Violation;
 import org.junit.jupiter.api.Test;
@@ -50,19 +49,6 @@ class MeshPassthroughValidatorTest {
     @Test
     void kumaValidIsAcceptedWithTheNotAppliedWarning() throws IOException {
         PolicyFixtures.assertAcceptedWithWarnings(PolicyFixtures.document(TYPE, Files.readString(KUMA_CASES.resolve("valid.input.yaml"))), NOT_APPLIED);
-    }
-
-    static Stream<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE).stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsValidAndRoundTrips(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, NOT_APPLIED);
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshPassthroughSpec.class);
-        PolicyFixtures.assertRoundTrip(yaml);
     }
 
     @Test

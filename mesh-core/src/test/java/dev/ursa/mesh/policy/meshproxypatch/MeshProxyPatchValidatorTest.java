@@ -3,7 +3,6 @@ package dev.ursa.mesh.policy.meshproxypatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.policy.common.PolicyFixtures;
 import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
-import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.policy.meshproxypatch.MeshProxyPatchSpec.JsonPatchBlock;
 import dev.ursa.mesh.validation.Violation;
 import org.junit.jupiter.api.Test;
@@ -73,24 +72,6 @@ class MeshProxyPatchValidatorTest {
         violations.forEach(v -> out.add(new Violation(v.get("field").asText(), v.get("message").asText())));
         assertThat(out).isNotEmpty();
         return out;
-    }
-
-    static Stream<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE).stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsAcceptedWithoutWarnings(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshProxyPatchSpec.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
-        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
     }
 
     @Test

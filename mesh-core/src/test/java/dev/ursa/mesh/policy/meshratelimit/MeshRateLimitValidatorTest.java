@@ -2,7 +2,6 @@ package dev.ursa.mesh.policy.meshratelimit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.policy.common.PolicyFixtures;
-import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.validation.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,19 +68,6 @@ class MeshRateLimitValidatorTest {
                 .containsExactly(new Violation("spec.rules[0].matches[0].sni", MeshRateLimitValidator.SNI_ONLY_NOT_APPLIED));
         assertThat(PolicyFixtures.warnings(PolicyFixtures.document(TYPE, Files.readString(KUMA_CASES.resolve("valid-minimal-example.input.yaml")))))
                 .isEmpty();
-    }
-
-    static Stream<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE).stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsValidAndRoundTrips(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshRateLimitSpec.class);
-        PolicyFixtures.assertRoundTrip(yaml);
     }
 
     @Test

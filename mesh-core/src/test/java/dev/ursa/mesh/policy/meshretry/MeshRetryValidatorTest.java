@@ -2,7 +2,6 @@ package dev.ursa.mesh.policy.meshretry;
 
 import dev.ursa.mesh.policy.common.HttpHeaderMatch;
 import dev.ursa.mesh.policy.common.PolicyFixtures;
-import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +9,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static dev.ursa.mesh.policy.common.PolicyFixtures.at;
@@ -25,29 +23,6 @@ class MeshRetryValidatorTest {
      * 'http', 'grpc'"; Ursa keeps them and warns, because silently dropping a user's {@code numRetries: 0} would leave
      * retries on.
      */
-    private static final Map<String, List<Expected>> FIXTURES_WITH_WARNINGS = Map.of(
-            "unscoped-no-retries.yaml", List.of(at("spec.to[0].default.numRetries", "not applied")),
-            "unscoped-retries-with-backoff.yaml", List.of(at("spec.to[0].default.numRetries", "not applied"),
-                    at("spec.to[0].default.backOff", "not applied"), at("spec.to[0].default.retryOn", "not applied")));
-
-    static Stream<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE).stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsValid(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, FIXTURES_WITH_WARNINGS.getOrDefault(fixture.fileName(), List.of()));
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshRetrySpec.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
-        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
-    }
-
     @Test
     void fullDocumentBindsEveryFieldAndRoundTrips() {
         String yaml = PolicyFixtures.document(TYPE, """

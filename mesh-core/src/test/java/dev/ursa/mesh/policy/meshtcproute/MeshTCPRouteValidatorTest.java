@@ -2,7 +2,6 @@ package dev.ursa.mesh.policy.meshtcproute;
 
 import dev.ursa.mesh.policy.common.PolicyFixtures;
 import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
-import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.policy.common.TargetRefKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,19 +27,6 @@ class MeshTCPRouteValidatorTest {
                   - default:
                       backendRefs:
             """;
-
-    static Stream<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE).stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsValidAndRoundTrips(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshTCPRouteSpec.class);
-        PolicyFixtures.assertRoundTrip(yaml);
-    }
 
     @Test
     void splitBindsEveryField() {

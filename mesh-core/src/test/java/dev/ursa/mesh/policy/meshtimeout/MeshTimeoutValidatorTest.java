@@ -2,7 +2,6 @@ package dev.ursa.mesh.policy.meshtimeout;
 
 import dev.ursa.mesh.policy.common.KumaDuration;
 import dev.ursa.mesh.policy.common.PolicyFixtures;
-import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
 import dev.ursa.mesh.policy.common.TargetRefKind;
 import org.junit.jupiter.api.Test;
@@ -11,7 +10,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static dev.ursa.mesh.policy.common.PolicyFixtures.at;
@@ -24,27 +22,6 @@ class MeshTimeoutValidatorTest {
      * Accepted but warned about: every-service-unnamed.yaml selects {@code kind: MeshService} with neither name nor
      * labels (a form from Kuma's docs), which Ursa treats as every service.
      */
-    private static final Map<String, List<Expected>> FIXTURES_WITH_WARNINGS = Map.of(
-            "every-service-unnamed.yaml", List.of(at("spec.to[0].targetRef.name", "selects every service")));
-
-    static Stream<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE).stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsValid(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, FIXTURES_WITH_WARNINGS.getOrDefault(fixture.fileName(), List.of()));
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshTimeoutSpec.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
-        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
-    }
-
     @Test
     void fullDocumentRoundTripsAndBindsEveryField() {
         String yaml = PolicyFixtures.document(TYPE, """

@@ -2,7 +2,6 @@ package dev.ursa.mesh.policy.meshtls;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.mesh.policy.common.PolicyFixtures;
-import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.validation.ValidationException;
 import dev.ursa.mesh.validation.Violation;
 import org.junit.jupiter.api.Test;
@@ -56,19 +55,6 @@ class MeshTLSValidatorTest {
             spec = spec.substring(0, spec.indexOf("\nto:") + 1);
         }
         assertThat(PolicyFixtures.violations(PolicyFixtures.document(TYPE, spec))).isEqualTo(expected);
-    }
-
-    static Stream<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE).stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsValidAndRoundTrips(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshTLSSpec.class);
-        PolicyFixtures.assertRoundTrip(yaml);
     }
 
     @Test

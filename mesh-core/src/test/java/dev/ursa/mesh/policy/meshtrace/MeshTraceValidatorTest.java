@@ -2,7 +2,6 @@ package dev.ursa.mesh.policy.meshtrace;
 
 import dev.ursa.mesh.policy.common.PolicyFixtures;
 import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
-import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.policy.meshtrace.MeshTraceSpec.BackendType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,24 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MeshTraceValidatorTest {
     private static final String TYPE = "MeshTrace";
-
-    static Stream<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE).stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsValid(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshTraceSpec.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
-        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
-    }
 
     @Test
     void fullDocumentBindsEveryField() {

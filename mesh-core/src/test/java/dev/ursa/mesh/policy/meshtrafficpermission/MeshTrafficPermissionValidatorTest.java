@@ -1,7 +1,6 @@
 package dev.ursa.mesh.policy.meshtrafficpermission;
 
 import dev.ursa.mesh.policy.common.PolicyFixtures;
-import dev.ursa.mesh.policy.common.PolicyFixtures.Fixture;
 import dev.ursa.mesh.policy.common.PolicyFixtures.Expected;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec.Action;
 import dev.ursa.mesh.policy.meshtrafficpermission.MeshTrafficPermissionSpec.SpiffeIdMatchType;
@@ -18,24 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MeshTrafficPermissionValidatorTest {
     private static final String TYPE = "MeshTrafficPermission";
-
-    static Stream<Fixture> fixtures() {
-        return PolicyFixtures.ofType(TYPE).stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureIsValid(Fixture fixture) {
-        String yaml = PolicyFixtures.read(fixture);
-        PolicyFixtures.assertAcceptedWithWarnings(yaml, List.of());
-        assertThat(PolicyFixtures.decode(yaml).spec()).isInstanceOf(MeshTrafficPermissionSpec.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fixtures")
-    void fixtureRoundTripsWithoutAddedFields(Fixture fixture) {
-        PolicyFixtures.assertRoundTrip(PolicyFixtures.read(fixture));
-    }
 
     @Test
     void rulesBindEveryList() {

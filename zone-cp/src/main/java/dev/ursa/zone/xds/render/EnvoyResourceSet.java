@@ -21,6 +21,10 @@ import java.util.function.Function;
 public final class EnvoyResourceSet {
     public static final String INBOUND = "inbound";
     public static final String OUTBOUND = "outbound";
+    /** Kuma's origin of the collector clusters MeshTrace adds. */
+    public static final String MESH_TRACE = "mesh-trace";
+    /** Kuma's origin of the collector clusters MeshAccessLog adds. */
+    public static final String MESH_ACCESS_LOG = "meshaccesslog";
 
     /** A resource, where it comes from, and (listeners) its tags. */
     public record Item<M extends Message>(M resource, String origin, Map<String, String> tags) {

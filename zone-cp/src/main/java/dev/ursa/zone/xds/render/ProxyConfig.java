@@ -4,6 +4,7 @@ import dev.ursa.zone.xds.view.DataplaneView;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class ProxyConfig {
     private final List<InboundConfig> inbounds = new ArrayList<>();
     private final Map<ClusterRef, Cluster.Builder> clusters = new LinkedHashMap<>();
     /** Clusters that are no mesh service (telemetry collectors): sent as built, without EDS. */
-    private final Map<String, Cluster> systemClusters = new LinkedHashMap<>();
+    private final Map<String, SystemCluster> systemClusters = new LinkedHashMap<>();
     private final ClusterFactory clusterFactory;
     private final String localZone;
     private Function<String, Optional<LocalityPlan>> planner = service -> Optional.empty();
@@ -70,14 +71,19 @@ public final class ProxyConfig {
 
     /**
      * Adds a cluster that is no mesh service, e.g. the collector an access log or tracer sends to (Kuma's
-     * {@code meshaccesslog:opentelemetry:0}). Its endpoints are in the cluster itself; the first one of a name wins.
+     * {@code meshaccesslog:opentelemetry:0}), with its origin as MeshProxyPatch matches it (e.g.
+     * {@link EnvoyResourceSet#MESH_TRACE}). Its endpoints are in the cluster itself; the first one of a name wins.
      */
-    public void systemCluster(Cluster cluster) {
-        systemClusters.putIfAbsent(cluster.getName(), cluster);
+    public void systemCluster(String origin, Cluster cluster) {
+        systemClusters.putIfAbsent(cluster.getName(), new SystemCluster(origin, cluster));
     }
 
-    public Map<String, Cluster> systemClusters() {
-        return Collections.unmodifiableMap(systemClusters);
+    public Collection<SystemCluster> systemClusters() {
+        return Collections.unmodifiableCollection(systemClusters.values());
+    }
+
+    /** A cluster that is no mesh service, and the component that added it. */
+    public record SystemCluster(String origin, Cluster cluster) {
     }
 
     void add(OutboundConfig out) {

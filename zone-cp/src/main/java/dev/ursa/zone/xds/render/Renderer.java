@@ -431,16 +431,10 @@ public final class Renderer {
             listeners.add(new EnvoyResourceSet.Item<>(inboundListener(cfg.view(), in), EnvoyResourceSet.INBOUND, tags));
             clusters.add(new EnvoyResourceSet.Item<>(in.localCluster.build(), EnvoyResourceSet.INBOUND, Map.of()));
         }
-        cfg.systemClusters().values().forEach(c -> clusters.add(new EnvoyResourceSet.Item<>(c, systemOrigin(c.getName()), Map.of())));
+        cfg.systemClusters().forEach(c -> clusters.add(new EnvoyResourceSet.Item<>(c.cluster(), c.origin(), Map.of())));
         return new EnvoyResourceSet(dedupe(listeners, i -> i.resource().getName()), routes, dedupe(clusters, i -> i.resource().getName()));
     }
 
-    /** Kuma's origin of a collector cluster a policy added (named {@code <policy>:<backend>}). */
-    private static String systemOrigin(String cluster) {
-        if (cluster.startsWith("meshtrace:")) return "mesh-trace";
-        if (cluster.startsWith("meshaccesslog:")) return "meshaccesslog";
-        return cluster.contains(":") ? cluster.substring(0, cluster.indexOf(':')) : cluster;
-    }
 
     /** Sorted by name and versioned, with the endpoints the node's clusters need. */
     XdsResources finish(EnvoyResourceSet set, ProxyConfig cfg, EndpointIndex index, List<PatchFailure> patchFailures) {

@@ -15,6 +15,7 @@ import dev.ursa.mesh.policy.meshaccesslog.MeshAccessLogSpec.OtelAttribute;
 import dev.ursa.mesh.policy.meshaccesslog.MeshAccessLogSpec.OtelBackend;
 import dev.ursa.mesh.policy.meshaccesslog.MeshAccessLogSpec.TcpBackend;
 import dev.ursa.zone.xds.render.CollectorCluster;
+import dev.ursa.zone.xds.render.EnvoyResourceSet;
 import dev.ursa.zone.xds.render.ProxyConfig;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
@@ -115,7 +116,7 @@ final class AccessLogs {
         Endpoint endpoint = Endpoint.parse(otel.endpoint());
         String key = endpoint.host() + ":" + endpoint.port();
         String cluster = collectorClusters.computeIfAbsent(key, k -> "meshaccesslog:opentelemetry:" + collectorClusters.size());
-        cfg.systemCluster(CollectorCluster.of(cluster, endpoint.host(), endpoint.port(), true));
+        cfg.systemCluster(EnvoyResourceSet.MESH_ACCESS_LOG, CollectorCluster.of(cluster, endpoint.host(), endpoint.port(), true));
 
         KeyValueList.Builder attributes = KeyValueList.newBuilder();
         for (OtelAttribute a : otel.attributesOrEmpty()) {

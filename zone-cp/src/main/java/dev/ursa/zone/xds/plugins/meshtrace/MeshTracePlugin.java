@@ -17,6 +17,7 @@ import dev.ursa.mesh.policy.meshtrace.MeshTraceSpec.Tag;
 import dev.ursa.mesh.resources.DataplaneSpec.Inbound;
 import dev.ursa.zone.xds.Flavour;
 import dev.ursa.zone.xds.render.CollectorCluster;
+import dev.ursa.zone.xds.render.EnvoyResourceSet;
 import dev.ursa.zone.xds.render.InboundConfig;
 import dev.ursa.zone.xds.render.OutboundConfig;
 import dev.ursa.zone.xds.render.PolicyPlugin;
@@ -133,7 +134,7 @@ public final class MeshTracePlugin implements PolicyPlugin {
             case Zipkin -> {
                 var zipkin = backend.zipkin();
                 GoRequestUri url = GoRequestUri.parse(zipkin.url()).orElseThrow(() -> new IllegalStateException("invalid URL of Zipkin"));
-                cfg.systemCluster(cluster("meshtrace:zipkin", url, false));
+                cfg.systemCluster(EnvoyResourceSet.MESH_TRACE, cluster("meshtrace:zipkin", url, false));
                 ZipkinConfig z = ZipkinConfig.newBuilder()
                         .setCollectorCluster("meshtrace:zipkin")
                         .setCollectorEndpoint(url.path())
@@ -148,7 +149,7 @@ public final class MeshTracePlugin implements PolicyPlugin {
             case Datadog -> {
                 var datadog = backend.datadog();
                 GoRequestUri url = GoRequestUri.parse(datadog.url()).orElseThrow(() -> new IllegalStateException("invalid URL of Datadog"));
-                cfg.systemCluster(cluster("meshtrace:datadog", url, false));
+                cfg.systemCluster(EnvoyResourceSet.MESH_TRACE, cluster("meshtrace:datadog", url, false));
                 String serviceName = Boolean.TRUE.equals(datadog.splitService())
                         ? ctx.direction().equals("INBOUND") ? ctx.service() + "_INBOUND" : ctx.service() + "_OUTBOUND_" + ctx.destination()
                         : ctx.service();
@@ -159,7 +160,7 @@ public final class MeshTracePlugin implements PolicyPlugin {
                 var otel = backend.openTelemetry();
                 if (otel.endpoint() == null || otel.endpoint().isEmpty()) yield Optional.empty();
                 OtelEndpoint endpoint = OtelEndpoint.parse(otel.endpoint());
-                cfg.systemCluster(CollectorCluster.of("meshtrace:opentelemetry", endpoint.host(), endpoint.port(), true));
+                cfg.systemCluster(EnvoyResourceSet.MESH_TRACE, CollectorCluster.of("meshtrace:opentelemetry", endpoint.host(), endpoint.port(), true));
                 yield Optional.of(http("envoy.tracers.opentelemetry", Any.pack(OpenTelemetryConfig.newBuilder()
                         .setServiceName(ctx.service())
                         .setGrpcService(GrpcService.newBuilder().setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder()
