@@ -11,7 +11,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.Map;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
@@ -29,28 +29,6 @@ class PolicyFixturesApiTest {
                 + "  - name: ca-1\n    type: builtin\n").put("/meshes/default");
     }
 
-    /**
-     * Fixtures with fields Ursa keeps but does not apply or reads differently (see MeshRetrySpec.Conf,
-     * MeshHTTPRouteSpec.Rule, TargetRefRules' MeshService without name): the number of Warning headers each gets.
-     */
-    private static final Map<String, Integer> WARNINGS = Map.ofEntries(
-            Map.entry("unscoped-no-retries.yaml", 1), Map.entry("unscoped-retries-with-backoff.yaml", 3),
-            Map.entry("every-service-unnamed.yaml", 1), Map.entry("path-beside-matches.yaml", 1),
-            // MeshHTTPRoute redirect, rewrite and mirror filters: accepted, not applied yet, and said so
-            Map.entry("backend-kinds.yaml", 1), Map.entry("mirror-flagged-requests.yaml", 1), Map.entry("gateway-https-redirect.yaml", 1),
-            Map.entry("gateway-prefix-rewrite.yaml", 1), Map.entry("method-query-regex-matches.yaml", 1),
-            // MeshPassthrough: accepted, no effect in either flavour yet, and said so
-            Map.entry("all-for-dataplane.yaml", 1), Map.entry("allow-matched.yaml", 1), Map.entry("disable-for-subset.yaml", 1),
-            Map.entry("mysql-and-ipv6.yaml", 1),
-
-            // MeshAccessLog: Kuma's docs write backends and formats without type (read from the one given, warned);
-            // a backendRef Ursa cannot resolve. MeshMetric: every policy is accepted and said not applied yet.
-            Map.entry("MeshAccessLog/all-inbounds.yaml", 2), Map.entry("MeshAccessLog/example-inbound.yaml", 2),
-            Map.entry("MeshAccessLog/example-outbound.yaml", 2), Map.entry("MeshAccessLog/example.yaml", 4),
-            Map.entry("MeshAccessLog/only-backend-api-inbound.yaml", 2), Map.entry("MeshAccessLog/otel-backend-ref-and-tcp-json.yaml", 1),
-            Map.entry("MeshMetric/app-metrics-gateway.yaml", 1), Map.entry("MeshMetric/full-spec.yaml", 1),
-            Map.entry("MeshMetric/otel-refresh.yaml", 1), Map.entry("MeshMetric/prometheus-mesh-wide.yaml", 1));
-
     Stream<Fixture> fixtures() {
         return ResourceTypes.policies().stream().flatMap(t -> PolicyFixtures.ofType(t.name()).stream());
     }
@@ -62,7 +40,7 @@ class PolicyFixturesApiTest {
         var doc = PolicyFixtures.decode(yaml);
         ResourceType type = doc.type();
         String path = "/meshes/" + doc.meta().mesh() + "/" + type.plural() + "/" + doc.meta().name();
-        var r = given().contentType("application/yaml").body(yaml).put(path);
+        var r = given().contentType("application/yaml").accept("application/json").body(yaml).put(path);
         if ("zone".equals(doc.meta().labels().get("kuma.io/origin"))) {
             // Written for a zone CP (Kuma's convention): true there (StandaloneZoneAdminApiTest), never at the global.
             assertThat(r.statusCode()).as("%s: %s", fixture, r.asString()).isEqualTo(400);
@@ -71,11 +49,19 @@ class PolicyFixturesApiTest {
             return;
         }
         assertThat(r.statusCode()).as("%s: %s", fixture, r.asString()).isIn(200, 201);
-        // Documents Ursa keeps but partly ignores say so, as RFC 9111 Warning headers.
-        var warnings = r.headers().getValues("Warning");
-        assertThat(warnings).as("warnings of %s", fixture).hasSize(WARNINGS.getOrDefault(fixture.type() + "/" + fixture.fileName(),
-                WARNINGS.getOrDefault(fixture.fileName(), 0)));
-        warnings.forEach(w -> assertThat(w).startsWith("299 ursa \"spec."));
+        // Documents Ursa keeps but partly ignores say so (the warnings each fixture declares in its header): as RFC 9111
+        // Warning headers, and as Kuma's reply-body list, which kumactl prints.
+        List<String> declared = PolicyFixtures.declaredWarnings(yaml).stream().map(PolicyFixtures.Expected::field).toList();
+        var headers = r.headers().getValues("Warning");
+        assertThat(headers).as("Warning headers of %s", fixture).hasSameSizeAs(declared);
+        headers.forEach(w -> assertThat(w).startsWith("299 ursa \"spec."));
+        List<String> body = r.jsonPath().getList("warnings", String.class);
+        if (declared.isEmpty()) {
+            assertThat(r.jsonPath().getMap("$")).as("reply of %s", fixture).doesNotContainKey("warnings");
+        } else {
+            assertThat(body).as("warnings in the body of %s", fixture).hasSameSizeAs(declared)
+                    .allSatisfy(w -> assertThat(declared).anySatisfy(field -> assertThat(w).startsWith(field + ": ")));
+        }
         given().accept("application/json").get(path).then().statusCode(200);
     }
 }

@@ -151,13 +151,19 @@ public class ResourceApi {
         Precondition pre = precondition(headers);
         return service.put(type, mesh, name, body, in, pre).thenApply(written -> {
             Resource r = written.result().resource();
-            Response.ResponseBuilder reply = Response.status(written.result().created() ? 201 : 200)
+            ObjectNode reply = ResourceCodec.encode(r);
+            if (!written.warnings().isEmpty()) {
+                // Kuma's CreateOrUpdateSuccessResponse field, which kumactl prints; a read-only field on input.
+                ArrayNode list = reply.putArray("warnings");
+                written.warnings().forEach(w -> list.add(w.toString()));
+            }
+            Response.ResponseBuilder response = Response.status(written.result().created() ? 201 : 200)
                     .type(Formats.mediaType(out))
-                    .entity(ResourceCodec.write(ResourceCodec.encode(r), out))
+                    .entity(ResourceCodec.write(reply, out))
                     .tag(Long.toString(r.meta().version()));
             // RFC 9111 "miscellaneous persistent warning", as Kubernetes sends API warnings.
-            written.warnings().forEach(w -> reply.header("Warning", "299 ursa \"" + w.toString().replace("\"", "'") + "\""));
-            return reply.build();
+            written.warnings().forEach(w -> response.header("Warning", "299 ursa \"" + w.toString().replace("\"", "'") + "\""));
+            return response.build();
         });
     }
 

@@ -46,9 +46,10 @@ public final class ResourceCodec {
      * {@code kri} (its GET returns it, and kumactl puts it, with zero times, into every PUT body it builds:
      * pkg/core/resources/model/rest/v1alpha1/meta.go). Kuma also computes {@code status} and {@code snis}, but only for
      * types with a status or destinations (MeshService, MeshExternalService, ...), which Ursa does not have: for Ursa's
-     * types they stay unknown fields. Any other unknown top-level field is refused with its name.
+     * types they stay unknown fields. A write's reply carries {@code warnings} (Kuma's CreateOrUpdateSuccessResponse)
+     * when it has any, so a reply written back works too. Any other unknown top-level field is refused with its name.
      */
-    public static final Set<String> READ_ONLY_FIELDS = Set.of("creationTime", "modificationTime", "version", "kri");
+    public static final Set<String> READ_ONLY_FIELDS = Set.of("creationTime", "modificationTime", "version", "kri", "warnings");
     private static final String TITLE = "Resource is not valid";
 
     private ResourceCodec() {

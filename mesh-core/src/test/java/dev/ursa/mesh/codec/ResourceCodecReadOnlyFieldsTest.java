@@ -61,7 +61,7 @@ class ResourceCodecReadOnlyFieldsTest {
 
     @Test
     void theReadOnlyFieldsAreExactlyTheComputedOnes() {
-        assertThat(ResourceCodec.READ_ONLY_FIELDS).containsExactlyInAnyOrder("creationTime", "modificationTime", "version", "kri");
+        assertThat(ResourceCodec.READ_ONLY_FIELDS).containsExactlyInAnyOrder("creationTime", "modificationTime", "version", "kri", "warnings");
     }
 
     @Test
