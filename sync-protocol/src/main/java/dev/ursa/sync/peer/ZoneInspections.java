@@ -46,7 +46,7 @@ public final class ZoneInspections {
 
         private final Reason reason;
 
-        Failure(Reason reason, String message) {
+        public Failure(Reason reason, String message) {
             super(message, null, false, false);
             this.reason = reason;
         }
