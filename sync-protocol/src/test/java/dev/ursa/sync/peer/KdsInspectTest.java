@@ -70,14 +70,17 @@ class KdsInspectTest {
         handler = new KdsServerHandler(index, zone -> StoreSink.fromZone(global, zone), timer, workers, Clock.systemUTC(),
                 KdsServerHandler.Settings.defaults(), new KdsServerHandler.Events() {
         });
-        ServerInterceptor zoneFromHeader = new ServerInterceptor() {
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(ServerInterceptors.intercept(KdsGrpc.service(handler), zoneFromHeader())).build().start();
+    }
+
+    static ServerInterceptor zoneFromHeader() {
+        return new ServerInterceptor() {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
                 return Contexts.interceptCall(Context.current().withValue(KdsServerHandler.ZONE, headers.get(KdsGrpc.ZONE)), call, headers, next);
             }
         };
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(ServerInterceptors.intercept(KdsGrpc.service(handler), zoneFromHeader)).build().start();
     }
 
     @AfterEach
@@ -89,11 +92,15 @@ class KdsInspectTest {
         workers.shutdownNow();
     }
 
-    /** A zone whose inspector answers with what it was asked (null: a zone CP that opens no Inspect stream). */
     KdsZoneClient connect(String zone, boolean inspects) {
+        return connect(zone, inspects, server.getPort());
+    }
+
+    /** A zone whose inspector answers with what it was asked (without: a zone CP that opens no Inspect stream). */
+    KdsZoneClient connect(String zone, boolean inspects, int port) {
         InMemoryStore store = new InMemoryStore();
         ResourceIndex local = new ResourceIndex(store, KdsTypes.zoneToGlobal(), r -> true).start();
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         Metadata md = new Metadata();
         md.put(KdsGrpc.ZONE, zone);
         Channel withZone = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md));
@@ -213,5 +220,22 @@ class KdsInspectTest {
             }
         });
         assertThat(again.getJson()).contains("default/b");
+    }
+
+    @Test
+    void aZoneOfAGlobalWithoutInspectKeepsSyncing() throws Exception {
+        // a global from before Inspect: the service has the two sync methods only
+        Server older = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(ServerInterceptors.intercept(io.grpc.ServerServiceDefinition.builder(KdsGrpc.SERVICE)
+                        .addMethod(KdsGrpc.GLOBAL_TO_ZONE, io.grpc.stub.ServerCalls.asyncBidiStreamingCall(handler::globalToZone))
+                        .addMethod(KdsGrpc.ZONE_TO_GLOBAL, io.grpc.stub.ServerCalls.asyncBidiStreamingCall(handler::zoneToGlobal)).build(),
+                        zoneFromHeader())).build().start();
+        closeables.add(older::shutdownNow);
+        connect("new-zone", true, older.getPort());
+        Await.until("new-zone's two sync streams open", WAIT, () -> handler.openStreams().stream().filter(s -> s.zone().equals("new-zone")).count() == 2);
+        // the refused Inspect call (UNIMPLEMENTED) drops nothing: the sync streams stay, no reconnect
+        var streams = java.util.Set.copyOf(handler.openStreams());
+        Await.holds("new-zone keeps its first two streams", Duration.ofSeconds(2), () -> java.util.Set.copyOf(handler.openStreams()).equals(streams));
+        assertThat(handler.inspections().hasStream("new-zone")).isFalse();
     }
 }
