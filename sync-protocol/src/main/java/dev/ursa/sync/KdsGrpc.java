@@ -1,5 +1,7 @@
 package dev.ursa.sync;
 
+import dev.ursa.sync.inspect.v1.InspectRequest;
+import dev.ursa.sync.inspect.v1.InspectResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.grpc.CallOptions;
@@ -13,13 +15,17 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 
 /**
- * The KDS gRPC service, bound by hand (two methods over Envoy's messages need no generated stubs):
+ * The KDS gRPC service, bound by hand (three methods need no generated stubs; Inspect's messages are generated from
+ * {@code src/main/proto/ursa/kds/v1/inspect.proto}):
  * <pre>
  * service KDS {
  *   // the zone is the xDS client: it subscribes and ACKs, the global sends global-owned resources
  *   rpc GlobalToZone(stream DeltaDiscoveryRequest) returns (stream DeltaDiscoveryResponse);
  *   // roles reversed on a zone-dialled stream: the global subscribes and ACKs, the zone sends its resources
  *   rpc ZoneToGlobal(stream DeltaDiscoveryResponse) returns (stream DeltaDiscoveryRequest);
+ *   // a zone-dialled stream for the global's questions about the zone's dataplanes (reverse unary calls, as Kuma's
+ *   // StreamXDSConfigs): the global sends requests, the zone answers each once, by request id
+ *   rpc Inspect(stream InspectResponse) returns (stream InspectRequest);
  * }
  * </pre>
  */
@@ -42,6 +48,14 @@ public final class KdsGrpc {
                     .setResponseMarshaller(ProtoUtils.marshaller(DeltaDiscoveryRequest.getDefaultInstance()))
                     .build();
 
+    public static final MethodDescriptor<InspectResponse, InspectRequest> INSPECT =
+            MethodDescriptor.<InspectResponse, InspectRequest>newBuilder()
+                    .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+                    .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Inspect"))
+                    .setRequestMarshaller(ProtoUtils.marshaller(InspectResponse.getDefaultInstance()))
+                    .setResponseMarshaller(ProtoUtils.marshaller(InspectRequest.getDefaultInstance()))
+                    .build();
+
     /** {@code authorization: Bearer <zone token>}. */
     public static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     /** The zone the peer says it is; must match the token's zone. */
@@ -57,12 +71,15 @@ public final class KdsGrpc {
         StreamObserver<DeltaDiscoveryRequest> globalToZone(StreamObserver<DeltaDiscoveryResponse> toZone);
 
         StreamObserver<DeltaDiscoveryResponse> zoneToGlobal(StreamObserver<DeltaDiscoveryRequest> toZone);
+
+        StreamObserver<InspectResponse> inspect(StreamObserver<InspectRequest> toZone);
     }
 
     public static ServerServiceDefinition service(Handler handler) {
         return ServerServiceDefinition.builder(SERVICE)
                 .addMethod(GLOBAL_TO_ZONE, ServerCalls.asyncBidiStreamingCall(handler::globalToZone))
                 .addMethod(ZONE_TO_GLOBAL, ServerCalls.asyncBidiStreamingCall(handler::zoneToGlobal))
+                .addMethod(INSPECT, ServerCalls.asyncBidiStreamingCall(handler::inspect))
                 .build();
     }
 
@@ -72,5 +89,9 @@ public final class KdsGrpc {
 
     public static StreamObserver<DeltaDiscoveryResponse> zoneToGlobal(Channel channel, CallOptions options, StreamObserver<DeltaDiscoveryRequest> fromGlobal) {
         return ClientCalls.asyncBidiStreamingCall(channel.newCall(ZONE_TO_GLOBAL, options), fromGlobal);
+    }
+
+    public static StreamObserver<InspectResponse> inspect(Channel channel, CallOptions options, StreamObserver<InspectRequest> fromGlobal) {
+        return ClientCalls.asyncBidiStreamingCall(channel.newCall(INSPECT, options), fromGlobal);
     }
 }

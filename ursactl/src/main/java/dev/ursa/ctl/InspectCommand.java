@@ -168,7 +168,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     @Command(name = "dataplane", mixinStandardHelpOptions = true,
-            description = "One dataplane's xDS configuration (--config) or the policies that select it (--policies); zone control planes only.")
+            description = "One dataplane's xDS configuration (--config) or the policies that select it (--policies); at the global, name a zone's dataplane <zone>.<name>.")
     static final class Dataplane implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -104,7 +104,8 @@ public class ErrorMappers {
         return ApiError.of(500, "Internal error", "the control plane failed to handle this request; see its log");
     }
 
-    static Response error(ApiError body, HttpHeaders headers) {
+    /** The error body as a response, JSON or YAML as the caller accepts (for resource methods that answer refusals themselves). */
+    public static Response error(ApiError body, HttpHeaders headers) {
         Format f = Formats.ofAccept(headers == null ? null : headers.getHeaderString(HttpHeaders.ACCEPT));
         return Response.status(body.status()).type(Formats.mediaType(f)).entity(ResourceCodec.write(body, f)).build();
     }

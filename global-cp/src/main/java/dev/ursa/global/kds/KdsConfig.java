@@ -56,6 +56,17 @@ public interface KdsConfig {
     @WithDefault("5m")
     Duration resyncInterval();
 
+    /**
+     * How long {@code GET .../dataplanes/{zone}.{name}/_config} and {@code _policies} wait for the zone's answer over
+     * KDS's Inspect stream before answering 504.
+     */
+    @WithDefault("10s")
+    Duration inspectTimeout();
+
+    /** How many such requests may wait for one zone's answers at once; more are answered 429 at once. */
+    @WithDefault("32")
+    int inspectMaxInFlight();
+
     /** {@code ursa.kds.tls.*}. */
     interface Tls {
         /**

@@ -157,6 +157,11 @@ public class KdsServer {
         return handler == null ? List.of() : handler.openStreams();
     }
 
+    /** Questions to zones over their KDS Inspect streams; empty until the server has started. */
+    public java.util.Optional<dev.ursa.sync.peer.ZoneInspections> inspections() {
+        return handler == null ? java.util.Optional.empty() : java.util.Optional.of(handler.inspections());
+    }
+
     /** Subscriptions left "online" by a previous run of a global that stopped without closing them. */
     private void closeStaleInsights() {
         try {

@@ -22,6 +22,16 @@ record FakeKdsConfig(boolean tlsEnabled, Optional<String> certFile, Optional<Str
     }
 
     @Override
+    public Duration inspectTimeout() {
+        return Duration.ofSeconds(10);
+    }
+
+    @Override
+    public int inspectMaxInFlight() {
+        return 32;
+    }
+
+    @Override
     public Tls tls() {
         return new Tls() {
             @Override

@@ -121,6 +121,11 @@ final class KdsTestZones implements AutoCloseable {
     }
 
     Zone zone(Channel channel, InMemoryStore zoneStore) {
+        return zone(channel, zoneStore, null);
+    }
+
+    /** @param inspector answers the global's Inspect questions; null: the zone opens no Inspect stream (an older zone CP) */
+    Zone zone(Channel channel, InMemoryStore zoneStore, KdsZoneClient.Inspector inspector) {
         ResourceIndex local = new ResourceIndex(zoneStore, KdsTypes.zoneToGlobal(),
                 r -> !KdsTypes.ORIGIN_GLOBAL.equals(r.meta().labels().get(KdsTypes.ORIGIN_LABEL))).start();
         closeables.add(local);
@@ -140,7 +145,7 @@ final class KdsTestZones implements AutoCloseable {
                     public void disconnected(Status status, Duration retryIn) {
                         disconnects.add(status);
                     }
-                });
+                }, inspector);
         closeables.add(client);
         client.start();
         return new Zone(zoneStore, client, synced, disconnects);

@@ -9,6 +9,8 @@ import dev.ursa.sync.VersionedResource;
 import dev.ursa.sync.stream.KdsListener;
 import dev.ursa.sync.stream.ReceiverSession;
 import dev.ursa.sync.stream.SenderSession;
+import dev.ursa.sync.inspect.v1.InspectRequest;
+import dev.ursa.sync.inspect.v1.InspectResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.grpc.Context;
@@ -37,7 +39,8 @@ import java.util.function.Predicate;
  * The global's side of KDS. The zone identity comes from the gRPC {@link Context} ({@link #ZONE}), which the
  * authentication interceptor sets from the verified token, never from the payload. GlobalToZone streams the index to the
  * zone (every Mesh and policy, and other zones' ZoneIngresses); ZoneToGlobal subscribes to the zone's resources and
- * applies them through that zone's sink.
+ * applies them through that zone's sink; Inspect carries the global's questions about the zone's dataplanes
+ * ({@link #inspections()}).
  * <p>
  * Stream lifecycle: a stream opened with a token expiry ({@link #TOKEN_EXPIRY}) is closed at that instant; one zone
  * name has one zone CP: a stream from another connection ({@link #PEER}) than the zone's open streams closes those with
@@ -102,6 +105,7 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
     private final Events events;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Stream, Open> open = new ConcurrentHashMap<>();
+    private final ZoneInspections inspections = new ZoneInspections();
 
     public KdsServerHandler(ResourceIndex index, Function<String, ResourceSink> sinkForZone, ScheduledExecutorService timer, Executor workers,
                             Clock clock, Settings settings, Events events) {
@@ -184,6 +188,50 @@ public final class KdsServerHandler implements KdsGrpc.Handler {
                 complete(toZone);
             }
         };
+    }
+
+    @Override
+    public StreamObserver<InspectResponse> inspect(StreamObserver<InspectRequest> toZone) {
+        String zone = ZONE.get();
+        if (zone == null) {
+            toZone.onError(Status.UNAUTHENTICATED.withDescription("no zone identity").asRuntimeException());
+            return noop();
+        }
+        Stream stream = Stream.fromContext(ids.incrementAndGet(), zone, Direction.INSPECT);
+        events.opened(stream);
+        var serverOut = (ServerCallStreamObserver<InspectRequest>) toZone;
+        ZoneInspections.Link link = inspections.open(zone, toZone);
+        register(stream, link::abort);
+        serverOut.setOnCancelHandler(() -> {
+            link.lost(Status.CANCELLED.withDescription("zone went away"));
+            finish(stream, null, Status.CANCELLED.withDescription("zone went away"));
+        });
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(InspectResponse response) {
+                link.answered(response);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                link.lost(Status.fromThrowable(t));
+                finish(stream, null, Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                link.lost(Status.OK.withDescription("the zone closed the stream"));
+                finish(stream, null, Status.OK);
+                synchronized (toZone) { // the link may be sending a question
+                    complete(toZone);
+                }
+            }
+        };
+    }
+
+    /** Questions to zones over their Inspect streams. */
+    public ZoneInspections inspections() {
+        return inspections;
     }
 
     /**

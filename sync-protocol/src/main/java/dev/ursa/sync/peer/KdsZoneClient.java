@@ -8,6 +8,8 @@ import dev.ursa.sync.VersionedResource;
 import dev.ursa.sync.stream.KdsListener;
 import dev.ursa.sync.stream.ReceiverSession;
 import dev.ursa.sync.stream.SenderSession;
+import dev.ursa.sync.inspect.v1.InspectRequest;
+import dev.ursa.sync.inspect.v1.InspectResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.grpc.CallOptions;
@@ -25,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -32,6 +35,9 @@ import java.util.function.Predicate;
  * The zone's side of KDS: dials the global, opens GlobalToZone (subscribes with what the zone already has, applies what
  * arrives) and ZoneToGlobal (serves the zone's own resources), and when either stream ends tears both down and dials
  * again after a jittered exponential backoff. Each connection resumes from the store's state, so only differences flow.
+ * With an {@link Inspector} it also opens Inspect, where it answers the global's questions about the zone's dataplanes
+ * (on the workers, one answer per request id); a global that does not serve Inspect (older) leaves the other two streams
+ * up.
  */
 public final class KdsZoneClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KdsZoneClient.class.getName());
@@ -53,6 +59,13 @@ public final class KdsZoneClient implements AutoCloseable {
         default KdsListener listener(Direction direction) {
             return KdsListener.NONE;
         }
+    }
+
+    /** Answers the global's questions about this zone's dataplanes; may block (runs on the client's workers). */
+    @FunctionalInterface
+    public interface Inspector {
+        /** The answer to one question; its request id is set by the client. */
+        InspectResponse answer(InspectRequest question);
     }
 
     /**
@@ -94,6 +107,8 @@ public final class KdsZoneClient implements AutoCloseable {
     private final Duration batchWindow;
     private final int maxResponseBytes;
     private final Events events;
+    private final Inspector inspector;
+    private final AtomicBoolean toldInspectUnsupported = new AtomicBoolean();
     private final AtomicInteger generation = new AtomicInteger();
     private Connection current;
     private boolean closed;
@@ -101,7 +116,14 @@ public final class KdsZoneClient implements AutoCloseable {
     /** Why the last connection ended (see {@link #lastFailure()}); cleared when a connection syncs. */
     private volatile String lastFailure;
 
+    /** A client that opens no Inspect stream (as zone CPs before it existed). */
     public KdsZoneClient(Channel channel, ResourceIndex local, ResourceSink sink, Settings settings, Events events) {
+        this(channel, local, sink, settings, events, null);
+    }
+
+    /** @param inspector answers the global's questions on the Inspect stream; null: that stream is not opened */
+    public KdsZoneClient(Channel channel, ResourceIndex local, ResourceSink sink, Settings settings, Events events, Inspector inspector) {
+        this.inspector = inspector;
         this.channel = channel;
         this.local = local;
         this.sink = sink;
@@ -226,13 +248,14 @@ public final class KdsZoneClient implements AutoCloseable {
         }
     }
 
-    /** Both streams of one dial. */
+    /** The streams of one dial. */
     private final class Connection {
         final int gen;
         final Instant openedAt = clock.instant();
         StreamObserver<DeltaDiscoveryRequest> toGlobal;
         ClientCallStreamObserver<DeltaDiscoveryResponse> upstream;
         SenderSession sender;
+        volatile StreamObserver<InspectResponse> answers;
 
         Connection(int gen) {
             this.gen = gen;
@@ -275,9 +298,70 @@ public final class KdsZoneClient implements AutoCloseable {
                 }
             });
             sender.start();
+            if (inspector != null) openInspect();
+        }
+
+        private void openInspect() {
+            KdsGrpc.inspect(channel, CallOptions.DEFAULT, new ClientResponseObserver<InspectResponse, InspectRequest>() {
+                @Override
+                public void beforeStart(ClientCallStreamObserver<InspectResponse> requestStream) {
+                    answers = requestStream; // before any question can arrive
+                }
+
+                @Override
+                public void onNext(InspectRequest question) {
+                    workers.execute(() -> reply(question));
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    Status status = Status.fromThrowable(t);
+                    if (status.getCode() == Status.Code.UNIMPLEMENTED) {
+                        // an older global: the zone syncs as before, only inspection from the global is missing
+                        if (toldInspectUnsupported.compareAndSet(false, true)) {
+                            LOG.log(System.Logger.Level.WARNING, "the global does not serve KDS Inspect (older version): it cannot show "
+                                    + "this zone's dataplane _config and _policies; syncing is not affected");
+                        }
+                        return;
+                    }
+                    lost(gen, status);
+                }
+
+                @Override
+                public void onCompleted() {
+                    lost(gen, Status.UNAVAILABLE.withDescription("global closed the Inspect stream"));
+                }
+            });
+        }
+
+        private void reply(InspectRequest question) {
+            InspectResponse answer;
+            try {
+                answer = inspector.answer(question).toBuilder().setRequestId(question.getRequestId()).build();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "answering the global's inspect request failed", e);
+                answer = InspectResponse.newBuilder().setRequestId(question.getRequestId()).setStatus(500)
+                        .setError("the zone control plane failed to answer: " + e).build();
+            }
+            try {
+                synchronized (this) { // a StreamObserver is not thread-safe, answers come from many workers
+                    answers.onNext(answer);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "inspect answer not sent, the stream ended: {0}", e.getMessage());
+            }
         }
 
         void cancel(Status status) {
+            if (answers != null) {
+                try {
+                    synchronized (this) {
+                        answers.onError(Status.CANCELLED.withDescription(status.getDescription()).asRuntimeException());
+                    }
+                } catch (RuntimeException ignored) {
+                    // already closed
+                }
+            }
             if (sender != null) sender.abort(Status.CANCELLED.withDescription(status.getDescription()));
             try {
                 toGlobal.onError(Status.CANCELLED.withDescription(status.getDescription()).asRuntimeException());

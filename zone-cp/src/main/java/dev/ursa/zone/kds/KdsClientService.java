@@ -10,6 +10,7 @@ import dev.ursa.sync.StoreSink;
 import dev.ursa.sync.peer.Backoff;
 import dev.ursa.sync.peer.KdsZoneClient;
 import dev.ursa.zone.ZoneConfig;
+import dev.ursa.zone.xds.DataplaneInspection;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -41,7 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A federated zone's KDS client ({@code ursa.zone.global-address} set): restores the last synced state (memory store
  * with a data directory), dials the global and keeps both streams up, and saves what it syncs. The zone is ready
- * after its first full sync, or at once when it restored a snapshot (it has policies to serve) or is standalone.
+ * after its first full sync, or at once when it restored a snapshot (it has policies to serve) or is standalone. On
+ * KDS's Inspect stream it answers the global's questions about its dataplanes ({@link KdsInspector}).
  */
 @Startup
 @ApplicationScoped
@@ -53,6 +55,7 @@ public class KdsClientService {
     private final StoreConfig storeConfig;
     private final ResourceStore store;
     private final String version;
+    private final DataplaneInspection inspection;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean connected = new AtomicBoolean();
     private final AtomicBoolean savePending = new AtomicBoolean();
@@ -70,7 +73,9 @@ public class KdsClientService {
     private AutoCloseable snapshotFeed;
 
     public KdsClientService(ZoneConfig config, StoreConfig storeConfig, ResourceStore store,
-                            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+                            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version,
+                            DataplaneInspection inspection) {
+        this.inspection = inspection;
         this.config = config;
         this.storeConfig = storeConfig;
         this.store = store;
@@ -135,7 +140,7 @@ public class KdsClientService {
                     connected.set(false);
                     explainLater(status);
                 }
-            });
+            }, new KdsInspector(inspection));
             client.start();
         }
     }
