@@ -181,7 +181,7 @@ function refreshOn(matches) {
     const listener = e => {
         if (!matches(e)) return;
         clearTimeout(pending);
-        pending = setTimeout(route, 150);
+        pending = setTimeout(route, 250);
     };
     live.listeners.add(listener);
     return () => live.listeners.delete(listener);
@@ -486,6 +486,7 @@ async function route() {
         else if (seg[0] === 'dataplane') ctx.view = await dataplane(seg[1], seg[2]);
         else if (seg[0] === 'crosszone') ctx.view = await crossZone();
         else setMain('Not found', h('p', null, 'No such page: ' + path));
+        performance.mark('ursa-view-rendered'); // the data is on the page (page-load measurements read this mark)
     } catch (e) {
         if (e.status !== 401) setMain('Error', errorBox(e));
     }

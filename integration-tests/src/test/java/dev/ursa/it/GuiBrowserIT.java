@@ -60,15 +60,12 @@ class GuiBrowserIT {
             """;
 
     private static Federation federation;
-    private static ChromeDriverService service;
     private static final List<WebDriver> browsers = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "GUI browser tests skipped: no /usr/bin/chromium or /usr/bin/chromedriver (apt-get install -y chromium chromium-driver; .ci/run does)");
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        service.start();
         federation = Federation.start("gui", List.of("east", "west"));
     }
 
@@ -81,7 +78,6 @@ class GuiBrowserIT {
     @AfterAll
     static void stop() throws Exception {
         for (WebDriver b : browsers) b.quit();
-        if (service != null) service.stop();
         if (federation != null) federation.close();
     }
 
@@ -153,7 +149,8 @@ class GuiBrowserIT {
         assertThat(dp.status() / 100).as(dp.toString()).isEqualTo(2);
 
         WebDriver global = open(federation.globalUrl() + "/gui/#/dataplanes?mesh=default&zone=east");
-        await(global, "web-1 synced to the global, listed for zone east", By.cssSelector("#dataplanes tr[data-name=web-1]"));
+        // zone-originated resources are named <zone>.<name> at the global (docs/multi-zone.md)
+        await(global, "web-1 synced to the global, listed for zone east", By.cssSelector("#dataplanes tr[data-name='east.web-1']"));
         screenshot(global, "dataplanes");
 
         WebDriver zone = open(federation.zoneUrl("east") + "/gui/#/dataplane/default/web-1");
@@ -226,6 +223,70 @@ class GuiBrowserIT {
         screenshot(browser, "overview-narrow");
     }
 
+    /**
+     * Page load with 1000 dataplanes (zone east, synced to the global) and 200 policies: from navigation start to the
+     * view's data on the page ({@code performance.mark('ursa-view-rendered')}), median of 4 loads per view after a first one; written to
+     * {@code target/gui-page-load.txt} for docs/benchmarks.md. Asserts that the views hold all the data, not a time
+     * (the machines are shared).
+     */
+    @Test
+    @Order(50)
+    void pageLoadWith1000DataplanesAnd200Policies() throws Exception {
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<Http.Reply>> writes = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                String name = "bench-%04d".formatted(i);
+                String yaml = """
+                        type: Dataplane
+                        mesh: default
+                        name: %s
+                        networking:
+                          address: 10.1.%d.%d
+                          inbound:
+                          - port: 8080
+                            tags:
+                              kuma.io/service: svc-%d
+                              kuma.io/protocol: http
+                        """.formatted(name, i / 250, i % 250 + 1, i % 50);
+                writes.add(pool.submit(() -> Http.putYaml(federation.zoneUrl("east") + "/meshes/default/dataplanes/" + name, yaml, null)));
+            }
+            for (int i = 0; i < 200; i++) {
+                String name = "bench-timeout-%03d".formatted(i);
+                String yaml = MESH_TIMEOUT.formatted(name, (i % 50 + 1) + "s");
+                writes.add(pool.submit(() -> Http.putYaml(federation.globalUrl() + "/meshes/default/meshtimeouts/" + name, yaml, null)));
+            }
+            for (var w : writes) assertThat(w.get().status() / 100).as(w.get().toString()).isEqualTo(2);
+        }
+        Await.until("1000 dataplanes at the global", Duration.ofSeconds(60), () -> Federation.JSON.readTree(
+                Http.get(federation.globalUrl() + "/meshes/default/dataplanes/_overview?zone=east&size=1").body()).path("total").asInt() >= 1000);
+
+        WebDriver browser = open(federation.globalUrl() + "/gui/");
+        StringBuilder report = new StringBuilder("view\tmedian ms (navigation start to data rendered)\tall runs\n");
+        record View(String name, String url, By rows, int atLeast) {
+        }
+        for (View v : List.of(
+                new View("overview (global)", federation.globalUrl() + "/gui/#/", By.cssSelector("#zones tbody > tr"), 2),
+                new View("dataplanes (global, 1000)", federation.globalUrl() + "/gui/#/dataplanes?mesh=default", By.cssSelector("#dataplanes tbody tr"), 1000),
+                new View("policies (global, 200+ MeshTimeouts)", federation.globalUrl() + "/gui/#/meshes/default/meshtimeouts", By.cssSelector("#resources tbody tr"), 200),
+                new View("mesh (global, all types)", federation.globalUrl() + "/gui/#/meshes/default", By.cssSelector("section.policy-type"), 10),
+                new View("dataplanes (zone east, 1000)", federation.zoneUrl("east") + "/gui/#/dataplanes?mesh=default", By.cssSelector("#dataplanes tbody tr"), 1000))) {
+            List<Long> runs = new ArrayList<>();
+            for (int run = 0; run < 5; run++) {
+                browser.get("about:blank");
+                browser.get(v.url());
+                Object ms = onPage(browser, () -> Await.value(v.name() + " rendered", UI, () -> ((JavascriptExecutor) browser).executeScript(
+                        "const m = performance.getEntriesByName('ursa-view-rendered'); return m.length ? Math.round(m[0].startTime) : null;")));
+                assertThat(browser.findElements(v.rows())).as(v.name()).hasSizeGreaterThanOrEqualTo(v.atLeast());
+                if (run > 0) runs.add(((Number) ms).longValue()); // the first load warms the JIT and the browser cache
+            }
+            List<Long> sorted = runs.stream().sorted().toList();
+            report.append(v.name()).append('\t').append(sorted.get(sorted.size() / 2)).append('\t').append(runs).append('\n');
+            screenshot(browser, "load-" + v.name().replaceAll("[^a-z0-9]+", "-"));
+        }
+        Files.writeString(Files.createDirectories(UrsaProcess.repoRoot().resolve("integration-tests/target")).resolve("gui-page-load.txt"), report);
+        System.out.println(report);
+    }
+
     @Test
     @Order(100)
     void aStoppedZoneTurnsOfflineOnThePage() throws Exception {
@@ -246,6 +307,8 @@ class GuiBrowserIT {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,800",
                 "--user-data-dir=" + Files.createTempDirectory("gui-chromium"));
+        // a driver service per browser: quit() stops the service it was given
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         WebDriver browser = new ChromeDriver(service, options);
         browsers.add(browser);
         browser.get(url);
@@ -253,10 +316,26 @@ class GuiBrowserIT {
     }
 
     private static WebElement await(WebDriver browser, String what, By by) {
-        return Await.value(what, UI, () -> {
+        return onPage(browser, () -> Await.value(what, UI, () -> {
             List<WebElement> found = browser.findElements(by);
             return found.isEmpty() ? null : found.getFirst();
-        });
+        }));
+    }
+
+    /** Runs a wait; when it times out, says what the page showed. */
+    private static <T> T onPage(WebDriver browser, java.util.function.Supplier<T> wait) {
+        try {
+            return wait.get();
+        } catch (AssertionError e) {
+            String shown;
+            try {
+                shown = browser.findElement(By.tagName("body")).getText();
+            } catch (RuntimeException unreadable) {
+                shown = "(page unreadable: " + unreadable.getMessage() + ")";
+            }
+            throw new AssertionError(e.getMessage() + "; the page at " + browser.getCurrentUrl() + " showed:\n"
+                    + shown.substring(0, Math.min(shown.length(), 2000)), e);
+        }
     }
 
     private static void awaitText(WebDriver browser, String what, By by, String expected) {
@@ -264,13 +343,13 @@ class GuiBrowserIT {
     }
 
     private static void awaitText(WebDriver browser, Duration deadline, String what, By by, String expected) {
-        Await.until(what + ": \"" + expected + "\" in " + by, deadline, () -> {
+        onPage(browser, () -> Await.until(what + ": \"" + expected + "\" in " + by, deadline, () -> {
             try {
                 return browser.findElement(by).getText().contains(expected);
             } catch (NoSuchElementException | StaleElementReferenceException e) {
                 return false; // not rendered yet, or re-rendered meanwhile
             }
-        });
+        }));
     }
 
     private static String text(WebDriver browser, By by) {
