@@ -162,8 +162,24 @@ class GuiBrowserIT {
     @Test
     @Order(4)
     void crossZoneViewListsEachZonesIngress() throws Exception {
+        // an ingress is offered to other zones once its zone has a service
+        Http.Reply dp = Http.putYaml(federation.zoneUrl("west") + "/meshes/default/dataplanes/api-1", """
+                type: Dataplane
+                mesh: default
+                name: api-1
+                networking:
+                  address: 127.0.0.1
+                  inbound:
+                  - port: 8081
+                    tags:
+                      kuma.io/service: api
+                      kuma.io/protocol: grpc
+                """, null);
+        assertThat(dp.status() / 100).as(dp.toString()).isEqualTo(2);
+        federation.awaitOffered("east", "west", "api", 1);
         WebDriver browser = open(federation.zoneUrl("east") + "/gui/#/crosszone");
         awaitText(browser, "west's ingress seen from east", By.id("ingresses"), "ingress-west");
+        assertThat(text(browser, By.id("ingresses"))).contains("api");
         screenshot(browser, "crosszone");
     }
 
@@ -194,6 +210,7 @@ class GuiBrowserIT {
         await(browser, "login form", By.id("token")).sendKeys(minted.body().trim());
         browser.findElement(By.cssSelector("#login button[type=submit]")).click();
         awaitText(browser, "logged in as viewer", By.id("who"), "viewer (read only)");
+        await(browser, "overview as viewer", By.id("zones"));
         screenshot(browser, "login-readonly");
 
         browser.get(federation.globalUrl() + "/gui/#/resource/default/meshtimeouts/gui-timeout");
@@ -274,7 +291,7 @@ class GuiBrowserIT {
             for (int run = 0; run < 5; run++) {
                 browser.get("about:blank");
                 browser.get(v.url());
-                Object ms = onPage(browser, () -> Await.value(v.name() + " rendered", UI, () -> ((JavascriptExecutor) browser).executeScript(
+                Object ms = onPage(browser, () -> Await.value(v.name() + " rendered", Duration.ofSeconds(60), () -> ((JavascriptExecutor) browser).executeScript(
                         "const m = performance.getEntriesByName('ursa-view-rendered'); return m.length ? Math.round(m[0].startTime) : null;")));
                 assertThat(browser.findElements(v.rows())).as(v.name()).hasSizeGreaterThanOrEqualTo(v.atLeast());
                 if (run > 0) runs.add(((Number) ms).longValue()); // the first load warms the JIT and the browser cache
