@@ -135,7 +135,7 @@ function showLogin(reason) {
 
 // ---------- live updates (GET /events as Server-Sent Events, read with fetch so the token goes in a header) ----------
 
-const live = { listeners: new Set(), retry: 1000, timer: null };
+const live = { listeners: new Set(), retry: 1000, timer: null, abort: null };
 
 function setLive(state, text) {
     const el = document.getElementById('live');
@@ -144,8 +144,9 @@ function setLive(state, text) {
 }
 
 async function connectEvents() {
+    live.abort = new AbortController();
     try {
-        const r = await fetch('/events', { headers: authHeaders({ Accept: 'text/event-stream' }) });
+        const r = await fetch('/events', { headers: authHeaders({ Accept: 'text/event-stream' }), signal: live.abort.signal });
         if (!r.ok || !r.body) throw new Error('HTTP ' + r.status);
         setLive('live', 'live');
         live.retry = 1000;
@@ -168,6 +169,7 @@ async function connectEvents() {
         }
         throw new Error('stream ended');
     } catch (e) {
+        if (live.abort.signal.aborted) return; // the page is going away (pagehide)
         setLive('down', 'disconnected — reconnecting');
         clearTimeout(live.timer);
         live.timer = setTimeout(connectEvents, live.retry);
@@ -334,7 +336,7 @@ async function editor(meshName, plural, name) {
     const type = plural ? ctx.types.find(t => t.path === plural) : null;
     const text = name ? await getText(resourcePath(meshName, plural, name), 'application/yaml')
         : TEMPLATE(meshName, type ? type.name : 'MeshTimeout');
-    const area = h('textarea', { id: 'editor', name: 'yaml', rows: 24, cols: 80, spellcheck: 'false', 'aria-describedby': 'editor-help errors' }, text);
+    const area = h('textarea', { id: 'editor', name: 'yaml', rows: 18, cols: 80, spellcheck: 'false', 'aria-describedby': 'editor-help errors' }, text);
     const errors = h('div', { id: 'errors', 'aria-live': 'assertive' });
     const form = h('form', { class: 'editor', onsubmit: async ev => {
         ev.preventDefault();
@@ -355,9 +357,9 @@ async function editor(meshName, plural, name) {
     } },
         h('label', { for: 'editor' }, 'YAML'),
         h('p', { id: 'editor-help', class: 'muted' }, 'Kuma 2.14 universal format; the control plane validates the document on save.'),
+        errors, // above the text area, so a refusal is seen without scrolling
         area, h('div', null, h('button', { type: 'submit', id: 'save' }, 'Save'), ' ',
-            link(name ? resourceHref(meshName, plural, name) : '#/meshes', 'Cancel')),
-        errors);
+            link(name ? resourceHref(meshName, plural, name) : '#/meshes', 'Cancel')));
     setMain(name ? 'Edit ' + name : 'New ' + (type ? type.singularDisplayName : 'resource'), form);
     area.focus();
     return null; // an open editor is not replaced by live updates
@@ -516,6 +518,9 @@ async function start() {
             if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
         }));
         connectEvents();
+        // a page kept in the back/forward cache would hold its stream (one of the browser's few connections per host)
+        window.addEventListener('pagehide', () => { clearTimeout(live.timer); live.abort.abort(); });
+        window.addEventListener('pageshow', ev => { if (ev.persisted) connectEvents(); });
     }
     await route();
 }
