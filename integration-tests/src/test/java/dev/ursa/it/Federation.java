@@ -141,6 +141,11 @@ final class Federation implements AutoCloseable {
         return zones.get(zone).baseUrl();
     }
 
+    /** SIGKILLs {@code zone}'s CP (its ingress keeps running): the global sees the KDS streams drop. */
+    void killZone(String zone) throws InterruptedException {
+        zones.get(zone).kill();
+    }
+
     String ingressUrl(String zone) {
         return ingresses.get(zone).baseUrl();
     }

@@ -72,6 +72,24 @@ class RemoteCallerTest {
     }
 
     @Test
+    void aRemoteCallerWithoutATokenLoadsTheGuiFilesButNoData() {
+        Response redirect = remote().redirects().follow(false).get("/gui");
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        assertThat(redirect.header("Location")).isEqualTo("/gui/");
+        for (String file : new String[] {"/gui/", "/gui/index.html", "/gui/gui.js", "/gui/gui.css"}) {
+            Response r = remote().get(file);
+            assertThat(r.statusCode()).as(file).isEqualTo(200);
+            assertThat(r.header("Content-Security-Policy")).as(file).contains("default-src 'self'").contains("script-src 'self'");
+            assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        }
+        assertThat(remote().get("/gui/").asString()).contains("<script src=\"gui.js\" defer></script>");
+        // what the GUI shows comes from the API, which still wants a token
+        assertThat(remote().get("/who-am-i").statusCode()).isEqualTo(401);
+        assertThat(remote().get("/gui/nothing/here").statusCode()).isEqualTo(401);
+        assertThat(remote().put("/gui/gui.js").statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void aRemoteCallerWithoutATokenIsUnauthenticatedWhateverForwardedHeadersSay() {
         for (Map.Entry<String, String> header : Map.of("X-Forwarded-For", "127.0.0.1", "Forwarded", "for=127.0.0.1",
                 "X-Real-IP", "127.0.0.1", "X-Ursa-Test", "none").entrySet()) {

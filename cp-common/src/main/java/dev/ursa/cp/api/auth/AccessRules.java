@@ -6,12 +6,16 @@ import java.util.regex.Pattern;
 
 /**
  * Which access each admin API request needs, from its method and (normalised) path alone, so one rule covers every
- * resource, the {@code /q/*} endpoints and whatever later adds a path. Only liveness/readiness probes are open; reads
+ * resource, the {@code /q/*} endpoints and whatever later adds a path. Only liveness/readiness probes and the web GUI's
+ * static files ({@code /gui/*}: pages and scripts without data, which read everything through this API with the
+ * user's credentials) are open; reads
  * need a readonly or admin caller (secrets read with their data redacted); writes, token endpoints, KDS material and
  * the internal global secrets need an admin, even to read.
  */
 public final class AccessRules {
     private static final Set<String> OPEN_PATHS = Set.of("/q/health", "/q/health/live", "/q/health/ready", "/q/health/started");
+    /** The GUI's static files: open so that a browser without a token can load the login form. */
+    private static final Pattern GUI_ASSETS = Pattern.compile("^/gui(/[A-Za-z0-9._-]*)?$");
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     /**
      * Token endpoints, KDS trust material ({@code /kds/ca.pem}) and the internal global secrets. Mesh Secrets
@@ -27,7 +31,7 @@ public final class AccessRules {
         String m = method.toUpperCase(Locale.ROOT);
         String p = normalise(path);
         boolean read = READ_METHODS.contains(m);
-        if (read && !m.equals("OPTIONS") && OPEN_PATHS.contains(p)) return Access.OPEN;
+        if (read && !m.equals("OPTIONS") && (OPEN_PATHS.contains(p) || GUI_ASSETS.matcher(p).matches())) return Access.OPEN;
         if (!read || ADMIN_ONLY.matcher(p).matches()) return Access.ADMIN;
         return Access.READ;
     }

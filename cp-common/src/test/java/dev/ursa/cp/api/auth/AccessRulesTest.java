@@ -20,6 +20,9 @@ class AccessRulesTest {
             "GET, /meshes/default/dataplanes/dp-1/_config, READ", "OPTIONS, /meshes, READ",
             "PUT, /meshes/default, ADMIN", "DELETE, /zones/z1, ADMIN", "POST, /tokens/zone, ADMIN", "PATCH, /meshes/m, ADMIN",
             "POST, /q/health, ADMIN",
+            // the GUI's static files (no data) are open; what the GUI shows comes from the API with the user's credentials
+            "GET, /gui, OPEN", "GET, /gui/, OPEN", "GET, /gui/gui.js, OPEN", "HEAD, /gui/index.html, OPEN", "GET, /gui/a/b, READ",
+            "PUT, /gui/gui.js, ADMIN", "OPTIONS, /gui, READ", "GET, /guix, READ",
             "GET, /tokens/user, ADMIN", "GET, /tokens, ADMIN", "GET, /TOKENS/user, ADMIN", "GET, //tokens//user/, ADMIN",
             "GET, /tokens;a=b/user, ADMIN", "GET, /kds/ca.pem, ADMIN", "HEAD, /kds/ca.pem, ADMIN", "GET, /kds, ADMIN",
             "GET, /global-secrets, ADMIN", "GET, /global-secrets/s1, ADMIN",
