@@ -39,21 +39,26 @@ import java.util.function.IntFunction;
  *   per minute per 1000 dataplanes; idle (nothing changes) and with a policy change every {@code changeEvery} that every
  *   client receives and ACKs (so every insight changes).</li>
  * </ul>
- * Parameters ({@code --name=value}): dataplanes (10000), services (100), channels (16), queries (300 per kind and
- * phase), warmupQueries (100), idle (60s), churn (60s), changeEvery (5s), registerConcurrency (8).
+ * Parameters ({@code --name=value}): dataplanes (10000), connected (all; the first ones get a stream, the others stay
+ * registered and offline: 10 000 streams of registered dataplanes are more than a shared 2-core machine serves), services (100), channels (16), queries (300 per kind and
+ * phase), warmupQueries (100), idle (60s), churn (60s), changeEvery (5s), registerConcurrency (8), repoRoot (where the
+ * fast-jars are; default: this repository), connectTimeout (300s: until every client is configured, and again until all
+ * are online at the global).
  * <pre>java -Xmx4g -cp 'benchmarks/target/benchmarks.jar:benchmarks/target/lib/*' dev.ursa.bench.OverviewBenchmark --dataplanes=10000</pre>
  */
 public final class OverviewBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MESH = "default";
     private static final String CALLED = "svc-0";
-    private static final Set<String> NAMES = Set.of("dataplanes", "services", "channels", "queries", "warmupQueries", "idle", "churn",
-            "changeEvery", "registerConcurrency");
+    private static final Set<String> NAMES = Set.of("dataplanes", "connected", "services", "channels", "queries", "warmupQueries", "idle", "churn",
+            "changeEvery", "registerConcurrency", "repoRoot", "connectTimeout");
     /** The zone's default {@code ursa.xds.insight-flush-interval}: a quiet KDS for twice as long means no flush is pending. */
     private static final Duration QUIET = Duration.ofSeconds(11);
 
     private final Properties p;
     private final int n;
+    /** Dataplanes with a real ADS stream (the first ones); the others are registered and never connect (offline). */
+    private final int connected;
     private final int services;
     private final Federation fed;
     private final Random random = new Random(20);
@@ -76,6 +81,7 @@ public final class OverviewBenchmark {
         this.p = p;
         this.n = FederationConfig.intProp(p, "dataplanes", 10_000);
         this.services = FederationConfig.intProp(p, "services", 100);
+        this.connected = Math.min(n, FederationConfig.intProp(p, "connected", n));
         this.fed = fed;
     }
 
@@ -90,8 +96,9 @@ public final class OverviewBenchmark {
             if (!NAMES.contains(name)) throw new IllegalArgumentException("unknown parameter " + name + "; known: " + new TreeSet<>(NAMES));
         }
         Results results = Results.start("overview");
-        Path root = BenchConfig.findRepoRoot();
-        Path logs = root.resolve("benchmarks/target/overview-logs");
+        // repoRoot: where the global-cp and zone-cp fast-jars are (e.g. a copy of an earlier build, for a before/after run).
+        Path root = p.containsKey("repoRoot") ? Path.of(p.getProperty("repoRoot")).toAbsolutePath() : BenchConfig.findRepoRoot();
+        Path logs = p.containsKey("repoRoot") ? root.resolve("overview-logs") : root.resolve("benchmarks/target/overview-logs");
         Map<String, Object> out = new LinkedHashMap<>();
         try (Federation fed = Federation.startGlobal(root.resolve("global-cp/target/quarkus-app/quarkus-run.jar"),
                 root.resolve("zone-cp/target/quarkus-app/quarkus-run.jar"), logs, "overview", Duration.ofMillis(20))) {
@@ -100,6 +107,7 @@ public final class OverviewBenchmark {
         Map<String, Object> params = new LinkedHashMap<>();
         p.stringPropertyNames().forEach(k -> params.put(k, p.getProperty(k)));
         params.put("dataplanes", FederationConfig.intProp(p, "dataplanes", 10_000));
+        params.put("connected", p.getProperty("connected", "all"));
         params.put("clientsAre", "proxyless SotW ADS streams (LDS, RDS, CDS, EDS of " + CALLED + "), one per registered Dataplane, "
                 + "dataplane tokens, ACK every response; in this JVM");
         params.put("insightFlushInterval", "5s (zone default)");
@@ -126,16 +134,17 @@ public final class OverviewBenchmark {
             List<Traffic> traffic = new ArrayList<>();
             List<Latency> latencies = new ArrayList<>();
             Snapshot beforeConnect = snapshot(global, proxy);
-            List<String> nodeIds = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) nodeIds.add(MESH + ".dp-" + i);
+            List<String> nodeIds = new ArrayList<>(connected);
+            for (int i = 0; i < connected; i++) nodeIds.add(MESH + ".dp-" + i);
             t0 = System.nanoTime();
             try (AdsClientFleet fleet = AdsClientFleet.connect(zone.xdsAddress(), FederationConfig.intProp(p, "channels", 16), nodeIds,
                     CALLED, zone.dataplaneToken())) {
-                AdsClient.awaitAll(fleet.clients(), AdsClient::configured, Duration.ofMinutes(5));
+                AdsClient.awaitAll(fleet.clients(), AdsClient::configured, FederationConfig.duration(p.getProperty("connectTimeout", "300s")));
                 double configured = seconds(System.nanoTime() - t0);
-                awaitTotal(global, "?state=online&size=1", n, Duration.ofMinutes(5));
+                awaitTotal(global, "?state=online&size=1", connected, FederationConfig.duration(p.getProperty("connectTimeout", "300s")));
                 double online = seconds(System.nanoTime() - t0);
-                System.out.printf("%d clients configured in %.1f s; all online at the global after %.1f s%n", n, configured, online);
+                System.out.printf("%d of %d dataplanes connected: configured in %.1f s; all online at the global after %.1f s%n", connected, n,
+                        configured, online);
                 out.put("clientsConfiguredSeconds", configured);
                 out.put("allOnlineAtGlobalSeconds", online);
                 awaitQuietKds(global, proxy);
@@ -169,11 +178,11 @@ public final class OverviewBenchmark {
                 changer.shutdown();
                 traffic.add(traffic("churn (a policy change every " + every.toMillis() / 1000.0 + " s, all ACK)", churnStart, churnEnd));
                 long moved = 0;
-                for (int i = 0; i < n; i++) if (!fleet.clients().get(i).acked(AdsClient.RDS).equals(before.get(i))) moved++;
+                for (int i = 0; i < connected; i++) if (!fleet.clients().get(i).acked(AdsClient.RDS).equals(before.get(i))) moved++;
                 out.put("changesWritten", changes.get());
                 out.put("clientsThatAckedAChange", moved);
                 out.put("streamErrors", fleet.errors());
-                System.out.printf("churn: %d changes written, %d of %d clients ACKed new routes, %d stream errors%n", changes.get(), moved, n, fleet.errors());
+                System.out.printf("churn: %d changes written, %d of %d clients ACKed new routes, %d stream errors%n", changes.get(), moved, connected, fleet.errors());
             }
             out.put("traffic", traffic);
             out.put("latency", latencies);
@@ -305,7 +314,7 @@ public final class OverviewBenchmark {
         long all = b.resourcesReceived().values().stream().mapToLong(Long::longValue).sum()
                 - a.resourcesReceived().values().stream().mapToLong(Long::longValue).sum();
         long responses = b.responsesApplied() - a.responsesApplied();
-        double per = 60.0 / s * 1000.0 / n;
+        double per = 60.0 / s * 1000.0 / connected; // per 1000 connected dataplanes: the others send nothing
         return new Traffic(phase, round(s), wire.up(), wire.down(), responses, insights, all, round(wire.up() * per), round(wire.down() * per),
                 round(responses * per), round(insights * per), wire.connections());
     }
@@ -317,7 +326,7 @@ public final class OverviewBenchmark {
             System.out.printf("%-34s %-52s %8.2f %8.2f %8.2f %8.2f %7d%n", l.phase(), l.query(), l.latency().p50Ms(), l.latency().p90Ms(),
                     l.latency().p99Ms(), l.latency().maxMs(), l.errors());
         }
-        System.out.printf("%nKDS between zone-1 and the global (wire bytes through the proxy, TLS included), per minute per 1000 dataplanes%n");
+        System.out.printf("%nKDS between zone-1 and the global (wire bytes through the proxy, TLS included), per minute per 1000 connected dataplanes (%d)%n", connected);
         System.out.printf("%-52s %7s %14s %14s %12s %12s %10s%n", "phase", "s", "zone->global B", "global->zone B", "responses", "insights", "conns");
         for (Traffic t : traffic) {
             System.out.printf("%-52s %7.1f %14.0f %14.0f %12.1f %12.1f %10d%n", t.phase(), t.seconds(), t.bytesZoneToGlobalPerMinPer1000(),
