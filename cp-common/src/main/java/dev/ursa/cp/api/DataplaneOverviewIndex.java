@@ -146,8 +146,10 @@ public class DataplaneOverviewIndex implements AutoCloseable {
                 });
             }
             if (dirty.isEmpty()) return CompletableFuture.completedFuture(published);
-            List<String> names = new ArrayList<>(dirty);
-            dirty.removeAll(names);
+            List<String> names = new ArrayList<>();
+            for (String name : dirty) {
+                if (dirty.remove(name)) names.add(name); // one by one: a name marked after this pass stays marked
+            }
             List<CompletableFuture<Optional<Resource>>> dps = new ArrayList<>(names.size());
             List<CompletableFuture<Optional<Resource>>> ins = new ArrayList<>(names.size());
             for (String name : names) {
