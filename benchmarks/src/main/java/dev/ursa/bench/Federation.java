@@ -118,18 +118,28 @@ public final class Federation implements AutoCloseable {
 
     /** Starts a zone CP federated with the global and adds it to {@link #zones()}; returns once it is ready. */
     public Zone startZone(String name, Path dataDir, String logLabel) throws IOException, InterruptedException {
+        return startZone(name, dataDir, logLabel, kdsPort, Map.of());
+    }
+
+    /**
+     * As {@link #startZone(String, Path, String)}, dialling KDS at {@code 127.0.0.1:kdsDialPort} (e.g. a
+     * {@link CountingProxy} in front of the global) with {@code extraProps} added to its system properties.
+     */
+    public Zone startZone(String name, Path dataDir, String logLabel, int kdsDialPort, Map<String, String> extraProps)
+            throws IOException, InterruptedException {
         int xds = CpProcess.freePort();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("quarkus.http.port", String.valueOf(CpProcess.freePort()));
         props.put("quarkus.grpc.server.port", String.valueOf(xds));
         props.put("ursa.zone.name", name);
-        props.put("ursa.zone.global-address", "grpcs://127.0.0.1:" + kdsPort);
+        props.put("ursa.zone.global-address", "grpcs://127.0.0.1:" + kdsDialPort);
         props.put("ursa.zone.kds.ca-file", caFile().toString());
         props.put("ursa.zone.token-file", tokenFile(name, logLabel).toString());
         if (dataDir != null) props.put("ursa.zone.data-dir", dataDir.toString());
         // The simulated clients have no Dataplane of their own: they get a client-only view (with a token when on).
         props.put("ursa.xds.allow-unregistered-clients", "true");
         if (!dataplaneTokens) props.put("ursa.xds.auth", "none");
+        props.putAll(extraProps);
         CpProcess cp = CpProcess.start(zoneJar, props, List.of(), logDir, label + "-" + logLabel);
         Zone zone = new Zone(name, cp, xds, dataDir, dataplaneTokens ? dataplaneToken(cp.baseUri()) : null);
         zones.add(zone);

@@ -135,13 +135,13 @@ public record FederationConfig(
         return Math.max(1, (int) Math.round(rate * churnDuration.toMillis() / 1000.0));
     }
 
-    private static Duration duration(String s) {
+    static Duration duration(String s) {
         if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
         if (s.endsWith("s")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
         throw new IllegalArgumentException("a duration is written 20ms or 1s, got " + s);
     }
 
-    private static int intProp(Properties p, String name, int dflt) {
+    static int intProp(Properties p, String name, int dflt) {
         String v = p.getProperty(name);
         if (v == null) return dflt;
         try {

@@ -94,6 +94,11 @@ public final class PolicyBodies {
      * {@code http.requestTimeout} to MeshService {@code backend}, named {@code bench}.
      */
     public static String backendRequestTimeout(String requestTimeout) {
+        return requestTimeout("backend", requestTimeout);
+    }
+
+    /** As {@link #backendRequestTimeout}, to MeshService {@code service}. */
+    public static String requestTimeout(String service, String requestTimeout) {
         return """
                 type: MeshTimeout
                 mesh: default
@@ -101,9 +106,9 @@ public final class PolicyBodies {
                 spec:
                   targetRef: {kind: Mesh}
                   to:
-                    - targetRef: {kind: MeshService, name: backend}
+                    - targetRef: {kind: MeshService, name: %s}
                       default:
                         http: {requestTimeout: %s}
-                """.formatted(requestTimeout);
+                """.formatted(service, requestTimeout);
     }
 }

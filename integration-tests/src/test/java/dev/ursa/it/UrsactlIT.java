@@ -244,9 +244,22 @@ class UrsactlIT {
                 ---
                 """ + timeout("zt-1", "zmesh", "7s"), "apply", "-f", "-", "--address=" + zone.baseUrl()));
 
+        // From the server's _overview: never connected, so offline, no connect time and no NACK.
         Run dps = ok(on(zone, "inspect", "dataplanes", "--mesh", "zmesh"));
-        assertThat(dps.out()).containsPattern("(?m)^MESH +NAME +ADDRESS +SERVICES +CONFIG$")
-                .containsPattern("(?m)^zmesh +backend-1 +10\\.0\\.0\\.7 +backend +ok$");
+        assertThat(dps.out()).containsPattern("(?m)^MESH +NAME +ZONE +STATE +ADDRESS +SERVICES +LAST-CONNECT +LAST-NACK +CONFIG$")
+                .containsPattern("(?m)^zmesh +backend-1 +zone-1 +offline +10\\.0\\.0\\.7 +backend +- +- +ok$");
+        JsonNode overview = Json.YAML.readTree(ok(on(zone, "inspect", "dataplanes", "--mesh", "zmesh", "-o", "yaml")).out());
+        assertThat(overview.path("total").asInt()).isEqualTo(1);
+        assertThat(overview.path("items").get(0).path("type").asText()).isEqualTo("DataplaneOverview");
+        assertThat(overview.path("items").get(0).path("state").asText()).isEqualTo("offline");
+        // The filters go to the server.
+        assertThat(ok(on(zone, "inspect", "dataplanes", "--mesh", "zmesh", "--state", "offline", "--zone", "zone-1",
+                "--tag", "kuma.io/service=backend", "--tag", "kuma.io/protocol=grpc")).out()).contains("backend-1");
+        assertThat(ok(on(zone, "inspect", "dataplanes", "--mesh", "zmesh", "--state", "online")).out()).doesNotContain("backend-1");
+        assertThat(ok(on(zone, "inspect", "dataplanes", "--mesh", "zmesh", "--tag", "kuma.io/service=web")).out()).doesNotContain("backend-1");
+        Run badState = on(zone, "inspect", "dataplanes", "--mesh", "zmesh", "--state", "sideways");
+        assertThat(badState.code()).as("%s", badState).isEqualTo(ExitCodes.REFUSED);
+        assertThat(badState.err()).contains("state", "online or offline");
         Run table = ok(on(zone, "get", "dataplanes", "--mesh", "zmesh"));
         assertThat(table.out()).containsPattern("(?m)^zmesh +backend-1 +10\\.0\\.0\\.7 +backend +1 +\\d+[smhd]$");
         Run all = ok(on(zone, "get", "dataplanes", "-A", "-o", "json"));

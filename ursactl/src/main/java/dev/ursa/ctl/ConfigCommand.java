@@ -22,8 +22,7 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(Ursactl.context(spec).err());
-        return ExitCodes.USAGE;
+        return Replies.usage(spec);
     }
 
     @Command(name = "control-planes", mixinStandardHelpOptions = true, description = "The control planes ursactl knows.",
@@ -34,8 +33,7 @@ final class ConfigCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            spec.commandLine().usage(Ursactl.context(spec).err());
-            return ExitCodes.USAGE;
+            return Replies.usage(spec);
         }
     }
 
@@ -76,9 +74,7 @@ final class ConfigCommand implements Callable<Integer> {
                 throw CliException.usage("a control plane named \"" + name + "\" exists (--overwrite replaces it)");
             }
             config.with(new ConfigFile.ControlPlane(name, address, caFile == null ? null : caFile.toAbsolutePath().toString(), t)).write(file);
-            ctx.out().println("added control plane \"" + name + "\" (" + address + "), now current");
-            ctx.out().flush();
-            return ExitCodes.OK;
+            return Replies.done(spec, "added control plane \"" + name + "\" (" + address + "), now current");
         }
     }
 
@@ -91,12 +87,9 @@ final class ConfigCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Context ctx = Ursactl.context(spec);
-            Path file = ctx.configFile();
+            Path file = Ursactl.context(spec).configFile();
             ConfigFile.read(file).using(name).write(file);
-            ctx.out().println("switched to control plane \"" + name + "\"");
-            ctx.out().flush();
-            return ExitCodes.OK;
+            return Replies.done(spec, "switched to control plane \"" + name + "\"");
         }
     }
 
@@ -109,12 +102,9 @@ final class ConfigCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Context ctx = Ursactl.context(spec);
-            Path file = ctx.configFile();
+            Path file = Ursactl.context(spec).configFile();
             ConfigFile.read(file).without(name).write(file);
-            ctx.out().println("removed control plane \"" + name + "\"");
-            ctx.out().flush();
-            return ExitCodes.OK;
+            return Replies.done(spec, "removed control plane \"" + name + "\"");
         }
     }
 

@@ -4,7 +4,6 @@ import dev.ursa.mesh.model.ResourceType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,16 +23,13 @@ final class DeleteCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "NAME")
     String name;
 
-    @Option(names = {"-m", "--mesh"}, defaultValue = "default", paramLabel = "MESH", description = "The mesh (default: ${DEFAULT-VALUE}).")
-    String mesh;
+    @Mixin
+    MeshOption mesh;
 
     @Override
     public Integer call() {
-        Context ctx = Ursactl.context(spec);
         ResourceType t = Kinds.resolve(type);
-        server.client(ctx).delete(Kinds.item(t, mesh, name));
-        ctx.out().println(t.name() + " " + (t.meshScoped() ? mesh + "/" : "") + name + " deleted");
-        ctx.out().flush();
-        return ExitCodes.OK;
+        server.client(Ursactl.context(spec)).delete(Kinds.item(t, mesh.name(), name));
+        return Replies.done(spec, t.name() + " " + (t.meshScoped() ? mesh.name() + "/" : "") + name + " deleted");
     }
 }

@@ -23,16 +23,11 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(Ursactl.context(spec).err());
-        return ExitCodes.USAGE;
+        return Replies.usage(spec);
     }
 
     static int mint(CommandSpec spec, ServerOptions server, String path, ObjectNode body) {
-        Context ctx = Ursactl.context(spec);
-        String token = server.client(ctx).postForText(path, body).body().strip();
-        ctx.out().println(token);
-        ctx.out().flush();
-        return ExitCodes.OK;
+        return Replies.done(spec, server.client(Ursactl.context(spec)).postForText(path, body).body().strip());
     }
 
     @Command(name = "zone-token", mixinStandardHelpOptions = true, description = "A zone token (global only): POST /tokens/zone.")
@@ -63,8 +58,8 @@ final class GenerateCommand implements Callable<Integer> {
         CommandSpec spec;
         @Mixin
         ServerOptions server;
-        @Option(names = {"-m", "--mesh"}, defaultValue = "default", paramLabel = "MESH", description = "The mesh (default: ${DEFAULT-VALUE}).")
-        String mesh;
+        @Mixin
+        MeshOption mesh;
         @Option(names = "--name", paramLabel = "NAME", description = "The dataplane's name; without it the token is valid for any dataplane of the mesh.")
         String name;
         @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "A tag value the dataplane's inbounds must have (repeatable; several values per key allowed).")
@@ -74,7 +69,7 @@ final class GenerateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            ObjectNode body = JsonNodeFactory.instance.objectNode().put("mesh", mesh).put("type", "dataplane");
+            ObjectNode body = JsonNodeFactory.instance.objectNode().put("mesh", mesh.name()).put("type", "dataplane");
             if (name != null) body.put("name", name);
             Map<String, List<String>> byKey = new LinkedHashMap<>();
             for (String t : tags) {

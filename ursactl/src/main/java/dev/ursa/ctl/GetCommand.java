@@ -32,8 +32,8 @@ final class GetCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
     String name;
 
-    @Option(names = {"-m", "--mesh"}, defaultValue = "default", paramLabel = "MESH", description = "The mesh (default: ${DEFAULT-VALUE}).")
-    String mesh;
+    @Mixin
+    MeshOption mesh;
 
     @Option(names = {"-A", "--all-meshes"}, description = "List the type across all meshes.")
     boolean allMeshes;
@@ -41,8 +41,8 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = {"-l", "--selector"}, split = ",", paramLabel = "KEY=VALUE", description = "Only resources with these labels (all must match).")
     Map<String, String> labels = new LinkedHashMap<>();
 
-    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table, yaml or json (default: ${DEFAULT-VALUE}).")
-    Output.Format output;
+    @Mixin
+    OutputOption output;
 
     @Override
     public Integer call() {
@@ -51,19 +51,13 @@ final class GetCommand implements Callable<Integer> {
         ApiClient api = server.client(ctx);
         if (name != null) {
             if (!labels.isEmpty()) throw CliException.usage("-l selects from a list; it cannot be combined with NAME");
-            JsonNode item = api.get(Kinds.item(t, mesh, name)).json();
-            switch (output) {
-                case yaml -> ctx.out().print(Output.yaml(item));
-                case json -> ctx.out().print(Output.json(item));
-                case table -> printTable(ctx, t, List.of(item));
-            }
-            ctx.out().flush();
-            return ExitCodes.OK;
+            JsonNode item = api.get(Kinds.item(t, mesh.name(), name)).json();
+            return Replies.print(ctx, output.format(), item, () -> printTable(ctx, t, List.of(item)));
         }
-        String path = allMeshes && t.meshScoped() ? "/" + t.plural() : Kinds.collection(t, mesh);
+        String path = allMeshes && t.meshScoped() ? "/" + t.plural() : Kinds.collection(t, mesh.name());
         path += filter(labels);
         List<JsonNode> items = api.list(path);
-        switch (output) {
+        switch (output.format()) {
             case yaml -> Output.yamlDocuments(ctx.out(), items);
             case json -> {
                 ObjectNode list = JsonNodeFactory.instance.objectNode();

@@ -29,17 +29,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(Ursactl.context(spec).err());
-        return ExitCodes.USAGE;
-    }
-
-    static void print(Context ctx, Output.Format format, JsonNode json, Runnable table) {
-        switch (format) {
-            case yaml -> ctx.out().print(Output.yaml(json));
-            case json -> ctx.out().print(Output.json(json));
-            case table -> table.run();
-        }
-        ctx.out().flush();
+        return Replies.usage(spec);
     }
 
     @Command(name = "meshes", mixinStandardHelpOptions = true, description = "Meshes with their mTLS backend and how many dataplanes and policies each has.")
@@ -48,8 +38,8 @@ final class InspectCommand implements Callable<Integer> {
         CommandSpec spec;
         @Mixin
         ServerOptions server;
-        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table, yaml or json (default: ${DEFAULT-VALUE}).")
-        Output.Format output;
+        @Mixin
+        OutputOption output;
 
         @Override
         public Integer call() {
@@ -76,8 +66,7 @@ final class InspectCommand implements Callable<Integer> {
                 rows.add(List.of(name, mtls, String.valueOf(dps), String.valueOf(total), Output.age(m.get("creationTime"), Clock.systemUTC())));
             }
             json.put("total", meshes.size());
-            print(ctx, output, json, () -> Output.table(ctx.out(), List.of("NAME", "MTLS", "DATAPLANES", "POLICIES", "AGE"), rows));
-            return ExitCodes.OK;
+            return Replies.print(ctx, output.format(), json, () -> Output.table(ctx.out(), List.of("NAME", "MTLS", "DATAPLANES", "POLICIES", "AGE"), rows));
         }
 
         private static Map<String, Integer> countByMesh(List<JsonNode> items) {
@@ -93,8 +82,8 @@ final class InspectCommand implements Callable<Integer> {
         CommandSpec spec;
         @Mixin
         ServerOptions server;
-        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table, yaml or json (default: ${DEFAULT-VALUE}).")
-        Output.Format output;
+        @Mixin
+        OutputOption output;
 
         @Override
         public Integer call() {
@@ -115,8 +104,7 @@ final class InspectCommand implements Callable<Integer> {
                 rows.add(List.of(z.path("name").asText(), z.path("state").asText(""), String.valueOf(z.path("enabled").asBoolean(true)),
                         last.path("zoneCpVersion").asText(""), last.path("connectTime").asText(""), nacks(last)));
             }
-            print(ctx, output, json, () -> Output.table(ctx.out(), List.of("NAME", "STATE", "ENABLED", "ZONE-CP-VERSION", "LAST-CONNECT", "LAST-NACK"), rows));
-            return ExitCodes.OK;
+            return Replies.print(ctx, output.format(), json, () -> Output.table(ctx.out(), List.of("NAME", "STATE", "ENABLED", "ZONE-CP-VERSION", "LAST-CONNECT", "LAST-NACK"), rows));
         }
 
         /** The last NACK error of the subscription's per-type stats, if any. */
@@ -130,40 +118,58 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "dataplanes", mixinStandardHelpOptions = true, description = "Dataplanes of a mesh with their services and render state (from DataplaneInsights).")
+    @Command(name = "dataplanes", mixinStandardHelpOptions = true,
+            description = "Dataplanes of a mesh: online or offline, zone, last connect, last NACK and render state (GET /meshes/{mesh}/dataplanes/_overview).")
     static final class Dataplanes implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
         ServerOptions server;
-        @Option(names = {"-m", "--mesh"}, defaultValue = "default", paramLabel = "MESH", description = "The mesh (default: ${DEFAULT-VALUE}).")
-        String mesh;
-        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table, yaml or json (default: ${DEFAULT-VALUE}).")
-        Output.Format output;
+        @Mixin
+        MeshOption mesh;
+        @Mixin
+        OutputOption output;
+        @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Only dataplanes with an inbound (or gateway) tag of this value; repeatable, all must match.")
+        List<String> tags = new ArrayList<>();
+        @Option(names = "--zone", paramLabel = "NAME", description = "Only the dataplanes of this zone.")
+        String zone;
+        @Option(names = "--state", paramLabel = "online|offline", description = "Only online or only offline dataplanes.")
+        String state;
 
         @Override
         public Integer call() {
             Context ctx = Ursactl.context(spec);
-            ApiClient api = server.client(ctx);
-            String m = Kinds.enc(mesh);
-            List<JsonNode> dps = api.list("/meshes/" + m + "/dataplanes");
-            Map<String, JsonNode> insights = new HashMap<>();
-            api.list("/meshes/" + m + "/dataplane-insights").forEach(i -> insights.put(i.path("name").asText(), i));
-            ObjectNode json = JsonNodeFactory.instance.objectNode().put("total", dps.size());
-            var items = json.putArray("items");
+            List<JsonNode> overviews = server.client(ctx).list("/meshes/" + Kinds.enc(mesh.name()) + "/dataplanes/_overview" + query());
+            ObjectNode json = JsonNodeFactory.instance.objectNode().put("total", overviews.size());
+            json.putArray("items").addAll(overviews);
             List<List<String>> rows = new ArrayList<>();
-            for (JsonNode dp : dps) {
-                String name = dp.path("name").asText();
-                JsonNode renderError = insights.getOrDefault(name, JsonNodeFactory.instance.objectNode()).path("renderError");
-                ObjectNode item = items.addObject();
-                item.set("dataplane", dp);
-                if (!renderError.isMissingNode()) item.set("renderError", renderError);
-                String state = renderError.isMissingNode() ? "ok"
+            for (JsonNode o : overviews) {
+                JsonNode insight = o.path("dataplaneInsight");
+                JsonNode subs = insight.path("subscriptions");
+                JsonNode last = subs.isArray() && !subs.isEmpty() ? subs.get(subs.size() - 1) : JsonNodeFactory.instance.objectNode();
+                JsonNode nack = last.path("status").path("lastNack");
+                JsonNode renderError = insight.path("renderError");
+                String config = renderError.isMissingNode() ? "ok"
                         : "render error (" + renderError.path("type").asText("") + "): " + renderError.path("message").asText("");
-                rows.add(List.of(dp.path("mesh").asText(), name, dp.path("networking").path("address").asText(""), GetCommand.services(dp), state));
+                rows.add(List.of(o.path("mesh").asText(), o.path("name").asText(), o.path("zone").asText(""), o.path("state").asText(""),
+                        o.path("dataplane").path("networking").path("address").asText(""), GetCommand.services(o.path("dataplane")),
+                        last.path("connectTime").asText(""), nack.isMissingNode() ? "" : nack.path("error").asText(""), config));
             }
-            print(ctx, output, json, () -> Output.table(ctx.out(), List.of("MESH", "NAME", "ADDRESS", "SERVICES", "CONFIG"), rows));
-            return ExitCodes.OK;
+            return Replies.print(ctx, output.format(), json, () -> Output.table(ctx.out(),
+                    List.of("MESH", "NAME", "ZONE", "STATE", "ADDRESS", "SERVICES", "LAST-CONNECT", "LAST-NACK", "CONFIG"), rows));
+        }
+
+        /** The server's filters: {@code tag=KEY:VALUE} (repeated), {@code zone}, {@code state}; the server checks the values. */
+        private String query() {
+            List<String> params = new ArrayList<>();
+            for (String t : tags) {
+                int eq = t.indexOf('=');
+                if (eq <= 0) throw CliException.usage("--tag " + t + ": expected KEY=VALUE");
+                params.add("tag=" + Kinds.enc(t.substring(0, eq) + ":" + t.substring(eq + 1)));
+            }
+            if (zone != null) params.add("zone=" + Kinds.enc(zone));
+            if (state != null) params.add("state=" + Kinds.enc(state));
+            return params.isEmpty() ? "" : "?" + String.join("&", params);
         }
     }
 
@@ -176,8 +182,8 @@ final class InspectCommand implements Callable<Integer> {
         ServerOptions server;
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Option(names = {"-m", "--mesh"}, defaultValue = "default", paramLabel = "MESH", description = "The mesh (default: ${DEFAULT-VALUE}).")
-        String mesh;
+        @Mixin
+        MeshOption mesh;
         @Option(names = "--config", description = "The xDS configuration it receives (default).")
         boolean config;
         @Option(names = "--policies", description = "The policies that select it, and why.")
@@ -192,11 +198,10 @@ final class InspectCommand implements Callable<Integer> {
             if (config && policies) throw CliException.usage("--config and --policies exclude each other");
             if (output == Output.Format.table) throw CliException.usage("inspect dataplane prints yaml or json");
             Context ctx = Ursactl.context(spec);
-            String path = "/meshes/" + Kinds.enc(mesh) + "/dataplanes/" + Kinds.enc(name) + (policies ? "/_policies" : "/_config")
+            String path = "/meshes/" + Kinds.enc(mesh.name()) + "/dataplanes/" + Kinds.enc(name) + (policies ? "/_policies" : "/_config")
                     + (flavour == null ? "" : "?flavour=" + Kinds.enc(flavour));
             JsonNode answer = server.client(ctx).get(path).json();
-            print(ctx, output, answer, () -> { });
-            return ExitCodes.OK;
+            return Replies.print(ctx, output, answer, () -> { });
         }
     }
 
@@ -206,29 +211,28 @@ final class InspectCommand implements Callable<Integer> {
         CommandSpec spec;
         @Mixin
         ServerOptions server;
-        @Option(names = {"-m", "--mesh"}, defaultValue = "default", paramLabel = "MESH", description = "The mesh (default: ${DEFAULT-VALUE}).")
-        String mesh;
-        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table, yaml or json (default: ${DEFAULT-VALUE}).")
-        Output.Format output;
+        @Mixin
+        MeshOption mesh;
+        @Mixin
+        OutputOption output;
 
         @Override
         public Integer call() {
             Context ctx = Ursactl.context(spec);
             ApiClient api = server.client(ctx);
-            api.get("/meshes/" + Kinds.enc(mesh)); // a 404 naming the mesh rather than an empty list
+            api.get("/meshes/" + Kinds.enc(mesh.name())); // a 404 naming the mesh rather than an empty list
             ObjectNode json = JsonNodeFactory.instance.objectNode();
             var items = json.putArray("items");
             List<List<String>> rows = new ArrayList<>();
             for (ResourceType t : ResourceTypes.policies()) {
-                for (JsonNode p : api.list(Kinds.collection(t, mesh))) {
+                for (JsonNode p : api.list(Kinds.collection(t, mesh.name()))) {
                     items.add(p);
                     rows.add(List.of(t.name(), p.path("name").asText(), target(p.path("spec").path("targetRef")),
                             Output.text(p, "version"), Output.age(p.get("creationTime"), Clock.systemUTC())));
                 }
             }
             json.put("total", items.size());
-            print(ctx, output, json, () -> Output.table(ctx.out(), List.of("TYPE", "NAME", "TARGET", "VERSION", "AGE"), rows));
-            return ExitCodes.OK;
+            return Replies.print(ctx, output.format(), json, () -> Output.table(ctx.out(), List.of("TYPE", "NAME", "TARGET", "VERSION", "AGE"), rows));
         }
 
         /** {@code Mesh}, {@code MeshService/backend}, {@code Dataplane{app=web}}; absent: Mesh (Kuma's default). */

@@ -80,8 +80,7 @@ public final class Ursactl implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(context.err());
-        return ExitCodes.USAGE;
+        return Replies.usage(spec);
     }
 
     /** The run's context, from any subcommand. */

@@ -1,16 +1,12 @@
 package dev.ursa.cp.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ursa.cp.ControlPlaneRole;
 import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.Resource;
-import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.ListQuery;
-import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.validation.ValidationException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -33,12 +28,10 @@ import java.util.concurrent.CompletionStage;
 @Path("/") // same root as the resource API, so its literal paths outrank "meshes/{mesh}/{plural}/{name}"
 public class DataplaneOverviewApi {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private final ResourceStore store;
-    private final ControlPlaneRole role;
+    private final DataplaneOverviewIndex index;
 
-    public DataplaneOverviewApi(ResourceStore store, ControlPlaneRole role) {
-        this.store = store;
-        this.role = role;
+    public DataplaneOverviewApi(DataplaneOverviewIndex index) {
+        this.index = index;
     }
 
     /** Filters: {@code tag=k:v} (repeatable, all must match an inbound's or the gateway's tags), {@code zone}, {@code state}. */
@@ -60,13 +53,12 @@ public class DataplaneOverviewApi {
         if (state != null && !state.equals("online") && !state.equals("offline")) {
             throw ValidationException.of("Invalid query parameter", "state", "must be online or offline; got " + state);
         }
-        return states(mesh).thenApply(states -> {
+        return index.snapshot(mesh).thenApply(states -> {
             List<DataplaneStates.Entry> matching = states.entries().stream()
                     .filter(e -> zone == null || zone.equals(e.zone()))
                     .filter(e -> state == null || state.equals(e.online() ? "online" : "offline"))
                     .filter(e -> tags.stream().allMatch(t -> e.hasTag(t[0], t[1])))
-                    .sorted(Comparator.comparing(e -> e.dataplane().meta().name()))
-                    .toList();
+                    .toList(); // in name order already
             ObjectNode body = NODES.objectNode();
             body.put("total", matching.size());
             ArrayNode items = body.putArray("items");
@@ -85,13 +77,9 @@ public class DataplaneOverviewApi {
     @Path("meshes/{mesh}/dataplanes/{name}/_overview")
     public CompletionStage<Response> get(@PathParam("mesh") String mesh, @PathParam("name") String name, @Context HttpHeaders headers) {
         Format out = Formats.ofAccept(headers.getHeaderString(HttpHeaders.ACCEPT));
-        return states(mesh).thenApply(states -> states.entries().stream().filter(e -> e.dataplane().meta().name().equals(name)).findFirst()
+        return index.snapshot(mesh).thenApply(states -> states.byName(name)
                 .map(e -> Response.ok(ResourceCodec.write(overview(e), out), Formats.mediaType(out)).build())
                 .orElseThrow(() -> new NotFoundException("no Dataplane \"" + name + "\" in mesh \"" + mesh + "\"")));
-    }
-
-    private CompletionStage<DataplaneStates> states(String mesh) {
-        return DataplaneStates.load(store, role, ListQuery.inMesh(ResourceTypes.DATAPLANE, mesh), ListQuery.inMesh(ResourceTypes.DATAPLANE_INSIGHT, mesh));
     }
 
     static ObjectNode overview(DataplaneStates.Entry e) {
@@ -118,12 +106,5 @@ public class DataplaneOverviewApi {
         if (e.zone() != null) o.put("zone", e.zone());
         o.put("state", e.online() ? "online" : "offline");
         return o;
-    }
-
-    /** Kuma's dataplane kinds, as {@code /global-insight} counts them. */
-    static String kind(JsonNode dataplane) {
-        JsonNode gw = dataplane.path("networking").path("gateway");
-        if (gw.isMissingNode() || gw.isNull()) return "standard";
-        return "BUILTIN".equalsIgnoreCase(gw.path("type").asText("DELEGATED")) ? "gatewayBuiltin" : "gatewayDelegated";
     }
 }

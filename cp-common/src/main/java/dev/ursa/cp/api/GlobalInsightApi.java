@@ -8,6 +8,7 @@ import dev.ursa.mesh.codec.Format;
 import dev.ursa.mesh.codec.ResourceCodec;
 import dev.ursa.mesh.model.ReservedLabels;
 import dev.ursa.mesh.model.Resource;
+import dev.ursa.mesh.resources.DataplaneSpec;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.resources.ZoneInsightSpec;
@@ -69,15 +70,15 @@ public class GlobalInsightApi {
             ObjectNode byZone = NODES.objectNode();
             Map<String, int[]> services = new TreeMap<>(); // mesh/service -> online, total instances
             for (DataplaneStates.Entry e : states.join().entries()) {
-                String kind = DataplaneOverviewApi.kind(e.encoded());
+                String kind = e.kind();
                 count((ObjectNode) dataplanes.get(kind), e.online());
                 count(byMesh.has(e.dataplane().meta().mesh()) ? (ObjectNode) byMesh.get(e.dataplane().meta().mesh())
                         : counts(byMesh.putObject(e.dataplane().meta().mesh())), e.online());
                 String zone = e.zone() == null ? "" : e.zone();
                 count(byZone.has(zone) ? (ObjectNode) byZone.get(zone) : counts(byZone.putObject(zone)), e.online());
                 if (kind.equals("standard")) {
-                    for (JsonNode in : e.encoded().path("networking").path("inbound")) {
-                        String svc = in.path("tags").path("kuma.io/service").asText(null);
+                    for (DataplaneSpec.Inbound in : e.dataplane().spec(DataplaneSpec.class).inbounds()) {
+                        String svc = in.serviceName();
                         if (svc == null) continue;
                         int[] c = services.computeIfAbsent(e.dataplane().meta().mesh() + "/" + svc, k -> new int[2]);
                         c[1]++;
