@@ -21,8 +21,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An xDS client on a zone CP as a sidecar runs one: a grpc-java ADS stream (SotW) with a dataplane token, watching every
- * cluster (CDS wildcard) and ACKing each response. Keeps the last clusters it was sent and counts stream failures.
+ * An xDS client on a zone CP as a proxyless gRPC workload runs one: a grpc-java ADS stream (SotW) with a dataplane token
+ * and grpc-java's user agent, watching every cluster (CDS wildcard) and ACKing each response. Keeps the last clusters it was sent and counts stream failures.
  */
 final class AdsWatcher implements StreamObserver<DiscoveryResponse>, AutoCloseable {
     static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
@@ -45,7 +45,8 @@ final class AdsWatcher implements StreamObserver<DiscoveryResponse>, AutoCloseab
     }
 
     private synchronized void send(String version, String nonce) {
-        requests.onNext(DiscoveryRequest.newBuilder().setNode(Node.newBuilder().setId(nodeId)).setTypeUrl(CDS)
+        // grpc-java's user agent: the zone gives it the proxyless flavour, a cluster for every service of the mesh
+        requests.onNext(DiscoveryRequest.newBuilder().setNode(Node.newBuilder().setId(nodeId).setUserAgentName("gRPC Java")).setTypeUrl(CDS)
                 .addAllResourceNames(List.of()).setVersionInfo(version).setResponseNonce(nonce).build());
     }
 

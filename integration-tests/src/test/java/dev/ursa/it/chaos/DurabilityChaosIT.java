@@ -166,9 +166,15 @@ class DurabilityChaosIT {
         long t0 = System.nanoTime();
         Map<String, Cluster> finalConfig;
         try (AdsWatcher reference = new AdsWatcher(fed.xdsPort(ZONE), token, "reference")) {
-            Await.until("a new client gets the final connect timeout", CONVERGE, () -> reference.clusters() != null
-                    && reference.clusters().containsKey("backend")
-                    && reference.clusters().get("backend").getConnectTimeout().getSeconds() == Long.parseLong(marker.replace("s", "")));
+            long seconds = Long.parseLong(marker.replace("s", ""));
+            Await.until("a new client gets clusters with the final connect timeout " + marker, CONVERGE, () -> {
+                Map<String, Cluster> c = reference.clusters();
+                if (c == null || c.isEmpty()) throw new AssertionError("no clusters yet: " + c);
+                for (Cluster cl : c.values()) {
+                    if (cl.getConnectTimeout().getSeconds() != seconds) throw new AssertionError(cl.getName() + " connect timeout " + cl.getConnectTimeout());
+                }
+                return true;
+            });
             finalConfig = reference.clusters();
         }
         List<String> behind = new ArrayList<>();

@@ -119,6 +119,7 @@ class KdsChaosIT {
         int newClients = 0;
         int unservedClients = 0;
         FaultProxy link = fed.kds("zone-1");
+        long acceptedBefore = link.accepted();
         link.partition();
         long end = System.nanoTime() + window.toNanos();
         int i = 0;
@@ -145,7 +146,9 @@ class KdsChaosIT {
         }
         boolean cutOff = Http.get(fed.zoneUrl("zone-1") + "/meshes/default/meshtimeouts/part-1").status() == 404
                 && Http.get(fed.globalUrl() + "/meshes/default/dataplanes/zone-1.cut-1").status() == 404;
+        long dials = link.accepted() - acceptedBefore;
         link.heal();
+        Duration redial = Await.until("zone-1 connected again", CONVERGE, () -> link.openConnections() > 0);
         Duration converged = awaitConverged("partition healed");
         List<String> spurious = spuriousDeletes(feeds, deleted);
         feeds.values().forEach(EventsFeed::close);
@@ -154,6 +157,8 @@ class KdsChaosIT {
         f.put("partition", window.toSeconds() + " s");
         f.put("writes at global during partition", i * 2 + deleted.size());
         f.put("zone writes during partition", i);
+        f.put("zone dials during partition", dials);
+        f.put("reconnected after heal", ChaosReport.millis(redial));
         f.put("convergence after heal", ChaosReport.millis(converged));
         f.put("failed zone calls", failedZoneCalls + "/" + zoneCalls);
         f.put("new xDS clients unserved", unservedClients + "/" + newClients);
@@ -161,6 +166,8 @@ class KdsChaosIT {
         ChaosReport.print("a. zone partitioned from the global", f);
 
         assertThat(cutOff).as("the partition really cut zone-1 off (nothing crossed it)").isTrue();
+        // ursa.zone.kds.backoff-max is 1 s: the zone dials about once a second, not at gRPC's own growing backoff
+        assertThat(dials).as("connections zone-1 attempted during the partition").isGreaterThanOrEqualTo(window.toSeconds() / 2);
         assertThat(failedZoneCalls).as("calls to the partitioned zone that failed").isZero();
         assertThat(unservedClients).as("new xDS clients the partitioned zone did not serve").isZero();
         assertThat(spurious).as("deletes of resources that still exist").isEmpty();
