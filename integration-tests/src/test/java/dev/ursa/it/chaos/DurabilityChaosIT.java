@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -102,7 +103,7 @@ class DurabilityChaosIT {
         List<String> lost(Map<String, String> globalSpecs) {
             List<String> lost = new ArrayList<>();
             acked.forEach((name, idle) -> {
-                String now = KdsChaosIT.idle(globalSpecs.get(name));
+                String now = Inventory.idleTimeout(globalSpecs.get(name));
                 if (!idle.equals(now) && !attempted.get(name).equals(now)) lost.add(name + ": acknowledged " + idle + ", holds " + now);
             });
             return lost;
@@ -221,7 +222,7 @@ class DurabilityChaosIT {
         AtomicInteger serverErrors = new AtomicInteger();
         AtomicInteger zoneAcks = new AtomicInteger();
         AtomicInteger zoneFailures = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean running = new AtomicBoolean(true);
         Thread load = Thread.ofVirtual().start(() -> {
             try {
                 for (int n = 1; running.get(); n++) {
@@ -233,7 +234,6 @@ class DurabilityChaosIT {
                         atGlobal.acks().incrementAndGet();
                     } else {
                         atGlobal.failures().incrementAndGet();
-                        atGlobal.attempted().put(name, idle);
                     }
                     if (n % 5 == 0) {
                         boolean ok = put500Aware(fed.zoneUrl(ZONE) + "/meshes/default/dataplanes/pg-" + (n % 10),

@@ -288,9 +288,10 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         void reset() {
+            boolean open = links.remove(this); // before the RST: the pumps' own close would remove it first
             rst(in);
             if (out != null) rst(out);
-            if (links.remove(this)) resets.incrementAndGet();
+            if (open) resets.incrementAndGet();
         }
 
         void close() {

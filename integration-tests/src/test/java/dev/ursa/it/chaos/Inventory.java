@@ -43,6 +43,16 @@ final class Inventory {
         return items;
     }
 
+    /** The idleTimeout of a MeshTimeout spec written by {@link #meshTimeout}; null for none. */
+    static String idleTimeout(String spec) {
+        if (spec == null) return null;
+        try {
+            return JSON.readTree(spec).path("to").get(0).path("default").path("idleTimeout").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable spec " + spec, e);
+        }
+    }
+
     /** The MeshTimeout {@code name} of mesh default targeting the whole mesh, with {@code idleTimeout} (and optionally a connect timeout). */
     static String meshTimeout(String name, String idleTimeout, String connectionTimeout) {
         return """

@@ -1,6 +1,5 @@
 package dev.ursa.it.chaos;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ursa.it.EventsFeed;
 import dev.ursa.it.Http;
 import dev.ursa.it.TestDatabase;
@@ -36,7 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KdsChaosIT {
-    static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> ZONES = List.of("zone-1", "zone-2");
     static final Duration CONVERGE = Duration.ofSeconds(60);
 
@@ -215,7 +213,7 @@ class KdsChaosIT {
                         Map<String, String> seen = Inventory.specs(fed.zoneUrl(zone), "meshtimeouts");
                         long now = System.nanoTime();
                         written.forEach((name, t) -> {
-                            if (t > pending.getOrDefault(name, 0L) && expected.get(name).equals(idle(seen.get(name)))) {
+                            if (t > pending.getOrDefault(name, 0L) && expected.get(name).equals(Inventory.idleTimeout(seen.get(name)))) {
                                 pending.put(name, t);
                                 maxConvergence.accumulateAndGet(now - t, Math::max);
                             }
@@ -276,16 +274,6 @@ class KdsChaosIT {
         for (String zone : ZONES) {
             assertThat(Inventory.specs(fed.globalUrl(), "dataplanes").keySet().stream().filter(n -> n.startsWith(zone + ".")).count())
                     .isEqualTo(Inventory.specs(fed.zoneUrl(zone), "dataplanes").size());
-        }
-    }
-
-    /** The idleTimeout of a MeshTimeout spec written by {@link Inventory#meshTimeout}; null for none. */
-    static String idle(String spec) {
-        if (spec == null) return null;
-        try {
-            return JSON.readTree(spec).path("to").get(0).path("default").path("idleTimeout").asText();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable spec " + spec, e);
         }
     }
 
