@@ -128,6 +128,14 @@ public class KdsClientService {
                     .withBatchWindow(config.kds().batchWindow());
             client = new KdsZoneClient(authenticated, local, StoreSink.fromGlobal(store), settings, new KdsZoneClient.Events() {
                 @Override
+                public void connecting(int attempt) {
+                    // ursa.zone.kds.backoff-* paces reconnects: without this, a stream opened while the channel is in
+                    // gRPC's own connect backoff (1 s growing to 120 s) fails at once with the old error and no dial,
+                    // so a zone found a healed partition up to minutes late (docs/reliability.md, scenario a)
+                    if (attempt > 1) channel.resetConnectBackoff();
+                }
+
+                @Override
                 public void synced(Duration took) {
                     connected.set(true);
                     hint = null;
