@@ -130,7 +130,7 @@ final class ZoneInsights implements KdsServerHandler.Events {
     private void write(ZoneState zone) {
         synchronized (zone) {
             zone.pendingWrite = false;
-            zone.writing = zone.writing.thenCompose(v -> merge(zone, 0));
+            zone.writing = zone.writing.exceptionally(e -> null).thenCompose(v -> merge(zone, 0));
         }
     }
 
@@ -328,6 +328,21 @@ final class ZoneInsights implements KdsServerHandler.Events {
             for (ObjectNode s : mine.values()) if (!s.has("disconnectTime")) open = s;
             return open;
         }
+    }
+
+    /**
+     * Re-writes this replica's subscriptions of {@code zone} when the stored insight shows one of its open streams
+     * closed (the leader took this replica for stopped while its heartbeat was late): an idle stream writes nothing else.
+     */
+    void repair(String zone, List<JsonNode> stored) {
+        ZoneState state = zones.get(zone);
+        if (state == null) return;
+        boolean wronglyClosed;
+        synchronized (state) {
+            wronglyClosed = stored.stream().anyMatch(s -> s.has("disconnectTime")
+                    && state.byStream.values().stream().anyMatch(open -> open.path("id").asText().equals(s.path("id").asText())));
+        }
+        if (wronglyClosed) write(state);
     }
 
     /** The replica these insights are written by. */

@@ -84,12 +84,17 @@ final class ZoneStreamGuard implements AutoCloseable {
         }
     }
 
-    /** Closes this replica's streams of {@code zone} that a newer stream on another replica displaced. */
+    /**
+     * Closes this replica's streams of {@code zone} that a newer stream on another replica displaced, and restores its
+     * subscriptions shown closed while their streams are open here.
+     */
     private void insightChanged(String zone) {
+        if (handler.openStreams().stream().noneMatch(s -> s.zone().equals(zone))) return;
         try {
             store.get(ResourceKey.of(ResourceTypes.ZONE_INSIGHT, "", zone)).toCompletableFuture().join().ifPresent(r -> {
                 List<JsonNode> subs = r.spec(ZoneInsightSpec.class).subscriptions();
                 if (subs == null) return;
+                insights.repair(zone, subs);
                 Set<Long> displaced = new HashSet<>();
                 for (String id : InsightSubscriptions.displaced(subs, insights.instanceId())) insights.streamOf(id).ifPresent(displaced::add);
                 if (displaced.isEmpty()) return;

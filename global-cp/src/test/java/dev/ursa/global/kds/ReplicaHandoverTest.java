@@ -149,4 +149,22 @@ class ReplicaHandoverTest {
         given().get("/zones/zone-orphan/_overview").then().statusCode(200);
         assertThat(given().get("/zones/zone-orphan/_overview").then().extract().path("state").toString()).isEqualTo("offline");
     }
+
+    @Test
+    void aSubscriptionClosedWhileItsStreamIsOpenHereIsRestored() throws Exception {
+        KdsTestZones.Zone zone = zones.zone("zone-idle", KdsTestZones.token("zone-idle", "1h"));
+        zone.synced().get(10, TimeUnit.SECONDS);
+        ResourceKey key = ResourceKey.of(ResourceTypes.ZONE_INSIGHT, "", "zone-idle");
+        Await.until("online", WAIT, () -> !subscriptions("zone-idle").isEmpty() && !subscriptions("zone-idle").get(0).has("disconnectTime"));
+        // What a leader does when this replica's heartbeat was late: the open subscription closed in the store.
+        var stored = store.get(key).toCompletableFuture().join().orElseThrow();
+        List<JsonNode> closed = new ArrayList<>();
+        stored.spec(dev.ursa.mesh.resources.ZoneInsightSpec.class).subscriptions().forEach(n -> closed.add(
+                ((com.fasterxml.jackson.databind.node.ObjectNode) n.deepCopy()).put("disconnectTime", "2026-01-01T00:00:00Z")));
+        store.put(new dev.ursa.mesh.model.Resource(ResourceTypes.ZONE_INSIGHT, stored.meta(), new dev.ursa.mesh.resources.ZoneInsightSpec(closed)),
+                Precondition.version(stored.meta().version())).toCompletableFuture().join();
+        Await.until("the idle stream's subscription is open again", WAIT,
+                () -> !subscriptions("zone-idle").get(subscriptions("zone-idle").size() - 1).has("disconnectTime"));
+        assertThat(zone.disconnects()).isEmpty();
+    }
 }
