@@ -1,6 +1,8 @@
 package dev.ursa.cp.mtls;
 
 import dev.ursa.cp.ControlPlaneRole;
+import dev.ursa.cp.leader.LeaderTask;
+import dev.ursa.cp.leader.Leadership;
 import dev.ursa.mesh.store.ResourceStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,7 +15,8 @@ import java.time.Clock;
 
 /**
  * Runs the {@link MeshCaManager} where meshes are authored: on the global and on a standalone zone. A federated zone
- * generates nothing: its CA Secrets come from the global over KDS.
+ * generates nothing: its CA Secrets come from the global over KDS. Runs on the leader only ({@link Leadership}): the
+ * Secrets are written create-if-absent and If-Match, so a paused former leader's late write changes nothing.
  */
 @ApplicationScoped
 public class MeshCaService {
@@ -23,9 +26,11 @@ public class MeshCaService {
     private final ControlPlaneRole role;
     private final MtlsConfig config;
     private final MeterRegistry meters;
-    private MeshCaManager manager;
+    private final Leadership leadership;
+    private LeaderTask task;
 
-    public MeshCaService(ResourceStore store, ControlPlaneRole role, MtlsConfig config, MeterRegistry meters) {
+    public MeshCaService(ResourceStore store, ControlPlaneRole role, MtlsConfig config, MeterRegistry meters, Leadership leadership) {
+        this.leadership = leadership;
         this.store = store;
         this.role = role;
         this.config = config;
@@ -37,11 +42,12 @@ public class MeshCaService {
             LOG.debug("mesh CAs: federated zone, CA Secrets come from the global");
             return;
         }
-        manager = new MeshCaManager(store, Clock.systemUTC(), config.caRetirementDelay(), meters).start();
+        task = LeaderTask.run(leadership, "mesh CA lifecycle",
+                term -> new MeshCaManager(store, Clock.systemUTC(), config.caRetirementDelay(), meters).start());
     }
 
-    void stop(@Observes ShutdownEvent ignored) {
-        if (manager != null) manager.close();
+    void stop(@Observes ShutdownEvent ignored) throws Exception {
+        if (task != null) task.close();
     }
 
     /** Whether a control plane of this role generates and retires mesh CAs. */

@@ -1,14 +1,10 @@
 package dev.ursa.global.kds;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ursa.cp.leader.LeaderConfig;
+import dev.ursa.cp.leader.LeaderTask;
+import dev.ursa.cp.leader.Leadership;
 import dev.ursa.cp.store.StoreWait;
 import dev.ursa.global.tokens.ZoneTokenService;
-import dev.ursa.mesh.model.Resource;
-import dev.ursa.mesh.model.ResourceTypes;
-import dev.ursa.mesh.resources.ZoneInsightSpec;
-import dev.ursa.mesh.store.ListQuery;
-import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.mesh.store.StoreException;
 import dev.ursa.sync.KdsGrpc;
@@ -16,6 +12,7 @@ import dev.ursa.sync.KdsTypes;
 import dev.ursa.sync.ResourceIndex;
 import dev.ursa.sync.StoreSink;
 import dev.ursa.sync.peer.KdsServerHandler;
+import dev.ursa.sync.peer.ZoneInspections;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
@@ -32,10 +29,9 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,9 +64,14 @@ public class KdsServer {
     private volatile ZoneStreamGuard guard;
 
     private final Event<ZoneConnectivityChanged> connectivity;
+    private final Leadership leadership;
+    private final LeaderConfig leaderConfig;
+    private volatile LeaderTask reaper;
 
     public KdsServer(ResourceStore store, KdsConfig config, ZoneTokenService tokens, KdsTls tls, MeterRegistry metrics,
-                     Event<ZoneConnectivityChanged> connectivity) {
+                     Event<ZoneConnectivityChanged> connectivity, Leadership leadership, LeaderConfig leaderConfig) {
+        this.leadership = leadership;
+        this.leaderConfig = leaderConfig;
         this.store = store;
         this.config = config;
         this.tokens = tokens;
@@ -107,10 +108,9 @@ public class KdsServer {
         tokens.ring().ring(); // the signing keys must be readable before zones can authenticate
         tokens.revocations().current();
         SslContext ssl = tls.enabled() ? tls.serverContext() : null;
-        closeStaleInsights();
         index = new ResourceIndex(store, KdsTypes.globalToZone(), r -> true, config.resyncInterval()).start();
         ZoneInsights insights = new ZoneInsights(store, metrics, timer, config.insightInterval(), Clock.systemUTC(),
-                connectivity::fire);
+                leadership.instanceId(), connectivity::fire);
         // One sink per zone for the server's lifetime: its content-version cache makes a reconnecting zone's resume
         // cost no re-hashing of everything the zone published.
         Map<String, StoreSink> sinks = new ConcurrentHashMap<>();
@@ -135,7 +135,10 @@ public class KdsServer {
             LOG.warn("KDS authentication is OFF (ursa.kds.auth=none): any peer can act as any zone. Use only for local runs.");
         }
         server = builder.build().start();
-        guard = new ZoneStreamGuard(store, handler, deletions, workers).start();
+        guard = new ZoneStreamGuard(store, handler, deletions, insights, workers).start();
+        // Subscriptions of stopped replicas (this one's previous run included) are closed by the leader.
+        reaper = LeaderTask.run(leadership, "zone insights of stopped replicas",
+                term -> new ZoneInsightReaper(store, leadership, term, Clock.systemUTC()).start(leaderConfig.leaseDuration()));
         tokens.onRevocations(guard::revoked);
         LOG.infof("KDS listening on port %d (%s, auth %s), %d global resources indexed", server.getPort(), tls.describe(), config.auth(), index.size());
     }
@@ -158,39 +161,8 @@ public class KdsServer {
     }
 
     /** Questions to zones over their KDS Inspect streams; empty until the server has started. */
-    public java.util.Optional<dev.ursa.sync.peer.ZoneInspections> inspections() {
-        return handler == null ? java.util.Optional.empty() : java.util.Optional.of(handler.inspections());
-    }
-
-    /** Subscriptions left "online" by a previous run of a global that stopped without closing them. */
-    private void closeStaleInsights() {
-        try {
-            store.list(ListQuery.all(ResourceTypes.ZONE_INSIGHT)).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new dev.ursa.mesh.store.StoreException.Unavailable("cannot list zone insights", e);
-        }
-        try {
-            for (Resource r : store.list(ListQuery.all(ResourceTypes.ZONE_INSIGHT)).toCompletableFuture().get(30, TimeUnit.SECONDS).items()) {
-                List<JsonNode> subs = r.spec(ZoneInsightSpec.class).subscriptions();
-                if (subs == null) continue;
-                boolean changed = false;
-                List<JsonNode> fixed = new ArrayList<>();
-                for (JsonNode n : subs) {
-                    if (n instanceof ObjectNode o && !o.has("disconnectTime")) {
-                        o = o.deepCopy();
-                        o.put("disconnectTime", Instant.now().toString());
-                        o.put("disconnectReason", "global control plane restarted");
-                        changed = true;
-                        fixed.add(o);
-                    } else {
-                        fixed.add(n);
-                    }
-                }
-                if (changed) store.put(new Resource(ResourceTypes.ZONE_INSIGHT, r.meta(), new ZoneInsightSpec(fixed)), Precondition.ANY);
-            }
-        } catch (Exception e) {
-            LOG.warnf("cannot tidy zone insights: %s", e.getMessage());
-        }
+    public Optional<ZoneInspections> inspections() {
+        return handler == null ? Optional.empty() : Optional.of(handler.inspections());
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -208,6 +180,7 @@ public class KdsServer {
             server.shutdown();
             if (!server.awaitTermination(2, TimeUnit.SECONDS)) server.shutdownNow();
         }
+        if (reaper != null) closeQuietly(reaper);
         if (guard != null) closeQuietly(guard);
         if (index != null) index.close();
         timer.shutdownNow();

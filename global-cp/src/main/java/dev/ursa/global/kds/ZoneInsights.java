@@ -22,7 +22,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jboss.logging.Logger;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +32,10 @@ import java.util.function.Consumer;
 import dev.ursa.global.events.ZoneConnectivityChanged;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Connects and disconnects are written at once, other updates at most once per {@code ursa.kds.insight-interval}.
  * A zone is online while its last subscription has no {@code disconnectTime}. The Zone resource is created on first
  * connect.
+ * <p>
+ * Several global replicas: each writes only the subscriptions of its own streams (stamped with its
+ * {@code globalInstanceId}), merged into the stored list with If-Match and retried on conflict
+ * ({@link InsightSubscriptions#merge}); one zone's writes are chained so they land in order. The leader closes the
+ * subscriptions of replicas that died ({@link ZoneInsightReaper}).
  */
 final class ZoneInsights implements KdsServerHandler.Events {
     private static final Logger LOG = Logger.getLogger(ZoneInsights.class);
@@ -64,26 +71,18 @@ final class ZoneInsights implements KdsServerHandler.Events {
 
     /** @param connectivity told when a zone gets its first open stream here, and when it loses its last one */
     ZoneInsights(ResourceStore store, MeterRegistry metrics, ScheduledExecutorService timer, Duration interval, Clock clock,
-                 Consumer<ZoneConnectivityChanged> connectivity) {
+                 String instanceId, Consumer<ZoneConnectivityChanged> connectivity) {
         this.connectivity = connectivity;
         this.store = store;
         this.metrics = metrics;
         this.timer = timer;
         this.interval = interval;
         this.clock = clock;
-        this.instanceId = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.instanceId = instanceId;
         for (Direction d : Direction.values()) {
             AtomicInteger gauge = new AtomicInteger();
             openStreams.put(d, gauge);
             metrics.gauge("ursa.kds.streams.open", List.of(io.micrometer.core.instrument.Tag.of("direction", d.name().toLowerCase())), gauge);
-        }
-    }
-
-    private static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "global";
         }
     }
 
@@ -127,22 +126,33 @@ final class ZoneInsights implements KdsServerHandler.Events {
         store.put(r, Precondition.ABSENT).exceptionally(e -> null);
     }
 
-    /** Writes the zone's insight now (and cancels a pending delayed write). */
+    /** Writes the zone's insight now (and cancels a pending delayed write), after the zone's earlier writes. */
     private void write(ZoneState zone) {
-        ObjectNode[] subs;
         synchronized (zone) {
             zone.pendingWrite = false;
-            subs = zone.subscriptions.toArray(ObjectNode[]::new);
+            zone.writing = zone.writing.exceptionally(e -> null).thenCompose(v -> merge(zone, 0));
         }
-        List<JsonNode> copies = new ArrayList<>();
-        for (ObjectNode s : subs) {
-            synchronized (zone) {
-                copies.add(s.deepCopy());
-            }
-        }
-        Resource insight = new Resource(ResourceTypes.ZONE_INSIGHT, Meta.fresh("", zone.name, Map.of()), new ZoneInsightSpec(copies));
-        store.put(insight, Precondition.ANY).whenComplete((r, e) -> {
-            if (e != null && !(e instanceof StoreException.Unavailable)) LOG.warnf("cannot write the insight of zone %s: %s", zone.name, e.getMessage());
+    }
+
+    private static final int MERGE_ATTEMPTS = 10;
+
+    /** Merges this replica's subscriptions into the stored insight; retried when another replica wrote it meanwhile. */
+    private CompletableFuture<Void> merge(ZoneState zone, int attempt) {
+        ResourceKey key = ResourceKey.of(ResourceTypes.ZONE_INSIGHT, "", zone.name);
+        return store.get(key).thenCompose(existing -> {
+            ZoneState.Snapshot mine = zone.snapshot();
+            List<JsonNode> stored = existing.map(r -> r.spec(ZoneInsightSpec.class).subscriptions()).orElse(null);
+            List<JsonNode> merged = InsightSubscriptions.merge(stored == null ? List.of() : stored, mine.subscriptions(), mine.written(), KEEP_SUBSCRIPTIONS);
+            Resource insight = new Resource(ResourceTypes.ZONE_INSIGHT, Meta.fresh("", zone.name, Map.of()), new ZoneInsightSpec(merged));
+            Precondition expected = existing.map(r -> Precondition.version(r.meta().version())).orElse(Precondition.ABSENT);
+            return store.put(insight, expected).thenAccept(r -> zone.saved(mine));
+        }).toCompletableFuture().exceptionallyCompose(e -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            boolean raced = cause instanceof StoreException.Conflict || cause instanceof StoreException.AlreadyExists
+                    || cause instanceof StoreException.NotFound;
+            if (raced && attempt < MERGE_ATTEMPTS) return merge(zone, attempt + 1);
+            if (!(cause instanceof StoreException.Unavailable)) LOG.warnf("cannot write the insight of zone %s: %s", zone.name, cause.getMessage());
+            return CompletableFuture.completedFuture(null);
         });
     }
 
@@ -252,38 +262,49 @@ final class ZoneInsights implements KdsServerHandler.Events {
         }
     }
 
+    /** A zone's subscriptions written by this replica. Guarded by its monitor. */
     private final class ZoneState {
         final String name;
-        final List<ObjectNode> subscriptions = new ArrayList<>();
+        /** This replica's open streams' subscriptions, by stream id. */
         final Map<Long, ObjectNode> byStream = new ConcurrentHashMap<>();
+        /** This replica's subscriptions still to be written (open ones, and closed ones until written once), in connect order. */
+        final Map<String, ObjectNode> mine = new LinkedHashMap<>();
+        /** Ids of those already in the stored list once. */
+        final Set<String> written = new HashSet<>();
         boolean pendingWrite;
+        CompletableFuture<Void> writing = CompletableFuture.completedFuture(null);
+
+        record Snapshot(List<ObjectNode> subscriptions, Set<String> written) {
+        }
 
         ZoneState(String name) {
             this.name = name;
-            // Keep the history of earlier connections (possibly from another global instance).
-            try {
-                Optional<Resource> existing = store.get(ResourceKey.of(ResourceTypes.ZONE_INSIGHT, "", name)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-                existing.ifPresent(r -> {
-                    List<JsonNode> subs = r.spec(ZoneInsightSpec.class).subscriptions();
-                    if (subs != null) subs.stream().filter(JsonNode::isObject).forEach(n -> subscriptions.add(((ObjectNode) n).deepCopy()));
-                });
-            } catch (Exception e) {
-                LOG.debugf("no previous insight for %s: %s", name, e.getMessage());
+        }
+
+        synchronized Snapshot snapshot() {
+            return new Snapshot(mine.values().stream().map(ObjectNode::deepCopy).toList(), Set.copyOf(written));
+        }
+
+        /** After a write of {@code snapshot}: closed subscriptions it carried are in the store for good. */
+        synchronized void saved(Snapshot snapshot) {
+            for (ObjectNode s : snapshot.subscriptions()) {
+                String id = s.path("id").asText();
+                written.add(id);
+                if (s.has("disconnectTime")) mine.remove(id);
             }
+            written.retainAll(mine.keySet());
         }
 
         /** @return whether this is the zone's first open stream here (it just came online) */
         synchronized boolean connected(KdsServerHandler.Stream stream, Instant at) {
             boolean wasOffline = byStream.isEmpty();
-            // A subscription this instance still shows online is stale if its stream is not open here (crash of a previous run).
             ObjectNode sub = JsonNodeFactory.instance.objectNode();
-            sub.put("id", instanceId + "-" + stream.id());
-            sub.put("globalInstanceId", instanceId);
+            sub.put("id", subscriptionId(stream));
+            sub.put(InsightSubscriptions.INSTANCE, instanceId);
             sub.put("connectTime", at.toString());
             sub.put("zoneCpVersion", stream.cpVersion());
             sub.putObject("status").put("lastUpdateTime", at.toString()).putObject("stat");
-            subscriptions.add(sub);
-            while (subscriptions.size() > KEEP_SUBSCRIPTIONS) subscriptions.removeFirst();
+            mine.put(sub.get("id").asText(), sub);
             byStream.put(stream.id(), sub);
             return wasOffline;
         }
@@ -303,10 +324,45 @@ final class ZoneInsights implements KdsServerHandler.Events {
         }
 
         synchronized ObjectNode latest() {
-            for (int i = subscriptions.size() - 1; i >= 0; i--) {
-                if (!subscriptions.get(i).has("disconnectTime")) return subscriptions.get(i);
-            }
-            return null;
+            ObjectNode open = null;
+            for (ObjectNode s : mine.values()) if (!s.has("disconnectTime")) open = s;
+            return open;
+        }
+    }
+
+    /**
+     * Re-writes this replica's subscriptions of {@code zone} when the stored insight shows one of its open streams
+     * closed (the leader took this replica for stopped while its heartbeat was late): an idle stream writes nothing else.
+     */
+    void repair(String zone, List<JsonNode> stored) {
+        ZoneState state = zones.get(zone);
+        if (state == null) return;
+        boolean wronglyClosed;
+        synchronized (state) {
+            wronglyClosed = stored.stream().anyMatch(s -> s.has("disconnectTime")
+                    && state.byStream.values().stream().anyMatch(open -> open.path("id").asText().equals(s.path("id").asText())));
+        }
+        if (wronglyClosed) write(state);
+    }
+
+    /** The replica these insights are written by. */
+    String instanceId() {
+        return instanceId;
+    }
+
+    /** The subscription id of a stream of this replica: {@code <instance id>-<stream id>}. */
+    String subscriptionId(KdsServerHandler.Stream stream) {
+        return instanceId + "-" + stream.id();
+    }
+
+    /** The stream id of one of this replica's subscription ids, if it is one. */
+    Optional<Long> streamOf(String subscriptionId) {
+        String prefix = instanceId + "-";
+        if (!subscriptionId.startsWith(prefix)) return Optional.empty();
+        try {
+            return Optional.of(Long.parseLong(subscriptionId.substring(prefix.length())));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 }

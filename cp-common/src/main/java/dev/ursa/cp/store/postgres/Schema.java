@@ -3,7 +3,12 @@ package dev.ursa.cp.store.postgres;
 import io.smallrye.mutiny.Uni;
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Transaction;
+
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The store's DDL, run by every instance at start, idempotently.
@@ -42,6 +47,24 @@ final class Schema {
             )""",
             "create index if not exists ursa_resource_labels on ursa_resource using gin (labels jsonb_path_ops)");
 
+    /*
+     * Leader election (PostgresLeadership): one lease row per election, one heartbeat row per replica. Times are the
+     * database's own (now()), so the replicas' clocks never matter.
+     */
+    private static final List<String> LEADERSHIP_DDL = List.of(
+            """
+            create table if not exists ursa_leader_lease (
+                name text primary key,
+                holder text not null,
+                term bigint not null,
+                expires_at timestamptz not null
+            )""",
+            """
+            create table if not exists ursa_replica (
+                instance text primary key,
+                heartbeat_at timestamptz not null
+            )""");
+
     private Schema() {
     }
 
@@ -55,5 +78,19 @@ final class Schema {
             }
             return chain.replaceWithVoid();
         });
+    }
+
+    /** The election's tables, on a plain connection, under the same lock as the store's DDL. */
+    static void createLeadership(PgConnection connection, Function<Future<?>, ?> await) {
+        Transaction tx = (Transaction) await.apply(connection.begin());
+        try {
+            await.apply(connection.query("select count(*) from pg_advisory_xact_lock(" + DDL_LOCK + ")").execute());
+            await.apply(connection.query("set local client_min_messages = warning").execute());
+            for (String statement : LEADERSHIP_DDL) await.apply(connection.query(statement).execute());
+            await.apply(tx.commit());
+        } catch (RuntimeException e) {
+            tx.rollback();
+            throw e;
+        }
     }
 }

@@ -1,0 +1,72 @@
+package dev.ursa.cp.leader;
+
+import org.jboss.logging.Logger;
+
+import java.util.function.LongFunction;
+
+/**
+ * One piece of singleton work run while this replica leads: started at each gain of leadership (with the new term),
+ * closed at its loss. Transitions arrive on the leadership's thread, so starting must not block (hand work to a
+ * thread of the task's own). Thread-safe.
+ */
+public final class LeaderTask implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(LeaderTask.class);
+
+    private final String what;
+    private final LongFunction<AutoCloseable> start;
+    private AutoCloseable running;
+    private long runningTerm;
+    private AutoCloseable subscription;
+    private boolean closed;
+
+    private LeaderTask(String what, LongFunction<AutoCloseable> start) {
+        this.what = what;
+        this.start = start;
+    }
+
+    /** @param start starts the work for a term and returns what stops it */
+    public static LeaderTask run(Leadership leadership, String what, LongFunction<AutoCloseable> start) {
+        LeaderTask task = new LeaderTask(what, start);
+        AutoCloseable s = leadership.subscribe(task::onTransition);
+        synchronized (task) {
+            task.subscription = s;
+        }
+        return task;
+    }
+
+    /** Whether the work runs here now (tests, diagnostics). */
+    public synchronized boolean running() {
+        return running != null;
+    }
+
+    private synchronized void onTransition(Leadership.State state) {
+        if (closed) return;
+        if (running != null && (!state.leader() || state.term() != runningTerm)) stopRunning();
+        if (state.leader() && running == null) {
+            try {
+                running = start.apply(state.term());
+                runningTerm = state.term();
+                LOG.infof("%s: started on this replica (leader, term %d)", what, state.term());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "%s: could not start on this replica (leader, term %d)", what, state.term());
+            }
+        }
+    }
+
+    private void stopRunning() {
+        try {
+            running.close();
+            LOG.infof("%s: stopped on this replica (no longer leader of term %d)", what, runningTerm);
+        } catch (Exception e) {
+            LOG.warnf("%s: stopping it failed: %s", what, e.getMessage());
+        }
+        running = null;
+    }
+
+    @Override
+    public synchronized void close() throws Exception {
+        closed = true;
+        if (subscription != null) subscription.close();
+        if (running != null) stopRunning();
+    }
+}
