@@ -1,6 +1,7 @@
 package dev.ursa.global.kds;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.cp.leader.Leadership;
 import dev.ursa.mesh.model.ResourceKey;
 import dev.ursa.mesh.model.ResourceTypes;
@@ -53,6 +54,7 @@ class ReplicaHandoverTest {
 
     @BeforeEach
     void zones() {
+        RestAssuredYaml.enable();
         zones = new KdsTestZones(kds.port());
     }
 
