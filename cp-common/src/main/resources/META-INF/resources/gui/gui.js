@@ -425,17 +425,17 @@ async function dataplane(meshName, name) {
         table('xDS streams', ['control plane', 'connected', 'disconnected', 'last NACK'], subs.map(s => ({ cells: [
             s.controlPlaneInstanceId || '—', when(s.connectTime), when(s.disconnectTime),
             s.status && s.status.lastNack ? JSON.stringify(s.status.lastNack) : '—'] })))];
-    if (ctx.info.mode !== 'global') {
-        const [policies, config] = await Promise.all([getJson(base + '/_policies'), getText(base + '/_config', 'application/json')]);
-        parts.push(h('section', null, h('h2', null, 'Effective policies'),
-            table('Policies applied to ' + name, ['type', 'policies', 'why'], (policies.policies || []).map(p => ({ attrs: { 'data-type': p.type }, cells: [
-                p.type, (p.matched || []).map(m => m.name).join(', '), (p.matched || []).map(m => m.reason).join('; ')] })), { id: 'policies' }),
-            h('details', null, h('summary', null, 'Merged configuration per policy'), h('pre', { tabindex: '0' }, JSON.stringify(policies.policies, null, 2)))));
-        parts.push(h('section', null, h('h2', null, 'xDS configuration'),
-            h('details', null, h('summary', null, 'listeners, routes, clusters, endpoints'), h('pre', { id: 'config', tabindex: '0' }, config))));
-    } else {
-        parts.push(h('p', { class: 'muted' }, 'Effective policies and xDS configuration are computed by the zone control plane: open its GUI.'));
-    }
+    // At the global these answers come from the dataplane's zone over KDS (docs/api.md#dataplane-inspection): a zone
+    // that is offline or slow answers an error, shown in place of the section.
+    const [policies, config] = await Promise.allSettled([getJson(base + '/_policies'), getText(base + '/_config', 'application/json')]);
+    parts.push(h('section', null, h('h2', null, 'Effective policies'), ...(policies.status === 'fulfilled' ? [
+        table('Policies applied to ' + name, ['type', 'policies', 'why'], (policies.value.policies || []).map(p => ({ attrs: { 'data-type': p.type }, cells: [
+            p.type, (p.matched || []).map(m => m.name).join(', '), (p.matched || []).map(m => m.reason).join('; ')] })), { id: 'policies' }),
+        h('details', null, h('summary', null, 'Merged configuration per policy'), h('pre', { tabindex: '0' }, JSON.stringify(policies.value.policies, null, 2)))]
+        : [errorBox(policies.reason)])));
+    parts.push(h('section', null, h('h2', null, 'xDS configuration'), config.status === 'fulfilled'
+        ? h('details', null, h('summary', null, 'listeners, routes, clusters, endpoints'), h('pre', { id: 'config', tabindex: '0' }, config.value))
+        : errorBox(config.reason)));
     setMain('Dataplane ' + name, ...parts);
     return refreshOn(e => e.mesh === meshName && (e.name === name || isPolicy(e.type)));
 }

@@ -153,6 +153,10 @@ class GuiBrowserIT {
         await(global, "web-1 synced to the global, listed for zone east", By.cssSelector("#dataplanes tr[data-name='east.web-1']"));
         screenshot(global, "dataplanes");
 
+        // the global asks the dataplane's zone for its effective policies (KDS Inspect)
+        global.get(federation.globalUrl() + "/gui/#/dataplane/default/east.web-1");
+        awaitText(global, "MeshTimeout in effective policies at the global", By.cssSelector("#policies tr[data-type=MeshTimeout]"), "dp-timeout");
+
         WebDriver zone = open(federation.zoneUrl("east") + "/gui/#/dataplane/default/web-1");
         awaitText(zone, "MeshTimeout in effective policies", By.cssSelector("#policies tr[data-type=MeshTimeout]"), "dp-timeout");
         assertThat(text(zone, By.id("cp-mode"))).isEqualTo("zone · east");
