@@ -194,37 +194,51 @@ function refreshOn(matches) {
 const POLICY_SCOPE = t => t.policy && t.scope === 'Mesh';
 const isPolicy = type => ctx.types.some(t => t.name === type && POLICY_SCOPE(t));
 
+/** How many dataplanes of a mesh match the filters (the server counts: one item fetched, its total read). */
+async function dataplaneCount(meshName, filters) {
+    return (await getJson('/meshes/' + enc(meshName) + '/dataplanes/_overview?size=1' + filters)).total;
+}
+
 async function overview() {
     const global = ctx.info.mode === 'global';
-    const [meshes, health] = await Promise.all([listAll('/meshes'), call('/q/health/ready').then(r => r.json()).catch(() => ({ status: 'unknown' }))]);
+    const [meshes, health, zones] = await Promise.all([listAll('/meshes'),
+        call('/q/health/ready').then(r => r.json()).catch(() => ({ status: 'unknown' })),
+        global ? getJson('/zones/_overview').then(r => r.items) : Promise.resolve([])]);
     const policyTypes = ctx.types.filter(POLICY_SCOPE);
-    let policies = 0;
-    const dataplanes = [];
+    let policies = 0, dataplanes = 0, online = 0;
+    const perZone = new Map(zones.map(z => [z.name, { online: 0, total: 0 }]));
     await Promise.all(meshes.map(async m => {
-        const lists = await Promise.all(policyTypes.map(t => getJson('/meshes/' + enc(m.name) + '/' + t.path + '?size=1')));
+        const [lists, total, up] = await Promise.all([
+            Promise.all(policyTypes.map(t => getJson('/meshes/' + enc(m.name) + '/' + t.path + '?size=1'))),
+            dataplaneCount(m.name, ''), dataplaneCount(m.name, '&state=online'),
+            ...zones.map(async z => {
+                const [zoneTotal, zoneUp] = await Promise.all([dataplaneCount(m.name, '&zone=' + enc(z.name)),
+                    dataplaneCount(m.name, '&zone=' + enc(z.name) + '&state=online')]);
+                perZone.get(z.name).total += zoneTotal;
+                perZone.get(z.name).online += zoneUp;
+            })]);
         policies += lists.reduce((n, l) => n + l.total, 0);
-        dataplanes.push(...await listAll('/meshes/' + enc(m.name) + '/dataplanes/_overview'));
+        dataplanes += total;
+        online += up;
     }));
-    const online = dataplanes.filter(d => d.state === 'online').length;
     const summary = h('dl', { class: 'summary', id: 'summary' },
         h('dt', null, global ? 'Global control plane' : 'Zone control plane'),
         h('dd', null, badge(health.status === 'UP' ? 'ready' : 'not ready', health.status === 'UP' ? 'ok' : 'bad'), ' version ' + ctx.info.version),
         h('dt', null, 'Meshes'), h('dd', { id: 'count-meshes' }, String(meshes.length)),
         h('dt', null, 'Policies'), h('dd', { id: 'count-policies' }, String(policies)),
-        h('dt', null, 'Dataplanes'), h('dd', { id: 'count-dataplanes' }, online + ' online / ' + dataplanes.length));
+        h('dt', null, 'Dataplanes'), h('dd', { id: 'count-dataplanes' }, online + ' online / ' + dataplanes));
     const parts = [summary];
-    if (global) parts.push(await zonesSection(dataplanes));
+    if (global) parts.push(zonesSection(zones, perZone));
     setMain(global ? 'Federation overview' : 'Zone ' + ctx.info.zone, ...parts);
     return refreshOn(e => ['Zone', 'ZoneInsight', 'Mesh', 'Dataplane', 'DataplaneInsight'].includes(e.type) || isPolicy(e.type));
 }
 
-async function zonesSection(dataplanes) {
-    const zones = (await getJson('/zones/_overview')).items;
+function zonesSection(zones, perZone) {
     const rows = zones.map(z => {
         const subs = z.zoneInsight.subscriptions;
         const last = subs.length ? subs[subs.length - 1] : null;
         const stat = (last && last.status && last.status.stat) || {};
-        const inZone = dataplanes.filter(d => d.zone === z.name);
+        const inZone = perZone.get(z.name);
         const sum = f => Object.values(stat).reduce((n, s) => n + (s[f] || 0), 0);
         const counters = h('details', null, h('summary', null, 'per type'),
             table('KDS counters of zone ' + z.name, ['type', 'resources sent', 'responses sent', 'ACKed', 'NACKed', 'last NACK'],
@@ -241,7 +255,7 @@ async function zonesSection(dataplanes) {
             last && last.status ? when(last.status.lastUpdateTime) : '—',
             last ? (last.zoneCpVersion || '—') : '—',
             String(meshesSent), String(policiesSent),
-            inZone.filter(d => d.state === 'online').length + ' / ' + inZone.length,
+            inZone.online + ' / ' + inZone.total,
             sum('responsesAcknowledged') + ' / ' + sum('responsesRejected'),
             counters] };
     });
