@@ -24,18 +24,21 @@ function authHeaders(extra) {
     return headers;
 }
 
+/** Options of a call whose 401 must not bring up the login form (only the caller's own identity check does). */
+const NO_LOGIN = { noLogin: true };
+
 async function call(path, options) {
-    const o = options || {};
+    const { noLogin, ...o } = options || {};
     const r = await fetch(path, Object.assign({}, o, { headers: authHeaders(Object.assign({ Accept: 'application/json' }, o.headers)) }));
-    if (r.status === 401) {
+    if (r.status === 401 && !noLogin) {
         showLogin('The control plane refused the credentials: ' + (await r.text()).slice(0, 300));
         throw new ApiError(401, {});
     }
     return r;
 }
 
-async function getJson(path) {
-    const r = await call(path);
+async function getJson(path, options) {
+    const r = await call(path, options);
     const body = await r.json().catch(() => ({}));
     if (!r.ok) throw new ApiError(r.status, body);
     return body;
@@ -199,36 +202,44 @@ async function dataplaneCount(meshName, filters) {
     return (await getJson('/meshes/' + enc(meshName) + '/dataplanes/_overview?size=1' + filters)).total;
 }
 
-async function overview() {
-    const global = ctx.info.mode === 'global';
-    const [meshes, health, zones] = await Promise.all([listAll('/meshes'),
-        call('/q/health/ready').then(r => r.json()).catch(() => ({ status: 'unknown' })),
-        global ? getJson('/zones/_overview').then(r => r.items) : Promise.resolve([])]);
+/** The global's counts: one read of GET /global-insight, beside the zones' KDS state. */
+async function globalCounts() {
+    const [insight, zones] = await Promise.all([getJson('/global-insight'), getJson('/zones/_overview').then(r => r.items)]);
+    const byMesh = Object.values(insight.dataplanes.byMesh || {});
+    const byZone = insight.dataplanes.byZone || {};
+    return { meshes: insight.meshes.total, policies: insight.policies.total, zones,
+        dataplanes: byMesh.reduce((n, d) => n + d.total, 0), online: byMesh.reduce((n, d) => n + d.online, 0),
+        perZone: new Map(zones.map(z => [z.name, byZone[z.name] || { online: 0, total: 0 }])) };
+}
+
+/** A zone CP's counts (it has no /global-insight): per mesh, the policy lists' and the dataplane overview's totals. */
+async function zoneCounts() {
+    const meshes = await listAll('/meshes');
     const policyTypes = ctx.types.filter(POLICY_SCOPE);
-    let policies = 0, dataplanes = 0, online = 0;
-    const perZone = new Map(zones.map(z => [z.name, { online: 0, total: 0 }]));
+    const counts = { meshes: meshes.length, policies: 0, dataplanes: 0, online: 0, zones: [], perZone: new Map() };
     await Promise.all(meshes.map(async m => {
         const [lists, total, up] = await Promise.all([
             Promise.all(policyTypes.map(t => getJson('/meshes/' + enc(m.name) + '/' + t.path + '?size=1'))),
-            dataplaneCount(m.name, ''), dataplaneCount(m.name, '&state=online'),
-            ...zones.map(async z => {
-                const [zoneTotal, zoneUp] = await Promise.all([dataplaneCount(m.name, '&zone=' + enc(z.name)),
-                    dataplaneCount(m.name, '&zone=' + enc(z.name) + '&state=online')]);
-                perZone.get(z.name).total += zoneTotal;
-                perZone.get(z.name).online += zoneUp;
-            })]);
-        policies += lists.reduce((n, l) => n + l.total, 0);
-        dataplanes += total;
-        online += up;
+            dataplaneCount(m.name, ''), dataplaneCount(m.name, '&state=online')]);
+        counts.policies += lists.reduce((n, l) => n + l.total, 0);
+        counts.dataplanes += total;
+        counts.online += up;
     }));
+    return counts;
+}
+
+async function overview() {
+    const global = ctx.info.mode === 'global';
+    const [counts, health] = await Promise.all([global ? globalCounts() : zoneCounts(),
+        call('/q/health/ready').then(r => r.json()).catch(() => ({ status: 'unknown' }))]);
     const summary = h('dl', { class: 'summary', id: 'summary' },
         h('dt', null, global ? 'Global control plane' : 'Zone control plane'),
         h('dd', null, badge(health.status === 'UP' ? 'ready' : 'not ready', health.status === 'UP' ? 'ok' : 'bad'), ' version ' + ctx.info.version),
-        h('dt', null, 'Meshes'), h('dd', { id: 'count-meshes' }, String(meshes.length)),
-        h('dt', null, 'Policies'), h('dd', { id: 'count-policies' }, String(policies)),
-        h('dt', null, 'Dataplanes'), h('dd', { id: 'count-dataplanes' }, online + ' online / ' + dataplanes));
+        h('dt', null, 'Meshes'), h('dd', { id: 'count-meshes' }, String(counts.meshes)),
+        h('dt', null, 'Policies'), h('dd', { id: 'count-policies' }, String(counts.policies)),
+        h('dt', null, 'Dataplanes'), h('dd', { id: 'count-dataplanes' }, counts.online + ' online / ' + counts.dataplanes));
     const parts = [summary];
-    if (global) parts.push(zonesSection(zones, perZone));
+    if (global) parts.push(zonesSection(counts.zones, counts.perZone));
     setMain(global ? 'Federation overview' : 'Zone ' + ctx.info.zone, ...parts);
     return refreshOn(e => ['Zone', 'ZoneInsight', 'Mesh', 'Dataplane', 'DataplaneInsight'].includes(e.type) || isPolicy(e.type));
 }
@@ -509,16 +520,19 @@ async function route() {
 }
 
 async function start() {
+    // The three start-up reads go out together; only who-am-i's refusal brings up the login form.
+    const infoAndTypes = Promise.all([getJson('/', NO_LOGIN), getJson('/_resources', NO_LOGIN).then(r => r.resources)]);
+    infoAndTypes.catch(() => {}); // read below, once the caller is known
     let caller;
     try {
         caller = await getJson('/who-am-i');
+        [ctx.info, ctx.types] = await infoAndTypes;
     } catch (e) {
         if (e.status !== 401) setMain('Error', errorBox(e));
         return;
     }
     ctx.caller = caller;
     ctx.admin = (caller.groups || []).includes(ADMIN_GROUP);
-    [ctx.info, ctx.types] = await Promise.all([getJson('/'), getJson('/_resources').then(r => r.resources)]);
     document.getElementById('cp-mode').textContent = ctx.info.mode + (ctx.info.zone ? ' · ' + ctx.info.zone : '');
     document.getElementById('who').textContent = caller.name + (ctx.admin ? ' (admin)' : ' (read only)');
     const logout = document.getElementById('logout');
