@@ -1,6 +1,7 @@
 package dev.ursa.zone.auth;
 
 import dev.ursa.cp.api.RestAssuredYaml;
+import dev.ursa.testsupport.Await;
 import dev.ursa.cp.auth.KeyRing;
 import dev.ursa.cp.auth.TokenKind;
 import dev.ursa.cp.diagnostics.DiagnosticsServer;
@@ -63,7 +64,9 @@ class ZoneAdminApiAuthTest {
         given().header("Authorization", "Bearer " + admin).contentType("application/yaml").body(DATAPLANE)
                 .put("/meshes/default/dataplanes/dp-auth").then().statusCode(anyOf2xx());
         given().header("Authorization", "Bearer " + readonly).get("/meshes/default/dataplanes/dp-auth").then().statusCode(200);
-        given().header("Authorization", "Bearer " + readonly).get("/meshes/default/dataplanes/dp-auth/_config").then().statusCode(200);
+        // the zone's xDS view takes the new Dataplane in asynchronously: _config answers 404 until then
+        Await.until("dp-auth's _config readable with a read-only token", Duration.ofSeconds(30), () ->
+                given().header("Authorization", "Bearer " + readonly).get("/meshes/default/dataplanes/dp-auth/_config").statusCode() == 200);
         given().header("Authorization", "Bearer " + readonly).delete("/meshes/default/dataplanes/dp-auth").then().statusCode(403);
         given().get("/meshes/default/dataplanes/dp-auth").then().statusCode(200);
         given().header("Authorization", "Bearer " + readonly).contentType("application/json")

@@ -1,12 +1,15 @@
 package dev.ursa.zone.xds;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ursa.testsupport.Await;
 import dev.ursa.cp.api.RestAssuredYaml;
 import dev.ursa.mesh.codec.Json;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +39,8 @@ class DataplaneInspectionFormatsTest {
                     - port: 8080
                       tags: {kuma.io/service: fmt, kuma.io/protocol: http}
                 """.formatted(MESH)).put(DP + "fmt-1").then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        // the zone's xDS view takes the new Dataplane in asynchronously: _config answers 404 until then
+        Await.until("fmt-1 in the zone's view", Duration.ofSeconds(30), () -> given().get(DP + "fmt-1/_config").statusCode() == 200);
     }
 
     @Test
