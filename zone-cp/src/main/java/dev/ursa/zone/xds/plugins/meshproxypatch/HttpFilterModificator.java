@@ -45,35 +45,10 @@ record HttpFilterModificator(HttpFilterMod mod) implements Modificator {
         }
     }
 
-    private void edit(List<HttpFilter> filters, HttpFilter value) throws InvalidProtocolBufferException {
-        String name = mod.match() == null ? null : mod.match().name();
-        switch (mod.operation()) {
-            case "AddFirst" -> filters.addFirst(value);
-            case "AddLast" -> filters.add(value);
-            case "AddBefore" -> {
-                int at = NetworkFilterModificator.indexOf(filters, name, HttpFilter::getName);
-                if (at >= 0) filters.add(at, value);
-            }
-            case "AddAfter" -> {
-                int at = NetworkFilterModificator.indexOf(filters, name, HttpFilter::getName);
-                if (at >= 0) filters.add(at + 1, value);
-            }
-            case "Remove" -> filters.removeIf(f -> name == null || name.equals(f.getName()));
-            case "Patch" -> {
-                for (int i = 0; i < filters.size(); i++) {
-                    HttpFilter f = filters.get(i);
-                    if (name != null && !name.equals(f.getName())) continue;
-                    filters.set(i, f.toBuilder().setTypedConfig(patched(f.getTypedConfig(), value.getTypedConfig())).build());
-                }
-            }
-            default -> throw new InvalidProtocolBufferException("invalid operation: " + mod.operation());
-        }
-    }
+    private static final FilterListEdit<HttpFilter> FILTERS = new FilterListEdit<>(HttpFilter::getName, HttpFilter::getTypedConfig,
+            (f, config) -> f.toBuilder().setTypedConfig(config).build());
 
-    private Any patched(Any config, Any patch) throws InvalidProtocolBufferException {
-        if (mod.jsonPatches() != null && !mod.jsonPatches().isEmpty()) {
-            return ProtoMerge.pack(JsonPatches.apply(ProtoMerge.unpack(config), mod.jsonPatches()));
-        }
-        return ProtoMerge.mergeAnys(config, patch);
+    private void edit(List<HttpFilter> filters, HttpFilter value) throws InvalidProtocolBufferException {
+        FILTERS.apply(filters, value, mod, mod.match() == null ? null : mod.match().name());
     }
 }

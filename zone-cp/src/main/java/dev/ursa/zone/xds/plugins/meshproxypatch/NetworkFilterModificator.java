@@ -1,6 +1,5 @@
 package dev.ursa.zone.xds.plugins.meshproxypatch;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ursa.mesh.policy.meshproxypatch.MeshProxyPatchSpec.FilterMatch;
 import dev.ursa.mesh.policy.meshproxypatch.MeshProxyPatchSpec.NetworkFilterMod;
@@ -38,44 +37,10 @@ record NetworkFilterModificator(NetworkFilterMod mod) implements Modificator {
         }
     }
 
+    private static final FilterListEdit<Filter> FILTERS = new FilterListEdit<>(Filter::getName, Filter::getTypedConfig,
+            (f, config) -> f.toBuilder().setTypedConfig(config).build());
+
     private void edit(List<Filter> filters, Filter value) throws InvalidProtocolBufferException {
-        String name = mod.match() == null ? null : mod.match().name();
-        switch (mod.operation()) {
-            case "AddFirst" -> filters.addFirst(value);
-            case "AddLast" -> filters.add(value);
-            case "AddBefore" -> {
-                int at = indexOf(filters, name);
-                if (at >= 0) filters.add(at, value);
-            }
-            case "AddAfter" -> {
-                int at = indexOf(filters, name);
-                if (at >= 0) filters.add(at + 1, value);
-            }
-            case "Remove" -> filters.removeIf(f -> name == null || name.equals(f.getName()));
-            case "Patch" -> {
-                for (int i = 0; i < filters.size(); i++) {
-                    Filter f = filters.get(i);
-                    if (name != null && !name.equals(f.getName())) continue;
-                    filters.set(i, f.toBuilder().setTypedConfig(patched(f.getTypedConfig(), value.getTypedConfig())).build());
-                }
-            }
-            default -> throw new InvalidProtocolBufferException("invalid operation: " + mod.operation());
-        }
-    }
-
-    private Any patched(Any config, Any patch) throws InvalidProtocolBufferException {
-        if (mod.jsonPatches() != null && !mod.jsonPatches().isEmpty()) {
-            return ProtoMerge.pack(JsonPatches.apply(ProtoMerge.unpack(config), mod.jsonPatches()));
-        }
-        return ProtoMerge.mergeAnys(config, patch);
-    }
-
-    static <F> int indexOf(List<F> filters, String name, java.util.function.Function<F, String> nameOf) {
-        for (int i = 0; i < filters.size(); i++) if (nameOf.apply(filters.get(i)).equals(name)) return i;
-        return -1;
-    }
-
-    private static int indexOf(List<Filter> filters, String name) {
-        return indexOf(filters, name, Filter::getName);
+        FILTERS.apply(filters, value, mod, mod.match() == null ? null : mod.match().name());
     }
 }
