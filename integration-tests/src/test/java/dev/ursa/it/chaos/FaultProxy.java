@@ -28,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * and once the small buffer is full the sender's TCP window closes, as behind a hung middlebox;</li>
  * <li>{@link #resetAll()}: every open connection is reset (RST); new ones are accepted;</li>
  * <li>{@link #partition()}: every open connection is reset and new ones are reset at once (refused);</li>
+ * <li>{@link #retarget(int)}: open connections are reset and new ones go to another port, as a load balancer that
+ * moves its clients to another replica;</li>
  * <li>{@link #blackhole()}: open and new connections stay open but every byte is dropped (a dead peer, a cut without
  * RST): only keepalives notice.</li>
  * </ul>
@@ -38,7 +40,7 @@ public final class FaultProxy implements AutoCloseable {
     private static final int QUEUE_CHUNKS = 64;
 
     private final ServerSocket server;
-    private final int targetPort;
+    private volatile int targetPort;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final Object gate = new Object();
     private final AtomicLong accepted = new AtomicLong();
@@ -85,6 +87,17 @@ public final class FaultProxy implements AutoCloseable {
             stalled = false;
             gate.notifyAll();
         }
+    }
+
+    /** New connections go to {@code port}; open ones are reset (their clients reconnect, through the new target). */
+    public void retarget(int port) {
+        targetPort = port;
+        resetAll();
+    }
+
+    /** The port new connections are forwarded to. */
+    public int target() {
+        return targetPort;
     }
 
     /** Resets (RST) every open connection; new connections are accepted as before. */
