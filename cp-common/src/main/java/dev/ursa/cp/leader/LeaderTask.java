@@ -2,6 +2,11 @@ package dev.ursa.cp.leader;
 
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 
 /**
@@ -32,6 +37,25 @@ public final class LeaderTask implements AutoCloseable {
             task.subscription = s;
         }
         return task;
+    }
+
+    /**
+     * Runs {@code round} with the term at once and then every {@code period} while this replica leads, on a thread of
+     * the task's own ({@code ursa-<what>}); a round that throws is logged and the next one runs as planned.
+     */
+    public static LeaderTask periodic(Leadership leadership, String what, Duration period, LongConsumer round) {
+        return run(leadership, what, term -> {
+            ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("ursa-" + what.replace(' ', '-')).factory());
+            thread.scheduleWithFixedDelay(() -> {
+                try {
+                    round.accept(term);
+                } catch (RuntimeException e) {
+                    LOG.warnf("%s: this round failed (%s); the next one runs in %s", what, e.getMessage(), period);
+                }
+            }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+            return thread::shutdownNow;
+        });
     }
 
     /** Whether the work runs here now (tests, diagnostics). */

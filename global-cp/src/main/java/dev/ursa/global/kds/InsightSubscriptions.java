@@ -2,6 +2,7 @@ package dev.ursa.global.kds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ursa.cp.leader.ReplicaSubscriptions;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.Set;
  */
 final class InsightSubscriptions {
     static final String INSTANCE = "globalInstanceId";
-    static final String DISCONNECT_TIME = "disconnectTime";
+    static final String DISCONNECT_TIME = ReplicaSubscriptions.DISCONNECT_TIME;
 
     private InsightSubscriptions() {
     }
@@ -63,21 +64,7 @@ final class InsightSubscriptions {
      * nobody else would ever close it); empty when nothing changed.
      */
     static Optional<List<JsonNode>> closeOrphans(List<JsonNode> stored, Set<String> live, Instant now) {
-        boolean changed = false;
-        List<JsonNode> fixed = new ArrayList<>();
-        for (JsonNode s : stored) {
-            String holder = s.path(INSTANCE).asText(null);
-            if (s instanceof ObjectNode o && !o.has(DISCONNECT_TIME) && (holder == null || !live.contains(holder))) {
-                ObjectNode closed = o.deepCopy();
-                closed.put(DISCONNECT_TIME, now.toString());
-                closed.put("disconnectReason", "global replica " + holder + " stopped (no heartbeat)");
-                fixed.add(closed);
-                changed = true;
-            } else {
-                fixed.add(s);
-            }
-        }
-        return changed ? Optional.of(fixed) : Optional.empty();
+        return ReplicaSubscriptions.closeOrphans(stored, INSTANCE, "global", live, now);
     }
 
     private static ObjectNode byId(List<ObjectNode> mine, String id) {

@@ -1,5 +1,6 @@
 package dev.ursa.zone.ingress;
 
+import dev.ursa.cp.leader.LeaderConfig;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.zone.ZoneConfig;
 import dev.ursa.zone.xds.XdsConfig;
@@ -21,8 +22,8 @@ import jakarta.inject.Singleton;
 public class IngressProducer {
     @Produces
     @Singleton
-    ZoneIngressRegistry registry(XdsEngine engine, ResourceStore store, ZoneConfig zone, XdsConfig xds, MeterRegistry meters) {
-        return ZoneIngressRegistry.attachTo(engine, store, zone.name(), xds.selfRegistrationGrace(), xds.debounce(), meters);
+    ZoneIngressRegistry registry(XdsEngine engine, ResourceStore store, ZoneConfig zone, XdsConfig xds, MeterRegistry meters, LeaderConfig leader) {
+        return ZoneIngressRegistry.attachTo(engine, store, zone.name(), xds.selfRegistrationGrace(), xds.debounce(), meters, leader.leaseDuration());
     }
 
     // Before the engine's own start observer (default priority), so ingress nodes are recognised from the first stream.

@@ -1,5 +1,8 @@
 package dev.ursa.zone.ingress;
 
+import dev.ursa.cp.leader.LeaderTask;
+import dev.ursa.cp.leader.Leadership;
+import dev.ursa.cp.leader.SoleLeadership;
 import dev.ursa.mesh.codec.ResourceValidation;
 import dev.ursa.mesh.model.Meta;
 import dev.ursa.mesh.model.Resource;
@@ -49,11 +52,18 @@ import static dev.ursa.zone.xds.SerialWorker.await;
  * change that leaves the tag sets and instance counts equal (an address change, a restart) writes nothing and KDS sends
  * nothing.
  *
+ * <p>Replicas: with several zone CP replicas on one database, the replica an ingress is connected to registers its
+ * ZoneIngress and stamps it with its instance id ({@link #HOLDER_LABEL}); only that replica removes it when the ingress
+ * leaves it (not when it moved to another live replica), and the leader removes those whose replica stopped. Only the
+ * leader rewrites the aggregate into every ZoneIngress (all replicas compute the same one).
+ *
  * <p>Threads: gRPC threads only parse a node and hand it over; the inventory, the table and the ingresses' sessions
  * live on the registry's own worker thread ({@code ursa-ingress-registry}).
  */
 public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ZoneIngressRegistry.class);
+    /** The zone CP replica holding the ingress's stream; another replica's stamp means the ingress moved there. */
+    public static final String HOLDER_LABEL = "ursa.io/zone-cp-instance";
 
     private final ResourceStore store;
     private final String zone;
@@ -68,6 +78,9 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
     private String tableVersion = "";
     private AutoCloseable subscription;
     private final Counter writes;
+    private final Leadership replicas;
+    private final Duration sweepPeriod;
+    private LeaderTask sweeper;
 
     /** One ingress node: its id as sent and its networking, as of its latest stream. */
     private static final class IngressState {
@@ -77,6 +90,14 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
 
     public ZoneIngressRegistry(ResourceStore store, String zone, Duration grace, Duration debounce, NodeHook.Snapshots snapshots,
                                MeterRegistry meters) {
+        this(store, zone, grace, debounce, snapshots, meters, new SoleLeadership(), XdsEngine.DEFAULT_REAP_PERIOD);
+    }
+
+    /** @param sweepPeriod how often the leader looks for ZoneIngresses of stopped replicas and rewrites the aggregate */
+    public ZoneIngressRegistry(ResourceStore store, String zone, Duration grace, Duration debounce, NodeHook.Snapshots snapshots,
+                               MeterRegistry meters, Leadership replicas, Duration sweepPeriod) {
+        this.replicas = replicas;
+        this.sweepPeriod = sweepPeriod;
         this.store = store;
         this.zone = zone;
         this.grace = grace;
@@ -89,26 +110,44 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
 
     /** Wires a registry into the engine's ADS server. */
     public static ZoneIngressRegistry attachTo(XdsEngine engine, ResourceStore store, String zone, Duration grace, Duration debounce,
-                                               MeterRegistry meters) {
-        ZoneIngressRegistry r = new ZoneIngressRegistry(store, zone, grace, debounce, engine.snapshots(), meters);
+                                               MeterRegistry meters, Duration sweepPeriod) {
+        ZoneIngressRegistry r = new ZoneIngressRegistry(store, zone, grace, debounce, engine.snapshots(), meters, engine.replicas(), sweepPeriod);
         engine.attach(r);
         return r;
     }
 
-    /** Loads every mesh's Dataplanes, follows the change feed, and schedules removal of ZoneIngresses left by a previous run. */
+    /**
+     * Loads every mesh's Dataplanes and follows the change feed; on the leader, ZoneIngresses left by a previous run or
+     * a stopped replica leave after the grace period.
+     */
     public void start() {
         subscription = store.changes().subscribe(this::onChange);
         worker.call(() -> {
             recompute(listAll(ResourceTypes.MESH, null).stream().map(m -> m.meta().name()).toList());
-            for (Resource zi : localZoneIngresses()) {
-                if (isRegistered(zi) && sessions.get(zi.meta().name()) == null) sessions.scheduleRemoval(zi.meta().name());
-            }
             return null;
         });
+        sweeper = LeaderTask.periodic(replicas, "zone ingresses of stopped replicas", sweepPeriod, term -> worker.call(() -> {
+            sweep();
+            return null;
+        }));
+    }
+
+    /** (worker, leader) Schedules removal of registered ZoneIngresses no live replica holds; rewrites the aggregate. */
+    private void sweep() {
+        Set<String> live = replicas.liveReplicas();
+        for (Resource zi : localZoneIngresses()) {
+            String name = zi.meta().name();
+            if (isRegistered(zi) && sessions.get(name) == null && !live.contains(zi.meta().labels().get(HOLDER_LABEL))
+                    && !sessions.pendingRemovals().contains(name)) {
+                sessions.scheduleRemoval(name);
+            }
+        }
+        rewriteAggregate();
     }
 
     @Override
     public void close() throws Exception {
+        if (sweeper != null) sweeper.close();
         if (subscription != null) subscription.close();
         worker.close();
     }
@@ -162,10 +201,28 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
 
     // ---- worker thread
 
-    /** An ingress gone for the grace period: its snapshot and ZoneIngress go too. */
+    /**
+     * An ingress gone for the grace period: its snapshot goes, and its ZoneIngress unless another live replica holds
+     * the ingress now (it moved there).
+     */
     private void removed(String name, IngressState gone) {
         if (gone != null && gone.nodeId != null) snapshots.clear(gone.nodeId);
-        store.delete(ResourceKey.of(ResourceTypes.ZONE_INGRESS, "", name), Precondition.ANY).whenComplete((r, err) -> {
+        Resource stored;
+        Set<String> live;
+        try {
+            stored = await(store.get(ResourceKey.of(ResourceTypes.ZONE_INGRESS, "", name))).orElse(null);
+            live = replicas.liveReplicas();
+        } catch (RuntimeException e) {
+            LOG.warnf("ingress %s left this replica; cannot tell whether another replica holds it (%s): its ZoneIngress stays", name, e.getMessage());
+            return;
+        }
+        if (stored == null) return;
+        String holder = stored.meta().labels().get(HOLDER_LABEL);
+        if (holder != null && !holder.equals(replicas.instanceId()) && live.contains(holder)) {
+            LOG.infof("ingress %s left this replica for replica %s: its ZoneIngress stays", name, holder);
+            return;
+        }
+        store.delete(stored.key(), Precondition.version(stored.meta().version())).whenComplete((r, err) -> {
             if (err != null) LOG.debugf("removing ZoneIngress %s: %s", name, err.getMessage());
         });
         LOG.infof("ingress %s gone for %s: ZoneIngress removed", name, grace);
@@ -197,11 +254,7 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
         meshes.values().forEach(m -> nextAvailable.addAll(m.available()));
         if (!nextAvailable.equals(available)) {
             available = List.copyOf(nextAvailable);
-            for (Resource zi : localZoneIngresses()) {
-                ZoneIngressSpec spec = zi.spec(ZoneIngressSpec.class);
-                write(new Resource(ResourceTypes.ZONE_INGRESS, Meta.fresh("", zi.meta().name(), zi.meta().labels()),
-                        new ZoneIngressSpec(zone, spec.networking(), available)));
-            }
+            if (replicas.isLeader()) rewriteAggregate();
         }
         IngressClusters.Table table = IngressClusters.render(zone, meshes.values());
         if (!table.version().equals(tableVersion)) {
@@ -211,6 +264,15 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
             for (IngressState st : sessions.withStreams()) {
                 if (st.nodeId != null) snapshots.set(st.nodeId, snapshot);
             }
+        }
+    }
+
+    /** Puts the current aggregate into every local ZoneIngress that does not have it yet. */
+    private void rewriteAggregate() {
+        for (Resource zi : localZoneIngresses()) {
+            ZoneIngressSpec spec = zi.spec(ZoneIngressSpec.class);
+            write(new Resource(ResourceTypes.ZONE_INGRESS, Meta.fresh("", zi.meta().name(), zi.meta().labels()),
+                    new ZoneIngressSpec(zone, spec.networking(), available)));
         }
     }
 
@@ -232,7 +294,7 @@ public final class ZoneIngressRegistry implements NodeHook, AutoCloseable {
     }
 
     private Resource zoneIngress(IngressNode node, List<AvailableService> services) {
-        return new Resource(ResourceTypes.ZONE_INGRESS, Meta.fresh("", node.name(), Map.of(SelfRegistration.LABEL, "true")),
+        return new Resource(ResourceTypes.ZONE_INGRESS, Meta.fresh("", node.name(), Map.of(SelfRegistration.LABEL, "true", HOLDER_LABEL, replicas.instanceId())),
                 new ZoneIngressSpec(zone, node.networking(), services));
     }
 

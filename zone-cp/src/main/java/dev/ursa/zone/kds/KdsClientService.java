@@ -1,5 +1,7 @@
 package dev.ursa.zone.kds;
 
+import dev.ursa.cp.leader.LeaderTask;
+import dev.ursa.cp.leader.Leadership;
 import dev.ursa.cp.store.StoreConfig;
 import dev.ursa.cp.store.StoreWait;
 import dev.ursa.mesh.store.ResourceStore;
@@ -44,6 +46,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * with a data directory), dials the global and keeps both streams up, and saves what it syncs. The zone is ready
  * after its first full sync, or at once when it restored a snapshot (it has policies to serve) or is standalone. On
  * KDS's Inspect stream it answers the global's questions about its dataplanes ({@link KdsInspector}).
+ *
+ * <p>Replicas: zone CP replicas sharing a Postgres database hold one set of streams between them: only the elected
+ * leader dials; it starts a new client at each gain of leadership and closes it at the loss. The others serve xDS from
+ * the same database, where the leader writes what it syncs.
  */
 @Startup
 @ApplicationScoped
@@ -56,6 +62,8 @@ public class KdsClientService {
     private final ResourceStore store;
     private final String version;
     private final DataplaneInspection inspection;
+    private final Leadership replicas;
+    private LeaderTask streams;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean connected = new AtomicBoolean();
     private final AtomicBoolean savePending = new AtomicBoolean();
@@ -74,8 +82,9 @@ public class KdsClientService {
 
     public KdsClientService(ZoneConfig config, StoreConfig storeConfig, ResourceStore store,
                             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version,
-                            DataplaneInspection inspection) {
+                            DataplaneInspection inspection, Leadership replicas) {
         this.inspection = inspection;
+        this.replicas = replicas;
         this.config = config;
         this.storeConfig = storeConfig;
         this.store = store;
@@ -123,34 +132,48 @@ public class KdsClientService {
         }
         synchronized (this) {
             if (stopping) return;
-            KdsZoneClient.Settings settings = KdsZoneClient.Settings.of(timer, workers)
-                    .withBackoff(new Backoff(config.kds().backoffMin(), config.kds().backoffMax(), new SecureRandom()))
-                    .withBatchWindow(config.kds().batchWindow());
-            client = new KdsZoneClient(authenticated, local, StoreSink.fromGlobal(store), settings, new KdsZoneClient.Events() {
-                @Override
-                public void connecting(int attempt) {
-                    // ursa.zone.kds.backoff-* paces reconnects: without this, a stream opened while the channel is in
-                    // gRPC's own connect backoff (1 s growing to 120 s) fails at once with the old error and no dial,
-                    // so a zone found a healed partition up to minutes late (docs/reliability.md, scenario a)
-                    if (attempt > 1) channel.resetConnectBackoff();
-                }
-
-                @Override
-                public void synced(Duration took) {
-                    connected.set(true);
-                    hint = null;
-                    if (ready.compareAndSet(false, true)) LOG.infof("first full sync with the global done in %d ms", took.toMillis());
-                    scheduleSave();
-                }
-
-                @Override
-                public void disconnected(Status status, Duration retryIn) {
-                    connected.set(false);
-                    explainLater(status);
-                }
-            }, new KdsInspector(inspection));
-            client.start();
+            streams = LeaderTask.run(replicas, "KDS streams to the global", term -> startStreams(authenticated));
         }
+    }
+
+    /** (leader) A new client on the channel; closing it ends its streams (leadership lost, or the zone CP stops). */
+    private synchronized AutoCloseable startStreams(Channel authenticated) {
+        if (stopping) return () -> { };
+        KdsZoneClient.Settings settings = KdsZoneClient.Settings.of(timer, workers)
+                .withBackoff(new Backoff(config.kds().backoffMin(), config.kds().backoffMax(), new SecureRandom()))
+                .withBatchWindow(config.kds().batchWindow());
+        KdsZoneClient started = new KdsZoneClient(authenticated, local, StoreSink.fromGlobal(store), settings, new KdsZoneClient.Events() {
+            @Override
+            public void connecting(int attempt) {
+                // ursa.zone.kds.backoff-* paces reconnects: without this, a stream opened while the channel is in
+                // gRPC's own connect backoff (1 s growing to 120 s) fails at once with the old error and no dial,
+                // so a zone found a healed partition up to minutes late (docs/reliability.md, scenario a)
+                if (attempt > 1) channel.resetConnectBackoff();
+            }
+
+            @Override
+            public void synced(Duration took) {
+                connected.set(true);
+                hint = null;
+                if (ready.compareAndSet(false, true)) LOG.infof("first full sync with the global done in %d ms", took.toMillis());
+                scheduleSave();
+            }
+
+            @Override
+            public void disconnected(Status status, Duration retryIn) {
+                connected.set(false);
+                explainLater(status);
+            }
+        }, new KdsInspector(inspection));
+        client = started;
+        started.start();
+        return () -> {
+            synchronized (this) {
+                if (client == started) client = null;
+                connected.set(false);
+            }
+            started.close();
+        };
     }
 
     /** Attaches the zone token (re-read from the file at every call, so rotation needs no restart) and the zone name. */
@@ -198,7 +221,12 @@ public class KdsClientService {
         return ready.get();
     }
 
-    /** Whether the streams to the global are up and synced right now. */
+    /** Whether this replica holds the zone's streams to the global (it leads; a standalone zone holds none). */
+    public boolean holdsStreams() {
+        return client != null;
+    }
+
+    /** Whether the streams to the global are up and synced right now (on this replica). */
     public boolean connected() {
         return connected.get();
     }
@@ -238,7 +266,7 @@ public class KdsClientService {
         synchronized (this) {
             stopping = true;
         }
-        if (client != null) client.close();
+        if (streams != null) streams.close();
         if (local != null) local.close();
         if (snapshotFeed != null) snapshotFeed.close();
         if (snapshot != null && savePending.get()) snapshot.save();

@@ -10,6 +10,7 @@ import dev.ursa.mesh.model.ResourceKey;
 import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
+import dev.ursa.mesh.store.StoreException;
 import dev.ursa.mesh.validation.ValidationException;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import org.jboss.logging.Logger;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Dataplanes that nodes register themselves, Kuma-style, with their Dataplane in node metadata: parsed and checked when
@@ -34,6 +36,7 @@ public final class SelfRegistration {
     public static final String LABEL = "ursa.io/self-registered";
 
     private static final Logger LOG = Logger.getLogger(SelfRegistration.class);
+    private static final int MAX_ATTEMPTS = 5;
 
     private final ResourceStore store;
 
@@ -70,15 +73,27 @@ public final class SelfRegistration {
         return dp.withMeta(Meta.fresh(dp.meta().mesh(), dp.meta().name(), labels));
     }
 
-    /** Stores a node's own Dataplane unless one was written through the API. */
+    /**
+     * Stores a node's own Dataplane unless one was written through the API. Retried on a concurrent write: another
+     * replica the node just left may delete it (its own check found no other stream yet) while this one registers it.
+     */
     void register(Resource dp) {
+        register(dp, 0);
+    }
+
+    private void register(Resource dp, int attempt) {
         store.get(dp.key()).thenCompose(existing -> {
             if (existing.isPresent() && !isSelfRegistered(existing.get())) {
                 return CompletableFuture.completedFuture(null); // the API's Dataplane wins
             }
             return store.put(dp, existing.map(e -> Precondition.version(e.meta().version())).orElse(Precondition.ABSENT));
         }).whenComplete((r, err) -> {
-            if (err != null) LOG.warnf("self-registration of %s failed: %s", dp.key(), err.getMessage());
+            Throwable cause = err instanceof CompletionException ce ? ce.getCause() : err;
+            if (cause == null) return;
+            boolean raced = cause instanceof StoreException.Conflict || cause instanceof StoreException.AlreadyExists
+                    || cause instanceof StoreException.NotFound;
+            if (raced && attempt < MAX_ATTEMPTS) register(dp, attempt + 1);
+            else LOG.warnf("self-registration of %s failed: %s", dp.key(), cause.getMessage());
         });
     }
 

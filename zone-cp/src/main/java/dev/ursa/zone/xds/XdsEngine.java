@@ -1,11 +1,11 @@
 package dev.ursa.zone.xds;
 
+import dev.ursa.cp.leader.LeaderTask;
+import dev.ursa.cp.leader.Leadership;
+import dev.ursa.cp.leader.SoleLeadership;
 import dev.ursa.mesh.model.Resource;
 import dev.ursa.mesh.model.ResourceType;
 import dev.ursa.mesh.model.ResourceTypes;
-import dev.ursa.mesh.resources.DataplaneInsightSpec;
-import dev.ursa.mesh.store.ListQuery;
-import dev.ursa.mesh.store.Precondition;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.zone.xds.plugins.Plugins;
 import dev.ursa.zone.xds.render.RenderFailure;
@@ -29,14 +29,12 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc.A
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +60,9 @@ public final class XdsEngine implements AutoCloseable {
     /** Label on Dataplanes the zone wrote from node metadata (deleted after their node left). */
     public static final String SELF_REGISTERED_LABEL = SelfRegistration.LABEL;
 
+    /** How often the leader looks for streams of stopped replicas when not told (the default lease duration). */
+    public static final Duration DEFAULT_REAP_PERIOD = Duration.ofSeconds(5);
+
     private final XdsSettings settings;
     private final SimpleCache<String> cache = new AdsSnapshotCache();
     private final SerialWorker worker = new SerialWorker("ursa-xds");
@@ -80,6 +81,9 @@ public final class XdsEngine implements AutoCloseable {
     private final NodeConfigs configs;
     private final AdsFrontDoor frontDoor;
     private final IssuerSwitches issuerSwitches;
+    private final Leadership replicas;
+    private final Duration reapPeriod;
+    private LeaderTask stoppedReplicas;
 
     public XdsEngine(ResourceStore store, XdsSettings settings, MeterRegistry meters) {
         this(store, settings, meters, StreamExecutors.SENDER_THREADS);
@@ -92,10 +96,21 @@ public final class XdsEngine implements AutoCloseable {
     /** @param extraCallbacks run before the engine's own on every stream event, in this order (see {@link AdsFrontDoor}) */
     public XdsEngine(ResourceStore store, XdsSettings settings, MeterRegistry meters, StreamExecutors streamExecutors,
                      List<DiscoveryServerCallbacks> extraCallbacks) {
+        this(store, settings, meters, streamExecutors, extraCallbacks, new SoleLeadership(), DEFAULT_REAP_PERIOD);
+    }
+
+    /**
+     * @param replicas   the zone CP's replicas on its database: this one's id stamps its insight subscriptions, and the
+     *                   leader closes those of stopped replicas every {@code reapPeriod}
+     */
+    public XdsEngine(ResourceStore store, XdsSettings settings, MeterRegistry meters, StreamExecutors streamExecutors,
+                     List<DiscoveryServerCallbacks> extraCallbacks, Leadership replicas, Duration reapPeriod) {
         this.settings = settings;
+        this.replicas = replicas;
+        this.reapPeriod = reapPeriod;
         this.renderer = new Renderer(Plugins.all(), settings.zone(), settings.renderFaultLabel());
         this.store = store;
-        this.insights = new DataplaneInsights(store, worker, settings.insightFlushInterval(), instanceId(),
+        this.insights = new DataplaneInsights(store, worker, settings.insightFlushInterval(), replicas,
                 st -> st.selfRegistration != null || registeredDataplane(st.id).isPresent());
         this.selfRegistration = new SelfRegistration(store);
         this.mirror = new MeshMirror(store, List.of(new LocalEndpoints(settings.zone(), dataplaneAddresses::address),
@@ -124,7 +139,9 @@ public final class XdsEngine implements AutoCloseable {
     /** Loads the store and follows its change feed. */
     public void start() {
         mirror.start();
-        markEarlierStreamsOffline();
+        // Streams an earlier run of this CP or a stopped sibling replica left "online" are closed by the leader.
+        StoppedReplicaStreams reaper = new StoppedReplicaStreams(store, replicas, Clock.systemUTC(), this::orphaned);
+        stoppedReplicas = LeaderTask.periodic(replicas, "dataplane streams of stopped replicas", reapPeriod, reaper::round);
         // Self-registered dataplanes whose node is gone (e.g. across a restart) leave after the grace period.
         worker.call(() -> {
             for (MeshState ms : mirror.current().meshes().values()) {
@@ -138,6 +155,7 @@ public final class XdsEngine implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (stoppedReplicas != null) stoppedReplicas.close();
         mirror.close();
         ingressAddresses.close();
         dataplaneAddresses.close();
@@ -227,40 +245,25 @@ public final class XdsEngine implements AutoCloseable {
                            WorkloadCertificate certificate) {
     }
 
-    /** This zone CP's id in its dataplanes' insights ({@code controlPlaneInstanceId}). */
+    /** This zone CP replica's id in its dataplanes' insights ({@code controlPlaneInstanceId}); another at each start, as in Kuma. */
     public String instanceId() {
-        return InstanceId.VALUE;
+        return replicas.instanceId();
+    }
+
+    /** The replicas of this zone CP sharing its database, and which one leads. */
+    public Leadership replicas() {
+        return replicas;
     }
 
     // ---- wiring
 
-    /** Host name and a random part: a restarted CP is another instance, as in Kuma. */
-    private static final class InstanceId {
-        static final String VALUE = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
-
-        private static String hostname() {
-            try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (Exception e) {
-                return "zone-cp";
+    /** A node whose every stream was held by stopped replicas (any thread): it leaves after the grace unless it reconnects. */
+    private void orphaned(NodeId id) {
+        worker.execute(() -> {
+            if (sessions.get(id) == null && registeredDataplane(id).filter(SelfRegistration::isSelfRegistered).isPresent()) {
+                sessions.scheduleRemoval(id);
             }
-        }
-    }
-
-    /**
-     * Insights an earlier run of this CP (or another instance) left online have lost their streams: they are marked
-     * offline, each only if unchanged since read (a node that reconnected meanwhile keeps its fresh insight).
-     */
-    private void markEarlierStreamsOffline() {
-        String now = Instant.now().toString();
-        store.listAll(ListQuery.all(ResourceTypes.DATAPLANE_INSIGHT)).thenAccept(all -> {
-            for (Resource r : all) {
-                var spec = r.spec(DataplaneInsightSpec.class);
-                if (!spec.connected() || instanceId().equals(spec.subscriptions().getLast().path("controlPlaneInstanceId").asText())) continue;
-                store.put(new Resource(r.type(), r.meta(), DataplaneInsights.offline(spec, now)),
-                        Precondition.version(r.meta().version()));
-            }
-        }).exceptionally(e -> null); // best effort: the next connect or disconnect writes the truth
+        });
     }
 
     /** Called on the mirror's thread: the nodes' state is the worker's. */
@@ -300,9 +303,11 @@ public final class XdsEngine implements AutoCloseable {
     private void removed(NodeId id, DataplaneNode gone) {
         if (gone != null && gone.certificateCheck != null) gone.certificateCheck.cancel(false);
         // Offline, not deleted; deleted only with a self-registered Dataplane (a node never connected in this run is one).
-        insights.gone(id, gone, gone == null || gone.selfRegistration != null);
         cache.clearSnapshot(id.toString());
-        selfRegistration.unregister(id);
+        // A node that moved to another live replica keeps its Dataplane (that replica serves it now).
+        insights.gone(id, gone, gone == null || gone.selfRegistration != null).thenAccept(servedElsewhere -> {
+            if (!servedElsewhere) selfRegistration.unregister(id);
+        });
     }
 
     /** Every node no other hook handles is a dataplane, {@code <mesh>.<name>} (gRPC threads: parse, check, hand over). */

@@ -1,5 +1,7 @@
 package dev.ursa.zone.xds;
 
+import dev.ursa.cp.leader.LeaderConfig;
+import dev.ursa.cp.leader.Leadership;
 import dev.ursa.mesh.store.ResourceStore;
 import dev.ursa.zone.ZoneConfig;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
@@ -38,11 +40,13 @@ public class XdsProducer {
 
     @Produces
     @Singleton
-    XdsEngine engine(ResourceStore store, XdsConfig xds, ZoneConfig zone, MeterRegistry meters, @All List<DiscoveryServerCallbacks> callbacks) {
+    XdsEngine engine(ResourceStore store, XdsConfig xds, ZoneConfig zone, MeterRegistry meters, @All List<DiscoveryServerCallbacks> callbacks,
+                     Leadership replicas, LeaderConfig leader) {
         xds.renderFailureLabel().ifPresent(label -> LOG.warnf("ursa.xds.fault-injection.render-failure-label=%s is set: policies with"
                 + " this label fail to render on purpose. This switch is for failure tests only; never set it in production", label));
         LOG.debugf("extra xDS callbacks, in the order they run: %s", callbacks.stream().map(c -> c.getClass().getSimpleName()).toList());
-        return new XdsEngine(store, XdsSettings.of(zone.name(), xds), meters, XdsProducer::eventLoopOfNewStream, callbacks);
+        return new XdsEngine(store, XdsSettings.of(zone.name(), xds), meters, XdsProducer::eventLoopOfNewStream, callbacks,
+                replicas, leader.leaseDuration());
     }
 
     /**
