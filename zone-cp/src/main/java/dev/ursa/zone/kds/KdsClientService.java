@@ -132,6 +132,8 @@ public class KdsClientService {
         }
         synchronized (this) {
             if (stopping) return;
+            // Connected (TCP and TLS) on every replica: a follower that takes over only opens its streams.
+            channel.getState(true);
             streams = LeaderTask.run(replicas, "KDS streams to the global", term -> startStreams(authenticated));
         }
     }
