@@ -32,6 +32,7 @@ class DeployManifestsIT {
     private static final Path REPO = UrsaProcess.repoRoot();
     private static final Path DEPLOY = REPO.resolve("deploy");
     private static final Path BROKEN = REPO.resolve("integration-tests/src/test/resources/deploy-broken");
+    private static final Path VARIANTS = REPO.resolve("integration-tests/src/test/resources/deploy-variants");
 
     private final Kubectl kubectl = Kubectl.locate();
     private final StrictManifestParser parser = new StrictManifestParser();
@@ -69,12 +70,27 @@ class DeployManifestsIT {
             assertThat(s.advertisedIngresses()).as(region + " ingresses").hasSize(1);
         });
         assertThat(summaries.get("region-a").apps()).contains(UrsaManifestRules.App.GLOBAL_CP);
+        // High availability: every control plane runs at least two replicas (the rules tie them to Postgres and a PDB).
+        assertThat(summaries).allSatisfy((region, s) -> assertThat(s.replicas())
+                .as(region + " replicas").allSatisfy((app, n) -> assertThat(n).as(region + " " + app).isGreaterThanOrEqualTo(2)));
+        assertThat(summaries.get("region-a").replicas()).containsKeys(UrsaManifestRules.App.GLOBAL_CP, UrsaManifestRules.App.ZONE_CP);
         assertThat(summaries.get("region-b").apps()).doesNotContain(UrsaManifestRules.App.GLOBAL_CP);
         assertThat(summaries.get("region-c").apps()).doesNotContain(UrsaManifestRules.App.GLOBAL_CP);
         List<String> zones = summaries.values().stream().flatMap(s -> s.zoneNames().stream()).toList();
         assertThat(zones).as("zone names across overlays").doesNotHaveDuplicates().containsExactlyInAnyOrder("zone-a", "zone-b", "zone-c");
         assertThat(summaries.values().stream().flatMap(s -> s.advertisedIngresses().stream()).toList())
                 .as("advertised ingress addresses").doesNotHaveDuplicates();
+    }
+
+    @Test
+    void memoryStoreZoneComponentIsTheSingleReplicaOption() {
+        Path variant = VARIANTS.resolve("zone-memory-store");
+        List<HasMetadata> objects = parser.parse(REPO.relativize(variant).toString(), kubectl.kustomize(variant));
+        UrsaManifestRules.Result result = UrsaManifestRules.check(objects);
+        assertThat(result.problems()).as("contract problems of region-b with a memory-store zone").isEmpty();
+        assertThat(result.summary().replicas()).containsEntry(UrsaManifestRules.App.ZONE_CP, 1);
+        assertThat(objects).as("PodDisruptionBudgets").filteredOn(o -> "PodDisruptionBudget".equals(o.getKind()))
+                .extracting(o -> o.getMetadata().getName()).containsExactly("ursa-ingress");
     }
 
     static Stream<Path> brokenKustomizations() throws IOException {
@@ -102,6 +118,9 @@ class DeployManifestsIT {
         assertThatThrownBy(() -> parser.parse("inline", "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: x}\n"
                 + "automountServiceAccountToken: \"false\"\n"))
                 .hasMessageContaining("inline document 1 (ServiceAccount x): automountServiceAccountToken:");
+        assertThatThrownBy(() -> parser.parse("inline", "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: x}\n"
+                + "spec: {minAvailble: 1}\n"))
+                .hasMessageContaining("inline document 1 (PodDisruptionBudget x): spec.minAvailble: unknown field \"minAvailble\"");
     }
 
     /** The text of the first error the validation reports for {@code dir}, or empty when it passes. */

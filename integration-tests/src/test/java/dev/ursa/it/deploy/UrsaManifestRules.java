@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -94,8 +95,8 @@ final class UrsaManifestRules {
             "URSA_INGRESS_ZONE_CP_ADDRESS", "URSA_INGRESS_PORT", "URSA_INGRESS_ADVERTISED_ADDRESS",
             "URSA_INGRESS_ADVERTISED_PORT", "URSA_INGRESS_TOKEN", "URSA_INGRESS_TOKEN_FILE");
 
-    /** What one rendered overlay runs, for cross-overlay checks. */
-    record Summary(List<String> zoneNames, List<String> advertisedIngresses, Set<App> apps) {
+    /** What one rendered overlay runs, for cross-overlay checks; {@code replicas}: the fewest of any Deployment of the app. */
+    record Summary(List<String> zoneNames, List<String> advertisedIngresses, Set<App> apps, Map<App, Integer> replicas) {
     }
 
     private final List<HasMetadata> objects;
@@ -103,6 +104,7 @@ final class UrsaManifestRules {
     private final List<String> zoneNames = new ArrayList<>();
     private final List<String> advertised = new ArrayList<>();
     private final Set<App> apps = new java.util.HashSet<>();
+    private final Map<App, Integer> replicas = new java.util.EnumMap<>(App.class);
 
     private UrsaManifestRules(List<HasMetadata> objects) {
         this.objects = objects;
@@ -113,7 +115,8 @@ final class UrsaManifestRules {
         UrsaManifestRules rules = new UrsaManifestRules(objects);
         rules.run();
         return new Result(List.copyOf(rules.problems),
-                new Summary(List.copyOf(rules.zoneNames), List.copyOf(rules.advertised), Set.copyOf(rules.apps)));
+                new Summary(List.copyOf(rules.zoneNames), List.copyOf(rules.advertised), Set.copyOf(rules.apps),
+                        Map.copyOf(rules.replicas)));
     }
 
     record Result(List<String> problems, Summary summary) {
@@ -124,6 +127,7 @@ final class UrsaManifestRules {
         for (Service s : all(Service.class)) checkService(s);
         checkRbac();
         checkContractServices();
+        checkDisruptionBudgets();
     }
 
     // ---- Deployments ----------------------------------------------------------------------------------------
@@ -144,6 +148,7 @@ final class UrsaManifestRules {
                 continue;
             }
             apps.add(app.get());
+            replicas.merge(app.get(), replicas(d), Math::min);
             if (c.getImage() == null || !c.getImage().startsWith(IMAGE_PREFIX + app.get().container + ":")) {
                 problems.add(cw + ": image " + c.getImage() + " is not " + IMAGE_PREFIX + app.get().container + ":<tag>");
             }
@@ -151,6 +156,7 @@ final class UrsaManifestRules {
             checkSecurity(cw, pod.getSecurityContext(), c.getSecurityContext());
             Map<String, String> env = environment(cw, c);
             checkEnv(cw, app.get(), env, c, pod);
+            checkReplicaStore(where, app.get(), d, env);
             checkPorts(cw, app.get(), c);
             int httpPort = intValue(env.get("QUARKUS_HTTP_PORT")).orElse(-1);
             // Control planes also serve health on their diagnostics port (no credentials, no writes, plain HTTP).
@@ -376,6 +382,93 @@ final class UrsaManifestRules {
                     && volume(pod, m.getName()).map(v -> v.getSecret() != null).orElse(false)) return true;
         }
         return false;
+    }
+
+    // ---- replicas, PodDisruptionBudgets ------------------------------------------------------------------------
+
+    /**
+     * Control-plane replicas share state only through Postgres (one database, one change feed, one elected leader);
+     * the memory store is per process, so a memory-store control plane runs alone and is replaced, never overlapped.
+     */
+    private void checkReplicaStore(String where, App app, Deployment d, Map<String, String> env) {
+        if (app == App.INGRESS) return;
+        int count = replicas(d);
+        String store = env.get("URSA_STORE_TYPE");
+        if (count >= 2 && !"postgres".equals(store)) {
+            problems.add(where + ": " + count + " replicas need URSA_STORE_TYPE=postgres, is " + store
+                    + " (each replica would serve a state of its own)");
+        }
+        String strategy = d.getSpec().getStrategy() == null ? "RollingUpdate" : d.getSpec().getStrategy().getType();
+        if ("memory".equals(store) && count == 1 && !"Recreate".equals(strategy)) {
+            problems.add(where + ": the memory store needs strategy Recreate, is " + strategy
+                    + " (a rollout would overlap two instances with different state)");
+        }
+    }
+
+    /**
+     * A Deployment of several replicas has exactly one PodDisruptionBudget (the eviction API refuses pods under two),
+     * and no budget forbids every eviction: a drain that can never evict hangs node maintenance instead of protecting
+     * anything.
+     */
+    private void checkDisruptionBudgets() {
+        List<PodDisruptionBudget> budgets = all(PodDisruptionBudget.class);
+        for (PodDisruptionBudget pdb : budgets) {
+            String where = "PodDisruptionBudget " + name(pdb);
+            var spec = pdb.getSpec();
+            if (spec.getMinAvailable() != null && spec.getMaxUnavailable() != null) {
+                problems.add(where + ": sets both minAvailable and maxUnavailable (the API server takes one)");
+                continue;
+            }
+            if (spec.getMinAvailable() == null && spec.getMaxUnavailable() == null) {
+                problems.add(where + ": sets neither minAvailable nor maxUnavailable");
+                continue;
+            }
+            List<Deployment> targets = all(Deployment.class).stream().filter(d -> selects(spec.getSelector(), podLabels(d))).toList();
+            if (targets.isEmpty()) problems.add(where + ": selector matches no Deployment's pods");
+            for (Deployment d : targets) {
+                int count = replicas(d);
+                int allowed = spec.getMinAvailable() != null
+                        ? count - scaled(spec.getMinAvailable(), count)
+                        : scaled(spec.getMaxUnavailable(), count);
+                if (allowed < 1) {
+                    String budget = spec.getMinAvailable() != null ? "minAvailable " + show(spec.getMinAvailable())
+                            : "maxUnavailable " + show(spec.getMaxUnavailable());
+                    problems.add(where + ": " + budget + " with " + count + " replica(s) of Deployment " + name(d)
+                            + " allows no eviction (node drains hang); let one pod go: minAvailable below the replica count"
+                            + " or maxUnavailable at least 1");
+                }
+            }
+        }
+        for (Deployment d : all(Deployment.class)) {
+            int count = replicas(d);
+            long covering = budgets.stream().filter(pdb -> selects(pdb.getSpec().getSelector(), podLabels(d))).count();
+            if (count >= 2 && covering == 0) {
+                problems.add("Deployment " + name(d) + ": " + count
+                        + " replicas but no PodDisruptionBudget selects its pods (a drain may evict them all at once)");
+            } else if (covering > 1) {
+                problems.add("Deployment " + name(d) + ": " + covering
+                        + " PodDisruptionBudgets select its pods; the eviction API refuses pods under more than one");
+            }
+        }
+    }
+
+    /** An int or a percentage of {@code total}, rounded up as the disruption controller does. */
+    private static int scaled(IntOrString value, int total) {
+        if (value.getIntVal() != null) return value.getIntVal();
+        String s = value.getStrVal();
+        if (s.endsWith("%")) {
+            Optional<Integer> percent = intValue(s.substring(0, s.length() - 1));
+            if (percent.isPresent()) return (int) Math.ceil(percent.get() * total / 100.0);
+        }
+        return intValue(s).orElse(0);
+    }
+
+    private static int replicas(Deployment d) {
+        return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    }
+
+    private static Map<String, String> podLabels(Deployment d) {
+        return Objects.requireNonNullElse(d.getSpec().getTemplate().getMetadata().getLabels(), Map.of());
     }
 
     // ---- Services, RBAC ---------------------------------------------------------------------------------------
