@@ -4,6 +4,7 @@ import dev.ursa.mesh.model.ResourceTypes;
 import dev.ursa.mesh.store.ChangeEvent;
 import dev.ursa.mesh.store.ResourceStore;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -50,6 +51,10 @@ public class EventsApi {
                     LOG.debug("closing change subscription", ex);
                 }
             });
-        }, BackPressureStrategy.BUFFER).onOverflow().buffer(MAX_BUFFERED);
+        }, BackPressureStrategy.BUFFER).onOverflow().buffer(MAX_BUFFERED)
+                // Off the writer's thread: the memory store delivers changes under its write lock, and writing the
+                // event to the HTTP response takes the connection's lock, which an event loop may hold while it waits
+                // for the store's lock (a client sending a write on the HTTP/2 connection of its /events): a deadlock.
+                .emitOn(Infrastructure.getDefaultWorkerPool());
     }
 }

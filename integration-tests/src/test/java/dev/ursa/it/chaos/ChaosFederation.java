@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,23 +24,29 @@ import java.util.function.Function;
  * A global and N zone CPs as real processes from the built fast-jars, each zone dialling the global's KDS port through
  * a {@link FaultProxy} of its own (secure defaults: KDS over TLS, zone tokens in files). The global can be killed and
  * restarted on the same ports. Zone CPs accept xDS clients without a Dataplane (the scenarios' watchers), and reconnect
- * with a 1 s backoff cap, which no scenario measures.
+ * with a 1 s backoff cap, which no scenario measures. {@link #behindLoadBalancer} starts several global replicas on one
+ * database instead, and every zone dials them through one shared proxy (the load balancer), first to replica 0.
  */
 final class ChaosFederation implements AutoCloseable {
     private final String prefix;
     private final Map<String, String> globalProps;
-    private final int globalHttp;
-    private final int kdsPort;
-    private volatile UrsaProcess global;
+    /** Per replica: HTTP and KDS port, process. Replica 0 is "the global" of the single-global scenarios. */
+    private final int[] globalHttp;
+    private final int[] kdsPorts;
+    private final UrsaProcess[] globals;
+    /** The load balancer every zone dials; null when each zone has a proxy of its own. */
+    private final FaultProxy sharedProxy;
     private final Map<String, FaultProxy> kdsProxies = new LinkedHashMap<>();
     private final Map<String, UrsaProcess> zones = new LinkedHashMap<>();
     private final Map<String, Integer> xdsPorts = new LinkedHashMap<>();
 
-    private ChaosFederation(String prefix, Map<String, String> globalProps, int globalHttp, int kdsPort) {
+    private ChaosFederation(String prefix, Map<String, String> globalProps, int[] globalHttp, int[] kdsPorts, boolean shared) throws IOException {
         this.prefix = prefix;
         this.globalProps = globalProps;
         this.globalHttp = globalHttp;
-        this.kdsPort = kdsPort;
+        this.kdsPorts = kdsPorts;
+        this.globals = new UrsaProcess[globalHttp.length];
+        this.sharedProxy = shared ? new FaultProxy(kdsPorts[0]) : null;
     }
 
     /**
@@ -48,15 +55,27 @@ final class ChaosFederation implements AutoCloseable {
      */
     static ChaosFederation start(String prefix, List<String> zoneNames, Map<String, String> globalStore,
                                  Function<String, Map<String, String>> zoneStore) throws Exception {
-        int[] ports = distinctFreePorts(2 + zoneNames.size());
-        Map<String, String> props = new LinkedHashMap<>(globalStore);
-        props.put("ursa.kds.port", Integer.toString(ports[1]));
-        ChaosFederation f = new ChaosFederation(prefix, props, ports[0], ports[1]);
+        return start(prefix, 1, false, zoneNames, globalStore, zoneStore);
+    }
+
+    /**
+     * {@code replicas} globals on {@code globalStore} (one Postgres database), each zone (memory store) dialling them
+     * through one shared {@link FaultProxy}, the load balancer ({@link #loadBalancer()}), which points at replica 0.
+     */
+    static ChaosFederation behindLoadBalancer(String prefix, int replicas, List<String> zoneNames, Map<String, String> globalStore) throws Exception {
+        return start(prefix, replicas, true, zoneNames, globalStore, zone -> Map.of());
+    }
+
+    private static ChaosFederation start(String prefix, int replicas, boolean shared, List<String> zoneNames, Map<String, String> globalStore,
+                                         Function<String, Map<String, String>> zoneStore) throws Exception {
+        int[] ports = distinctFreePorts(2 * replicas + zoneNames.size());
+        ChaosFederation f = new ChaosFederation(prefix, new LinkedHashMap<>(globalStore), Arrays.copyOfRange(ports, 0, replicas),
+                Arrays.copyOfRange(ports, replicas, 2 * replicas), shared);
         try {
-            f.startGlobal();
+            for (int r = 0; r < replicas; r++) f.startGlobal(r); // one after the other: each migrates the shared schema
             Http.Reply mesh = Http.putYaml(f.globalUrl() + "/meshes/default", "type: Mesh\nname: default\n", null);
             if (mesh.status() / 100 != 2) throw new IllegalStateException("mesh default: " + mesh);
-            f.startZones(zoneNames, zoneStore, ports);
+            f.startZones(zoneNames, zoneStore, Arrays.copyOfRange(ports, 2 * replicas, ports.length));
             return f;
         } catch (Exception | Error e) {
             f.close();
@@ -64,19 +83,19 @@ final class ChaosFederation implements AutoCloseable {
         }
     }
 
-    private void startZones(List<String> zoneNames, Function<String, Map<String, String>> zoneStore, int[] ports) throws Exception {
+    private void startZones(List<String> zoneNames, Function<String, Map<String, String>> zoneStore, int[] xds) throws Exception {
         Path ca = ZoneKds.caFile(globalUrl());
         Path dataDirs = Files.createDirectories(UrsaProcess.repoRoot().resolve("integration-tests/target/it-logs/chaos-" + prefix + "-" + System.nanoTime()));
         Map<String, Map<String, String>> zoneProps = new LinkedHashMap<>();
         for (int i = 0; i < zoneNames.size(); i++) {
             String zone = zoneNames.get(i);
-            FaultProxy proxy = new FaultProxy(kdsPort);
+            FaultProxy proxy = sharedProxy != null ? sharedProxy : new FaultProxy(kdsPorts[0]);
             kdsProxies.put(zone, proxy);
-            xdsPorts.put(zone, ports[2 + i]);
+            xdsPorts.put(zone, xds[i]);
             Map<String, String> props = new LinkedHashMap<>(ZoneKds.props(zone, proxy.port(), ca, ZoneKds.tokenFile(ZoneKds.mint(globalUrl(), zone, "24h"))));
             props.put("ursa.zone.kds.backoff-max", "1s");
             props.put("ursa.xds.allow-unregistered-clients", "true");
-            props.put("quarkus.grpc.server.port", Integer.toString(ports[2 + i]));
+            props.put("quarkus.grpc.server.port", Integer.toString(xds[i]));
             Map<String, String> store = zoneStore.apply(zone);
             if (store.isEmpty()) props.put("ursa.zone.data-dir", dataDirs.resolve(zone).toString());
             props.putAll(store);
@@ -102,20 +121,49 @@ final class ChaosFederation implements AutoCloseable {
 
     /** Starts the global (again) on the same HTTP and KDS ports and waits until it is ready. */
     void startGlobal() throws IOException {
-        global = UrsaProcess.start(prefix + "-global", "global-cp", globalHttp, globalProps);
+        startGlobal(0);
+    }
+
+    private void startGlobal(int replica) throws IOException {
+        Map<String, String> props = new LinkedHashMap<>(globalProps);
+        props.put("ursa.kds.port", Integer.toString(kdsPorts[replica]));
+        globals[replica] = UrsaProcess.start(prefix + "-global" + (replica == 0 ? "" : "-" + replica), "global-cp", globalHttp[replica], props);
     }
 
     /** SIGKILL of the global. */
     void killGlobal() throws InterruptedException {
-        global.kill();
+        globals[0].kill();
     }
 
     UrsaProcess global() {
-        return global;
+        return globals[0];
+    }
+
+    UrsaProcess global(int replica) {
+        return globals[replica];
     }
 
     String globalUrl() {
-        return "http://127.0.0.1:" + globalHttp;
+        return globalUrl(0);
+    }
+
+    String globalUrl(int replica) {
+        return "http://127.0.0.1:" + globalHttp[replica];
+    }
+
+    int replicas() {
+        return globals.length;
+    }
+
+    /** The KDS port of global replica {@code replica}. */
+    int kdsPort(int replica) {
+        return kdsPorts[replica];
+    }
+
+    /** The proxy every zone dials the global replicas through ({@link #behindLoadBalancer}). */
+    FaultProxy loadBalancer() {
+        if (sharedProxy == null) throw new IllegalStateException("each zone has a proxy of its own: kds(zone)");
+        return sharedProxy;
     }
 
     List<String> zoneNames() {
@@ -158,7 +206,8 @@ final class ChaosFederation implements AutoCloseable {
     @Override
     public void close() throws Exception {
         for (UrsaProcess z : zones.values()) z.close();
-        if (global != null) global.close();
+        for (UrsaProcess g : globals) if (g != null) g.close();
         for (FaultProxy p : kdsProxies.values()) p.close();
+        if (sharedProxy != null) sharedProxy.close();
     }
 }

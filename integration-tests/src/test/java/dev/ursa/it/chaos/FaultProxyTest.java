@@ -143,6 +143,27 @@ class FaultProxyTest {
     }
 
     @Test
+    void retargetResetsOpenConnectionsAndSendsNewOnesToTheOtherPort() throws IOException {
+        try (ServerSocket other = new ServerSocket()) {
+            other.bind(new InetSocketAddress("127.0.0.1", 0));
+            other.setSoTimeout(5_000);
+            try (Socket s = connect()) {
+                roundTrip(s, 10);
+                proxy.retarget(other.getLocalPort());
+                assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketException.class).hasMessageContaining("reset");
+            }
+            assertThat(proxy.resets()).isEqualTo(1);
+            assertThat(proxy.target()).isEqualTo(other.getLocalPort());
+            // the bytes of a new connection arrive at the other port, not at the echo peer
+            try (Socket s = connect(); Socket upstream = other.accept()) {
+                s.getOutputStream().write(new byte[] {4, 2});
+                upstream.setSoTimeout(5_000);
+                assertThat(upstream.getInputStream().readNBytes(2)).containsExactly(4, 2);
+            }
+        }
+    }
+
+    @Test
     void partitionResetsOpenAndRefusesNewConnectionsUntilHealed() throws IOException {
         try (Socket s = connect()) {
             roundTrip(s, 10);

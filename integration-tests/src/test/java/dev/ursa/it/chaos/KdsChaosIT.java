@@ -20,10 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -199,36 +197,7 @@ class KdsChaosIT {
                 Thread.currentThread().interrupt();
             }
         });
-        // change → time it was written; a zone seeing it (or a newer write of the same name) records the delay
-        Map<String, Long> written = new ConcurrentHashMap<>();
-        Map<String, String> expected = new ConcurrentHashMap<>();
-        AtomicLong maxConvergence = new AtomicLong();
-        Set<String> zonesComplete = ConcurrentHashMap.newKeySet();
-        List<Thread> pollers = new ArrayList<>();
-        for (String zone : ZONES) {
-            Map<String, Long> pending = new ConcurrentHashMap<>();
-            pollers.add(Thread.ofVirtual().start(() -> {
-                try {
-                    while (System.nanoTime() < end + CONVERGE.toNanos()) {
-                        Map<String, String> seen = Inventory.specs(fed.zoneUrl(zone), "meshtimeouts");
-                        long now = System.nanoTime();
-                        written.forEach((name, t) -> {
-                            if (t > pending.getOrDefault(name, 0L) && expected.get(name).equals(Inventory.idleTimeout(seen.get(name)))) {
-                                pending.put(name, t);
-                                maxConvergence.accumulateAndGet(now - t, Math::max);
-                            }
-                        });
-                        if (System.nanoTime() > end && written.entrySet().stream().allMatch(e -> e.getValue().equals(pending.get(e.getKey())))) {
-                            zonesComplete.add(zone);
-                            return;
-                        }
-                        ChaosReport.pace(Duration.ofMillis(100));
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
-        }
+        ChangeLag lag = ChangeLag.start(ZONES, fed::zoneUrl, end, CONVERGE);
         int writes = 0;
         int zoneWrites = 0;
         while (System.nanoTime() < end) {
@@ -237,8 +206,7 @@ class KdsChaosIT {
             String idle = writes + "s";
             long t0 = System.nanoTime();
             put(fed.globalUrl() + "/meshes/default/meshtimeouts/" + name, Inventory.meshTimeout(name, idle, null));
-            expected.put(name, idle);
-            written.put(name, t0);
+            lag.written(name, idle, t0);
             if (writes % 4 == 0) {
                 String zone = ZONES.get(writes % ZONES.size());
                 put(fed.zoneUrl(zone) + "/meshes/default/dataplanes/deg-" + (writes % 10), Inventory.dataplane("deg-" + (writes % 10), "deg", 10_000 + writes));
@@ -249,7 +217,7 @@ class KdsChaosIT {
         chaos.join();
         for (String zone : ZONES) fed.kds(zone).heal();
         Duration converged = awaitConverged("degraded link healed");
-        for (Thread t : pollers) t.join(CONVERGE.plusSeconds(10));
+        lag.join(CONVERGE.plusSeconds(10));
         double nacks = ChaosReport.counter(fed.globalUrl(), "ursa_kds_nacks_total") - nacksBefore;
         List<String> spurious = spuriousDeletes(feeds, Set.of());
         feeds.values().forEach(EventsFeed::close);
@@ -261,13 +229,13 @@ class KdsChaosIT {
         f.put("resets", resets.get());
         f.put("global writes", writes);
         f.put("zone writes", zoneWrites);
-        f.put("max convergence of a change", ChaosReport.millis(Duration.ofNanos(maxConvergence.get())));
+        f.put("max convergence of a change", ChaosReport.millis(lag.max()));
         f.put("convergence after heal", ChaosReport.millis(converged));
         f.put("NACKs", (long) nacks);
         f.put("spurious deletes", spurious.size());
         ChaosReport.print("b. degraded KDS link", f);
 
-        assertThat(zonesComplete).as("zones that saw every change (or a newer one of the same name)").containsExactlyInAnyOrderElementsOf(ZONES);
+        assertThat(lag.complete()).as("zones that saw every change (or a newer one of the same name)").containsExactlyInAnyOrderElementsOf(ZONES);
         assertThat(nacks).as("KDS NACKs").isZero();
         assertThat(spurious).as("deletes of resources that still exist").isEmpty();
         // duplicates: Inventory.specs fails on a name listed twice; the global holds each zone's Dataplanes once
