@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scenario f: two zone CP replicas of one zone on one Postgres database, a global, a real proxyless grpc-java client
+ * Scenario g: two zone CP replicas of one zone on one Postgres database, a global, a real proxyless grpc-java client
  * reaching the zone's xDS port through a load balancer ({@link FaultProxy}) and calling a backend (MeshRetry on).
  * kill -9 of the zone CP leader: the other replica takes over the KDS streams (measured from the kill, target < 10 s),
  * the client's xDS stream moves to it with the load balancer, the client's calls never fail, and both directions of
@@ -189,7 +189,7 @@ class ZoneLeaderChaosIT {
                     f.put("global write reached the zone after", ChaosReport.millis(globalToZone));
                     f.put("client calls", calls.get());
                     f.put("failed calls", failed.get());
-                    ChaosReport.print("f. kill -9 of the zone CP leader", f);
+                    ChaosReport.print("g. kill -9 of the zone CP leader", f);
                     assertThat(failed.get()).as("failed calls (first: %s)", firstFailure.get()).isZero();
                     assertThat(toKds).as("kill -9 of the zone leader to KDS held by the other replica").isLessThan(Duration.ofSeconds(10));
                     assertThat(Http.get(global.baseUrl() + "/meshes/default/dataplanes/" + ZONE + ".backend-1").status())
