@@ -163,7 +163,7 @@ class CrossZoneFailoverIT {
 
     /** Bytes {@code zone}'s ingress relayed from clients to {@code service}. */
     long ingressBytesIn(String zone, String service) throws Exception {
-        return Federation.ingressBytesIn(federation.ingressUrl(zone), service);
+        return CrossZone.ingressBytesIn(federation.ingressUrl(zone), service);
     }
 
     /**
@@ -215,9 +215,9 @@ class CrossZoneFailoverIT {
         assertThat(split).containsOnlyKeys("zone-2", "zone-3");
         assertThat(zone2Share).isBetween(2.0 / 3 * 0.9, 2.0 / 3 * 1.1);
         assertThat(ingressBytesIn("zone-2", svc) - in2).as("request bytes relayed by zone-2's ingress")
-                .isGreaterThanOrEqualTo(split.get("zone-2") * Federation.leastRequestBytes(request.length()));
+                .isGreaterThanOrEqualTo(split.get("zone-2") * CrossZone.leastRequestBytes(request.length()));
         assertThat(ingressBytesIn("zone-3", svc) - in3).as("request bytes relayed by zone-3's ingress")
-                .isGreaterThanOrEqualTo(split.get("zone-3") * Federation.leastRequestBytes(request.length()));
+                .isGreaterThanOrEqualTo(split.get("zone-3") * CrossZone.leastRequestBytes(request.length()));
 
         try (Traffic t = new Traffic(ch)) {
             // zone-2 scaled 2 -> 4 instances: 4:1 = 80% (from 67%)

@@ -78,14 +78,7 @@ class CrossZoneIngressIT {
     void startIngress(String zone) throws IOException, InterruptedException {
         Path token = ingressTokens.get(zone);
         if (token == null) ingressTokens.put(zone, token = XdsTokens.ingressTokenFile(zoneUrl(zone), "xz-ingress-" + zone));
-        ingresses.put(zone, UrsaProcess.start("xz-ingress-" + zone, "ingress-gateway", ingressHttpPorts.get(zone), Map.of(
-                "ursa.ingress.name", "ingress-" + zone,
-                "ursa.ingress.token-file", token.toString(),
-                "ursa.ingress.zone-cp-address", "grpc://127.0.0.1:" + xdsPorts.get(zone),
-                "ursa.ingress.port", Integer.toString(ingressPorts.get(zone)),
-                "ursa.ingress.advertised-address", "127.0.0.1",
-                "ursa.ingress.advertised-port", Integer.toString(ingressPorts.get(zone)),
-                "ursa.ingress.backoff-max", "500ms")));
+        ingresses.put(zone, CrossZone.startIngress("xz-ingress-" + zone, zone, token, xdsPorts.get(zone), ingressPorts.get(zone), ingressHttpPorts.get(zone)));
     }
 
     @AfterAll
@@ -125,17 +118,7 @@ class CrossZoneIngressIT {
 
     /** Instances of {@code service} that zone-1 sees offered by zone-2's ingress; -1 when zone-1 has no such ZoneIngress. */
     int zone1SeesInstances(String service) throws Exception {
-        Http.Reply r = Http.get(zoneUrl("zone-1") + "/zoneingresses");
-        if (r.status() != 200) return -1;
-        for (JsonNode zi : JSON.readTree(r.body()).path("items")) {
-            if (!"zone-2".equals(zi.path("zone").asText())) continue;
-            int n = 0;
-            for (JsonNode s : zi.path("availableServices")) {
-                if (service.equals(s.path("tags").path("kuma.io/service").asText())) n += s.path("instances").asInt();
-            }
-            return n;
-        }
-        return -1;
+        return CrossZone.offeredInstances(zoneUrl("zone-1"), "zone-2", service);
     }
 
     ManagedChannel h2c(String zone) {
@@ -241,7 +224,7 @@ class CrossZoneIngressIT {
             Await.until("zone-1 client reaches backend", WAIT, () -> call(ch).equals("backend-1"));
             // What zone-1 gave the client for backend: zone-2's ingress (its advertised address) and nothing else, in
             // particular not backend-1's own address.
-            Map<String, List<String>> eds = Federation.endpointsAt(zoneUrl("zone-1"), "client-zone-1", "backend");
+            Map<String, List<String>> eds = CrossZone.endpointsAt(zoneUrl("zone-1"), "client-zone-1", "backend");
             assertThat(eds).as("localities of backend in the zone-1 client's EDS").containsOnlyKeys("zone-2");
             assertThat(eds.get("zone-2")).containsExactly("127.0.0.1:" + ingressPorts.get("zone-2"));
             assertThat(eds.get("zone-2")).doesNotContain("127.0.0.1:" + backends.getFirst().port());
@@ -250,14 +233,14 @@ class CrossZoneIngressIT {
             // framing) for every one of them; a call that went another way would add nothing to its count.
             String request = "x".repeat(4096);
             String ingressUrl = "http://127.0.0.1:" + ingressHttpPorts.get("zone-2");
-            long before = Federation.ingressBytesIn(ingressUrl, "backend");
+            long before = CrossZone.ingressBytesIn(ingressUrl, "backend");
             int ok = 0;
             for (int i = 0; i < 200; i++) {
                 if (call(ch, request).equals("backend-1")) ok++;
             }
             assertThat(ok).as("successful calls out of 200").isEqualTo(200);
-            assertThat(Federation.ingressBytesIn(ingressUrl, "backend") - before).as("request bytes relayed by zone-2's ingress")
-                    .isGreaterThanOrEqualTo(200 * Federation.leastRequestBytes(request.length()));
+            assertThat(CrossZone.ingressBytesIn(ingressUrl, "backend") - before).as("request bytes relayed by zone-2's ingress")
+                    .isGreaterThanOrEqualTo(200 * CrossZone.leastRequestBytes(request.length()));
         } finally {
             ch.shutdownNow();
         }

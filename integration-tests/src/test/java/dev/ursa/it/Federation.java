@@ -1,6 +1,5 @@
 package dev.ursa.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ursa.testsupport.Await;
@@ -78,15 +77,10 @@ final class Federation implements AutoCloseable {
                 props.put("quarkus.grpc.server.port", Integer.toString(xdsPorts.get(zone)));
                 Future<UrsaProcess> zoneCp = pool.submit(() -> UrsaProcess.start(prefix + "-" + zone, "zone-cp", zoneHttp.get(zone), props));
                 z.put(zone, zoneCp);
-                in.put(zone, pool.submit(() -> UrsaProcess.start(prefix + "-ingress-" + zone, "ingress-gateway", ingressHttp.get(zone), Map.of(
-                        "ursa.ingress.name", "ingress-" + zone,
-                        // an ingress token of its zone, minted once that zone CP is up
-                        "ursa.ingress.token-file", XdsTokens.ingressTokenFile(zoneCp.get().baseUrl(), prefix + "-ingress-" + zone).toString(),
-                        "ursa.ingress.zone-cp-address", "grpc://127.0.0.1:" + xdsPorts.get(zone),
-                        "ursa.ingress.port", Integer.toString(ingressPorts.get(zone)),
-                        "ursa.ingress.advertised-address", "127.0.0.1",
-                        "ursa.ingress.advertised-port", Integer.toString(ingressPorts.get(zone)),
-                        "ursa.ingress.backoff-max", "500ms"))));
+                // an ingress token of its zone, minted once that zone CP is up
+                in.put(zone, pool.submit(() -> CrossZone.startIngress(prefix + "-ingress-" + zone, zone,
+                        XdsTokens.ingressTokenFile(zoneCp.get().baseUrl(), prefix + "-ingress-" + zone), xdsPorts.get(zone), ingressPorts.get(zone),
+                        ingressHttp.get(zone))));
             }
             // collect every result before failing, so no started process is left unowned
             List<Exception> failures = new ArrayList<>();
@@ -160,54 +154,11 @@ final class Federation implements AutoCloseable {
     }
 
     /**
-     * The endpoints {@code zone}'s CP gives the xDS node {@code default.<node>} for {@code service}, per locality zone, as
-     * "address:port" (its {@code _config}, i.e. the EDS the node was sent).
+     * The endpoints {@code zone}'s CP gives the xDS node {@code default.<node>} for {@code service}, per locality zone
+     * ({@link CrossZone#endpointsAt}).
      */
     Map<String, List<String>> endpointsOf(String zone, String node, String service) throws IOException, InterruptedException {
-        return endpointsAt(zoneUrl(zone), node, service);
-    }
-
-    /** As {@link #endpointsOf(String, String, String)}, for the zone CP at {@code zoneUrl}. */
-    static Map<String, List<String>> endpointsAt(String zoneUrl, String node, String service) throws IOException, InterruptedException {
-        Http.Reply r = Http.get(zoneUrl + "/meshes/default/dataplanes/" + node + "/_config");
-        if (r.status() != 200) throw new IllegalStateException("_config of " + node + " at " + zoneUrl + ": " + r);
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (JsonNode cla : JSON.readTree(r.body()).path("endpoints")) {
-            if (!service.equals(cla.path("clusterName").asText())) continue;
-            for (JsonNode locality : cla.path("endpoints")) {
-                List<String> addresses = out.computeIfAbsent(locality.path("locality").path("zone").asText(), z -> new ArrayList<>());
-                for (JsonNode lb : locality.path("lbEndpoints")) {
-                    JsonNode sa = lb.path("endpoint").path("address").path("socketAddress");
-                    addresses.add(sa.path("address").asText() + ":" + sa.path("portValue").asInt());
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Bytes the ingress at {@code ingressUrl} relayed from clients to {@code service} of mesh default
-     * ({@code ursa_ingress_bytes_total{direction="in"}} on its {@code /q/metrics}; 0 before the first connection).
-     */
-    static long ingressBytesIn(String ingressUrl, String service) throws IOException, InterruptedException {
-        Http.Reply metrics = Http.getText(ingressUrl + "/q/metrics");
-        if (metrics.status() != 200) throw new IllegalStateException("metrics of " + ingressUrl + ": " + metrics);
-        long n = 0;
-        for (String line : metrics.body().split("\n")) {
-            if (line.startsWith("ursa_ingress_bytes_total{") && line.contains("direction=\"in\"") && line.contains("mesh=\"default\"")
-                    && line.contains("service=\"" + service + "\"")) {
-                n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return n;
-    }
-
-    /**
-     * The least a unary gRPC request with a {@code payload}-byte message puts on the wire besides its headers: the message,
-     * its 5-byte gRPC prefix and at least one 9-byte HTTP/2 DATA frame header.
-     */
-    static long leastRequestBytes(int payload) {
-        return payload + 5 + 9;
+        return CrossZone.endpointsAt(zoneUrl(zone), node, service);
     }
 
     /** Registers {@code backend} as Dataplane {@code name} of {@code zone}, one ready inbound of {@code service} (grpc). */
@@ -244,17 +195,7 @@ final class Federation implements AutoCloseable {
 
     /** Instances of {@code service} that {@code observer} sees offered by {@code offering}'s ingress; -1 when it has no such ZoneIngress. */
     int offeredInstances(String observer, String offering, String service) throws IOException, InterruptedException {
-        Http.Reply r = Http.get(zoneUrl(observer) + "/zoneingresses");
-        if (r.status() != 200) return -1;
-        for (JsonNode zi : JSON.readTree(r.body()).path("items")) {
-            if (!offering.equals(zi.path("zone").asText())) continue;
-            int n = 0;
-            for (JsonNode s : zi.path("availableServices")) {
-                if (service.equals(s.path("tags").path("kuma.io/service").asText())) n += s.path("instances").asInt();
-            }
-            return n;
-        }
-        return -1;
+        return CrossZone.offeredInstances(zoneUrl(observer), offering, service);
     }
 
     void awaitOffered(String observer, String offering, String service, int instances) {

@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ursa.testsupport.Await;
 import dev.ursa.testsupport.EchoBackend;
 import dev.ursa.testsupport.XdsBootstrap;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.NameResolverRegistry;
 import io.grpc.xds.XdsNameResolverProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,9 +144,7 @@ class RenderContainmentIT {
      * (grpc-xds otherwise reads one bootstrap per JVM).
      */
     ManagedChannel xdsChannel(String scheme, String nodeId, String service) {
-        NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme,
-                XdsBootstrap.withToken("127.0.0.1:" + xdsPort, nodeId, meshToken)));
-        ManagedChannel ch = Grpc.newChannelBuilder(scheme + ":///" + service, InsecureChannelCredentials.create()).build();
+        ManagedChannel ch = XdsChannels.of(scheme, XdsBootstrap.withToken("127.0.0.1:" + xdsPort, nodeId, meshToken), service);
         closeables.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
         return ch;
     }

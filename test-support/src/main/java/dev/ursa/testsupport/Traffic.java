@@ -27,6 +27,14 @@ public final class Traffic implements AutoCloseable {
     private final Thread loop;
 
     public Traffic(Channel channel) {
+        this(channel, Duration.ZERO);
+    }
+
+    /**
+     * Calls with {@code pause} between a call's end and the next one's start: a long run (minutes, several clients) that
+     * must not take a core of a shared machine.
+     */
+    public Traffic(Channel channel, Duration pause) {
         loop = Thread.ofPlatform().name("traffic").daemon().start(() -> {
             while (running.get()) {
                 String answer = null;
@@ -40,8 +48,19 @@ public final class Traffic implements AutoCloseable {
                 synchronized (outcomes) {
                     outcomes.add(new Outcome(System.nanoTime(), answer, error));
                 }
+                if (!pause.isZero() && !pauseFor(pause)) return;
             }
         });
+    }
+
+    private static boolean pauseFor(Duration pause) {
+        try {
+            Thread.sleep(pause); // the traffic's pace, not a wait for a state
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The calls that ended at or after {@code nanos} ({@link System#nanoTime()}). */

@@ -39,4 +39,22 @@ class TrafficTest {
             }
         }
     }
+
+    @Test
+    void pausedTrafficLeavesThePauseBetweenCalls() throws Exception {
+        try (EchoBackend a = new EchoBackend("a")) {
+            ManagedChannel toA = NettyChannelBuilder.forAddress("127.0.0.1", a.port()).usePlaintext().build();
+            try (Traffic t = new Traffic(toA, Duration.ofMillis(200))) {
+                long start = System.nanoTime();
+                t.awaitCalls(4, WAIT);
+                var calls = t.since(start);
+                for (int i = 1; i < calls.size(); i++) {
+                    assertThat(Duration.ofNanos(calls.get(i).nanos() - calls.get(i - 1).nanos())).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+                }
+                assertThat(calls).allMatch(o -> "a".equals(o.answer()));
+            } finally {
+                toA.shutdownNow();
+            }
+        }
+    }
 }

@@ -1,7 +1,9 @@
 package dev.ursa.it.chaos;
 
+import dev.ursa.it.CrossZone;
 import dev.ursa.it.Http;
 import dev.ursa.it.UrsaProcess;
+import dev.ursa.it.XdsTokens;
 import dev.ursa.it.ZoneKds;
 import dev.ursa.testsupport.Await;
 
@@ -23,9 +25,10 @@ import java.util.function.Function;
 /**
  * A global and N zone CPs as real processes from the built fast-jars, each zone dialling the global's KDS port through
  * a {@link FaultProxy} of its own (secure defaults: KDS over TLS, zone tokens in files). The global can be killed and
- * restarted on the same ports. Zone CPs accept xDS clients without a Dataplane (the scenarios' watchers), and reconnect
- * with a 1 s backoff cap, which no scenario measures. {@link #behindLoadBalancer} starts several global replicas on one
- * database instead, and every zone dials them through one shared proxy (the load balancer), first to replica 0.
+ * restarted on the same ports. A zone's ingress gateway process starts on demand. Zone CPs accept xDS clients
+ * without a Dataplane (the scenarios' watchers), and reconnect with a 1 s backoff cap, which no scenario measures.
+ * {@link #behindLoadBalancer} starts several global replicas on one database instead, and every zone dials them
+ * through one shared proxy (the load balancer), first to replica 0.
  */
 final class ChaosFederation implements AutoCloseable {
     private final String prefix;
@@ -39,6 +42,8 @@ final class ChaosFederation implements AutoCloseable {
     private final Map<String, FaultProxy> kdsProxies = new LinkedHashMap<>();
     private final Map<String, UrsaProcess> zones = new LinkedHashMap<>();
     private final Map<String, Integer> xdsPorts = new LinkedHashMap<>();
+    private final Map<String, UrsaProcess> ingresses = new LinkedHashMap<>();
+    private final Map<String, Integer> ingressPorts = new LinkedHashMap<>();
 
     private ChaosFederation(String prefix, Map<String, String> globalProps, int[] globalHttp, int[] kdsPorts, boolean shared) throws IOException {
         this.prefix = prefix;
@@ -182,6 +187,23 @@ final class ChaosFederation implements AutoCloseable {
         return xdsPorts.get(zone);
     }
 
+    /** Starts {@code zone}'s ingress gateway (its own ingress token, dialling the zone CP directly); returns once it is ready. */
+    void startIngress(String zone) throws Exception {
+        int[] ports = distinctFreePorts(2);
+        ingressPorts.put(zone, ports[0]);
+        ingresses.put(zone, CrossZone.startIngress(prefix + "-ingress-" + zone, zone,
+                XdsTokens.ingressTokenFile(zoneUrl(zone), prefix + "-ingress-" + zone), xdsPort(zone), ports[0], ports[1]));
+    }
+
+    String ingressUrl(String zone) {
+        return ingresses.get(zone).baseUrl();
+    }
+
+    /** The port {@code zone}'s ingress listens on and advertises (on 127.0.0.1). */
+    int ingressPort(String zone) {
+        return ingressPorts.get(zone);
+    }
+
     /** The fault proxy between {@code zone} and the global's KDS port. */
     FaultProxy kds(String zone) {
         return kdsProxies.get(zone);
@@ -205,6 +227,7 @@ final class ChaosFederation implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        for (UrsaProcess i : ingresses.values()) i.close();
         for (UrsaProcess z : zones.values()) z.close();
         for (UrsaProcess g : globals) if (g != null) g.close();
         for (FaultProxy p : kdsProxies.values()) p.close();

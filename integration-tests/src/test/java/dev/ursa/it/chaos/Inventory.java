@@ -73,7 +73,12 @@ final class Inventory {
 
     /** A Dataplane of mesh default with one inbound of {@code service}. */
     static String dataplane(String name, String service, int port) {
-        return """
+        return dataplane(name, service, port, null);
+    }
+
+    /** A Dataplane of mesh default with one inbound of {@code service}, of {@code protocol} (null: none, i.e. tcp). */
+    static String dataplane(String name, String service, int port, String protocol) {
+        String yaml = """
                 type: Dataplane
                 mesh: default
                 name: %s
@@ -84,5 +89,6 @@ final class Inventory {
                     tags:
                       kuma.io/service: %s
                 """.formatted(name, port, service);
+        return protocol == null ? yaml : yaml + "      kuma.io/protocol: " + protocol + "\n";
     }
 }

@@ -1,10 +1,18 @@
 package dev.ursa.it.chaos;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ursa.it.CrossZone;
 import dev.ursa.it.EventsFeed;
 import dev.ursa.it.Http;
 import dev.ursa.it.TestDatabase;
+import dev.ursa.it.XdsChannels;
 import dev.ursa.it.XdsTokens;
 import dev.ursa.testsupport.Await;
+import dev.ursa.testsupport.EchoBackend;
+import dev.ursa.testsupport.Traffic;
+import dev.ursa.testsupport.XdsBootstrap;
+import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,13 +29,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Chaos on the KDS links of a global (memory store) and two zone CPs, each zone behind a {@link FaultProxy}: a partition
- * and its heal, a degraded link (latency, jitter, stalls, resets), then the global gone. Each scenario prints its figures
+ * Chaos on the KDS links of a global (Postgres store) and two zone CPs, each zone behind a {@link FaultProxy}: a partition
+ * and its heal, a degraded link (latency, jitter, stalls, resets), then the global gone while grpc-xds clients of zone-1,
+ * old and new, call a service of zone-2 through its ingress. Each scenario prints its figures
  * ({@link ChaosReport}) and fails on any loss. Bounded by default; {@code -Dursa.chaos.soak=true} runs the long form.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -35,10 +45,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KdsChaosIT {
     static final List<String> ZONES = List.of("zone-1", "zone-2");
     static final Duration CONVERGE = Duration.ofSeconds(60);
+    static final Duration NEW_CROSS_ZONE_CLIENT = Duration.ofSeconds(20);
+    /** Between one cross-zone call and the next of a client: several clients for minutes, on a shared 2-core machine. */
+    static final Duration CALL_PAUSE = Duration.ofMillis(50);
+    /** A service only zone-2 runs (scenario e), and what its one backend answers. */
+    static final String REMOTE = "remote";
+    static final String REMOTE_ANSWER = "zone-2/remote-1";
+    static final ObjectMapper JSON = new ObjectMapper();
 
     TestDatabase db;
     ChaosFederation fed;
     final Map<String, String> tokens = new LinkedHashMap<>();
+    final List<AutoCloseable> closing = new ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
@@ -54,6 +72,7 @@ class KdsChaosIT {
 
     @AfterAll
     void stop() throws Exception {
+        for (AutoCloseable c : closing.reversed()) c.close();
         if (fed != null) fed.close();
         if (db != null) db.close();
     }
@@ -247,20 +266,47 @@ class KdsChaosIT {
 
     @Test
     @Order(3)
-    void withTheGlobalGoneZonesServeNewClientsAndLocalWrites() throws Exception {
-        Duration window = ChaosReport.duration(Duration.ofSeconds(30), Duration.ofSeconds(120));
+    void withTheGlobalGoneZonesServeNewClientsLocalWritesAndCrossZoneCalls() throws Exception {
+        Duration window = ChaosReport.duration(Duration.ofSeconds(120), Duration.ofMinutes(10));
+        // A service only zone-2 runs, which zone-1's grpc-xds clients reach through zone-2's ingress; one calls it from before the kill.
+        fed.startIngress("zone-2");
+        EchoBackend remote = track(new EchoBackend(REMOTE_ANSWER));
+        put(fed.zoneUrl("zone-2") + "/meshes/default/dataplanes/remote-1", Inventory.dataplane("remote-1", REMOTE, remote.port(), "grpc"));
+        Await.until("zone-1 sees zone-2's ingress offering " + REMOTE, CONVERGE,
+                () -> CrossZone.offeredInstances(fed.zoneUrl("zone-1"), "zone-2", REMOTE) == 1);
+        long relayedBefore = CrossZone.ingressBytesIn(fed.ingressUrl("zone-2"), REMOTE);
+        ManagedChannel callerChannel = crossZoneClient("caller");
+        Await.until("a zone-1 client calls " + REMOTE + " in zone-2", CONVERGE, () -> REMOTE_ANSWER.equals(EchoBackend.call(callerChannel, "hi", 2000)));
+        List<Traffic> crossZone = new ArrayList<>(List.of(track(new Traffic(callerChannel, CALL_PAUSE))));
+        crossZone.getFirst().awaitCalls(10, CONVERGE);
+
         Map<String, String> policiesBefore = Inventory.specs(fed.globalUrl(), "meshtimeouts");
         Map<String, EventsFeed> feeds = new LinkedHashMap<>();
         for (String z : ZONES) feeds.put(z, new EventsFeed(fed.zoneUrl(z)));
         fed.killGlobal();
+        Await.until("zone-1 has lost the global", CONVERGE, () -> !kdsConnected("zone-1"));
         int clients = 0;
         int unserved = 0;
         int calls = 0;
         int failedCalls = 0;
-        long end = System.nanoTime() + window.toNanos();
+        List<Duration> firstCrossZoneCalls = new ArrayList<>();
+        Map<String, List<String>> newClientEndpoints = null;
+        long newClientEvery = window.toNanos() / 4;
+        long nextNewClient = System.nanoTime();
+        long end = nextNewClient + window.toNanos();
         int i = 0;
         while (System.nanoTime() < end) {
             i++;
+            if (System.nanoTime() - nextNewClient >= 0) {
+                // a new grpc-xds client in zone-1 (its own xDS client and node): config from zone-1 alone, then calls across zones
+                String node = "newcomer-" + (firstCrossZoneCalls.size() + 1);
+                ManagedChannel ch = crossZoneClient(node);
+                firstCrossZoneCalls.add(Await.until(node + " calls " + REMOTE + " in zone-2 with the global gone", NEW_CROSS_ZONE_CLIENT,
+                        () -> REMOTE_ANSWER.equals(EchoBackend.call(ch, "hi", 2000))));
+                crossZone.add(track(new Traffic(ch, CALL_PAUSE)));
+                if (newClientEndpoints == null) newClientEndpoints = CrossZone.endpointsAt(fed.zoneUrl("zone-1"), node, REMOTE);
+                nextNewClient += newClientEvery;
+            }
             for (String zone : ZONES) {
                 clients++;
                 if (!newClientServed(zone, "orphan-" + i)) unserved++;
@@ -276,6 +322,13 @@ class KdsChaosIT {
         fed.startGlobal();
         awaitConverged("global back");
         Duration converged = Duration.ofNanos(System.nanoTime() - t0);
+        // the calls go on through the global's return and the resync
+        crossZone.getFirst().awaitCalls(20, CONVERGE);
+        for (Traffic t : crossZone) t.close();
+        long crossZoneCalls = crossZone.stream().mapToLong(t -> t.since(Long.MIN_VALUE).size()).sum();
+        long failedCrossZone = crossZone.stream().mapToLong(t -> t.failuresSince(Long.MIN_VALUE)).sum();
+        List<String> crossZoneErrors = crossZone.stream().flatMap(t -> t.errorsSince(Long.MIN_VALUE).stream()).limit(5).toList();
+        long relayed = CrossZone.ingressBytesIn(fed.ingressUrl("zone-2"), REMOTE) - relayedBefore;
         List<String> spurious = spuriousDeletes(feeds, Set.of());
         feeds.values().forEach(EventsFeed::close);
 
@@ -283,12 +336,43 @@ class KdsChaosIT {
         f.put("global gone", window.toSeconds() + " s");
         f.put("new xDS clients unserved", unserved + "/" + clients);
         f.put("failed zone calls (reads of the last policies, local writes)", failedCalls + "/" + calls);
+        f.put("new grpc-xds clients calling across zones", firstCrossZoneCalls.size());
+        f.put("first cross-zone call of a new client after (each)", firstCrossZoneCalls.stream().map(ChaosReport::millis).toList());
+        f.put("cross-zone calls through zone-2's ingress (1 client from before + the new ones, to after the global's return)", crossZoneCalls);
+        f.put("failed cross-zone calls", failedCrossZone);
         f.put("global restart to converged both ways", ChaosReport.millis(converged));
         f.put("spurious deletes", spurious.size());
         ChaosReport.print("e. global gone", f);
 
         assertThat(unserved).as("new xDS clients not served while the global is gone").isZero();
         assertThat(failedCalls).as("zone calls that failed or saw other policies").isZero();
+        assertThat(firstCrossZoneCalls).as("new grpc-xds clients that called across zones").hasSize(4);
+        assertThat(failedCrossZone).as("failed cross-zone calls (first errors: %s)", crossZoneErrors).isZero();
+        // through zone-2's ingress: zone-1 gave the new client that ingress and nothing else, and it relayed every call
+        assertThat(newClientEndpoints).as("localities of %s in a new zone-1 client's EDS", REMOTE).containsOnlyKeys("zone-2");
+        assertThat(newClientEndpoints.get("zone-2")).containsExactly("127.0.0.1:" + fed.ingressPort("zone-2"));
+        assertThat(relayed).as("request bytes relayed by zone-2's ingress").isGreaterThanOrEqualTo(crossZoneCalls * CrossZone.leastRequestBytes(2));
         assertThat(spurious).as("deletes of resources that still exist").isEmpty();
+    }
+
+    /** A new grpc-xds client in zone-1 ({@code default.<node>}, its own bootstrap and xDS client) on a channel to {@link #REMOTE}. */
+    ManagedChannel crossZoneClient(String node) {
+        ManagedChannel ch = XdsChannels.of("xds-" + node, XdsBootstrap.withToken("127.0.0.1:" + fed.xdsPort("zone-1"), "default." + node,
+                tokens.get("zone-1")), REMOTE);
+        track(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        return ch;
+    }
+
+    /** Whether {@code zone}'s readiness says it has a connected KDS stream to the global. */
+    boolean kdsConnected(String zone) throws Exception {
+        for (JsonNode check : JSON.readTree(fed.zone(zone).readiness()).path("checks")) {
+            if (check.path("name").asText().equals("kds")) return check.path("data").path("connected").asBoolean();
+        }
+        throw new IllegalStateException("no kds readiness check at " + zone);
+    }
+
+    <T extends AutoCloseable> T track(T c) {
+        closing.add(c);
+        return c;
     }
 }
