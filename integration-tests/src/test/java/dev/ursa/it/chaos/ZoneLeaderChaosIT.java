@@ -9,6 +9,7 @@ import dev.ursa.it.XdsTokens;
 import dev.ursa.it.ZoneKds;
 import dev.ursa.testsupport.Await;
 import dev.ursa.testsupport.EchoBackend;
+import dev.ursa.testsupport.Traffic;
 import dev.ursa.testsupport.XdsBootstrap;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -20,9 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,29 +78,12 @@ class ZoneLeaderChaosIT {
                 """.formatted(service, service);
     }
 
-    private static String dataplane(String name, String service, int port) {
-        return """
-                type: Dataplane
-                mesh: default
-                name: %s
-                networking:
-                  address: 127.0.0.1
-                  inbound:
-                  - port: %d
-                    tags:
-                      kuma.io/service: %s
-                      kuma.io/protocol: grpc
-                """.formatted(name, port, service);
-    }
-
     @Test
     void killingTheZoneLeaderMovesKdsToTheOtherReplicaWithinTenSecondsAndNoCallFails() throws Exception {
         int kds = UrsaProcess.freePort();
         UrsaProcess global = UrsaProcess.start("zha-global", "global-cp", Map.of("ursa.kds.port", Integer.toString(kds)));
         UrsaProcess[] replicas = new UrsaProcess[2];
         int[] xdsPorts = {UrsaProcess.freePort(), UrsaProcess.freePort()};
-        AtomicBoolean calling = new AtomicBoolean(true);
-        Thread caller = null;
         try (TestDatabase db = TestDatabase.create(); EchoBackend backend = new EchoBackend("backend-1"); EchoBackend late = new EchoBackend("late-1")) {
             assertThat(Http.putYaml(global.baseUrl() + "/meshes/default", "type: Mesh\nname: default\n", null).status()).isEqualTo(201);
             assertThat(Http.putYaml(global.baseUrl() + "/meshes/default/meshretries/backend-retry", retry("backend"), null).status()).isEqualTo(201);
@@ -125,34 +106,17 @@ class ZoneLeaderChaosIT {
 
             // The load balancer in front of the zone's xDS port sends the client to the leader first.
             try (FaultProxy lb = new FaultProxy(xdsPorts[leaderIndex])) {
-                assertThat(Http.putYaml(follower.baseUrl() + "/meshes/default/dataplanes/backend-1", dataplane("backend-1", "backend", backend.port()), null)
-                        .status()).isEqualTo(201);
+                String backendDp = Inventory.dataplane("backend-1", "backend", backend.port(), "grpc");
+                assertThat(Http.putYaml(follower.baseUrl() + "/meshes/default/dataplanes/backend-1", backendDp, null).status()).isEqualTo(201);
                 // This class runs in its own JVM (failsafe reuseForks=false): grpc-xds reads this bootstrap once per JVM.
                 XdsBootstrap.install(XdsBootstrap.withToken("127.0.0.1:" + lb.port(), "default.client",
                         XdsTokens.dataplane(follower.baseUrl(), "default")));
                 ManagedChannel ch = Grpc.newChannelBuilder("xds:///backend", InsecureChannelCredentials.create()).build();
                 try {
                     Await.until("the client calls the backend", WAIT, () -> EchoBackend.call(ch, "hi", 2000).startsWith("backend-1"));
-                    AtomicLong calls = new AtomicLong();
-                    AtomicLong failed = new AtomicLong();
-                    AtomicReference<String> firstFailure = new AtomicReference<>();
-                    caller = Thread.ofPlatform().name("zha-caller").start(() -> {
-                        while (calling.get()) {
-                            try {
-                                EchoBackend.call(ch, "hi", 5000);
-                            } catch (RuntimeException e) {
-                                failed.incrementAndGet();
-                                firstFailure.compareAndSet(null, e.toString());
-                            }
-                            calls.incrementAndGet();
-                            try {
-                                ChaosReport.pace(Duration.ofMillis(20));
-                            } catch (InterruptedException e) {
-                                return;
-                            }
-                        }
-                    });
-                    Await.until("calls flow", WAIT, () -> calls.get() >= 20);
+                    long start = System.nanoTime();
+                    Traffic traffic = new Traffic(ch, Duration.ofMillis(20));
+                    traffic.awaitCalls(20, WAIT);
 
                     leader.kill(); // SIGKILL: its lease is not given up, its streams just stop
                     long killed = System.nanoTime();
@@ -165,8 +129,8 @@ class ZoneLeaderChaosIT {
                     assertThat(Http.putYaml(global.baseUrl() + "/meshes/default/meshretries/late-retry", retry("late"), null).status()).isEqualTo(201);
                     Duration globalToZone = Await.until("a global write reaches the zone after the failover", WAIT,
                             () -> Http.get(follower.baseUrl() + "/meshes/default/meshretries/late-retry").status() == 200);
-                    assertThat(Http.putYaml(follower.baseUrl() + "/meshes/default/dataplanes/late-1", dataplane("late-1", "late", late.port()), null)
-                            .status()).isEqualTo(201);
+                    String lateDp = Inventory.dataplane("late-1", "late", late.port(), "grpc");
+                    assertThat(Http.putYaml(follower.baseUrl() + "/meshes/default/dataplanes/late-1", lateDp, null).status()).isEqualTo(201);
                     Await.until("the zone's new dataplane reaches the global", WAIT,
                             () -> Http.get(global.baseUrl() + "/meshes/default/dataplanes/" + ZONE + ".late-1").status() == 200);
                     // The client's config now comes from the survivor: it learns the new service and calls it.
@@ -177,20 +141,20 @@ class ZoneLeaderChaosIT {
                     } finally {
                         lateCh.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
                     }
-                    long callsAtEnd = calls.get();
-                    Await.until("calls still flow", WAIT, () -> calls.get() >= callsAtEnd + 20);
-                    calling.set(false);
-                    caller.join(10_000);
+                    traffic.awaitCalls(20, WAIT); // still flowing
+                    traffic.close();
+                    long calls = traffic.since(start).size();
+                    long failed = traffic.failuresSince(start);
 
                     var f = ChaosReport.figures();
                     f.put("replicas", 2);
                     f.put("new leader after kill", ChaosReport.millis(toLead));
                     f.put("KDS held and synced by the survivor after kill", ChaosReport.millis(toKds));
                     f.put("global write reached the zone after", ChaosReport.millis(globalToZone));
-                    f.put("client calls", calls.get());
-                    f.put("failed calls", failed.get());
+                    f.put("client calls", calls);
+                    f.put("failed calls", failed);
                     ChaosReport.print("g. kill -9 of the zone CP leader", f);
-                    assertThat(failed.get()).as("failed calls (first: %s)", firstFailure.get()).isZero();
+                    assertThat(failed).as("failed calls (first: %s)", traffic.errorsSince(start)).isZero();
                     assertThat(toKds).as("kill -9 of the zone leader to KDS held by the other replica").isLessThan(Duration.ofSeconds(10));
                     assertThat(Http.get(global.baseUrl() + "/meshes/default/dataplanes/" + ZONE + ".backend-1").status())
                             .as("the zone's dataplane, written before the failover, still at the global").isEqualTo(200);
@@ -199,8 +163,6 @@ class ZoneLeaderChaosIT {
                 }
             }
         } finally {
-            calling.set(false);
-            if (caller != null) caller.join(10_000);
             for (UrsaProcess r : replicas) if (r != null) r.close();
             global.close();
         }
