@@ -12,7 +12,7 @@ import java.util.function.LongFunction;
 /**
  * One piece of singleton work run while this replica leads: started at each gain of leadership (with the new term),
  * closed at its loss. Transitions arrive on the leadership's thread, so starting must not block (hand work to a
- * thread of the task's own). Thread-safe.
+ * thread of the task's own); {@code start} may take a lock the caller of {@link #run} holds. Thread-safe.
  */
 public final class LeaderTask implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LeaderTask.class);
@@ -21,7 +21,8 @@ public final class LeaderTask implements AutoCloseable {
     private final LongFunction<AutoCloseable> start;
     private AutoCloseable running;
     private long runningTerm;
-    private AutoCloseable subscription;
+    /** Set by {@link #run} without the task's lock (see there). */
+    private volatile AutoCloseable subscription;
     private boolean closed;
 
     private LeaderTask(String what, LongFunction<AutoCloseable> start) {
@@ -32,10 +33,9 @@ public final class LeaderTask implements AutoCloseable {
     /** @param start starts the work for a term and returns what stops it */
     public static LeaderTask run(Leadership leadership, String what, LongFunction<AutoCloseable> start) {
         LeaderTask task = new LeaderTask(what, start);
-        AutoCloseable s = leadership.subscribe(task::onTransition);
-        synchronized (task) {
-            task.subscription = s;
-        }
+        // Not under the task's lock: the first transition may already run on the leadership's thread, holding that
+        // lock while {@code start} waits for a lock the caller holds here (a zone CP's KDS client froze so for good).
+        task.subscription = leadership.subscribe(task::onTransition);
         return task;
     }
 
@@ -90,7 +90,8 @@ public final class LeaderTask implements AutoCloseable {
     @Override
     public synchronized void close() throws Exception {
         closed = true;
-        if (subscription != null) subscription.close();
+        AutoCloseable s = subscription;
+        if (s != null) s.close();
         if (running != null) stopRunning();
     }
 }
