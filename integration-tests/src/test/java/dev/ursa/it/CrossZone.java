@@ -100,4 +100,22 @@ public final class CrossZone {
     public static long leastRequestBytes(int payload) {
         return payload + 5 + 9;
     }
+
+    /** A MeshRetry for gRPC calls to {@code service} (named {@code <service>-retry}): 5 retries on UNAVAILABLE and CANCELLED. */
+    public static String retryPolicy(String service) {
+        return """
+                type: MeshRetry
+                mesh: default
+                name: %s-retry
+                spec:
+                  targetRef: {kind: Mesh}
+                  to:
+                    - targetRef: {kind: MeshService, name: %s}
+                      default:
+                        grpc:
+                          numRetries: 5
+                          # a killed instance resets the calls in flight on it (CANCELLED)
+                          retryOn: [Unavailable, Canceled]
+                """.formatted(service, service);
+    }
 }

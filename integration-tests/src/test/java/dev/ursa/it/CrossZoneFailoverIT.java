@@ -144,23 +144,6 @@ class CrossZoneFailoverIT {
                 %s""".formatted(service, service, failoverYaml.indent(16));
     }
 
-    static String retryPolicy(String service) {
-        return """
-                type: MeshRetry
-                mesh: default
-                name: %s-retry
-                spec:
-                  targetRef: {kind: Mesh}
-                  to:
-                    - targetRef: {kind: MeshService, name: %s}
-                      default:
-                        grpc:
-                          numRetries: 5
-                          # a killed instance resets the calls in flight on it (CANCELLED)
-                          retryOn: [Unavailable, Canceled]
-                """.formatted(service, service);
-    }
-
     /** Bytes {@code zone}'s ingress relayed from clients to {@code service}. */
     long ingressBytesIn(String zone, String service) throws Exception {
         return CrossZone.ingressBytesIn(federation.ingressUrl(zone), service);
@@ -278,7 +261,7 @@ class CrossZoneFailoverIT {
         List<Instance> flaky = local;
         flaky.forEach(i -> i.backend().failEvery(2));
         long applied = System.nanoTime();
-        federation.applyOnGlobal("meshretries", svc + "-retry", retryPolicy(svc));
+        federation.applyOnGlobal("meshretries", svc + "-retry", CrossZone.retryPolicy(svc));
         Await.until("retries mask failing local backends", MOVE_DEADLINE, () -> {
             for (int i = 0; i < 20; i++) EchoBackend.call(ch, "hi", 2000);
             return true;
@@ -387,7 +370,7 @@ class CrossZoneFailoverIT {
         federation.applyOnGlobal("meshloadbalancingstrategies", svc + "-lb", failoverPolicy(svc, """
                 - to: {type: Only, zones: [zone-2]}
                 """));
-        federation.applyOnGlobal("meshretries", svc + "-retry", retryPolicy(svc));
+        federation.applyOnGlobal("meshretries", svc + "-retry", CrossZone.retryPolicy(svc));
         instances("zone-2", svc, "a", "b");
         List<Instance> local = instances("zone-1", svc, "a", "b");
         federation.awaitOffered("zone-1", "zone-2", svc, 2);

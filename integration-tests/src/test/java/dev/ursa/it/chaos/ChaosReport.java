@@ -71,4 +71,13 @@ final class ChaosReport {
         }
         return sum;
     }
+
+    /** Whether the control plane at {@code url} holds the leader lease (metric {@code ursa_leader}); false when it does not answer. */
+    static boolean leads(String url) {
+        try {
+            return counter(url, "ursa_leader") == 1.0;
+        } catch (Exception e) {
+            return false; // dead or restarting: not leading
+        }
+    }
 }

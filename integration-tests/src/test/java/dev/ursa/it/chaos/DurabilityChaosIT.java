@@ -209,18 +209,9 @@ class DurabilityChaosIT {
         }
     }
 
-    /** Whether the global at {@code url} holds the leader lease (metric {@code ursa_leader}); false when it does not answer. */
-    static boolean leads(String url) {
-        try {
-            return ChaosReport.counter(url, "ursa_leader") == 1.0;
-        } catch (Exception e) {
-            return false; // dead or restarting: not leading
-        }
-    }
-
     /** The one replica that leads; null while none or both say so. */
     static Replica leaderOf(List<Replica> replicas) {
-        List<Replica> leading = replicas.stream().filter(r -> leads(r.url())).toList();
+        List<Replica> leading = replicas.stream().filter(r -> ChaosReport.leads(r.url())).toList();
         return leading.size() == 1 ? leading.getFirst() : null;
     }
 
@@ -264,7 +255,7 @@ class DurabilityChaosIT {
                     List<String> leading = new ArrayList<>();
                     for (Replica r : replicas) {
                         UrsaProcess p = r.process();
-                        if (p != null && leads(r.url())) leading.add(r.name() + "#" + p.pid());
+                        if (p != null && ChaosReport.leads(r.url())) leading.add(r.name() + "#" + p.pid());
                     }
                     if (leading.size() > 1) twoLeaders.incrementAndGet();
                     if (leading.size() == 1 && !leading.getFirst().equals(leader)) {
@@ -374,7 +365,7 @@ class DurabilityChaosIT {
                     Await.until("kill " + kills + " (" + (killLeader ? "leader " : "follower ") + victim.name() + "): the zone's KDS streams on "
                             + survivor.name() + ", which leads", CONVERGE, () -> {
                         if (reconnected[0] == 0 && holdsZoneStreams(survivor.url())) reconnected[0] = System.nanoTime();
-                        if (led[0] == 0 && leads(survivor.url())) led[0] = System.nanoTime();
+                        if (led[0] == 0 && ChaosReport.leads(survivor.url())) led[0] = System.nanoTime();
                         return reconnected[0] != 0 && led[0] != 0;
                     });
                     if (zoneOnVictim) {
@@ -469,7 +460,7 @@ class DurabilityChaosIT {
             if (lb.target() != replicas.getFirst().kdsPort()) lb.retarget(replicas.getFirst().kdsPort());
             b.close();
         }
-        Await.until("the federation's global leads alone", CONVERGE, () -> leads(fed.globalUrl()));
+        Await.until("the federation's global leads alone", CONVERGE, () -> ChaosReport.leads(fed.globalUrl()));
         awaitZoneConverged("back on the federation's global");
     }
 

@@ -2,6 +2,7 @@ package dev.ursa.it.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ursa.it.CrossZone;
 import dev.ursa.it.Http;
 import dev.ursa.it.TestDatabase;
 import dev.ursa.it.UrsaProcess;
@@ -36,17 +37,6 @@ class ZoneLeaderChaosIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String ZONE = "zone-ha";
 
-    private static boolean leads(UrsaProcess cp) {
-        try {
-            for (String line : Http.getText(cp.baseUrl() + "/q/metrics").body().split("\n")) {
-                if (line.startsWith("ursa_leader ")) return Double.parseDouble(line.substring("ursa_leader ".length()).trim()) == 1.0;
-            }
-        } catch (Exception e) {
-            return false; // dead or not up: not leading
-        }
-        return false;
-    }
-
     /** The zone replica's KDS state from its readiness data: holds the streams and has synced on them. */
     private static boolean holdsSyncedStreams(UrsaProcess zone) {
         try {
@@ -62,22 +52,6 @@ class ZoneLeaderChaosIT {
         return false;
     }
 
-    private static String retry(String service) {
-        return """
-                type: MeshRetry
-                mesh: default
-                name: %s-retry
-                spec:
-                  targetRef: {kind: Mesh}
-                  to:
-                    - targetRef: {kind: MeshService, name: %s}
-                      default:
-                        grpc:
-                          numRetries: 5
-                          retryOn: [Unavailable, Canceled]
-                """.formatted(service, service);
-    }
-
     @Test
     void killingTheZoneLeaderMovesKdsToTheOtherReplicaWithinTenSecondsAndNoCallFails() throws Exception {
         int kds = UrsaProcess.freePort();
@@ -86,7 +60,8 @@ class ZoneLeaderChaosIT {
         int[] xdsPorts = {UrsaProcess.freePort(), UrsaProcess.freePort()};
         try (TestDatabase db = TestDatabase.create(); EchoBackend backend = new EchoBackend("backend-1"); EchoBackend late = new EchoBackend("late-1")) {
             assertThat(Http.putYaml(global.baseUrl() + "/meshes/default", "type: Mesh\nname: default\n", null).status()).isEqualTo(201);
-            assertThat(Http.putYaml(global.baseUrl() + "/meshes/default/meshretries/backend-retry", retry("backend"), null).status()).isEqualTo(201);
+            String retries = global.baseUrl() + "/meshes/default/meshretries/";
+            assertThat(Http.putYaml(retries + "backend-retry", CrossZone.retryPolicy("backend"), null).status()).isEqualTo(201);
             for (int i = 0; i < 2; i++) {
                 Map<String, String> props = new HashMap<>(ZoneKds.props(global.baseUrl(), ZONE, kds));
                 props.putAll(db.storeProps());
@@ -95,8 +70,9 @@ class ZoneLeaderChaosIT {
                 props.put("quarkus.grpc.server.port", Integer.toString(xdsPorts[i]));
                 replicas[i] = UrsaProcess.start("zha-zone-" + i, "zone-cp", props);
             }
-            Await.until("exactly one zone replica leads", WAIT, () -> leads(replicas[0]) ^ leads(replicas[1]));
-            int leaderIndex = leads(replicas[0]) ? 0 : 1;
+            Await.until("exactly one zone replica leads", WAIT,
+                    () -> ChaosReport.leads(replicas[0].baseUrl()) ^ ChaosReport.leads(replicas[1].baseUrl()));
+            int leaderIndex = ChaosReport.leads(replicas[0].baseUrl()) ? 0 : 1;
             UrsaProcess leader = replicas[leaderIndex];
             UrsaProcess follower = replicas[1 - leaderIndex];
             Await.until("the leader holds the zone's KDS streams", WAIT, () -> holdsSyncedStreams(leader));
@@ -121,12 +97,12 @@ class ZoneLeaderChaosIT {
                     leader.kill(); // SIGKILL: its lease is not given up, its streams just stop
                     long killed = System.nanoTime();
                     lb.retarget(xdsPorts[1 - leaderIndex]); // the Service drops the dead endpoint
-                    Duration toLead = Await.until("the other replica leads", WAIT, () -> leads(follower));
+                    Duration toLead = Await.until("the other replica leads", WAIT, () -> ChaosReport.leads(follower.baseUrl()));
                     Duration toKds = Duration.ofNanos(System.nanoTime() - killed).plus(
                             Await.until("the survivor holds synced KDS streams", WAIT, () -> holdsSyncedStreams(follower)));
 
                     // Both KDS directions through the survivor: a policy from the global, a dataplane to it.
-                    assertThat(Http.putYaml(global.baseUrl() + "/meshes/default/meshretries/late-retry", retry("late"), null).status()).isEqualTo(201);
+                    assertThat(Http.putYaml(retries + "late-retry", CrossZone.retryPolicy("late"), null).status()).isEqualTo(201);
                     Duration globalToZone = Await.until("a global write reaches the zone after the failover", WAIT,
                             () -> Http.get(follower.baseUrl() + "/meshes/default/meshretries/late-retry").status() == 200);
                     String lateDp = Inventory.dataplane("late-1", "late", late.port(), "grpc");
