@@ -93,8 +93,7 @@ final class UrsaManifestRules {
             "URSA_KDS_INSIGHT_INTERVAL",
             "URSA_XDS_ALLOW_UNREGISTERED_CLIENTS", "URSA_XDS_SELF_REGISTRATION_GRACE", "URSA_XDS_DEBOUNCE", "URSA_XDS_AUTH",
             "URSA_INGRESS_ZONE_CP_ADDRESS", "URSA_INGRESS_PORT", "URSA_INGRESS_ADVERTISED_ADDRESS",
-            "URSA_INGRESS_ADVERTISED_PORT", "URSA_INGRESS_TOKEN", "URSA_INGRESS_TOKEN_FILE",
-            "URSA_LEADER_LEASE_DURATION", "URSA_LEADER_RENEW_INTERVAL", "URSA_LEADER_ADVERTISED_ADDRESS");
+            "URSA_INGRESS_ADVERTISED_PORT", "URSA_INGRESS_TOKEN", "URSA_INGRESS_TOKEN_FILE");
 
     /** What one rendered overlay runs, for cross-overlay checks; {@code replicas}: the fewest of any Deployment of the app. */
     record Summary(List<String> zoneNames, List<String> advertisedIngresses, Set<App> apps, Map<App, Integer> replicas) {
