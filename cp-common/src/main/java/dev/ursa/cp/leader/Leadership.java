@@ -1,6 +1,5 @@
 package dev.ursa.cp.leader;
 
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -31,15 +30,6 @@ public interface Leadership {
 
     /** The replicas sharing this store whose heartbeat is fresh, this one included; throws when the store cannot answer. */
     Set<String> liveReplicas();
-
-    /**
-     * Where a live replica's admin API answers the other replicas ({@code ursa.leader.advertised-address}, e.g.
-     * {@code http://10.0.3.7:5681}); empty when it advertises none or is not live. Blocks on the store; throws when the
-     * store cannot answer.
-     */
-    default Optional<String> addressOf(String instanceId) {
-        return Optional.empty();
-    }
 
     /**
      * @param leader whether this replica leads

@@ -29,7 +29,7 @@ public class LeadershipProducer {
         Leadership leadership = switch (store.type()) {
             case MEMORY -> new SoleLeadership();
             case POSTGRES -> new PostgresLeadership(vertx, StoreProducer.listenOptions(all), Replicas.newInstanceId(),
-                    config.leaseDuration(), config.renewInterval(), config.advertisedAddress()).start();
+                    config.leaseDuration(), config.renewInterval()).start();
         };
         LOG.infof("replica %s: %s", leadership.instanceId(), leadership instanceof SoleLeadership
                 ? "the only replica (memory store), always the leader"

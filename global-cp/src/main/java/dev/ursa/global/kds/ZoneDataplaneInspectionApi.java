@@ -2,7 +2,6 @@ package dev.ursa.global.kds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ursa.cp.api.ApiError;
-import dev.ursa.cp.leader.Leadership;
 import dev.ursa.cp.api.ErrorMappers;
 import dev.ursa.cp.api.Formats;
 import dev.ursa.mesh.codec.Format;
@@ -29,11 +28,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -61,28 +58,26 @@ public class ZoneDataplaneInspectionApi {
     private final KdsServer kds;
     private final MeterRegistry metrics;
     private final ZoneInspections.Limits limits;
-    private final ReplicaForwarding forwarding;
 
-    public ZoneDataplaneInspectionApi(ResourceStore store, KdsServer kds, KdsConfig config, MeterRegistry metrics, Leadership replicas) {
+    public ZoneDataplaneInspectionApi(ResourceStore store, KdsServer kds, KdsConfig config, MeterRegistry metrics) {
         this.store = store;
         this.kds = kds;
         this.metrics = metrics;
         this.limits = new ZoneInspections.Limits(config.inspectTimeout(), config.inspectMaxInFlight());
-        this.forwarding = new ReplicaForwarding(store, replicas, config.inspectTimeout().plusSeconds(2));
     }
 
     @GET
     @Path("meshes/{mesh}/dataplanes/{name}/_config")
     public CompletionStage<Response> config(@PathParam("mesh") String mesh, @PathParam("name") String name, @QueryParam("flavour") String flavour,
-                                            @Context HttpHeaders headers, @Context UriInfo uri) {
-        return inspect(InspectRequest.Kind.CONFIG, mesh, name, flavour, new Caller(headers, uri));
+                                            @Context HttpHeaders headers) {
+        return inspect(InspectRequest.Kind.CONFIG, mesh, name, flavour, headers);
     }
 
     @GET
     @Path("meshes/{mesh}/dataplanes/{name}/_policies")
     public CompletionStage<Response> policies(@PathParam("mesh") String mesh, @PathParam("name") String name, @QueryParam("flavour") String flavour,
-                                              @Context HttpHeaders headers, @Context UriInfo uri) {
-        return inspect(InspectRequest.Kind.POLICIES, mesh, name, flavour, new Caller(headers, uri));
+                                              @Context HttpHeaders headers) {
+        return inspect(InspectRequest.Kind.POLICIES, mesh, name, flavour, headers);
     }
 
     /** The zone a dataplane runs in and its name there. */
@@ -104,16 +99,7 @@ public class ZoneDataplaneInspectionApi {
     private record Outcome(String zone, String tag, Response response) {
     }
 
-    /** The request as received: its headers, and its path and query for a forward to another replica. */
-    private record Caller(HttpHeaders headers, UriInfo uri) {
-        String pathAndQuery() {
-            URI u = uri.getRequestUri();
-            return u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-        }
-    }
-
-    private CompletionStage<Response> inspect(InspectRequest.Kind kind, String mesh, String name, String flavour, Caller caller) {
-        HttpHeaders headers = caller.headers();
+    private CompletionStage<Response> inspect(InspectRequest.Kind kind, String mesh, String name, String flavour, HttpHeaders headers) {
         Format format = Formats.ofAccept(headers.getHeaderString(HttpHeaders.ACCEPT));
         long start = System.nanoTime();
         String what = kind.name().toLowerCase();
@@ -131,7 +117,7 @@ public class ZoneDataplaneInspectionApi {
                     .map(i -> i.ask(t.zone(), question, limits))
                     .orElseGet(() -> CompletableFuture.failedFuture(new ZoneInspections.Failure(ZoneInspections.Failure.Reason.NOT_OPEN, "KDS not started")));
             return answer.handle((r, e) -> e == null ? CompletableFuture.completedFuture(answered(t, r, format, headers))
-                    : failed(t, unwrap(e), dataplane.isPresent(), caller)).thenCompose(o -> o);
+                    : failed(t, unwrap(e), dataplane.isPresent(), headers)).thenCompose(o -> o);
         }).thenApply(o -> {
             Timer.builder("ursa.kds.inspect").description("dataplane _config/_policies requests the global forwarded to a zone over KDS")
                     .tag("zone", o.zone()).tag("kind", what).tag("outcome", o.tag()).register(metrics)
@@ -160,15 +146,14 @@ public class ZoneDataplaneInspectionApi {
                 + r.getError(), headers));
     }
 
-    private CompletionStage<Outcome> failed(Target t, Throwable e, boolean knownDataplane, Caller caller) {
-        HttpHeaders headers = caller.headers();
+    private CompletionStage<Outcome> failed(Target t, Throwable e, boolean knownDataplane, HttpHeaders headers) {
         if (e instanceof TimeoutException) {
             return done(new Outcome(t.zone(), "timeout", error(504, "Zone did not answer", "zone " + t.zone() + " did not answer within "
                     + limits.timeout().toMillis() + " ms (ursa.kds.inspect-timeout); retry later", headers)));
         }
         if (e instanceof ZoneInspections.Failure f) {
             return switch (f.reason()) {
-                case NOT_OPEN -> notOpen(t, knownDataplane, caller);
+                case NOT_OPEN -> notOpen(t, knownDataplane, headers);
                 case BUSY -> done(new Outcome(t.zone(), "busy", error(429, "Too many requests", f.getMessage() + " (ursa.kds.inspect-max-in-flight)", headers)));
                 case STREAM_LOST -> done(new Outcome(t.zone(), "stream_lost", error(503, "Zone disconnected", f.getMessage()
                         + "; retry once the zone is back", headers)));
@@ -179,12 +164,10 @@ public class ZoneDataplaneInspectionApi {
     }
 
     /**
-     * No Inspect stream here: a zone connected with an older zone CP (it syncs, but opens no Inspect stream), a zone
-     * connected to another replica (forwarded there), a zone not connected, or no such zone (404, as for any unknown
-     * dataplane).
+     * No Inspect stream: a zone connected with an older zone CP (it syncs, but opens no Inspect stream), a zone not
+     * connected, or no such zone (404, as for any unknown dataplane).
      */
-    private CompletionStage<Outcome> notOpen(Target t, boolean knownDataplane, Caller caller) {
-        HttpHeaders headers = caller.headers();
+    private CompletionStage<Outcome> notOpen(Target t, boolean knownDataplane, HttpHeaders headers) {
         Optional<KdsServerHandler.Stream> syncing = kds.openStreams().stream()
                 .filter(s -> s.zone().equals(t.zone()) && s.direction() != Direction.INSPECT).findFirst();
         if (syncing.isPresent()) {
@@ -193,25 +176,6 @@ public class ZoneDataplaneInspectionApi {
                     + " its zone CP" + version + " does not open KDS's Inspect stream: it is older than this global; upgrade it to inspect"
                     + " its dataplanes here, or ask the zone's own API", headers)));
         }
-        return forwarding.holderOf(t.zone(), headers).thenCompose(holder -> holder.isPresent() ? elsewhere(t, holder.get(), caller)
-                : offline(t, knownDataplane, headers));
-    }
-
-    /** The zone's streams are on another live replica: asked there, or a 503 naming it when it advertises no address. */
-    private CompletionStage<Outcome> elsewhere(Target t, ReplicaForwarding.Holder holder, Caller caller) {
-        if (holder.address().isEmpty()) {
-            return done(new Outcome(t.zone(), "zone_elsewhere", error(503, "Zone connected to another replica", "zone " + t.zone()
-                    + " is connected to global replica " + holder.instance() + ", which advertises no address to forward to (set"
-                    + " ursa.leader.advertised-address on every replica); retry, or ask that replica", caller.headers())));
-        }
-        return forwarding.forward(holder.address().get(), caller.pathAndQuery(), caller.headers())
-                .thenApply(r -> new Outcome(t.zone(), "forwarded", r))
-                .exceptionally(e -> new Outcome(t.zone(), "forward_failed", error(502, "Replica failed", "zone " + t.zone()
-                        + " is connected to global replica " + holder.instance() + " at " + holder.address().get() + ", which did not answer: "
-                        + unwrap(e).getMessage(), caller.headers())));
-    }
-
-    private CompletionStage<Outcome> offline(Target t, boolean knownDataplane, HttpHeaders headers) {
         Outcome offline = new Outcome(t.zone(), "zone_offline", error(503, "Zone not connected", "zone " + t.zone() + " is not connected to"
                 + " this global control plane; its dataplanes can be inspected once it is", headers));
         if (knownDataplane) return done(offline);

@@ -14,7 +14,6 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -54,10 +53,9 @@ public final class PostgresLeadership implements Leadership, AutoCloseable {
             where l.holder = excluded.holder or l.expires_at <= now()
             returning term""";
     private static final String HEARTBEAT = """
-            insert into ursa_replica (instance, heartbeat_at, address) values ($1, now(), $2)
-            on conflict (instance) do update set heartbeat_at = now(), address = excluded.address""";
+            insert into ursa_replica (instance, heartbeat_at) values ($1, now())
+            on conflict (instance) do update set heartbeat_at = now()""";
     private static final String LIVE = "select instance from ursa_replica where heartbeat_at > now() - $1 * interval '1 millisecond'";
-    private static final String ADDRESS = "select address from ursa_replica where instance = $1 and heartbeat_at > now() - $2 * interval '1 millisecond'";
     private static final String PRUNE = "delete from ursa_replica where heartbeat_at < now() - $1 * interval '1 millisecond'";
     private static final String RELEASE = "update ursa_leader_lease set expires_at = now() where name = $1 and holder = $2";
     private static final String LEAVE = "delete from ursa_replica where instance = $1";
@@ -65,7 +63,6 @@ public final class PostgresLeadership implements Leadership, AutoCloseable {
     private final Vertx vertx;
     private final PgConnectOptions options;
     private final String instanceId;
-    private final String address;
     private final Duration lease;
     private final Duration renew;
     private final Duration queryTimeout;
@@ -83,13 +80,6 @@ public final class PostgresLeadership implements Leadership, AutoCloseable {
     private volatile boolean closed;
 
     public PostgresLeadership(Vertx vertx, PgConnectOptions options, String instanceId, Duration lease, Duration renew) {
-        this(vertx, options, instanceId, lease, renew, Optional.empty());
-    }
-
-    /** @param address where this replica's admin API answers the others, written with its heartbeat */
-    public PostgresLeadership(Vertx vertx, PgConnectOptions options, String instanceId, Duration lease, Duration renew,
-                              Optional<String> address) {
-        this.address = address.orElse(null);
         if (renew.isZero() || renew.isNegative() || renew.compareTo(lease) >= 0) {
             throw new IllegalArgumentException("ursa.leader.renew-interval (" + renew + ") must be positive and shorter than "
                     + "ursa.leader.lease-duration (" + lease + ")");
@@ -133,14 +123,6 @@ public final class PostgresLeadership implements Leadership, AutoCloseable {
     }
 
     @Override
-    public Optional<String> addressOf(String instance) {
-        PgConnection c = connection;
-        if (c == null) throw new StoreException.Unavailable("no connection to Postgres for the replica list", null);
-        for (Row row : query(c, ADDRESS, Tuple.of(instance, lease.toMillis()))) return Optional.ofNullable(row.getString(0));
-        return Optional.empty();
-    }
-
-    @Override
     public Set<String> liveReplicas() {
         PgConnection c = connection;
         if (c == null) throw new StoreException.Unavailable("no connection to Postgres for the replica list", null);
@@ -155,7 +137,7 @@ public final class PostgresLeadership implements Leadership, AutoCloseable {
         long sent = System.nanoTime();
         try {
             PgConnection c = connected();
-            query(c, HEARTBEAT, Tuple.of(instanceId, address));
+            query(c, HEARTBEAT, Tuple.of(instanceId));
             RowSet<Row> taken = query(c, TAKE_OR_RENEW, Tuple.of(LEASE, instanceId, lease.toMillis()));
             if (taken.rowCount() == 1) {
                 leaseEndsNanos = sent + lease.toNanos();

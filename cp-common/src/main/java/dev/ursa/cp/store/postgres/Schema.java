@@ -63,9 +63,7 @@ final class Schema {
             create table if not exists ursa_replica (
                 instance text primary key,
                 heartbeat_at timestamptz not null
-            )""",
-            // where the replica's admin API answers other replicas (ursa.leader.advertised-address); null: it does not
-            "alter table ursa_replica add column if not exists address text");
+            )""");
 
     private Schema() {
     }
